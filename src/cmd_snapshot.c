@@ -1,0 +1,236 @@
+/* cmd_snapshot.c - "sockmem snapshot DIR": copies every file show reads,
+ * under the same relative paths, plus a metadata file, so that
+ * "sockmem --root DIR show" reproduces the report on any machine.
+ * Writes nothing outside DIR; refuses a non-empty DIR without --force. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "output.h"
+#include "sockmem.h"
+
+static const char *snap_dir;
+static bool snap_force;
+
+static error_t snapshot_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		break;
+	case 'f':
+		snap_force = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (snap_dir)
+			argp_error(state, "unexpected argument '%s'", arg);
+		snap_dir = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!snap_dir)
+			argp_error(state, "no directory given");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_option snapshot_options[] = {
+	{ "force", 'f', NULL, 0, "Write into DIR even if it is not empty (files are replaced)", 0 },
+	{ 0 }
+};
+
+static const struct argp_child snapshot_children[] = {
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+
+const struct argp cmd_snapshot_argp = {
+	snapshot_options, snapshot_parse, "DIR",
+	"Copy every input of 'sockmem show' into DIR under the same paths (DIR/proc/net/sockstat, "
+	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " HOST_META_FILE " (page size, "
+	"kernel release, possible CPUs, time, sockmem version).  'sockmem --root DIR show' then "
+	"reproduces the report on any machine.  Files absent on this system stay absent.",
+	snapshot_children, NULL, NULL
+};
+
+/* mkdir -p for the parents of rel inside dir. */
+static int snap_mkparents(const char *dir, const char *rel)
+{
+	char path[PATH_MAX];
+	char *p;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int snap_write(const char *dir, const char *rel, const char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+	size_t off = 0;
+
+	rc = snap_mkparents(dir, rel);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+static int snap_prepare_dir(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	bool empty = true;
+
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno != EEXIST) {
+		sm_error(dir, "cannot create: %s", strerror(errno));
+		return -1;
+	}
+	d = opendir(dir);
+	if (!d) {
+		sm_error(dir, "%s", strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	if (!empty && !snap_force) {
+		sm_error(dir, "directory is not empty (use --force to write into it)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Copies one root-relative file; returns 1 copied, 0 absent, <0 error (reported). */
+static int snap_copy(const char *rel)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = host_read_file(sm_common.root, rel, &buf, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		char p[PATH_MAX + 300];
+
+		snprintf(p, sizeof(p), "%s/%s", sm_common.root ? sm_common.root : "", rel);
+		sm_error(p, "cannot read: %s", strerror(-rc));
+		return rc;
+	}
+	rc = snap_write(snap_dir, rel, buf, len);
+	free(buf);
+	if (rc) {
+		char p[PATH_MAX + 300];
+
+		snprintf(p, sizeof(p), "%s/%s", snap_dir, rel);
+		sm_error(p, "cannot write: %s", strerror(-rc));
+		return rc;
+	}
+	return 1;
+}
+
+int cmd_snapshot_run(void)
+{
+	struct host *h;
+	char meta[1024];
+	int copied = 0, absent = 0, failed = 0, rc, n;
+	size_t i;
+	json_t *files = json_array();
+
+	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
+		return SM_EXIT_ERROR;
+	for (i = 0; i < host_nfiles + SC_COUNT; i++) {
+		const char *rel = i < host_nfiles ? host_files[i].path
+						  : host_sysctl[i - host_nfiles].path;
+
+		rc = snap_copy(rel);
+		if (rc > 0) {
+			copied++;
+			json_array_append_new(files, json_string(rel));
+		} else if (rc == 0) {
+			absent++;
+		} else {
+			failed++;
+		}
+	}
+
+	/* Metadata: what the tree cannot say about itself (page size above all). */
+	h = malloc(sizeof(*h));
+	if (!h) {
+		json_decref(files);
+		sm_error("snapshot", "out of memory");
+		return SM_EXIT_ERROR;
+	}
+	host_collect(h, sm_common.root, sm_common.page_size);
+	n = snprintf(meta, sizeof(meta),
+		     "# sockmem snapshot metadata: key=value, one per line\n"
+		     "page_size_bytes=%llu\nkernel_release=%s\npossible_cpus=%s%llu\n"
+		     "time=%s\nsockmem_version=%s\n",
+		     (unsigned long long)h->page_size_bytes, h->kver.ok ? h->kver.release : "",
+		     h->possible_cpus.ok ? "" : "#", (unsigned long long)h->possible_cpus.v,
+		     h->collected_at, PACKAGE_VERSION);
+	rc = snap_write(snap_dir, HOST_META_FILE, meta, (size_t)n);
+	if (rc) {
+		sm_error(snap_dir, "cannot write " HOST_META_FILE ": %s", strerror(-rc));
+		failed++;
+	}
+	if (sm_common.json) {
+		json_t *doc = output_json_envelope("snapshot");
+
+		json_object_set_new(doc, "directory", json_string(snap_dir));
+		json_object_set_new(doc, "partial", json_boolean(failed > 0));
+		json_object_set_new(doc, "files", files);
+		json_object_set_new(doc, "files_absent", json_integer(absent));
+		json_object_set_new(doc, "files_failed", json_integer(failed));
+		json_object_set_new(doc, "page_size_bytes", json_integer((json_int_t)h->page_size_bytes));
+		output_json_dump(stdout, doc);
+		json_decref(doc);
+	} else {
+		json_decref(files);
+		printf("snapshot %s: %d files copied, %d absent on this system, %d failed; page size "
+		       "%llu bytes\n", snap_dir, copied, absent, failed,
+		       (unsigned long long)h->page_size_bytes);
+	}
+	free(h);
+	return failed ? SM_EXIT_PARTIAL : SM_EXIT_OK;
+}

@@ -1,0 +1,313 @@
+/* host.c - reads the host view from /proc and /sys (or a --root tree):
+ * sockstat, protocols, netstat, snmp, meminfo, sysctls, possible CPUs. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+const struct sysctl_def host_sysctl[SC_COUNT] = {
+	[SC_TCP_MEM] = { "net.ipv4.tcp_mem", "proc/sys/net/ipv4/tcp_mem", "tcp_mem_pages", 3,
+			 UNIT_PAGES, SCOPE_HOST, { "min", "pressure", "max" }, 0, 0 },
+	[SC_UDP_MEM] = { "net.ipv4.udp_mem", "proc/sys/net/ipv4/udp_mem", "udp_mem_pages", 3,
+			 UNIT_PAGES, SCOPE_HOST, { "min", "pressure", "max" }, 0, 0 },
+	[SC_SCTP_MEM] = { "net.sctp.sctp_mem", "proc/sys/net/sctp/sctp_mem", "sctp_mem_pages", 3,
+			  UNIT_PAGES, SCOPE_HOST, { "min", "pressure", "max" }, 0, 0 },
+	[SC_TCP_RMEM] = { "net.ipv4.tcp_rmem", "proc/sys/net/ipv4/tcp_rmem", "tcp_rmem_bytes", 3,
+			  UNIT_BYTES, SCOPE_NETNS, { "min", "default", "max" }, 0, 0 },
+	[SC_TCP_WMEM] = { "net.ipv4.tcp_wmem", "proc/sys/net/ipv4/tcp_wmem", "tcp_wmem_bytes", 3,
+			  UNIT_BYTES, SCOPE_NETNS, { "min", "default", "max" }, 0, 0 },
+	[SC_UDP_RMEM_MIN] = { "net.ipv4.udp_rmem_min", "proc/sys/net/ipv4/udp_rmem_min",
+			      "udp_rmem_min_bytes", 1, UNIT_BYTES, SCOPE_NETNS, { 0 }, 0, 0 },
+	[SC_UDP_WMEM_MIN] = { "net.ipv4.udp_wmem_min", "proc/sys/net/ipv4/udp_wmem_min",
+			      "udp_wmem_min_bytes", 1, UNIT_BYTES, SCOPE_NETNS, { 0 }, 0, 0 },
+	[SC_RMEM_DEFAULT] = { "net.core.rmem_default", "proc/sys/net/core/rmem_default",
+			      "rmem_default_bytes", 1, UNIT_BYTES, SCOPE_HOST, { 0 }, 0, 0 },
+	[SC_RMEM_MAX] = { "net.core.rmem_max", "proc/sys/net/core/rmem_max", "rmem_max_bytes", 1,
+			  UNIT_BYTES, SCOPE_HOST, { 0 }, 0, 0 },
+	[SC_WMEM_DEFAULT] = { "net.core.wmem_default", "proc/sys/net/core/wmem_default",
+			      "wmem_default_bytes", 1, UNIT_BYTES, SCOPE_HOST, { 0 }, 0, 0 },
+	[SC_WMEM_MAX] = { "net.core.wmem_max", "proc/sys/net/core/wmem_max", "wmem_max_bytes", 1,
+			  UNIT_BYTES, SCOPE_HOST, { 0 }, 0, 0 },
+	[SC_OPTMEM_MAX] = { "net.core.optmem_max", "proc/sys/net/core/optmem_max",
+			    "optmem_max_bytes", 1, UNIT_BYTES, SCOPE_NETNS, { 0 }, 0, 0 },
+	[SC_MEM_PCPU_RSV] = { "net.core.mem_pcpu_rsv", "proc/sys/net/core/mem_pcpu_rsv",
+			      "mem_pcpu_rsv_pages", 1, UNIT_PAGES, SCOPE_HOST, { 0 }, 6, 9 },
+	[SC_BYPASS_PROT_MEM] = { "net.core.bypass_prot_mem", "proc/sys/net/core/bypass_prot_mem",
+				 "bypass_prot_mem", 1, UNIT_BOOL, SCOPE_NETNS, { 0 }, 6, 19 },
+	[SC_TCP_MAX_ORPHANS] = { "net.ipv4.tcp_max_orphans", "proc/sys/net/ipv4/tcp_max_orphans",
+				 "tcp_max_orphans", 1, UNIT_COUNT, SCOPE_HOST, { 0 }, 0, 0 },
+	[SC_TCP_MAX_TW_BUCKETS] = { "net.ipv4.tcp_max_tw_buckets",
+				    "proc/sys/net/ipv4/tcp_max_tw_buckets", "tcp_max_tw_buckets", 1,
+				    UNIT_COUNT, SCOPE_NETNS, { 0 }, 0, 0 },
+	[SC_IPFRAG_HIGH_THRESH] = { "net.ipv4.ipfrag_high_thresh",
+				    "proc/sys/net/ipv4/ipfrag_high_thresh",
+				    "ipfrag_high_thresh_bytes", 1, UNIT_BYTES, SCOPE_NETNS, { 0 }, 0, 0 },
+	[SC_IP6FRAG_HIGH_THRESH] = { "net.ipv6.ip6frag_high_thresh",
+				     "proc/sys/net/ipv6/ip6frag_high_thresh",
+				     "ip6frag_high_thresh_bytes", 1, UNIT_BYTES, SCOPE_NETNS, { 0 }, 0, 0 },
+};
+
+const struct host_file host_files[] = {
+	{ "proc/net/sockstat", true },
+	{ "proc/net/sockstat6", false },	/* absent when IPv6 is disabled */
+	{ "proc/net/protocols", true },
+	{ "proc/net/netstat", true },
+	{ "proc/net/snmp", true },
+	{ "proc/meminfo", true },
+	{ "proc/sys/kernel/osrelease", true },
+	{ "sys/devices/system/cpu/possible", true },
+};
+const size_t host_nfiles = ARRAY_SIZE(host_files);
+
+void host_path(const struct host *h, const char *rel, char *dst, size_t dstsz)
+{
+	int n;
+
+	if (h->root[0])
+		n = snprintf(dst, dstsz, "%s/%s", h->root, rel);
+	else
+		n = snprintf(dst, dstsz, "/%s", rel);
+	if (n < 0 && dstsz)
+		dst[0] = '\0';
+}
+
+int host_read_file(const char *root, const char *rel, char **buf, size_t *len)
+{
+	char path[PATH_MAX + 256];
+	size_t cap = 8192, n = 0;
+	char *b;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root && root[0] ? root : "", rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	b = malloc(cap);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= HOST_MAX_FILE) {
+				free(b);
+				close(fd);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				free(b);
+				close(fd);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(b);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static void host_problem(struct host *h, const char *rel, int line, int rc, const char *msg)
+{
+	struct host_problem *p;
+
+	h->partial = true;
+	if (h->nproblems == HOST_MAX_PROBLEMS)
+		return;
+	p = &h->problem[h->nproblems++];
+	{
+		char full[PATH_MAX + 300];
+
+		host_path(h, rel, full, sizeof(full));
+		snprintf(p->path, sizeof(p->path), "%.*s", (int)sizeof(p->path) - 1, full);
+	}
+	p->line = line;
+	p->rc = rc;
+	snprintf(p->msg, sizeof(p->msg), "%s", msg);
+}
+
+static const char *host_read_errmsg(int rc)
+{
+	switch (rc) {
+	case -ENOENT: return "missing";
+	case -EFBIG: return "larger than 1 MiB: not a procfs file";
+	case -EISDIR: return "is a directory";
+	default: return NULL;
+	}
+}
+
+typedef int (*host_parse_fn)(const char *buf, size_t len, void *out, struct parse_err *err);
+
+/* Reads and parses rel.  On failure records a problem (unless the file is
+ * absent and !expected) and returns the -errno. */
+static int host_load(struct host *h, const char *rel, bool expected, host_parse_fn parse, void *out)
+{
+	struct parse_err err = { 0, "" };
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = host_read_file(h->root, rel, &buf, &len);
+	if (rc) {
+		const char *m = host_read_errmsg(rc);
+
+		if (rc != -ENOENT || expected)
+			host_problem(h, rel, 0, rc, m ? m : strerror(-rc));
+		return rc;
+	}
+	rc = parse(buf, len, out, &err);
+	free(buf);
+	if (rc)
+		host_problem(h, rel, err.line, rc, err.msg);
+	return rc;
+}
+
+static int parse_sockstat_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	return sockstat_parse(b, l, o, e);
+}
+static int parse_protocols_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	return protocols_parse(b, l, o, e);
+}
+static int parse_netstat_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	return netstat_parse(b, l, o, e);
+}
+static int parse_meminfo_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	struct opt *m = o;
+	int rc = sysinfo_parse_meminfo(b, l, &m->v, e);
+
+	m->ok = rc == 0;
+	return rc;
+}
+static int parse_cpulist_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	struct opt *m = o;
+	int rc = sysinfo_parse_cpulist(b, l, &m->v, e);
+
+	m->ok = rc == 0;
+	return rc;
+}
+static int parse_osrelease_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	return sysinfo_parse_osrelease(b, l, o, e);
+}
+static int parse_meta_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	return sysinfo_parse_snapmeta(b, l, o, e);
+}
+
+struct vec_ctx {
+	uint64_t *v;
+	int n;
+};
+static int parse_vector_cb(const char *b, size_t l, void *o, struct parse_err *e)
+{
+	struct vec_ctx *c = o;
+
+	return sysinfo_parse_vector(b, l, c->v, c->n, e);
+}
+
+static bool page_size_valid(uint64_t ps)
+{
+	return ps >= 1024 && ps <= (1u << 20) && !(ps & (ps - 1));
+}
+
+int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
+{
+	struct opt kcpus = { 0, false };
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	if (root && root[0])
+		snprintf(h->root, sizeof(h->root), "%s", root);
+	gmtime_r(&now, &tm);
+	strftime(h->collected_at, sizeof(h->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (h->root[0]) {
+		h->have_meta = host_load(h, HOST_META_FILE, false, parse_meta_cb, &h->meta) == 0;
+	}
+
+	/* The kernel's own files first. */
+	h->sockstat_rc = host_load(h, "proc/net/sockstat", true, parse_sockstat_cb, &h->ss4);
+	h->sockstat6_rc = host_load(h, "proc/net/sockstat6", false, parse_sockstat_cb, &h->ss6);
+	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos);
+	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat);
+	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp);
+	host_load(h, "proc/meminfo", true, parse_meminfo_cb, &h->mem_total_bytes);
+	host_load(h, "proc/sys/kernel/osrelease", true, parse_osrelease_cb, &h->kver);
+	host_load(h, "sys/devices/system/cpu/possible", true, parse_cpulist_cb, &kcpus);
+
+	for (i = 0; i < SC_COUNT; i++) {
+		struct vec_ctx c = { h->sysctl[i].v, host_sysctl[i].n };
+
+		h->sysctl[i].rc = host_load(h, host_sysctl[i].path, false, parse_vector_cb, &c);
+	}
+	/* tcp_mem is only in init_net's table; tcp_rmem is in every netns. */
+	h->netns_child = h->sysctl[SC_TCP_MEM].rc == -ENOENT && h->sysctl[SC_TCP_RMEM].rc == 0;
+
+	/* Kernel release and CPUs: the tree's own files, else the snapshot's metadata. */
+	if (!h->kver.ok && h->have_meta && h->meta.kernel_release[0]) {
+		char tmp[128];
+		struct parse_err e;
+		int n = snprintf(tmp, sizeof(tmp), "%s\n", h->meta.kernel_release);
+
+		sysinfo_parse_osrelease(tmp, (size_t)n, &h->kver, &e);
+	}
+	h->possible_cpus = kcpus;
+	if (!kcpus.ok && h->have_meta && h->meta.possible_cpus.ok)
+		h->possible_cpus = h->meta.possible_cpus;
+
+	/* Page size: an explicit option wins, then the snapshot's, then ours. */
+	if (page_size_opt) {
+		h->page_size_bytes = page_size_opt;
+		h->page_size_source = "--page-size";
+	} else if (h->have_meta && h->meta.page_size_bytes.ok &&
+		   page_size_valid(h->meta.page_size_bytes.v)) {
+		h->page_size_bytes = h->meta.page_size_bytes.v;
+		h->page_size_source = "snapshot metadata";
+	} else {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		h->page_size_bytes = ps > 0 ? (uint64_t)ps : 4096;
+		h->page_size_source = h->root[0] ? "assumed: this machine's page size (no metadata; "
+						   "use --page-size)"
+						 : "running kernel";
+	}
+	if (h->have_meta && h->meta.page_size_bytes.ok && !page_size_valid(h->meta.page_size_bytes.v))
+		host_problem(h, HOST_META_FILE, 0, -EINVAL,
+			     "page_size_bytes is not a power of two between 1 KiB and 1 MiB");
+	return h->sockstat_rc;
+}

@@ -1,0 +1,29 @@
+/* output.h - renderers of a struct report: text for people (output_text.c)
+ * and a jansson JSON tree for programs (output_json.c). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_OUTPUT_H
+#define SOCKMEM_OUTPUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "report.h"
+
+struct output_opts {
+	bool color;
+	bool exact_bytes;	/* bytes as exact integers instead of KiB/MiB/GiB */
+};
+
+void output_text_show(FILE *f, const struct report *r, const struct output_opts *o);
+
+/* The JSON document for "show" (envelope included).  NULL on allocation failure. */
+json_t *output_json_show(const struct report *r);
+/* Envelope shared by every command: schema_version, sockmem_version, command. */
+json_t *output_json_envelope(const char *command);
+/* Write a JSON document and a newline; returns 0 or -EIO. */
+int output_json_dump(FILE *f, json_t *doc);
+
+json_t *output_json_u64(uint64_t v);
+json_t *output_json_opt(struct opt o);
+
+#endif

@@ -1,0 +1,284 @@
+/* output_json.c - renders a report as JSON (schema: man/sockmem-json.5).
+ * Units are in every key name; absent values are null, never zero. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "output.h"
+
+json_t *output_json_u64(uint64_t v)
+{
+	/* jansson integers are signed 64-bit; larger values (only possible from
+	 * wrapped counters or hostile input) are emitted as numbers with a
+	 * fractional-free real representation. */
+	if (v > (uint64_t)INT64_MAX)
+		return json_real((double)v);
+	return json_integer((json_int_t)v);
+}
+
+json_t *output_json_opt(struct opt o)
+{
+	return o.ok ? output_json_u64(o.v) : json_null();
+}
+
+/* Strings from files or the command line: escaped so they are valid UTF-8. */
+static json_t *json_safe_string(const char *s)
+{
+	char buf[1024];
+
+	util_safe_token(buf, sizeof(buf), s, strlen(s));
+	return json_string(buf);
+}
+
+static json_t *json_i64(int64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *json_pct(double v)
+{
+	/* two decimals, as printed in text */
+	return json_real((double)(long long)(v * 100.0 + (v >= 0 ? 0.5 : -0.5)) / 100.0);
+}
+
+/* Every set goes through here; a failed allocation makes the document NULL. */
+static bool json_failed;
+
+static void jset(json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v))
+		json_failed = true;
+}
+
+static void japp(json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v))
+		json_failed = true;
+}
+
+static json_t *json_triple(const char *const names[3], const uint64_t v[3])
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < 3; i++)
+		jset(o, names[i], output_json_u64(v[i]));
+	return o;
+}
+
+json_t *output_json_envelope(const char *command)
+{
+	json_t *o = json_object();
+
+	jset(o, "schema_version", json_string(REPORT_SCHEMA_VERSION));
+	jset(o, "sockmem_version", json_string(PACKAGE_VERSION));
+	jset(o, "command", json_string(command));
+	return o;
+}
+
+int output_json_dump(FILE *f, json_t *doc)
+{
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	    fflush(f))
+		return -EIO;
+	return 0;
+}
+
+static const char *const lim_names[3] = { "min", "pressure", "max" };
+
+static json_t *json_proto(const struct report *r, const struct proto_report *p)
+{
+	json_t *o = json_object(), *x;
+	int i;
+
+	jset(o, "state", json_string(model_state_name(p->m.state)));
+	jset(o, "state_basis", json_string(model_basis_name(p->m.basis)));
+	jset(o, "state_note", p->m.note ? json_string(p->m.note) : json_null());
+	jset(o, "usage_pages", output_json_opt(p->usage_pages));
+	jset(o, "usage_bytes", output_json_opt(p->usage_bytes));
+	jset(o, "usage_source", p->usage_source ? json_string(p->usage_source) : json_null());
+	jset(o, "shares_counter_with", p->def->shares_with ? json_string(p->def->shares_with)
+							    : json_null());
+	jset(o, "limits_sysctl", json_string(host_sysctl[p->def->limits].name));
+	if (p->limits_ok) {
+		jset(o, "limits_pages", json_triple(lim_names, p->limit_pages));
+		jset(o, "limits_bytes", json_triple(lim_names, p->limit_bytes));
+		jset(o, "limits_unavailable_reason", json_null());
+	} else {
+		jset(o, "limits_pages", json_null());
+		jset(o, "limits_bytes", json_null());
+		jset(o, "limits_unavailable_reason",
+		     p->limits_why ? json_string(p->limits_why) : json_null());
+	}
+	if (p->def->kind == MODEL_PRESSURE)
+		jset(o, "kernel_pressure", p->press == PRESS_YES ? json_true()
+				   : p->press == PRESS_NO ? json_false() : json_null());
+	else
+		jset(o, "kernel_pressure", json_null());
+	jset(o, "kernel_press_flag", json_string(protocols_press_name(p->press)));
+	jset(o, "uncertainty_pages", output_json_opt(r->band_pages));
+	jset(o, "uncertainty_bytes", output_json_opt(r->band_bytes));
+
+	if (p->limits_ok && p->usage_pages.ok) {
+		json_t *pct = json_object(), *near = json_object(), *hp = json_object(),
+		       *hb = json_object();
+
+		for (i = 0; i < 3; i++) {
+			int64_t h = p->m.headroom_pages[i];
+
+			jset(pct, lim_names[i], p->m.pct_ok ? json_pct(p->m.pct[i]) : json_null());
+			jset(near, lim_names[i], json_boolean(p->m.near[i]));
+			jset(hp, lim_names[i], json_i64(h));
+			jset(hb, lim_names[i], json_i64(h * (int64_t)r->h->page_size_bytes));
+		}
+		jset(o, "percent_of", pct);
+		jset(o, "near", near);
+		jset(o, "headroom_pages", hp);
+		jset(o, "headroom_bytes", hb);
+		x = json_object();
+		for (i = 0; i < 3; i++) {
+			json_t *s = json_object();
+
+			jset(s, "at_average_charge", output_json_opt(p->headroom_sockets_avg[i]));
+			jset(s, "at_default_buffers", output_json_opt(p->headroom_sockets_default[i]));
+			jset(s, "at_full_buffers", output_json_opt(p->headroom_sockets_full[i]));
+			jset(x, lim_names[i], s);
+		}
+		jset(o, "headroom_sockets", x);
+	} else {
+		jset(o, "percent_of", json_null());
+		jset(o, "near", json_null());
+		jset(o, "headroom_pages", json_null());
+		jset(o, "headroom_bytes", json_null());
+		jset(o, "headroom_sockets", json_null());
+	}
+	jset(o, "sockets_netns", output_json_opt(p->sockets_netns));
+	jset(o, "sockets_allocated", output_json_opt(p->sockets_alloc));
+	jset(o, "average_charge_bytes", output_json_opt(p->avg_charge_bytes));
+	return o;
+}
+
+static json_t *json_settings(const struct host *h)
+{
+	json_t *o = json_object();
+	int i, j;
+
+	for (i = 0; i < SC_COUNT; i++) {
+		const struct sysctl_def *d = &host_sysctl[i];
+		json_t *v;
+
+		if (h->sysctl[i].rc) {
+			jset(o, d->key, json_null());
+			continue;
+		}
+		if (d->n == 1) {
+			v = d->unit == UNIT_BOOL ? json_boolean(h->sysctl[i].v[0])
+						 : output_json_u64(h->sysctl[i].v[0]);
+		} else {
+			v = json_object();
+			for (j = 0; j < d->n; j++)
+				jset(v, d->field[j], output_json_u64(h->sysctl[i].v[j]));
+		}
+		jset(o, d->key, v);
+	}
+	return o;
+}
+
+json_t *output_json_show(const struct report *r)
+{
+	const struct host *h = r->h;
+	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav, *probs;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("show");
+	jset(doc, "partial", json_boolean(h->partial));
+	probs = json_array();
+	for (i = 0; i < h->nproblems; i++) {
+		json_t *p = json_object();
+
+		jset(p, "file", json_safe_string(h->problem[i].path));
+		jset(p, "line", h->problem[i].line ? json_integer(h->problem[i].line) : json_null());
+		jset(p, "message", json_safe_string(h->problem[i].msg));
+		japp(probs, p);
+	}
+	jset(doc, "problems", probs);
+
+	src = json_object();
+	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
+	jset(src, "collected_at", json_string(h->collected_at));
+	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
+								    : json_null());
+	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
+	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
+	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
+	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
+	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
+	jset(doc, "source", src);
+
+	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
+							      : output_json_u64(r->reserve.rsv_pages));
+	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
+
+	protos = json_object();
+	for (i = 0; i < r->nproto; i++)
+		jset(protos, r->proto[i].def->key, json_proto(r, &r->proto[i]));
+	jset(doc, "protocols", protos);
+
+	frag = json_object();
+	for (i = 0; i < 2; i++) {
+		const struct frag_report *f = &r->frag[i];
+		json_t *o = json_object();
+
+		jset(o, "inuse", output_json_opt(f->inuse));
+		jset(o, "usage_bytes", output_json_opt(f->usage_bytes));
+		jset(o, "high_thresh_bytes", output_json_opt(f->high_thresh_bytes));
+		jset(o, "percent_of_high_thresh", f->usage_bytes.ok && f->high_thresh_bytes.ok
+						  ? json_pct(f->pct) : json_null());
+		jset(o, "scope", json_string("netns"));
+		jset(frag, f->key, o);
+	}
+	jset(doc, "frag", frag);
+
+	counts = json_object();
+	for (i = 0; i < r->ncount; i++) {
+		const struct count_report *c = &r->count[i];
+		json_t *o = json_object();
+
+		jset(o, "value", output_json_opt(c->value));
+		jset(o, "scope", json_string(report_scope_name(c->scope)));
+		if (c->limit_name) {
+			jset(o, "limit", output_json_opt(c->limit));
+			jset(o, "limit_sysctl", json_string(c->limit_name));
+			jset(o, "limit_scope", json_string(report_scope_name(c->limit_scope)));
+		}
+		jset(counts, c->key, o);
+	}
+	jset(doc, "counts", counts);
+
+	counters = json_object();
+	for (i = 0; i < r->ncounter; i++)
+		jset(counters, r->counter[i].key, output_json_opt(r->counter[i].value));
+	jset(doc, "counters", counters);
+
+	jset(doc, "settings", json_settings(h));
+
+	unav = json_array();
+	for (i = 0; i < r->nunavail; i++) {
+		json_t *u = json_object();
+
+		jset(u, "what", json_string(r->unavail[i].what));
+		jset(u, "why", json_string(r->unavail[i].why));
+		japp(unav, u);
+	}
+	jset(doc, "unavailable", unav);
+
+	if (json_failed) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}

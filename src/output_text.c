@@ -1,0 +1,264 @@
+/* output_text.c - renders a report as aligned text for a terminal. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "output.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_RED "\033[31m"
+
+static const char *state_color(enum model_state s)
+{
+	switch (s) {
+	case MS_NORMAL: return C_GREEN;
+	case MS_ELEVATED:
+	case MS_LIMITED: return C_YELLOW;
+	case MS_PRESSURE:
+	case MS_OVER_LIMIT: return C_RED;
+	default: return "";
+	}
+}
+
+static void fmt_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
+{
+	if (o->exact_bytes)
+		snprintf(dst, n, "%llu B", (unsigned long long)b);
+	else
+		util_human_bytes(dst, n, b);
+}
+
+static void fmt_opt_bytes(char *dst, size_t n, struct opt b, const struct output_opts *o)
+{
+	if (b.ok)
+		fmt_bytes(dst, n, b.v, o);
+	else
+		snprintf(dst, n, "-");
+}
+
+static void fmt_count(char *dst, size_t n, struct opt v)
+{
+	if (v.ok)
+		util_group_digits(dst, n, v.v);
+	else
+		snprintf(dst, n, "-");
+}
+
+static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct host *h = r->h;
+	char ps[32], ram[32], band[32], bandp[32], cpus[16];
+
+	snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
+	fmt_opt_bytes(ram, sizeof(ram), h->mem_total_bytes, o);
+	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
+	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", h->root[0] ? "snapshot " : "live ",
+		o->color ? C_RESET : "");
+	if (h->root[0]) {
+		char safe[512];
+
+		util_safe_token(safe, sizeof(safe), h->root, strlen(h->root));
+		fprintf(f, "%s", safe);
+		if (h->have_meta && h->meta.time[0])
+			fprintf(f, " (taken %s)", h->meta.time);
+		fputs(", ", f);
+	}
+	fprintf(f, "Linux %s, page size %s (%s), %s possible CPUs, RAM %s\n",
+		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source, cpus, ram);
+	if (h->netns_child)
+		fputs("network namespace: not the initial one (container): host-only limits are "
+		      "not visible here\n", f);
+	fmt_opt_bytes(band, sizeof(band), r->band_bytes, o);
+	fmt_count(bandp, sizeof(bandp), r->band_pages);
+	if (r->reserve.exact)
+		fprintf(f, "usage figures are exact (%s)\n", r->reserve.source);
+	else
+		fprintf(f, "usage figures are within +/-%s pages (%s) of the true charge: "
+			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band, cpus,
+			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
+	if (h->partial)
+		fprintf(f, "%sPARTIAL REPORT%s: %d input%s could not be used (listed on stderr and "
+			"under PROBLEMS)\n", o->color ? C_RED : "", o->color ? C_RESET : "",
+			h->nproblems, h->nproblems == 1 ? "" : "s");
+}
+
+static void text_proto(FILE *f, const struct report *r, const struct proto_report *p,
+		       const struct output_opts *o)
+{
+	static const char *const lim_label[3] = { "min", "pressure", "max" };
+	char a[40], b[40], c[40];
+	int i;
+
+	fprintf(f, "\n%s%-8s%s %s%-10s%s", o->color ? C_BOLD : "", p->def->label,
+		o->color ? C_RESET : "", o->color ? state_color(p->m.state) : "",
+		model_state_name(p->m.state), o->color ? C_RESET : "");
+	if (p->def->kind == MODEL_PRESSURE)
+		fprintf(f, "  kernel pressure flag: %s", protocols_press_name(p->press));
+	else
+		fputs("  no pressure state in the kernel (NI)", f);
+	if (p->def->shares_with)
+		fprintf(f, "  (same counter as %s)", p->def->shares_with);
+	fputc('\n', f);
+	if (p->m.note)
+		fprintf(f, "  note: %s\n", p->m.note);
+	fprintf(f, "  %-9s %14s %12s %9s %12s\n", "", "pages", "size", "usage %", "headroom");
+	fmt_count(a, sizeof(a), p->usage_pages);
+	fmt_opt_bytes(b, sizeof(b), p->usage_bytes, o);
+	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s\n", "usage", a, b, "", "",
+		p->usage_source ? p->usage_source : "-");
+	if (!p->limits_ok) {
+		fprintf(f, "  %s: %s\n", host_sysctl[p->def->limits].name,
+			p->limits_why ? p->limits_why : "not available");
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		char pct[48] = "-", head[48] = "-";
+
+		fmt_count(a, sizeof(a), opt_some(p->limit_pages[i]));
+		fmt_bytes(b, sizeof(b), p->limit_bytes[i], o);
+		if (p->usage_pages.ok) {
+			int64_t hp = p->m.headroom_pages[i];
+
+			if (p->m.pct_ok)
+				snprintf(pct, sizeof(pct), "%.2f%s", p->m.pct[i],
+					 p->m.near[i] ? "~" : "");
+			fmt_bytes(c, sizeof(c), (uint64_t)(hp < 0 ? -hp : hp) * r->h->page_size_bytes, o);
+			snprintf(head, sizeof(head), "%s%.30s", hp < 0 ? "-" : "", c);
+		}
+		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
+	}
+	if (p->usage_pages.ok && (p->headroom_sockets_default[1].ok || p->headroom_sockets_avg[1].ok)) {
+		fputs("  sockets until pressure:", f);
+		if (p->headroom_sockets_avg[1].ok) {
+			fmt_count(a, sizeof(a), p->headroom_sockets_avg[1]);
+			fmt_opt_bytes(b, sizeof(b), p->avg_charge_bytes, o);
+			fprintf(f, " %s at the average charge (%s)", a, b);
+		}
+		if (p->headroom_sockets_default[1].ok) {
+			fmt_count(a, sizeof(a), p->headroom_sockets_default[1]);
+			fmt_count(c, sizeof(c), p->headroom_sockets_full[1]);
+			fprintf(f, "%s %s at default buffers, %s at full buffers",
+				p->headroom_sockets_avg[1].ok ? ";" : "", a, c);
+		}
+		fputc('\n', f);
+	}
+	for (i = 0; i < 3; i++)
+		if (p->m.near[i]) {
+			fprintf(f, "  ~ within the per-CPU band of %s: the true charge may be on "
+				"either side\n", lim_label[i]);
+			break;
+		}
+}
+
+static void text_frag(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	int i;
+
+	fprintf(f, "\n%sFRAG%s reassembly memory (bytes, per network namespace)\n",
+		o->color ? C_BOLD : "", o->color ? C_RESET : "");
+	fprintf(f, "  %-9s %14s %12s %12s %9s\n", "", "queues", "memory", "high_thresh", "usage %");
+	for (i = 0; i < 2; i++) {
+		const struct frag_report *fr = &r->frag[i];
+		char a[32], b[32], c[32], d[16] = "-";
+
+		fmt_count(a, sizeof(a), fr->inuse);
+		fmt_opt_bytes(b, sizeof(b), fr->usage_bytes, o);
+		fmt_opt_bytes(c, sizeof(c), fr->high_thresh_bytes, o);
+		if (fr->usage_bytes.ok && fr->high_thresh_bytes.ok)
+			snprintf(d, sizeof(d), "%.2f", fr->pct);
+		fprintf(f, "  %-9s %14s %12s %12s %9s\n", i ? "IPv6" : "IPv4", a, b, c, d);
+	}
+}
+
+static void text_counts(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	int i;
+
+	fprintf(f, "\n%sSOCKETS%s%*s %14s  %s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "",
+		35, "count", "limit", "scope");
+	for (i = 0; i < r->ncount; i++) {
+		const struct count_report *c = &r->count[i];
+		char a[32], b[32] = "";
+
+		fmt_count(a, sizeof(a), c->value);
+		if (c->limit_name)
+			fmt_count(b, sizeof(b), c->limit);
+		fprintf(f, "  %-26s %14s %14s  %s", c->label, a, b, report_scope_name(c->scope));
+		if (c->limit_name)
+			fprintf(f, " (limit %s, %s)", c->limit_name, report_scope_name(c->limit_scope));
+		fputc('\n', f);
+	}
+}
+
+static void text_counters(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	int i;
+
+	fprintf(f, "\n%sPRESSURE EVIDENCE%s since boot (this network namespace)\n",
+		o->color ? C_BOLD : "", o->color ? C_RESET : "");
+	for (i = 0; i < r->ncounter; i++) {
+		const struct counter_report *c = &r->counter[i];
+		char a[32];
+
+		fmt_count(a, sizeof(a), c->value);
+		if (!c->value.ok)
+			snprintf(a, sizeof(a), "absent");
+		fprintf(f, "  %-26s %14s %-8s %s\n", c->key, a, c->unit, c->meaning);
+	}
+}
+
+static void text_settings(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	static const char *const unit_name[] = { "pages", "bytes", "", "" };
+	const struct host *h = r->h;
+	int i, j;
+
+	fprintf(f, "\n%sSETTINGS%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
+	for (i = 0; i < SC_COUNT; i++) {
+		const struct sysctl_def *d = &host_sysctl[i];
+		char line[128] = "", *p = line;
+
+		if (h->sysctl[i].rc)
+			continue;
+		for (j = 0; j < d->n; j++)
+			p += snprintf(p, sizeof(line) - (size_t)(p - line), "%s%llu", j ? " " : "",
+				      (unsigned long long)h->sysctl[i].v[j]);
+		fprintf(f, "  %-30s %-28s %-5s %s\n", d->name, line, unit_name[d->unit],
+			report_scope_name(d->scope));
+	}
+}
+
+void output_text_show(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	int i;
+
+	text_header(f, r, o);
+	for (i = 0; i < r->nproto; i++)
+		text_proto(f, r, &r->proto[i], o);
+	text_frag(f, r, o);
+	text_counts(f, r, o);
+	text_counters(f, r, o);
+	text_settings(f, r, o);
+	if (r->nunavail) {
+		fprintf(f, "\n%sNOT AVAILABLE%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
+		for (i = 0; i < r->nunavail; i++)
+			fprintf(f, "  %s: %s\n", r->unavail[i].what, r->unavail[i].why);
+	}
+	if (r->h->nproblems) {
+		fprintf(f, "\n%sPROBLEMS%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
+		for (i = 0; i < r->h->nproblems; i++) {
+			const struct host_problem *p = &r->h->problem[i];
+			char safe[512];
+
+			util_safe_token(safe, sizeof(safe), p->path, strlen(p->path));
+			if (p->line)
+				fprintf(f, "  %s: line %d: %s\n", safe, p->line, p->msg);
+			else
+				fprintf(f, "  %s: %s\n", safe, p->msg);
+		}
+	}
+}

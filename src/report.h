@@ -1,0 +1,94 @@
+/* report.h - the one data structure "show" renders: the host view run
+ * through the model, with every figure in pages and bytes.  Text and JSON
+ * are two views of it (output_text.c, output_json.c).  Pure: no I/O. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_REPORT_H
+#define SOCKMEM_REPORT_H
+
+#include "host.h"
+#include "model.h"
+
+#define REPORT_SCHEMA_VERSION "1.0"
+
+struct proto_def {
+	const char *key;		/* JSON key: "tcp" */
+	const char *label;		/* "TCP" */
+	const char *protocols_row;	/* row in /proc/net/protocols */
+	const char *sockstat_line;	/* line carrying "mem" in sockstat, or NULL */
+	enum sysctl_id limits;
+	enum model_kind kind;
+	const char *shares_with;	/* same kernel counter as this protocol */
+	bool always;			/* shown even when protocols does not list it */
+};
+
+struct proto_report {
+	const struct proto_def *def;
+	struct opt usage_pages;
+	const char *usage_source;	/* "/proc/net/sockstat", "/proc/net/protocols" */
+	struct opt usage_bytes;
+	bool limits_ok;
+	uint64_t limit_pages[3];
+	uint64_t limit_bytes[3];
+	const char *limits_why;		/* when !limits_ok */
+	enum press_flag press;
+	struct opt sockets_netns;	/* protocols "sockets" (per netns) */
+	struct opt sockets_alloc;	/* sockstat alloc (global, TCP only) */
+	struct opt avg_charge_bytes;	/* usage / sockets_alloc */
+	struct model_out m;
+	/* headroom in sockets at default buffers ([1]) and full buffers ([2]) */
+	struct opt headroom_sockets_default[3], headroom_sockets_full[3];
+	struct opt headroom_sockets_avg[3];
+};
+
+struct frag_report {
+	const char *key;		/* "ipv4" */
+	struct opt inuse, usage_bytes, high_thresh_bytes;
+	double pct;
+};
+
+struct count_report {
+	const char *key, *label;
+	struct opt value;
+	enum scope scope;
+	struct opt limit;
+	const char *limit_name;
+	enum scope limit_scope;
+};
+
+struct counter_report {
+	const char *key;	/* JSON key (kernel name) */
+	const char *group;	/* TcpExt, Udp */
+	const char *unit;	/* "events", "ms", "packets" */
+	const char *meaning;
+	struct opt value;
+};
+
+struct unavailable {
+	const char *what;
+	char why[200];
+};
+
+#define REPORT_MAX_PROTOS 5
+#define REPORT_MAX_COUNTS 12
+#define REPORT_MAX_COUNTERS 16
+#define REPORT_MAX_UNAVAILABLE (SC_COUNT + 4)
+
+struct report {
+	const struct host *h;
+	struct model_reserve reserve;
+	struct opt band_pages, band_bytes;
+	struct proto_report proto[REPORT_MAX_PROTOS];
+	int nproto;
+	struct frag_report frag[2];
+	struct count_report count[REPORT_MAX_COUNTS];
+	int ncount;
+	struct counter_report counter[REPORT_MAX_COUNTERS];
+	int ncounter;
+	struct unavailable unavail[REPORT_MAX_UNAVAILABLE];
+	int nunavail;
+};
+
+void report_build(struct report *r, const struct host *h);
+const char *report_scope_name(enum scope s);
+
+#endif

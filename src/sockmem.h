@@ -1,0 +1,53 @@
+/* sockmem.h - command layer shared by the command implementations:
+ * named exit codes, common options and the command table entry type. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_SOCKMEM_H
+#define SOCKMEM_SOCKMEM_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit codes: documented in sockmem(8) EXIT STATUS and in --help. */
+enum sockmem_exit {
+	SM_EXIT_OK = 0,		/* report complete */
+	SM_EXIT_FINDINGS = 1,	/* reserved: a check found what it was asked to fail on */
+	SM_EXIT_ERROR = 2,	/* runtime error: nothing (or nothing useful) could be reported */
+	SM_EXIT_PARTIAL = 3,	/* report printed, but some inputs could not be used */
+	SM_EXIT_USAGE = 64,	/* bad command line (EX_USAGE) */
+};
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct common_opts {
+	const char *root;	/* --root DIR or $SOCKMEM_ROOT; NULL = live */
+	bool json;
+	bool exact_bytes;
+	uint64_t page_size;	/* --page-size; 0 = from snapshot or this kernel */
+	enum color_mode color;
+};
+
+extern struct common_opts sm_common;
+extern const struct argp sm_common_argp;
+
+/* Report an error once, in the form "sockmem: WHAT: WHY". */
+void sm_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct sm_command {
+	const char *name;
+	const char *summary;
+	const struct argp *argp;
+	int (*run)(void);	/* after its argp has parsed; returns an exit code */
+};
+
+int cmd_show_run(void);
+extern const struct argp cmd_show_argp;
+int cmd_snapshot_run(void);
+extern const struct argp cmd_snapshot_argp;
+
+struct host;
+int sm_check_root(const char *root);
+bool sm_use_color(void);
+void sm_report_problems(const struct host *h);
+
+#endif
