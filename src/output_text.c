@@ -76,6 +76,10 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 	fmt_count(bandp, sizeof(bandp), r->band_pages);
 	if (r->reserve.exact)
 		fprintf(f, "usage figures are exact (%s)\n", r->reserve.source);
+	else if (!r->band_pages.ok)
+		fprintf(f, "usage figures may differ from the true charge by possible CPUs x (%llu - 1) "
+			"pages (%s); the number of possible CPUs is unknown\n",
+			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
 	else
 		fprintf(f, "usage figures are within +/-%s pages (%s) of the true charge: "
 			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band, cpus,
@@ -100,8 +104,17 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		fprintf(f, "  kernel pressure flag: %s", protocols_press_name(p->press));
 	else
 		fputs("  no pressure state in the kernel (NI)", f);
-	if (p->def->shares_with)
-		fprintf(f, "  (same counter as %s)", p->def->shares_with);
+	if (p->def->shares_with) {
+		char u[40];
+
+		fmt_count(a, sizeof(a), p->usage_pages);
+		fmt_opt_bytes(u, sizeof(u), p->usage_bytes, o);
+		/* Same kernel counter and limits as the protocol it shares with:
+		 * one line, the figures are in that protocol's block. */
+		fprintf(f, "\n  same counter and limits as %s (%s pages, %s, from %s)\n",
+			p->def->shares_with, a, u, p->usage_source ? p->usage_source : "-");
+		return;
+	}
 	fputc('\n', f);
 	if (p->m.note)
 		fprintf(f, "  note: %s\n", p->m.note);
@@ -131,7 +144,8 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		}
 		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
 	}
-	if (p->usage_pages.ok && (p->headroom_sockets_default[1].ok || p->headroom_sockets_avg[1].ok)) {
+	if (p->usage_pages.ok && p->m.headroom_pages[1] > 0 &&
+	    (p->headroom_sockets_default[1].ok || p->headroom_sockets_avg[1].ok)) {
 		fputs("  sockets until pressure:", f);
 		if (p->headroom_sockets_avg[1].ok) {
 			fmt_count(a, sizeof(a), p->headroom_sockets_avg[1]);
@@ -146,12 +160,18 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		}
 		fputc('\n', f);
 	}
-	for (i = 0; i < 3; i++)
-		if (p->m.near[i]) {
-			fprintf(f, "  ~ within the per-CPU band of %s: the true charge may be on "
-				"either side\n", lim_label[i]);
-			break;
-		}
+	if (p->m.near[0] || p->m.near[1] || p->m.near[2]) {
+		const char *sep = "";
+
+		fmt_count(a, sizeof(a), r->band_pages);
+		fprintf(f, "  ~ within the per-CPU band (+/-%s pages) of", a);
+		for (i = 0; i < 3; i++)
+			if (p->m.near[i]) {
+				fprintf(f, "%s %s", sep, lim_label[i]);
+				sep = ",";
+			}
+		fputs(": the sockets' true charge may be on either side\n", f);
+	}
 }
 
 static void text_frag(FILE *f, const struct report *r, const struct output_opts *o)

@@ -80,7 +80,7 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 			}
 		}
 		if (tlen[col[COL_PROTOCOL]] >= sizeof(r->name)) {
-			util_safe_token(safe, sizeof(safe), tok[col[COL_PROTOCOL]], 40);
+			util_safe_token(safe, sizeof(safe), tok[col[COL_PROTOCOL]], 20);
 			util_set_err(err, lineno, "protocol name '%s' too long", safe);
 			return -EINVAL;
 		}
@@ -89,7 +89,8 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 
 		rc = util_parse_u64(tok[col[COL_SOCKETS]], tlen[col[COL_SOCKETS]], &r->sockets.v);
 		if (rc) {
-			util_safe_token(safe, sizeof(safe), tok[col[COL_SOCKETS]], 40);
+			util_safe_token(safe, sizeof(safe), tok[col[COL_SOCKETS]],
+					tlen[col[COL_SOCKETS]] < 40 ? tlen[col[COL_SOCKETS]] : 40);
 			util_set_err(err, lineno, "%s: sockets '%s' is not a count", r->name, safe);
 			return rc;
 		}
@@ -97,7 +98,8 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 
 		rc = util_parse_i65(tok[col[COL_MEMORY]], tlen[col[COL_MEMORY]], &mag, &neg);
 		if (rc || (neg && mag != 1)) {
-			util_safe_token(safe, sizeof(safe), tok[col[COL_MEMORY]], 40);
+			util_safe_token(safe, sizeof(safe), tok[col[COL_MEMORY]],
+					tlen[col[COL_MEMORY]] < 40 ? tlen[col[COL_MEMORY]] : 40);
 			util_set_err(err, lineno, "%s: memory '%s' is %s", r->name, safe,
 				     rc == -ERANGE ? "out of range (more than 64 bits)"
 						   : "not a page count or -1");

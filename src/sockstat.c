@@ -7,6 +7,21 @@
 
 #include "sockstat.h"
 
+/* Names and keys the kernel prints: letters, digits, '_' and '-'. */
+static bool sockstat_word(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return n > 0;
+}
+
 static int sockstat_parse_line(const char *l, size_t n, int lineno, struct sockstat_line *out,
 			       struct parse_err *err)
 {
@@ -21,7 +36,7 @@ static int sockstat_parse_line(const char *l, size_t n, int lineno, struct socks
 		return -EINVAL;
 	}
 	namelen = (size_t)(colon - l);
-	if (namelen >= sizeof(out->name) || memchr(l, ' ', namelen)) {
+	if (namelen >= sizeof(out->name) || !sockstat_word(l, namelen)) {
 		util_safe_token(safe, sizeof(safe), l, namelen < 40 ? namelen : 40);
 		util_set_err(err, lineno, "bad line name '%s'", safe);
 		return -EINVAL;
@@ -37,7 +52,8 @@ static int sockstat_parse_line(const char *l, size_t n, int lineno, struct socks
 		int i;
 
 		util_safe_token(safe, sizeof(safe), tok, tlen < 40 ? tlen : 40);
-		if (tlen >= sizeof(kv->key) || (tok[0] >= '0' && tok[0] <= '9') || tok[0] == '-') {
+		if (tlen >= sizeof(kv->key) || (tok[0] >= '0' && tok[0] <= '9') || tok[0] == '-' ||
+		    !sockstat_word(tok, tlen)) {
 			util_set_err(err, lineno, "%s: expected a key, got '%s'", out->name, safe);
 			return -EINVAL;
 		}

@@ -1,0 +1,111 @@
+# lib.sh - shared helpers for the shell tests: TAP output, temp dirs,
+# fixture trees assembled from the public peer fixtures (never copied
+# into this repository: see shared/fixtures/peers/README.md).
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+: "${SOCKMEM:=$(cd "$(dirname "$0")/.." && pwd)/src/sockmem}"
+: "${SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${PEER_FIXTURES:=$SRCDIR/../shared/fixtures/peers}"
+export NO_COLOR=1 LC_ALL=C
+
+tap_n=0
+tap_failed=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $* # SKIP"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# check DESC CMD...: one test point from a command's status
+check() {
+	_d=$1; shift
+	if "$@"; then ok "$_d"; else not_ok "$_d"; fi
+}
+done_testing() { echo "1..$tap_n"; exit 0; }
+# Skip the whole script.  Under automake's TAP driver that is a "1..0 # SKIP"
+# plan; run by hand, the conventional exit status 77.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	if [ -n "${SOCKMEM_TAP_DRIVER:-}" ]; then exit 0; fi
+	exit 77
+}
+
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/sockmem-test.XXXXXX")
+cleanup_tmp() { rm -rf "$TMPD"; }
+trap cleanup_tmp EXIT
+trap 'exit 130' INT TERM
+
+have_peers() { [ -r "$PEER_FIXTURES/README.md" ]; }
+
+# Extract "    path: |" blocks of a hotsos scenario YAML into a tree.
+# The YAML holds proc/net/sockstat and sos_commands/kernel/sysctl_-a; the
+# sysctl lines become proc/sys files.
+hotsos_tree() { # YAML DEST
+	mkdir -p "$2/proc/net" "$2/proc/sys/net/ipv4"
+	awk -v dest="$2" '
+		/^    [^ ].*: [|]/ { f = $1; sub(/:$/, "", f); out = dest "/" f; next }
+		/^    [^ ].*: ""/ { f = $1; sub(/:$/, "", f); out = ""; next }
+		/^[^ ]/ { out = "" }
+		out != "" && /^      / {
+			line = substr($0, 7)
+			if (f == "sos_commands/kernel/sysctl_-a") {
+				split(line, kv, " = "); p = kv[1]; gsub(/[.]/, "/", p)
+				print kv[2] > (dest "/proc/sys/" p)
+			} else {
+				print line > out
+			}
+		}' "$1"
+}
+
+# Build a --root tree named NAME from the peer fixtures into DEST.
+peer_tree() { # NAME DEST
+	_p=$PEER_FIXTURES
+	_d=$2
+	mkdir -p "$_d/proc/net" "$_d/proc/sys/net/ipv4" "$_d/proc/sys/net/core"
+	case $1 in
+	procfs)
+		cp "$_p/prometheus_procfs__proc_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_p/prometheus_procfs__proc_net_sockstat6" "$_d/proc/net/sockstat6"
+		cp "$_p/prometheus_procfs__proc_net_protocols" "$_d/proc/net/protocols"
+		cp "$_p/prometheus_procfs__proc_26231_net_netstat" "$_d/proc/net/netstat"
+		cp "$_p/prometheus_procfs__proc_26231_net_snmp" "$_d/proc/net/snmp" ;;
+	procfs-testcase)
+		cp "$_p/prometheus_procfs__net_sockstat_test.go_IPv4_case" "$_d/proc/net/sockstat"
+		cp "$_p/prometheus_procfs__net_sockstat_test.go_IPv6_case" "$_d/proc/net/sockstat6" ;;
+	node_exporter)
+		cp "$_p/node_exporter__collector_fixtures_proc_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_p/node_exporter__collector_fixtures_proc_net_sockstat6" "$_d/proc/net/sockstat6"
+		cp "$_p/node_exporter__collector_fixtures_proc_net_netstat" "$_d/proc/net/netstat"
+		cp "$_p/node_exporter__collector_fixtures_proc_net_snmp" "$_d/proc/net/snmp" ;;
+	sysstat)
+		cp "$_p/sysstat__tests_root1_proc_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_p/sysstat__tests_root1_proc_net_sockstat6" "$_d/proc/net/sockstat6"
+		cp "$_p/sysstat__tests_root1_proc_net_snmp" "$_d/proc/net/snmp" ;;
+	insights)
+		cp "$_p/insights-core__test_sockstat.py_SOCK_STATS" "$_d/proc/net/sockstat"
+		cp "$_p/insights-core__test_netstat.py_PROC_NETSTAT" "$_d/proc/net/netstat" ;;
+	insights-doc)
+		cp "$_p/insights-core__test_sockstat.py_SOCK_STATS_DOC" "$_d/proc/net/sockstat" ;;
+	hotsos-kubernetes)
+		_k=$_p/hotsos_fake_data_root_kubernetes
+		cp "$_k/proc_96008_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_k/proc_96008_net_sockstat6" "$_d/proc/net/sockstat6"
+		cp "$_k/proc_96008_net_netstat" "$_d/proc/net/netstat"
+		cp "$_k/proc_96008_net_snmp" "$_d/proc/net/snmp"
+		for f in "$_k"/proc_sys_net_*; do
+			_r=${f#"$_k"/proc_sys_net_}
+			_dir=${_r%%_*}
+			cp "$f" "$_d/proc/sys/net/$_dir/${_r#*_}"
+		done ;;
+	hotsos-*)
+		hotsos_tree "$_p/hotsos_scenario_tests/${1#hotsos-}.yaml" "$_d" ;;
+	*)
+		echo "peer_tree: unknown tree $1" >&2; return 1 ;;
+	esac
+}
+
+PEER_TREES="procfs procfs-testcase node_exporter sysstat insights insights-doc hotsos-kubernetes
+hotsos-tcp_mem_high hotsos-tcp_mem_exhausted hotsos-tcp_mem_sysctl_absent
+hotsos-tcp_mem_sockstat_sysctl_absent hotsos-udp_mem_high hotsos-udp_mem_exhausted
+hotsos-udp_mem_sysctl_exhausted hotsos-udp_mem_sockstat_sysctl_exhausted hotsos-tcp hotsos-udp"
+
+# jq filter that removes what changes from run to run.
+JQ_STABLE='del(.source.collected_at)'

@@ -1,0 +1,110 @@
+#!/bin/sh
+# derive.sh - rebuilds the hand-made fixture trees from linux-6.18-idle (a
+# real snapshot taken with "sockmem snapshot" on Linux 6.18.44, 2 CPUs).
+# Each tree changes only what its name says; the values come from the
+# experiments in shared/reference/kernel-model.md section 11.
+# Usage: sh derive.sh   (run from tests/trees)
+set -eu
+base=linux-6.18-idle
+
+fresh() { rm -rf "$1"; cp -R "$base" "$1"; }
+put() { printf '%s\n' "$2" > "$1"; }
+# set KEY's value on LINE of a sockstat file: setss FILE LINE KEY VALUE
+setss() {
+	awk -v L="$2:" -v K="$3" -v V="$4" '$1 == L { for (i = 2; i < NF; i += 2) if ($i == K) $(i+1) = V } { print }' "$1" > "$1.tmp"
+	mv "$1.tmp" "$1"
+}
+# set memory and press of protocols rows: setproto FILE "TCP TCPv6 MPTCP" MEM PRESS
+setproto() {
+	awk -v R=" $2 " -v M="$3" -v P="$4" 'NR > 1 && index(R, " " $1 " ") { $4 = M; $5 = P } { print }' "$1" > "$1.tmp"
+	mv "$1.tmp" "$1"
+}
+# set a netstat/snmp counter: setctr FILE GROUP NAME VALUE
+setctr() {
+	awk -v G="$2:" -v N="$3" -v V="$4" '
+		$1 == G && !hdr { for (i = 2; i <= NF; i++) if ($i == N) col = i; hdr = 1; print; next }
+		$1 == G && hdr && col { $col = V } { print }' "$1" > "$1.tmp"
+	mv "$1.tmp" "$1"
+}
+# drop a counter column: dropctr FILE GROUP NAME
+dropctr() {
+	awk -v G="$2:" -v N="$3" '
+		$1 == G && !hdr { for (i = 2; i <= NF; i++) if ($i == N) col = i; hdr = 1 }
+		$1 == G && col { $col = ""; $0 = $0; gsub(/  +/, " ") } { print }' "$1" > "$1.tmp"
+	mv "$1.tmp" "$1"
+}
+
+# TCP in the hysteresis band: flag set at 3005 earlier, usage back at 2500.
+t=tcp-pressure-hysteresis; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "2000	3000	4000"
+setss $t/proc/net/sockstat TCP mem 2500
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2500 yes
+setctr $t/proc/net/netstat TcpExt TCPMemoryPressures 3
+setctr $t/proc/net/netstat TcpExt TCPMemoryPressuresChrono 3592
+
+# Above tcp_mem max after forced charges (observed 4526 with max 4000).
+t=tcp-over-limit; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "2000	3000	4000"
+setss $t/proc/net/sockstat TCP mem 4526
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 4526 yes
+setctr $t/proc/net/netstat TcpExt TCPMemoryPressures 1
+setctr $t/proc/net/netstat TcpExt PruneCalled 93
+setctr $t/proc/net/netstat TcpExt TCPRcvQDrop 93
+setctr $t/proc/net/netstat TcpExt TCPAbortOnMemory 48
+
+# Above min, flag clear, within the per-CPU band (510 pages) of pressure.
+t=tcp-elevated-near; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "2000	3000	4000"
+setss $t/proc/net/sockstat TCP mem 2800
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2800 no
+
+# UDP above udp_mem[0]: the effective limit (observed 1793 -> 2049).
+t=udp-limited; fresh $t
+put $t/proc/sys/net/ipv4/udp_mem "2048	4096	8192"
+setss $t/proc/net/sockstat UDP mem 2049
+setss $t/proc/net/sockstat UDP inuse 2
+setproto $t/proc/net/protocols "UDP UDPv6 UDP-Lite UDPLITEv6" 2049 NI
+
+# A container's network namespace: host-only sysctls are absent,
+# usage (global) and the flag are still visible.
+t=container-netns; fresh $t
+rm $t/proc/sys/net/ipv4/tcp_mem $t/proc/sys/net/ipv4/udp_mem \
+   $t/proc/sys/net/core/mem_pcpu_rsv $t/proc/sys/net/ipv4/tcp_max_orphans
+setss $t/proc/net/sockstat sockets used 0
+setss $t/proc/net/sockstat TCP inuse 0
+setss $t/proc/net/sockstat TCP mem 40
+
+# arm64 with 64 KiB pages on 6.1: no mem_pcpu_rsv sysctl (R = 16 pages),
+# old rmem_max default, 64 possible CPUs, in pressure.
+t=arm64-64k-6.1; fresh $t
+rm $t/proc/sys/net/core/mem_pcpu_rsv
+put $t/proc/sys/kernel/osrelease "6.1.0-18-arm64"
+put $t/sys/devices/system/cpu/possible "0-63"
+put $t/proc/sys/net/ipv4/tcp_mem "17994	23992	35988"
+put $t/proc/sys/net/ipv4/udp_mem "35988	47984	71976"
+put $t/proc/sys/net/ipv4/tcp_rmem "65536	131072	6291456"
+put $t/proc/sys/net/ipv4/tcp_wmem "65536	16384	4194304"
+put $t/proc/sys/net/core/rmem_max 212992
+put $t/proc/sys/net/core/wmem_max 212992
+put $t/proc/sys/net/core/optmem_max 20480
+setss $t/proc/net/sockstat TCP mem 24100
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 24100 yes
+sed -i 's/^page_size_bytes=.*/page_size_bytes=65536/; s/^kernel_release=.*/kernel_release=6.1.0-18-arm64/; s/^possible_cpus=.*/possible_cpus=64/' $t/sockmem-snapshot.meta
+
+# An old kernel (4.14): exact counters, no TCPRcvQDrop, no Udp MemErrors.
+t=linux-4.14-old; fresh $t
+rm $t/proc/sys/net/core/mem_pcpu_rsv
+put $t/proc/sys/kernel/osrelease "4.14.336"
+sed -i 's/^kernel_release=.*/kernel_release=4.14.336/' $t/sockmem-snapshot.meta
+put $t/proc/sys/net/core/rmem_max 212992
+put $t/proc/sys/net/core/wmem_max 212992
+put $t/proc/sys/net/core/optmem_max 20480
+put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
+dropctr $t/proc/net/netstat TcpExt TCPRcvQDrop
+dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
+dropctr $t/proc/net/snmp Udp MemErrors
+
+# IPv6 disabled: no sockstat6, no ip6frag sysctl.
+t=no-ipv6; fresh $t
+rm $t/proc/net/sockstat6 $t/proc/sys/net/ipv6/ip6frag_high_thresh
+rmdir $t/proc/sys/net/ipv6

@@ -1,0 +1,417 @@
+/* test_parsers.c - cmocka unit tests of the procfs/sysfs parsers. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "netstat.h"
+#include "protocols.h"
+#include "sockstat.h"
+#include "sysinfo.h"
+#include "util.h"
+
+#define S(str) (str), strlen(str)
+
+/* ------------------------------------------------------------ sockstat */
+
+/* prometheus/procfs net_sockstat_test.go, "IPv4" case (quoted in peers.md) */
+static const char procfs_ipv4[] =
+	"sockets: used 1591\n"
+	"TCP: inuse 32 orphan 0 tw 0 alloc 58 mem 13\n"
+	"UDP: inuse 8 mem 115\n"
+	"UDPLITE: inuse 0\n"
+	"RAW: inuse 0\n"
+	"FRAG: inuse 0 memory 0\n";
+
+static void sockstat_ipv4(void **state)
+{
+	struct sockstat s;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(sockstat_parse(S(procfs_ipv4), &s, &e), 0);
+	assert_int_equal(s.nlines, 6);
+	assert_true(sockstat_get(&s, "sockets", "used").ok);
+	assert_int_equal(sockstat_get(&s, "sockets", "used").v, 1591);
+	assert_int_equal(sockstat_get(&s, "TCP", "inuse").v, 32);
+	assert_int_equal(sockstat_get(&s, "TCP", "alloc").v, 58);
+	assert_int_equal(sockstat_get(&s, "TCP", "mem").v, 13);
+	assert_int_equal(sockstat_get(&s, "UDP", "mem").v, 115);
+	assert_true(sockstat_get(&s, "FRAG", "memory").ok);
+	/* absent is not zero */
+	assert_false(sockstat_get(&s, "UDP", "orphan").ok);
+	assert_false(sockstat_get(&s, "SCTP", "mem").ok);
+}
+
+static void sockstat_ipv6(void **state)
+{
+	struct sockstat s;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(sockstat_parse(S("TCP6: inuse 24\nUDP6: inuse 9\nUDPLITE6: inuse 0\n"
+					  "RAW6: inuse 1\nFRAG6: inuse 0 memory 0\n"), &s, &e), 0);
+	assert_int_equal(sockstat_get(&s, "TCP6", "inuse").v, 24);
+	assert_int_equal(sockstat_get(&s, "RAW6", "inuse").v, 1);
+	assert_false(sockstat_get(&s, "sockets", "used").ok);
+}
+
+static void sockstat_unknown_keys_kept(void **state)
+{
+	struct sockstat s;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(sockstat_parse(S("TCP: inuse 1 pressure 1 mem 5\nNEWPROTO: inuse 3\n"), &s,
+					&e), 0);
+	assert_int_equal(sockstat_get(&s, "TCP", "mem").v, 5);
+	assert_int_equal(sockstat_get(&s, "NEWPROTO", "inuse").v, 3);
+}
+
+struct bad_case {
+	const char *in;
+	int rc;
+	int line;
+	const char *msg;
+};
+
+static void check_bad_sockstat(const struct bad_case *c)
+{
+	struct sockstat s;
+	struct parse_err e = { 0, "" };
+	int rc = sockstat_parse(c->in, strlen(c->in), &s, &e);
+
+	if (rc != c->rc || e.line != c->line || !strstr(e.msg, c->msg))
+		fail_msg("input %s: rc %d line %d msg '%s'", c->in, rc, e.line, e.msg);
+}
+
+static void sockstat_bad(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "", -EINVAL, 0, "empty file" },
+		{ "sockets: used\n", -EINVAL, 1, "key 'used' has no value" },
+		{ "TCP: inuse 32 orphan\n", -EINVAL, 1, "key 'orphan' has no value" },
+		{ "TCP: inuse 1 mem 18", -EINVAL, 1, "truncated" },
+		{ "TCP: inuse 1\nUDP: inuse 0 me", -EINVAL, 2, "truncated" },
+		{ "TCP: inuse x\n", -EINVAL, 1, "'x' is not a number" },
+		{ "TCP: inuse -1\n", -EINVAL, 1, "negative" },
+		{ "TCP: mem 18446744073709551616\n", -ERANGE, 1, "out of range" },
+		{ "TCP: mem 99999999999999999999999\n", -ERANGE, 1, "out of range" },
+		{ "TCP: inuse 1 inuse 2\n", -EINVAL, 1, "duplicate key 'inuse'" },
+		{ "TCP: inuse 1\nTCP: inuse 2\n", -EINVAL, 2, "duplicate line 'TCP'" },
+		{ "garbage line here\n", -EINVAL, 1, "expected 'NAME: key value" },
+		{ "TCP: 5 inuse\n", -EINVAL, 1, "expected a key" },
+		{ "\x1b[2J: inuse 1\n", -EINVAL, 1, "bad line name" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check_bad_sockstat(&cases[i]);
+}
+
+static void sockstat_max_u64(void **state)
+{
+	struct sockstat s;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(sockstat_parse(S("TCP: mem 18446744073709551615\n"), &s, &e), 0);
+	assert_true(sockstat_get(&s, "TCP", "mem").v == UINT64_MAX);
+}
+
+static void sockstat_nul(void **state)
+{
+	static const char in[] = "TCP: inuse 1\nUDP: in\0use 0\n";
+	struct sockstat s;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(sockstat_parse(in, sizeof(in) - 1, &s, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "NUL byte"));
+}
+
+/* Every prefix of a valid file either parses or fails cleanly. */
+static void sockstat_every_truncation(void **state)
+{
+	size_t n;
+
+	for (n = 0; n < sizeof(procfs_ipv4) - 1; n++) {
+		struct sockstat s;
+		struct parse_err e = { 0 };
+		char *copy = malloc(n ? n : 1);
+		int rc;
+
+		memcpy(copy, procfs_ipv4, n);
+		rc = sockstat_parse(copy, n, &s, &e);
+		if (n == 0 || procfs_ipv4[n - 1] != '\n')
+			assert_int_not_equal(rc, 0);
+		else
+			assert_int_equal(rc, 0);
+		free(copy);
+	}
+}
+
+/* ----------------------------------------------------------- protocols */
+
+static const char protocols_in[] =
+	"protocol  size sockets  memory press maxhdr  slab module     cl co di ac io in de sh ss gs se re sp bi br ha uh gp em\n"
+	"PACKET    1344      2      -1   NI       0   no   kernel      n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n  n\n"
+	"UDPv6     1216     10      57   NI       0   yes  kernel      y  y  y  n  y  y  y  n  y  y  y  y  n  n  n  y  y  y  n\n"
+	"TCPv6     2144   1937  1225378   no     320   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y  y\n"
+	"TCP       1984  93064  1225378   yes     320   yes  kernel      y  y  y  y  y  y  y  y  y  y  y  y  y  n  y  y  y  y  y\n";
+
+static void protocols_ok(void **state)
+{
+	struct protocols p;
+	struct parse_err e = { 0 };
+	const struct protocols_row *r;
+
+	assert_int_equal(protocols_parse(S(protocols_in), &p, &e), 0);
+	assert_int_equal(p.nrows, 4);
+	r = protocols_find(&p, "TCP");
+	assert_non_null(r);
+	assert_true(r->has_memory);
+	assert_int_equal(r->memory_pages, 1225378);
+	assert_int_equal(r->press, PRESS_YES);
+	assert_int_equal(r->sockets.v, 93064);
+	r = protocols_find(&p, "TCPv6");
+	assert_int_equal(r->press, PRESS_NO);
+	r = protocols_find(&p, "PACKET");
+	assert_false(r->has_memory);
+	assert_int_equal(r->press, PRESS_NI);
+	assert_null(protocols_find(&p, "SCTP"));
+}
+
+static void protocols_columns_by_name(void **state)
+{
+	/* a kernel that moved the columns around */
+	struct protocols p;
+	struct parse_err e = { 0 };
+
+	assert_int_equal(protocols_parse(S("press memory protocol sockets\nyes 7 TCP 3\n"), &p, &e), 0);
+	assert_int_equal(protocols_find(&p, "TCP")->memory_pages, 7);
+	assert_int_equal(protocols_find(&p, "TCP")->press, PRESS_YES);
+}
+
+static void protocols_bad(void **state)
+{
+	static const struct { const char *in; int line; const char *msg; } cases[] = {
+		{ "", 0, "empty file" },
+		{ "protocol size sockets memory\nTCP 1 2 3\n", 1, "no 'press' column" },
+		{ "protocol size sockets memory press\nTCP 1 2 3\n", 2, "row has 4 columns" },
+		{ "protocol size sockets memory press\nTCP 1 2 3 maybe\n", 2, "press 'maybe'" },
+		{ "protocol size sockets memory press\nTCP 1 2 -2 no\n", 2, "not a page count" },
+		{ "protocol size sockets memory press\nTCP 1 x 2 no\n", 2, "sockets 'x'" },
+		{ "protocol size sockets memory press\nTCP 1 2 3 no\nTCP 1 2 3 no\n", 3, "duplicate" },
+		{ "protocol size sockets memory press\nTCP 1 2 3 no", 2, "truncated" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct protocols p;
+		struct parse_err e = { 0, "" };
+		int rc = protocols_parse(cases[i].in, strlen(cases[i].in), &p, &e);
+
+		if (!rc || e.line != cases[i].line || !strstr(e.msg, cases[i].msg))
+			fail_msg("case %zu: rc %d line %d msg '%s'", i, rc, e.line, e.msg);
+	}
+}
+
+/* ------------------------------------------------------------- netstat */
+
+static void netstat_ok(void **state)
+{
+	struct netstat *n = malloc(sizeof(*n));
+	struct parse_err e = { 0 };
+
+	assert_int_equal(netstat_parse(S("TcpExt: PruneCalled TCPMemoryPressures TCPMemoryPressuresChrono\n"
+					 "TcpExt: 3 4 5000\n"
+					 "IpExt: InOctets\nIpExt: 99\n"), n, &e), 0);
+	assert_int_equal(netstat_get(n, "TcpExt", "TCPMemoryPressures").v, 4);
+	assert_int_equal(netstat_get(n, "TcpExt", "TCPMemoryPressuresChrono").v, 5000);
+	assert_int_equal(netstat_get(n, "IpExt", "InOctets").v, 99);
+	assert_false(netstat_get(n, "TcpExt", "TCPRcvQDrop").ok); /* old kernel: absent */
+	assert_false(netstat_get(n, "IpExt", "PruneCalled").ok);  /* group matters */
+	free(n);
+}
+
+static void netstat_snmp_negative(void **state)
+{
+	struct netstat *n = malloc(sizeof(*n));
+	struct parse_err e = { 0 };
+
+	assert_int_equal(netstat_parse(S("Tcp: RtoAlgorithm MaxConn\nTcp: 1 -1\n"
+					 "Udp: InDatagrams RcvbufErrors\nUdp: 10 2\n"), n, &e), 0);
+	assert_false(netstat_get(n, "Tcp", "MaxConn").ok); /* negative: not a counter */
+	assert_int_equal(netstat_get(n, "Udp", "RcvbufErrors").v, 2);
+	free(n);
+}
+
+static void netstat_bad(void **state)
+{
+	static const struct { const char *in; int line; const char *msg; } cases[] = {
+		{ "", 0, "empty file" },
+		{ "TcpExt: A B\n", 1, "header line has no value line" },
+		{ "TcpExt: A B\nTcpExt: 1\n", 2, "fewer values than names" },
+		{ "TcpExt: A\nTcpExt: 1 2\n", 2, "more values than names" },
+		{ "TcpExt: A\nIpExt: 1\n", 2, "does not follow header" },
+		{ "TcpExt: A\nTcpExt: z\n", 2, "'z' is not a number" },
+		{ "TcpExt: A\nTcpExt: 18446744073709551616\n", 2, "out of range" },
+		{ "TcpExt: A A\nTcpExt: 1 2\n", 1, "duplicate counter 'A'" },
+		{ "TcpExt: A\nTcpExt: 1\nTcpExt: B\nTcpExt: 2\n", 3, "duplicate group" },
+		{ "no colon\n", 1, "expected 'Group:" },
+		{ "TcpExt: A\nTcpExt: 1", 2, "truncated" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct netstat *n = malloc(sizeof(*n));
+		struct parse_err e = { 0, "" };
+		int rc = netstat_parse(cases[i].in, strlen(cases[i].in), n, &e);
+
+		free(n);
+		if (!rc || e.line != cases[i].line || !strstr(e.msg, cases[i].msg))
+			fail_msg("case %zu: rc %d line %d msg '%s'", i, rc, e.line, e.msg);
+	}
+}
+
+/* ------------------------------------------------------------- sysinfo */
+
+static void vector_cases(void **state)
+{
+	uint64_t v[3];
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_vector(S("287898\t383867\t575796\n"), v, 3, &e), 0);
+	assert_int_equal(v[0], 287898);
+	assert_int_equal(v[2], 575796);
+	assert_int_equal(sysinfo_parse_vector(S("4096\n"), v, 1, &e), 0);
+	assert_int_equal(sysinfo_parse_vector(S("1 2\n"), v, 3, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "2 values, expected 3"));
+	assert_int_equal(sysinfo_parse_vector(S("1 2 3 4\n"), v, 3, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_vector(S("1 -2 3\n"), v, 3, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "negative"));
+	assert_int_equal(sysinfo_parse_vector(S("1 2 99999999999999999999\n"), v, 3, &e), -ERANGE);
+	assert_int_equal(sysinfo_parse_vector(S("\n"), v, 1, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_vector(S("12"), v, 1, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "truncated"));
+	assert_int_equal(sysinfo_parse_vector(S("1\n2\n"), v, 1, &e), -EINVAL);
+}
+
+static void meminfo_cases(void **state)
+{
+	uint64_t b;
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_meminfo(S("MemTotal:       24684084 kB\nMemFree: 1 kB\n"), &b, &e), 0);
+	assert_true(b == 24684084ull * 1024);
+	assert_int_equal(sysinfo_parse_meminfo(S("MemFree: 1 kB\n"), &b, &e), -ENOENT);
+	assert_int_equal(sysinfo_parse_meminfo(S("MemTotal: 1 MB\n"), &b, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_meminfo(S("MemTotal: 18446744073709551615 kB\n"), &b, &e), -ERANGE);
+}
+
+static void cpulist_cases(void **state)
+{
+	uint64_t n;
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_cpulist(S("0-1\n"), &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sysinfo_parse_cpulist(S("0\n"), &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(sysinfo_parse_cpulist(S("0-3,8,10-11\n"), &n, &e), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(sysinfo_parse_cpulist(S("3-1\n"), &n, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_cpulist(S("a-b\n"), &n, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_cpulist(S("0-99999999999\n"), &n, &e), -EINVAL);
+}
+
+static void osrelease_cases(void **state)
+{
+	struct kversion k;
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_osrelease(S("6.18.44-fc-v669\n"), &k, &e), 0);
+	assert_int_equal(k.major, 6);
+	assert_int_equal(k.minor, 18);
+	assert_true(sysinfo_kver_ge(&k, 6, 9));
+	assert_true(sysinfo_kver_ge(&k, 6, 18));
+	assert_false(sysinfo_kver_ge(&k, 6, 19));
+	assert_int_equal(sysinfo_parse_osrelease(S("5.15.0-91-generic\n"), &k, &e), 0);
+	assert_false(sysinfo_kver_ge(&k, 6, 0));
+	assert_int_equal(sysinfo_parse_osrelease(S("banana\n"), &k, &e), -EINVAL);
+	assert_false(k.ok);
+	assert_false(sysinfo_kver_ge(&k, 1, 0));
+}
+
+static void snapmeta_cases(void **state)
+{
+	struct snapmeta m;
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_snapmeta(S("# c\npage_size_bytes=65536\nkernel_release=6.1.0\n"
+						  "possible_cpus=64\nfuture_key=1\n"), &m, &e), 0);
+	assert_int_equal(m.page_size_bytes.v, 65536);
+	assert_int_equal(m.possible_cpus.v, 64);
+	assert_string_equal(m.kernel_release, "6.1.0");
+	assert_int_equal(sysinfo_parse_snapmeta(S("page_size_bytes=big\n"), &m, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_snapmeta(S("nonsense\n"), &m, &e), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- util */
+
+static void util_cases(void **state)
+{
+	char b[64];
+	uint64_t v;
+	bool neg, ovf = false;
+
+	util_human_bytes(b, sizeof(b), 512);
+	assert_string_equal(b, "512 B");
+	util_human_bytes(b, sizeof(b), 73728);
+	assert_string_equal(b, "72.0 KiB");
+	util_human_bytes(b, sizeof(b), 1179230208);
+	assert_string_equal(b, "1.10 GiB");
+	util_group_digits(b, sizeof(b), 1151598);
+	assert_string_equal(b, "1,151,598");
+	util_group_digits(b, sizeof(b), 12);
+	assert_string_equal(b, "12");
+	util_safe_token(b, sizeof(b), "a\x1b[31mb\n", 8);
+	assert_string_equal(b, "a\\x1b[31mb\\x0a");
+	assert_int_equal(util_parse_i65("-1", 2, &v, &neg), 0);
+	assert_true(neg);
+	assert_int_equal(v, 1);
+	assert_true(util_mul_sat(UINT64_MAX / 2, 4, &ovf) == UINT64_MAX);
+	assert_true(ovf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sockstat_ipv4),
+		cmocka_unit_test(sockstat_ipv6),
+		cmocka_unit_test(sockstat_unknown_keys_kept),
+		cmocka_unit_test(sockstat_bad),
+		cmocka_unit_test(sockstat_max_u64),
+		cmocka_unit_test(sockstat_nul),
+		cmocka_unit_test(sockstat_every_truncation),
+		cmocka_unit_test(protocols_ok),
+		cmocka_unit_test(protocols_columns_by_name),
+		cmocka_unit_test(protocols_bad),
+		cmocka_unit_test(netstat_ok),
+		cmocka_unit_test(netstat_snmp_negative),
+		cmocka_unit_test(netstat_bad),
+		cmocka_unit_test(vector_cases),
+		cmocka_unit_test(meminfo_cases),
+		cmocka_unit_test(cpulist_cases),
+		cmocka_unit_test(osrelease_cases),
+		cmocka_unit_test(snapmeta_cases),
+		cmocka_unit_test(util_cases),
+	};
+
+	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
+}
