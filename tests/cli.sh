@@ -1,0 +1,78 @@
+#!/bin/sh
+# cli.sh - the command line: a table of arguments -> exit status -> message,
+# and options that must mean the same before and after the command word.
+# SPDX-License-Identifier: GPL-2.0-or-later
+. "$(dirname "$0")/lib.sh"
+
+T=$SRCDIR/tests/trees/linux-6.18-idle
+
+# expect STATUS REGEX ARGS...: exit status and a regex on stdout+stderr
+expect() {
+	want=$1 re=$2; shift 2
+	"$SOCKMEM" "$@" > "$TMPD/out" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -Eq -- "$re" "$TMPD/out"; then
+		ok "sockmem $* -> $want /$re/"
+	else
+		not_ok "sockmem $* -> $got (want $want /$re/)"
+		diag "$(head -5 "$TMPD/out")"
+	fi
+}
+
+expect 64 "no command given" 
+expect 64 "'frob' is not a sockmem command" frob
+expect 64 "Try .sockmem --help" frob
+expect 0 "Commands:" --help
+expect 0 "show +how much memory" --help
+expect 0 "Exit status: 0 complete" --help
+expect 0 "^sockmem [0-9]+\.[0-9]+" --version
+expect 0 "Usage: sockmem show" show --help
+expect 0 "Usage: sockmem snapshot" snapshot --help
+expect 0 "--root=DIR" show --help
+expect 64 "sockmem show: unexpected argument 'extra'" show extra
+expect 64 "not a power of two" --page-size 3000 show
+expect 64 "not a power of two" show --page-size 0
+expect 64 "not a power of two" show --page-size 99999999999999999999999
+expect 64 "'purple' is not auto, always or never" --color=purple show
+expect 64 "unrecognized option" show --frobnicate
+expect 64 "sockmem snapshot: no directory given" snapshot
+expect 2 "^sockmem: /nonexistent/dir: No such file or directory" --root /nonexistent/dir show
+expect 2 "not a directory" --root "$T/proc/meminfo" show
+expect 0 "^live " show
+expect 0 "^snapshot .*linux-6.18-idle" --root "$T" show
+expect 0 "^snapshot .*linux-6.18-idle" show --root "$T"
+expect 0 "\"schema_version\"" --root "$T" show --json
+expect 0 "1179230208 B" --root "$T" show --bytes
+
+# Common options before and after the command word give the same output.
+a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")
+b=$("$SOCKMEM" show --json --root "$T" | jq "$JQ_STABLE")
+c=$("$SOCKMEM" --root "$T" show -j | jq "$JQ_STABLE")
+check "--json show == show --json" [ -n "$a" ] && [ "$a" = "$b" ]
+check "-j == --json" [ "$a" = "$c" ]
+
+# SOCKMEM_ROOT stands for --root; --root wins over it.
+d=$(SOCKMEM_ROOT=$T "$SOCKMEM" --json show | jq "$JQ_STABLE")
+check "SOCKMEM_ROOT = --root" [ "$a" = "$d" ]
+e=$(SOCKMEM_ROOT=/nonexistent "$SOCKMEM" --root "$T" --json show | jq "$JQ_STABLE")
+check "--root overrides SOCKMEM_ROOT" [ "$a" = "$e" ]
+
+# Colour: never with NO_COLOR or off a terminal; always on request.
+"$SOCKMEM" --root "$T" show --color=always > "$TMPD/c" 2>&1
+check "--color=always colours" grep -q "$(printf '\033')\[" "$TMPD/c"
+"$SOCKMEM" --root "$T" show > "$TMPD/c" 2>&1
+check "no colour off a terminal" sh -c "! grep -q '$(printf '\033')' '$TMPD/c'"
+if command -v script >/dev/null; then
+	NO_COLOR=1 script -qec "$SOCKMEM --root $T show" /dev/null > "$TMPD/c" 2>&1
+	check "no colour with NO_COLOR on a terminal" sh -c "! grep -q '$(printf '\033')\[3' '$TMPD/c'"
+	env -u NO_COLOR script -qec "$SOCKMEM --root $T show" /dev/null > "$TMPD/c" 2>&1
+	check "colour on a terminal" grep -q "$(printf '\033')\[3" "$TMPD/c"
+else
+	skip "no colour with NO_COLOR on a terminal: script(1) missing"
+	skip "colour on a terminal: script(1) missing"
+fi
+
+# A closed pipe is not an error worth a message.
+"$SOCKMEM" --root "$T" show 2>"$TMPD/err" | head -1 >/dev/null
+check "closed pipe: no message" [ ! -s "$TMPD/err" ]
+done_testing
