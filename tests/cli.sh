@@ -48,7 +48,7 @@ expect 0 "1179230208 B" --root "$T" show --bytes
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")
 b=$("$SOCKMEM" show --json --root "$T" | jq "$JQ_STABLE")
 c=$("$SOCKMEM" --root "$T" show -j | jq "$JQ_STABLE")
-check "--json show == show --json" [ -n "$a" ] && [ "$a" = "$b" ]
+check "--json show == show --json" test -n "$a" -a "$a" = "$b"
 check "-j == --json" [ "$a" = "$c" ]
 
 # SOCKMEM_ROOT stands for --root; --root wins over it.

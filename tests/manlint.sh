@@ -1,0 +1,51 @@
+#!/bin/sh
+# manlint.sh - the man pages format without warnings, document every option
+# of every command and every key of the JSON output.
+# SPDX-License-Identifier: GPL-2.0-or-later
+. "$(dirname "$0")/lib.sh"
+
+M8=$SRCDIR/man/sockmem.8
+M5=$SRCDIR/man/sockmem-json.5
+if command -v man >/dev/null && command -v groff >/dev/null; then
+	for m in "$M8" "$M5"; do
+		w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)
+		check "$(basename "$m"): no groff warnings" [ -z "$w" ]
+		[ -z "$w" ] || diag "$w"
+	done
+else
+	skip "man/groff not installed"
+fi
+
+# every long option of every command is in sockmem.8
+for cmd in "" show snapshot; do
+	# shellcheck disable=SC2086
+	"$SOCKMEM" $cmd --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r opt; do
+		case $opt in --help|--usage|--version) continue ;; esac
+		esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+		if grep -q -- "$esc" "$M8"; then echo "ok $opt"; else echo "missing $opt"; fi
+	done
+done > "$TMPD/opts"
+check "every option documented in sockmem.8" sh -c "! grep -q ^missing '$TMPD/opts'"
+grep ^missing "$TMPD/opts" | while read -r l; do diag "$l"; done
+
+# every command of --help is in sockmem.8
+"$SOCKMEM" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }' | grep -v Commands: > "$TMPD/cmds"
+while read -r c; do
+	check "command $c documented" grep -q "^\.B $c\$\|^\.BI \"$c " "$M8"
+done < "$TMPD/cmds"
+
+# every JSON key of show is in sockmem-json.5
+if command -v jq >/dev/null; then
+	"$SOCKMEM" --root "$SRCDIR/tests/trees/arm64-64k-6.1" --json show 2>/dev/null |
+		jq -r '[paths | .[-1] | select(type == "string")] | unique | .[]' > "$TMPD/keys"
+	missing=""
+	while read -r k; do
+		esc=$(printf '%s' "$k" | sed 's/-/\\\\-/g')
+		grep -q -- "$esc" "$M5" || missing="$missing $k"
+	done < "$TMPD/keys"
+	check "every JSON key documented in sockmem-json.5" [ -z "$missing" ]
+	[ -z "$missing" ] || diag "undocumented:$missing"
+else
+	skip "jq not installed"
+fi
+done_testing
