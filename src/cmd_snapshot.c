@@ -175,10 +175,11 @@ int cmd_snapshot_run(void)
 	char meta[1024];
 	int copied = 0, absent = 0, failed = 0, rc, n;
 	size_t i;
-	json_t *files = json_array();
+	json_t *files;
 
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
+	files = json_array();
 	for (i = 0; i < host_nfiles + SC_COUNT; i++) {
 		const char *rel = i < host_nfiles ? host_files[i].path
 						  : host_sysctl[i - host_nfiles].path;
