@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "procscan.h"
+#include "sockdump.h"
 #include "sockmem.h"
 
 static error_t show_parse(int key, char *arg, struct argp_state *state)
@@ -28,6 +30,7 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_child show_children[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
@@ -37,7 +40,9 @@ const struct argp cmd_show_argp = {
 	"Show how much memory TCP, UDP and IP fragment reassembly hold against the kernel's "
 	"limits (net.ipv4.tcp_mem, udp_mem, ipfrag_high_thresh), the kernel's own pressure flag, "
 	"the state that follows, socket counts, pressure counters since boot and the relevant "
-	"settings.\v"
+	"settings; then, from one sock_diag pass over this network namespace, the sockets seen "
+	"with the sums of their SK_MEMINFO fields, the bytes they have charged, and sockstat's "
+	"figure reconciled with them.\v"
 	"States: TCP normal (usage <= min), elevated (above min, no kernel pressure), pressure "
 	"(kernel flag set, including the hysteresis band), over-limit (above max); UDP normal, "
 	"limited (above udp_mem min: sockets holding udp_rmem_min stop growing), over-limit.",
@@ -89,12 +94,70 @@ void sm_report_problems(const struct host *h)
 	}
 }
 
+int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int topn,
+		       const struct keymap *inode_pid, struct sockdump_status *st, char *source,
+		       size_t sourcesz)
+{
+	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	int rc, p, found = 0;
+
+	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
+		par.tcp_limits_ok = true;
+		par.tcp_rmem_max_bytes = h->sysctl[SC_TCP_RMEM].v[2];
+		par.tcp_wmem_max_bytes = h->sysctl[SC_TCP_WMEM].v[2];
+		par.tcp_wmem_default_bytes = h->sysctl[SC_TCP_WMEM].v[1];
+	}
+	if (sockets_init(agg, &par, (enum sockets_by)by, topn, inode_pid)) {
+		sm_error("sockets", "out of memory");
+		return -ENOMEM;
+	}
+	if (sm_common.diag_file) {
+		char safe[PATH_MAX];
+
+		util_safe_token(safe, sizeof(safe), sm_common.diag_file, strlen(sm_common.diag_file));
+		snprintf(source, sourcesz, "replay of %s (TCP, ss -D format)", safe);
+		rc = sockdump_replay(agg, sm_common.diag_file, DP_TCP, st);
+		st->partial = true; /* a TCP-only view */
+		st->ok[DP_UDP] = false;
+		if (st->nproblems < 4)
+			snprintf(st->problem[st->nproblems++], sizeof(st->problem[0]),
+				 "UDP: not in the recorded dump (ss -D records TCP only)");
+		return rc == -ENOENT || rc == -EACCES || rc == -EISDIR ? rc : 1;
+	}
+	if (h->root[0]) {
+		for (p = 0; p < DP_COUNT; p++) {
+			char path[PATH_MAX + 64];
+			struct sockdump_status one = { { false, false }, false, 0, 0, { "" }, 0, false };
+
+			snprintf(path, sizeof(path), "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", h->root,
+				 diag_proto_name(p));
+			if (access(path, F_OK))
+				continue;
+			found++;
+			/* replay adds to what is there: do not reset between protocols */
+			sockdump_replay(agg, path, (enum diag_proto)p, &one);
+			st->ok[p] = one.ok[p];
+			st->partial |= one.partial;
+			for (rc = 0; rc < one.nproblems && st->nproblems < 4; rc++)
+				snprintf(st->problem[st->nproblems++], sizeof(st->problem[0]), "%s",
+					 one.problem[rc]);
+		}
+		snprintf(source, sourcesz, "the snapshot's recorded sock_diag dumps");
+		return found ? 1 : 0;
+	}
+	snprintf(source, sourcesz, "sock_diag (this network namespace)");
+	rc = sockdump_live(agg, NULL, st);
+	return rc ? rc : 1;
+}
+
 int cmd_show_run(void)
 {
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
 	struct host *h;
 	struct report *r;
-	int rc, ret;
+	struct sockets agg = { 0 };
+	struct sockdump_status st;
+	int rc, ret, i;
 
 	if (sm_check_root(sm_common.root))
 		return SM_EXIT_ERROR;
@@ -116,6 +179,32 @@ int cmd_show_run(void)
 	}
 	report_build(r, h);
 	ret = h->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
+	memset(&st, 0, sizeof(st));
+	if (!sm_common.no_sockets) {
+		char source[400];
+		bool complete = true;
+		uint64_t nns = 0;
+
+		rc = sm_collect_sockets(h, &agg, BY_SOCKET, 0, NULL, &st, source, sizeof(source));
+		if (rc > 0) {
+			if (!h->root[0])
+				nns = procscan_netns_count(&complete);
+			report_add_sockets(r, &agg, &st, source, nns, complete);
+			for (i = 0; i < st.nproblems; i++)
+				sm_error("sockets", "%s", st.problem[i]);
+			if (st.partial)
+				ret = SM_EXIT_PARTIAL;
+		} else if (rc < 0) {
+			for (i = 0; i < st.nproblems; i++)
+				sm_error("sockets", "%s", st.problem[i]);
+			if (sm_common.diag_file) {
+				sm_error(sm_common.diag_file, "%s", strerror(-rc));
+				ret = SM_EXIT_ERROR;
+				goto out;
+			}
+			ret = SM_EXIT_PARTIAL;
+		}
+	}
 	if (sm_common.json) {
 		json_t *doc = output_json_show(r);
 
@@ -130,6 +219,8 @@ int cmd_show_run(void)
 	} else {
 		output_text_show(stdout, r, &oo);
 	}
+out:
+	sockets_free(&agg);
 	free(h);
 	free(r);
 	return ret;

@@ -82,6 +82,8 @@ extern const struct host_file host_files[];
 extern const size_t host_nfiles;
 
 #define HOST_META_FILE "sockmem-snapshot.meta"
+/* Recorded sock_diag dumps in a snapshot: DIR/sock_diag/{tcp,udp}.dump */
+#define SNAPSHOT_DIAG_DIR "sock_diag"
 
 /* Read everything.  root: NULL or "" for the live system.  page_size_opt: 0
  * unless --page-size was given.  Returns 0, or -errno when the report cannot be

@@ -154,6 +154,9 @@ static json_t *json_proto(const struct report *r, const struct proto_report *p)
 		jset(o, "headroom_bytes", json_null());
 		jset(o, "headroom_sockets", json_null());
 	}
+	if (!strcmp(p->def->key, "tcp"))
+		jset(o, "worst_case_bytes", r->sk.present && r->sk.st->ok[DP_TCP]
+			 ? output_json_u64(r->sk.agg->sum[DP_TCP].worst_case_bytes) : json_null());
 	jset(o, "sockets_netns", output_json_opt(p->sockets_netns));
 	jset(o, "sockets_allocated", output_json_opt(p->sockets_alloc));
 	jset(o, "average_charge_bytes", output_json_opt(p->avg_charge_bytes));
@@ -184,6 +187,80 @@ static json_t *json_settings(const struct host *h)
 		jset(o, d->key, v);
 	}
 	return o;
+}
+
+static json_t *json_sock_sums(const struct sockets_report *k, int p)
+{
+	const struct sock_sums *t = &k->agg->sum[p];
+	json_t *o = json_object(), *st = json_object();
+	char key[40];
+	unsigned s;
+	int i;
+
+	jset(o, "complete", json_boolean(k->st->ok[p]));
+	jset(o, "count", output_json_u64(t->count));
+	jset(o, "count_with_meminfo", output_json_u64(t->with_mem));
+	for (s = 0; s < DIAG_NSTATES; s++)
+		if (t->by_state[s])
+			jset(st, diag_state_name((enum diag_proto)p, s), output_json_u64(t->by_state[s]));
+	jset(o, "by_state", st);
+	for (i = 0; i < DM_COUNT; i++) {
+		if (i == DM_DROPS) {
+			jset(o, "drops", t->with_drops_field ? output_json_u64(t->mem[i]) : json_null());
+			continue;
+		}
+		snprintf(key, sizeof(key), "%s_bytes", diag_mem_name[i]);
+		jset(o, key, output_json_u64(t->mem[i]));
+	}
+	jset(o, "charged_bytes", output_json_u64(t->charged_bytes));
+	jset(o, "charged_pages", output_json_u64(t->charged_pages));
+	jset(o, "worst_case_bytes", p == DP_TCP ? output_json_u64(t->worst_case_bytes) : json_null());
+	jset(o, "slow_readers", output_json_u64(t->slow_readers));
+	jset(o, "sockets_with_drops", output_json_u64(t->with_drops));
+	jset(o, "sockets_with_backlog", output_json_u64(t->with_backlog));
+	jset(o, "sndbuf_below_default", p == DP_TCP ? output_json_u64(t->sndbuf_small) : json_null());
+	return o;
+}
+
+static void json_sockets(json_t *doc, const struct report *r)
+{
+	const struct sockets_report *k = &r->sk;
+	json_t *o = json_object(), *rec = json_object(), *pr = json_array();
+	int p, i;
+
+	jset(o, "source", json_safe_string(k->source));
+	jset(o, "partial", json_boolean(k->st->partial));
+	for (i = 0; i < k->st->nproblems; i++)
+		japp(pr, json_safe_string(k->st->problem[i]));
+	jset(o, "problems", pr);
+	jset(o, "dump_restarts", json_integer(k->st->restarts));
+	for (p = 0; p < DP_COUNT; p++)
+		jset(o, diag_proto_name(p), json_sock_sums(k, p));
+	jset(doc, "sockets", o);
+	for (p = 0; p < DP_COUNT; p++) {
+		const struct recon_report *c = &k->recon[p];
+		json_t *x = json_object(), *causes = json_array();
+
+		if (!c->ok) {
+			jset(rec, diag_proto_name(p), json_null());
+			json_decref(x);
+			json_decref(causes);
+			continue;
+		}
+		jset(x, "sockstat_pages", output_json_u64(c->sockstat_pages));
+		jset(x, "sockets_charged_pages", output_json_u64(c->sockets_pages));
+		jset(x, "residual_pages", json_integer(c->residual_pages));
+		jset(x, "band_pages", output_json_opt(c->band_pages));
+		jset(x, "within_band", c->band_pages.ok ? json_boolean(c->within_band) : json_null());
+		for (i = 0; i < c->ncause; i++)
+			japp(causes, json_string(c->cause[i]));
+		jset(x, "likely_causes", causes);
+		jset(rec, diag_proto_name(p), x);
+	}
+	jset(rec, "network_namespaces", k->netns_known ? output_json_u64(k->netns_count) : json_null());
+	jset(rec, "network_namespaces_complete", k->netns_known ? json_boolean(k->netns_complete)
+								 : json_null());
+	jset(doc, "reconciliation", rec);
 }
 
 json_t *output_json_show(const struct report *r)
@@ -264,6 +341,12 @@ json_t *output_json_show(const struct report *r)
 		jset(counters, r->counter[i].key, output_json_opt(r->counter[i].value));
 	jset(doc, "counters", counters);
 
+	if (r->sk.present) {
+		json_sockets(doc, r);
+	} else {
+		jset(doc, "sockets", json_null());
+		jset(doc, "reconciliation", json_null());
+	}
 	jset(doc, "settings", json_settings(h));
 
 	unav = json_array();

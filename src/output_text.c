@@ -252,6 +252,109 @@ static void text_settings(FILE *f, const struct report *r, const struct output_o
 	}
 }
 
+static void text_sockets(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct sockets_report *k = &r->sk;
+	static const int cols[] = { DM_RMEM_ALLOC, DM_RCVBUF, DM_WMEM_ALLOC, DM_SNDBUF, DM_FWD_ALLOC,
+				    DM_WMEM_QUEUED, DM_OPTMEM, DM_BACKLOG };
+	char a[40];
+	int p, i;
+
+	fprintf(f, "\n%sSOCKETS SEEN%s via %s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "",
+		k->source);
+	for (i = 0; i < k->st->nproblems; i++)
+		fprintf(f, "  problem: %s\n", k->st->problem[i]);
+	fprintf(f, "  %-9s %14s", "", "sockets");
+	for (i = 0; i < (int)ARRAY_SIZE(cols); i++)
+		fprintf(f, " %11s", diag_mem_name[cols[i]]);
+	fprintf(f, " %8s %11s\n", "drops", "charged");
+	for (p = 0; p < DP_COUNT; p++) {
+		const struct sock_sums *t = &k->agg->sum[p];
+
+		if (!k->st->ok[p] && !t->count) {
+			fprintf(f, "  %-9s %14s\n", p ? "UDP" : "TCP", "not dumped");
+			continue;
+		}
+		fmt_count(a, sizeof(a), opt_some(t->count));
+		fprintf(f, "  %-9s %14s", p ? "UDP" : "TCP", a);
+		for (i = 0; i < (int)ARRAY_SIZE(cols); i++) {
+			fmt_bytes(a, sizeof(a), t->mem[cols[i]], o);
+			fprintf(f, " %11s", a);
+		}
+		if (t->with_drops_field)
+			fmt_count(a, sizeof(a), opt_some(t->mem[DM_DROPS]));
+		else
+			snprintf(a, sizeof(a), "absent");
+		fprintf(f, " %8s", a);
+		fmt_bytes(a, sizeof(a), t->charged_bytes, o);
+		fprintf(f, " %11s\n", a);
+	}
+	fprintf(f, "  charged = %s (what counts against tcp_mem/udp_mem)\n",
+		"TCP rmem_alloc + wmem_queued + fwd_alloc, UDP rmem_alloc + fwd_alloc");
+	for (p = 0; p < DP_COUNT; p++) {
+		const struct sock_sums *t = &k->agg->sum[p];
+		const char *sep = "";
+		unsigned st;
+
+		if (!t->count)
+			continue;
+		fprintf(f, "  %s states:", p ? "UDP" : "TCP");
+		for (st = 0; st < DIAG_NSTATES; st++)
+			if (t->by_state[st]) {
+				fmt_count(a, sizeof(a), opt_some(t->by_state[st]));
+				fprintf(f, "%s %s %s", sep, diag_state_name((enum diag_proto)p, st), a);
+				sep = ",";
+			}
+		fputc('\n', f);
+		if (t->slow_readers || t->sndbuf_small)
+			fprintf(f, "  %s: %llu slow reader%s (queue at 90%% of rcvbuf, drops or backlog)%s",
+				p ? "UDP" : "TCP", (unsigned long long)t->slow_readers,
+				t->slow_readers == 1 ? "" : "s", p ? "\n" : "");
+		if (!p && (t->slow_readers || t->sndbuf_small))
+			fprintf(f, "; %llu with sndbuf below tcp_wmem default (shrunk under pressure "
+				"or set by SO_SNDBUF)\n", (unsigned long long)t->sndbuf_small);
+	}
+	if (k->agg->sum[DP_TCP].worst_case_bytes) {
+		char b[40], c[40];
+		const struct proto_report *tcp = &r->proto[0];
+
+		fmt_bytes(a, sizeof(a), k->agg->sum[DP_TCP].worst_case_bytes, o);
+		if (tcp->limits_ok)
+			fmt_bytes(b, sizeof(b), tcp->limit_bytes[2], o);
+		else
+			snprintf(b, sizeof(b), "not visible");
+		fmt_opt_bytes(c, sizeof(c), r->h->mem_total_bytes, o);
+		fprintf(f, "  worst case: if every TCP connection filled its buffers (rcvbuf + sndbuf, "
+			"capped at tcp_rmem/tcp_wmem max), TCP would need %s; tcp_mem max is %s, "
+			"RAM %s\n", a, b, c);
+	}
+
+	fprintf(f, "\n%sRECONCILIATION%s sockstat mem against the sockets' charged pages\n",
+		o->color ? C_BOLD : "", o->color ? C_RESET : "");
+	for (p = 0; p < DP_COUNT; p++) {
+		const struct recon_report *c = &k->recon[p];
+		char b[40], d[40];
+
+		if (!c->ok) {
+			fprintf(f, "  %-4s not possible (usage or dump missing)\n", p ? "UDP" : "TCP");
+			continue;
+		}
+		fmt_count(a, sizeof(a), opt_some(c->sockstat_pages));
+		fmt_count(b, sizeof(b), opt_some(c->sockets_pages));
+		fmt_count(d, sizeof(d), c->band_pages);
+		fprintf(f, "  %-4s sockstat %s pages, sockets %s pages, residual %+lld pages, band +/-%s: %s\n",
+			p ? "UDP" : "TCP", a, b, (long long)c->residual_pages, d,
+			!c->band_pages.ok ? "band unknown"
+			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
+		for (i = 0; i < c->ncause; i++)
+			fprintf(f, "       - %s\n", c->cause[i]);
+	}
+	if (k->netns_known)
+		fprintf(f, "  network namespaces in use on this host: %llu%s\n",
+			(unsigned long long)k->netns_count,
+			k->netns_complete ? "" : " or more (some processes could not be inspected)");
+}
+
 void output_text_show(FILE *f, const struct report *r, const struct output_opts *o)
 {
 	int i;
@@ -259,6 +362,8 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 	text_header(f, r, o);
 	for (i = 0; i < r->nproto; i++)
 		text_proto(f, r, &r->proto[i], o);
+	if (r->sk.present)
+		text_sockets(f, r, o);
 	text_frag(f, r, o);
 	text_counts(f, r, o);
 	text_counters(f, r, o);

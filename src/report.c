@@ -318,3 +318,64 @@ void report_build(struct report *r, const struct host *h)
 		report_unavailable(r, "possible CPUs", "/sys/devices/system/cpu/possible not "
 				   "readable: the per-CPU uncertainty band is unknown");
 }
+
+static void recon_cause(struct recon_report *c, const char *why)
+{
+	if (c->ncause < (int)ARRAY_SIZE(c->cause))
+		c->cause[c->ncause++] = why;
+}
+
+void report_add_sockets(struct report *r, const struct sockets *agg,
+			const struct sockdump_status *st, const char *source, uint64_t netns_count,
+			bool netns_complete)
+{
+	struct sockets_report *k = &r->sk;
+	int p;
+
+	k->present = true;
+	k->agg = agg;
+	k->st = st;
+	snprintf(k->source, sizeof(k->source), "%s", source);
+	k->netns_known = netns_count > 0;
+	k->netns_count = netns_count;
+	k->netns_complete = netns_complete;
+	for (p = 0; p < DP_COUNT; p++) {
+		struct recon_report *c = &k->recon[p];
+		const struct proto_report *pr = &r->proto[p]; /* tcp, udp come first */
+		uint64_t a, b;
+
+		if (!pr->usage_pages.ok || !st->ok[p])
+			continue;
+		c->ok = true;
+		c->sockstat_pages = a = pr->usage_pages.v;
+		c->sockets_pages = b = agg->sum[p].charged_pages;
+		c->residual_pages = a >= b ? (int64_t)(a - b) : -(int64_t)(b - a);
+		c->band_pages = r->band_pages;
+		c->within_band = r->band_pages.ok &&
+				 (uint64_t)(c->residual_pages < 0 ? -c->residual_pages
+								  : c->residual_pages) <= r->band_pages.v;
+		if (c->within_band || !r->band_pages.ok)
+			continue;
+		if (c->residual_pages > 0) {
+			/* sockstat mem is global; a dump sees one network namespace */
+			if (r->h->netns_child)
+				recon_cause(c, "this is not the initial network namespace: sockstat mem "
+					    "counts the whole host, the dump only this namespace");
+			if (netns_count > 1)
+				recon_cause(c, "sockets in other network namespaces: sockstat mem is "
+					    "host-wide, the dump covers this namespace only "
+					    "(see network_namespaces; --all-netns needs root)");
+			recon_cause(c, "sockets not visible to the dump: being created or closed "
+				    "during it (a dump is not atomic), or kernel sockets");
+		} else {
+			if (r->h->sysctl[SC_BYPASS_PROT_MEM].rc == 0 && r->h->sysctl[SC_BYPASS_PROT_MEM].v[0])
+				recon_cause(c, "net.core.bypass_prot_mem=1: sockets created since then "
+					    "are charged to their memory cgroup, not to sockstat mem");
+			else
+				recon_cause(c, "sockets that bypass protocol accounting (6.19+: "
+					    "net.core.bypass_prot_mem or a BPF sock_create program) "
+					    "are in the dump but not in sockstat mem");
+			recon_cause(c, "the two were read at different moments under load");
+		}
+	}
+}

@@ -7,6 +7,8 @@
 
 #include "host.h"
 #include "model.h"
+#include "sockdump.h"
+#include "sockets.h"
 
 #define REPORT_SCHEMA_VERSION "1.0"
 
@@ -68,6 +70,27 @@ struct unavailable {
 	char why[200];
 };
 
+/* sockstat mem against the sum of the sockets' charged pages. */
+struct recon_report {
+	bool ok;			/* both sides known */
+	uint64_t sockstat_pages, sockets_pages;
+	int64_t residual_pages;		/* sockstat - sockets */
+	struct opt band_pages;
+	bool within_band;
+	const char *cause[4];		/* likely causes when outside the band */
+	int ncause;
+};
+
+struct sockets_report {
+	bool present;			/* a per-socket view was made */
+	char source[300];		/* "sock_diag (this network namespace)", "replay of FILE" */
+	const struct sockets *agg;
+	const struct sockdump_status *st;
+	struct recon_report recon[DP_COUNT];
+	bool netns_known, netns_complete;
+	uint64_t netns_count;		/* network namespaces in use on the host */
+};
+
 #define REPORT_MAX_PROTOS 5
 #define REPORT_MAX_COUNTS 12
 #define REPORT_MAX_COUNTERS 16
@@ -86,9 +109,15 @@ struct report {
 	int ncounter;
 	struct unavailable unavail[REPORT_MAX_UNAVAILABLE];
 	int nunavail;
+	struct sockets_report sk;
 };
 
 void report_build(struct report *r, const struct host *h);
+/* Adds the per-socket view and reconciles it with sockstat.  netns_count: 0
+ * when unknown. */
+void report_add_sockets(struct report *r, const struct sockets *agg,
+			const struct sockdump_status *st, const char *source, uint64_t netns_count,
+			bool netns_complete);
 const char *report_scope_name(enum scope s);
 
 #endif

@@ -87,9 +87,38 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
 
+enum { OPT_DIAG_FILE = 0x200, OPT_NO_SOCKETS };
+
+static const struct argp_option sockets_options[] = {
+	{ "diag-file", OPT_DIAG_FILE, "FILE", 0,
+	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of "
+	  "the kernel", 0 },
+	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Skip the per-socket pass (show)", 0 },
+	{ 0 }
+};
+
+static error_t sockets_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_DIAG_FILE:
+		sm_common.diag_file = arg;
+		break;
+	case OPT_NO_SOCKETS:
+		sm_common.no_sockets = true;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL, NULL, NULL, NULL };
+
 static const struct sm_command commands[] = {
 	{ "show", "how much memory sockets hold, against the kernel's limits", &cmd_show_argp,
 	  cmd_show_run },
+	{ "top", "the largest holders of socket memory, by socket, process, cgroup, port or state",
+	  &cmd_top_argp, cmd_top_run },
 	{ "snapshot", "copy every input of show into a directory for offline analysis",
 	  &cmd_snapshot_argp, cmd_snapshot_run },
 };

@@ -20,6 +20,8 @@ enum sockmem_exit {
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct common_opts {
+	const char *diag_file;	/* --diag-file: replay a recorded TCP dump */
+	bool no_sockets;	/* --no-sockets */
 	const char *root;	/* --root DIR or $SOCKMEM_ROOT; NULL = live */
 	bool json;
 	bool exact_bytes;
@@ -43,9 +45,21 @@ struct sm_command {
 int cmd_show_run(void);
 extern const struct argp cmd_show_argp;
 int cmd_snapshot_run(void);
+int cmd_top_run(void);
+extern const struct argp cmd_top_argp;
 extern const struct argp cmd_snapshot_argp;
 
 struct host;
+struct sockets;
+struct sockdump_status;
+struct keymap;
+/* The per-socket pass for show and top: live dump, replay of --diag-file,
+ * or the dumps of a --root snapshot.  Returns 1 when a view was made, 0 when
+ * none is available (snapshot without dumps), <0 on error (reported). */
+int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int topn,
+		       const struct keymap *inode_pid, struct sockdump_status *st, char *source,
+		       size_t sourcesz);
+extern const struct argp sm_sockets_argp;
 int sm_check_root(const char *root);
 bool sm_use_color(void);
 void sm_report_problems(const struct host *h);

@@ -1,0 +1,279 @@
+/* procscan.c - /proc/PID/fd scan, comm, network namespaces, cgroup paths. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procscan.h"
+
+static bool procscan_is_pid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int procscan_socket_inodes(struct keymap *map, struct procscan_stats *st)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *pe;
+
+	memset(st, 0, sizeof(*st));
+	if (!proc)
+		return -errno;
+	while ((pe = readdir(proc))) {
+		char path[64];
+		DIR *fds;
+		struct dirent *fe;
+		int dfd;
+		uint32_t pid;
+
+		if (!procscan_is_pid(pe->d_name))
+			continue;
+		pid = (uint32_t)strtoul(pe->d_name, NULL, 10);
+		st->processes++;
+		snprintf(path, sizeof(path), "/proc/%.20s/fd", pe->d_name);
+		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			if (errno == EACCES || errno == EPERM)
+				st->denied++;
+			continue;
+		}
+		fds = fdopendir(dfd);
+		if (!fds) {
+			close(dfd);
+			continue;
+		}
+		while ((fe = readdir(fds))) {
+			char link[64];
+			ssize_t n;
+			uint32_t *v;
+			unsigned long ino;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			n = readlinkat(dfd, fe->d_name, link, sizeof(link) - 1);
+			if (n < 9 || memcmp(link, "socket:[", 8))
+				continue;
+			link[n] = '\0';
+			ino = strtoul(link + 8, NULL, 10);
+			st->socket_fds++;
+			v = keymap_find(map, ino);
+			if (v && *v && *v <= pid)
+				continue;
+			v = keymap_get(map, ino);
+			if (!v) {
+				closedir(fds);
+				closedir(proc);
+				return -ENOMEM;
+			}
+			*v = pid;
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return 0;
+}
+
+void procscan_comm(uint32_t pid, char *dst, size_t dstsz)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(dst, dstsz, "?");
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(dst, dstsz, "?");
+		return;
+	}
+	if (buf[n - 1] == '\n')
+		n--;
+	/* comm is chosen by the process: never let it reach a terminal raw */
+	util_safe_token(dst, dstsz, buf, (size_t)n);
+}
+
+uint64_t procscan_netns_count(bool *complete)
+{
+	struct keymap seen;
+	DIR *d;
+	struct dirent *e;
+	uint64_t n;
+
+	*complete = true;
+	if (keymap_init(&seen, 1))
+		return 0;
+	d = opendir("/proc");
+	while (d && (e = readdir(d))) {
+		char path[64];
+		struct stat st;
+
+		if (!procscan_is_pid(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", e->d_name);
+		if (stat(path, &st)) {
+			if (errno == EACCES || errno == EPERM)
+				*complete = false;
+			continue;
+		}
+		keymap_get(&seen, st.st_ino);
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/run/netns");
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		if (!stat(path, &st))
+			keymap_get(&seen, st.st_ino);
+	}
+	if (d)
+		closedir(d);
+	n = seen.n;
+	keymap_free(&seen);
+	return n;
+}
+
+/* The cgroup2 mount point from /proc/self/mountinfo. */
+static int procscan_cgroup2_mount(char *dst, size_t dstsz)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		char mnt[PATH_MAX], fstype[64];
+
+		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
+			snprintf(dst, dstsz, "%s", mnt);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -ENOENT;
+}
+
+/* Depth-first search for the directory whose inode is id (bounded). */
+static bool procscan_find_ino(char *path, size_t cap, uint64_t id, int depth, int *budget)
+{
+	DIR *d;
+	struct dirent *e;
+	size_t len = strlen(path);
+	bool found = false;
+
+	if (depth > 32 || --*budget < 0)
+		return false;
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		if (len + strlen(e->d_name) + 2 > cap)
+			continue;
+		snprintf(path + len, cap - len, "/%s", e->d_name);
+		if (!stat(path, &st) && st.st_ino == id) {
+			found = true;
+			break;
+		}
+		if (procscan_find_ino(path, cap, id, depth + 1, budget)) {
+			found = true;
+			break;
+		}
+		path[len] = '\0';
+	}
+	closedir(d);
+	if (!found)
+		path[len] = '\0';
+	return found;
+}
+
+static struct opt procscan_read_u64(const char *path, const char *key)
+{
+	struct opt o = { 0, false };
+	FILE *f = fopen(path, "re");
+	char line[256];
+
+	if (!f)
+		return o;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		size_t kl = key ? strlen(key) : 0;
+
+		if (key) {
+			if (strncmp(line, key, kl) || line[kl] != ' ')
+				continue;
+			if (sscanf(line + kl + 1, "%llu", &v) == 1)
+				o = opt_some(v);
+			break;
+		}
+		if (sscanf(line, "%llu", &v) == 1)
+			o = opt_some(v);
+		break;
+	}
+	fclose(f);
+	return o;
+}
+
+int procscan_cgroup(uint64_t id, struct cgroup_info *ci)
+{
+	char mnt[PATH_MAX], path[PATH_MAX], f[PATH_MAX + 64];
+	struct stat st;
+	int budget = 20000;
+	const char *rel;
+
+	memset(ci, 0, sizeof(*ci));
+	if (procscan_cgroup2_mount(mnt, sizeof(mnt)))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s", mnt);
+	if (!stat(path, &st) && st.st_ino == id)
+		ci->found = true;
+	else
+		ci->found = procscan_find_ino(path, sizeof(path), id, 0, &budget);
+	if (!ci->found)
+		return -ENOENT;
+	rel = path + strlen(mnt);
+	snprintf(ci->path, sizeof(ci->path), "%s", *rel ? rel : "/");
+	/* cgroup v2 memory controller */
+	snprintf(f, sizeof(f), "%s/memory.stat", path);
+	ci->sock_bytes = procscan_read_u64(f, "sock");
+	snprintf(f, sizeof(f), "%s/memory.current", path);
+	ci->current_bytes = procscan_read_u64(f, NULL);
+	snprintf(f, sizeof(f), "%s/memory.max", path);
+	ci->max_bytes = procscan_read_u64(f, NULL); /* "max" parses as absent */
+	/* cgroup v1 memory controller beside a hybrid v2 mount: same path */
+	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.usage_in_bytes",
+		 *rel ? rel : "");
+	ci->kmem_tcp_usage_bytes = procscan_read_u64(f, NULL);
+	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.limit_in_bytes",
+		 *rel ? rel : "");
+	ci->kmem_tcp_limit_bytes = procscan_read_u64(f, NULL);
+	return 0;
+}

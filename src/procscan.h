@@ -1,0 +1,41 @@
+/* procscan.h - what /proc says about processes: socket inode -> PID (the
+ * /proc/PID/fd scan "ss -p" does), process names, the network namespaces in
+ * use, and cgroup v2 ids -> paths with the memory controller's socket
+ * figures.  Degrades without privilege: counts what it could not read. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_PROCSCAN_H
+#define SOCKMEM_PROCSCAN_H
+
+#include <limits.h>
+
+#include "keymap.h"
+#include "util.h"
+
+struct procscan_stats {
+	uint64_t processes;		/* PIDs looked at */
+	uint64_t denied;		/* whose fd table could not be read */
+	uint64_t socket_fds;		/* socket fds found */
+};
+
+/* Fills map (inode -> uint32_t pid; the lowest PID wins for shared sockets). */
+int procscan_socket_inodes(struct keymap *map, struct procscan_stats *st);
+/* /proc/PID/comm, escaped for a terminal; "?" if unreadable. */
+void procscan_comm(uint32_t pid, char *dst, size_t dstsz);
+/* Number of distinct network namespaces of running processes and of
+ * /run/netns; *complete is false when some could not be read. */
+uint64_t procscan_netns_count(bool *complete);
+
+struct cgroup_info {
+	char path[PATH_MAX];		/* relative to the cgroup2 mount, "/" for the root */
+	bool found;
+	struct opt sock_bytes;		/* v2 memory.stat "sock" */
+	struct opt current_bytes;	/* v2 memory.current */
+	struct opt max_bytes;		/* v2 memory.max (absent: "max") */
+	struct opt kmem_tcp_usage_bytes;	/* v1 memory.kmem.tcp.usage_in_bytes */
+	struct opt kmem_tcp_limit_bytes;	/* v1 memory.kmem.tcp.limit_in_bytes */
+};
+
+/* Resolves a cgroup v2 id (INET_DIAG_CGROUP_ID = inode of the directory). */
+int procscan_cgroup(uint64_t id, struct cgroup_info *ci);
+
+#endif

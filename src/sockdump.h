@@ -1,0 +1,32 @@
+/* sockdump.h - fills a struct sockets from the kernel (sock_diag dumps of
+ * TCP and UDP, IPv4 and IPv6, all states, restarted as a whole when the
+ * kernel flags NLM_F_DUMP_INTR) or from recorded dumps (ss -D format). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_SOCKDUMP_H
+#define SOCKMEM_SOCKDUMP_H
+
+#include <stdio.h>
+
+#include "nl.h"
+#include "sockets.h"
+
+struct sockdump_status {
+	bool ok[DP_COUNT];		/* protocol fully dumped */
+	bool partial;
+	int restarts;			/* whole-dump restarts after NLM_F_DUMP_INTR */
+	uint64_t messages;
+	char problem[4][300];		/* what went wrong, for the report */
+	int nproblems;
+	bool want_info;			/* ask for tcp_info too */
+};
+
+/* Live: dumps this network namespace.  record[DP_TCP/UDP]: NULL or files to
+ * record the raw replies to.  Returns 0 if at least one protocol was dumped,
+ * else -errno (st->problem says why). */
+int sockdump_live(struct sockets *agg, FILE *record[DP_COUNT], struct sockdump_status *st);
+
+/* Replay of a recorded dump of protocol proto (ss -D records TCP). */
+int sockdump_replay(struct sockets *agg, const char *path, enum diag_proto proto,
+		    struct sockdump_status *st);
+
+#endif
