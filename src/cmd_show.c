@@ -180,6 +180,8 @@ int cmd_show_run(void)
 	report_build(r, h);
 	ret = h->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	memset(&st, 0, sizeof(st));
+	if (sm_common.no_sockets)
+		r->sk.absent_reason = "--no-sockets";
 	if (!sm_common.no_sockets) {
 		char source[400];
 		bool complete = true;
@@ -194,6 +196,8 @@ int cmd_show_run(void)
 				sm_error("sockets", "%s", st.problem[i]);
 			if (st.partial)
 				ret = SM_EXIT_PARTIAL;
+		} else if (rc == 0) {
+			r->sk.absent_reason = "the snapshot has no recorded sock_diag dump";
 		} else if (rc < 0) {
 			for (i = 0; i < st.nproblems; i++)
 				sm_error("sockets", "%s", st.problem[i]);

@@ -17,6 +17,7 @@
 
 #include "host.h"
 #include "output.h"
+#include "sockdump.h"
 #include "sockmem.h"
 
 static const char *snap_dir;
@@ -52,6 +53,7 @@ static const struct argp_option snapshot_options[] = {
 };
 
 static const struct argp_child snapshot_children[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
@@ -60,8 +62,10 @@ const struct argp cmd_snapshot_argp = {
 	snapshot_options, snapshot_parse, "DIR",
 	"Copy every input of 'sockmem show' into DIR under the same paths (DIR/proc/net/sockstat, "
 	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " HOST_META_FILE " (page size, "
-	"kernel release, possible CPUs, time, sockmem version).  'sockmem --root DIR show' then "
-	"reproduces the report on any machine.  Files absent on this system stay absent.",
+	"kernel release, possible CPUs, time, sockmem version) and the TCP and UDP sock_diag dumps "
+	"of this network namespace in DIR/" SNAPSHOT_DIAG_DIR "/{tcp,udp}.dump (the raw format of "
+	"'ss -D'; not with --no-sockets).  'sockmem --root DIR show' then reproduces the report on "
+	"any machine.  Files absent on this system stay absent.",
 	snapshot_children, NULL, NULL
 };
 
@@ -169,20 +173,75 @@ static int snap_copy(const char *rel)
 	return 1;
 }
 
+/* Live dump of this namespace's TCP and UDP sockets into DIR/sock_diag/. */
+static int snap_record_sockets(json_t *files)
+{
+	struct sockets_params par = { 4096, false, 0, 0, 0 };
+	struct sockdump_status st;
+	struct sockets agg;
+	FILE *rec[DP_COUNT] = { NULL, NULL };
+	char path[PATH_MAX + 64];
+	int p, rc = 0, n = 0;
+
+	memset(&st, 0, sizeof(st));
+	if (snap_mkparents(snap_dir, SNAPSHOT_DIAG_DIR "/x") || sockets_init(&agg, &par, BY_SOCKET, 0, NULL)) {
+		sm_error(snap_dir, "cannot create " SNAPSHOT_DIAG_DIR "/");
+		return -EIO;
+	}
+	for (p = 0; p < DP_COUNT; p++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", snap_dir,
+			 diag_proto_name(p));
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		rec[p] = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (!rec[p]) {
+			sm_error(path, "cannot write: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			rc = -EIO;
+			goto out;
+		}
+	}
+	rc = sockdump_live(&agg, rec, &st);
+	for (p = 0; p < st.nproblems; p++)
+		sm_error("sockets", "%s", st.problem[p]);
+	for (p = 0; p < DP_COUNT; p++) {
+		if (fclose(rec[p]) && !rc)
+			rc = -EIO;
+		rec[p] = NULL;
+		if (st.ok[p]) {
+			char rel[64];
+
+			snprintf(rel, sizeof(rel), SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(p));
+			json_array_append_new(files, json_string(rel));
+			n++;
+		}
+	}
+	if (st.partial && !rc)
+		rc = -EIO;
+out:
+	for (p = 0; p < DP_COUNT; p++)
+		if (rec[p])
+			fclose(rec[p]);
+	sockets_free(&agg);
+	return rc < 0 ? rc : n;
+}
+
 int cmd_snapshot_run(void)
 {
 	struct host *h;
 	char meta[1024];
 	int copied = 0, absent = 0, failed = 0, rc, n;
-	size_t i;
+	int i;
 	json_t *files;
 
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
 	files = json_array();
-	for (i = 0; i < host_nfiles + SC_COUNT; i++) {
-		const char *rel = i < host_nfiles ? host_files[i].path
-						  : host_sysctl[i - host_nfiles].path;
+	for (i = 0; i < (int)host_nfiles + SC_COUNT; i++) {
+		const char *rel = i < (int)host_nfiles ? host_files[i].path
+						       : host_sysctl[i - (int)host_nfiles].path;
 
 		rc = snap_copy(rel);
 		if (rc > 0) {
@@ -193,6 +252,29 @@ int cmd_snapshot_run(void)
 		} else {
 			failed++;
 		}
+	}
+
+	/* The per-socket view, recorded in the format of "ss -D" (raw netlink
+	 * replies), one file per protocol.  From a --root tree: copied. */
+	if (sm_common.root) {
+		for (i = 0; i < DP_COUNT; i++) {
+			char rel[64];
+
+			snprintf(rel, sizeof(rel), SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(i));
+			rc = snap_copy(rel);
+			if (rc > 0) {
+				copied++;
+				json_array_append_new(files, json_string(rel));
+			} else if (rc < 0) {
+				failed++;
+			}
+		}
+	} else if (!sm_common.no_sockets) {
+		rc = snap_record_sockets(files);
+		if (rc > 0)
+			copied += rc;
+		else if (rc < 0)
+			failed++;
 	}
 
 	/* Metadata: what the tree cannot say about itself (page size above all). */

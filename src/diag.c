@@ -166,10 +166,27 @@ int diag_parse(const struct nlmsghdr *nlh, enum diag_proto proto, struct diag_so
 	s->cookie = (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 	s->rqueue = m->idiag_rqueue;
 	s->wqueue = m->idiag_wqueue;
-	if (mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, &c) < 0) {
-		if (!c.bad)
-			util_set_err(err, 0, "malformed attribute");
-		return -EBADMSG;
+	/* Walk the attributes ourselves: mnl_attr_parse() stops silently at an
+	 * attribute whose length runs past the message, which must be an error. */
+	{
+		const char *p = (const char *)mnl_nlmsg_get_payload_offset(nlh, sizeof(*m));
+		const char *end = (const char *)nlh + nlh->nlmsg_len;
+
+		while (p < end) {
+			const struct nlattr *a = (const struct nlattr *)p;
+			size_t left = (size_t)(end - p);
+
+			if (left < sizeof(*a) || a->nla_len < sizeof(*a) || a->nla_len > left) {
+				util_set_err(err, 0, "attribute of length %u at byte %zu runs past "
+					     "the message (%zu bytes left)",
+					     left >= sizeof(*a) ? a->nla_len : 0,
+					     (size_t)(p - (const char *)nlh), left);
+				return -EBADMSG;
+			}
+			if (diag_attr_cb(a, &c) != MNL_CB_OK)
+				return -EBADMSG;
+			p += MNL_ALIGN(a->nla_len);
+		}
 	}
 	return 0;
 }

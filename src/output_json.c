@@ -347,6 +347,8 @@ json_t *output_json_show(const struct report *r)
 		jset(doc, "sockets", json_null());
 		jset(doc, "reconciliation", json_null());
 	}
+	jset(doc, "sockets_unavailable_reason", !r->sk.present && r->sk.absent_reason
+		 ? json_string(r->sk.absent_reason) : json_null());
 	jset(doc, "settings", json_settings(h));
 
 	unav = json_array();

@@ -364,6 +364,9 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 		text_proto(f, r, &r->proto[i], o);
 	if (r->sk.present)
 		text_sockets(f, r, o);
+	else if (r->sk.absent_reason)
+		fprintf(f, "\n%sSOCKETS SEEN%s: no per-socket view (%s)\n", o->color ? C_BOLD : "",
+			o->color ? C_RESET : "", r->sk.absent_reason);
 	text_frag(f, r, o);
 	text_counts(f, r, o);
 	text_counters(f, r, o);

@@ -361,10 +361,10 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 			if (r->h->netns_child)
 				recon_cause(c, "this is not the initial network namespace: sockstat mem "
 					    "counts the whole host, the dump only this namespace");
-			if (netns_count > 1)
+			if (netns_count > 1 || !netns_count)
 				recon_cause(c, "sockets in other network namespaces: sockstat mem is "
 					    "host-wide, the dump covers this namespace only "
-					    "(see network_namespaces; --all-netns needs root)");
+					    "(see network_namespaces)");
 			recon_cause(c, "sockets not visible to the dump: being created or closed "
 				    "during it (a dump is not atomic), or kernel sockets");
 		} else {

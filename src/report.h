@@ -83,6 +83,7 @@ struct recon_report {
 
 struct sockets_report {
 	bool present;			/* a per-socket view was made */
+	const char *absent_reason;	/* when not: why */
 	char source[300];		/* "sock_diag (this network namespace)", "replay of FILE" */
 	const struct sockets *agg;
 	const struct sockdump_status *st;

@@ -117,7 +117,7 @@ const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL
 static const struct sm_command commands[] = {
 	{ "show", "how much memory sockets hold, against the kernel's limits", &cmd_show_argp,
 	  cmd_show_run },
-	{ "top", "the largest holders of socket memory, by socket, process, cgroup, port or state",
+	{ "top", "the largest holders of socket memory and the evidence",
 	  &cmd_top_argp, cmd_top_run },
 	{ "snapshot", "copy every input of show into a directory for offline analysis",
 	  &cmd_snapshot_argp, cmd_snapshot_run },

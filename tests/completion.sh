@@ -24,15 +24,18 @@ is() { # EXPECTED WORDS...
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else not_ok "complete '$*' -> '$got', want '$want'"; fi
 }
 
-is "show snapshot " sockmem ""
+is "show snapshot top " sockmem ""
 is "show " sockmem sh
 is "--color " sockmem show --co
-is "--no-color " sockmem show --no
+is "--no-color --no-sockets " sockmem show --no
 is "always auto never " sockmem show --color ""
 is "16384 4096 65536 " sockmem --page-size ""
 is "--force " sockmem snapshot --fo
 is "show " sockmem --json sh
 is "--bytes " sockmem --json show --by
+is "cgroup port process socket state " sockmem top --by ""
+is "--diag-file " sockmem show --dia
+is "--count " sockmem top --cou
 if command -v zsh >/dev/null; then
 	check "zsh completion parses" zsh -n "$SRCDIR/completions/_sockmem"
 else

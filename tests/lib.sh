@@ -108,4 +108,4 @@ hotsos-tcp_mem_sockstat_sysctl_absent hotsos-udp_mem_high hotsos-udp_mem_exhaust
 hotsos-udp_mem_sysctl_exhausted hotsos-udp_mem_sockstat_sysctl_exhausted hotsos-tcp hotsos-udp"
 
 # jq filter that removes what changes from run to run.
-JQ_STABLE='del(.source.collected_at)'
+JQ_STABLE='if (.source | type) == "object" then del(.source.collected_at) else . end'

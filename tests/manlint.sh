@@ -17,7 +17,7 @@ else
 fi
 
 # every long option of every command is in sockmem.8
-for cmd in "" show snapshot; do
+for cmd in "" $("$SOCKMEM" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }'); do
 	# shellcheck disable=SC2086
 	"$SOCKMEM" $cmd --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r opt; do
 		case $opt in --help|--usage|--version) continue ;; esac
@@ -29,15 +29,21 @@ check "every option documented in sockmem.8" sh -c "! grep -q ^missing '$TMPD/op
 grep ^missing "$TMPD/opts" | while read -r l; do diag "$l"; done
 
 # every command of --help is in sockmem.8
-"$SOCKMEM" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }' | grep -v Commands: > "$TMPD/cmds"
+"$SOCKMEM" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' > "$TMPD/cmds"
 while read -r c; do
 	check "command $c documented" grep -q "^\.B $c\$\|^\.BI \"$c " "$M8"
 done < "$TMPD/cmds"
 
 # every JSON key of show is in sockmem-json.5
 if command -v jq >/dev/null; then
-	"$SOCKMEM" --root "$SRCDIR/tests/trees/arm64-64k-6.1" --json show 2>/dev/null |
-		jq -r '[paths | .[-1] | select(type == "string")] | unique | .[]' > "$TMPD/keys"
+	L=$SRCDIR/tests/trees/linux-6.18-loaded
+	{
+		"$SOCKMEM" --root "$SRCDIR/tests/trees/arm64-64k-6.1" --json show
+		"$SOCKMEM" --root "$L" --json show
+		for by in socket port state; do "$SOCKMEM" --root "$L" --json top --by $by; done
+		"$SOCKMEM" --root "$L" --json snapshot "$TMPD/snap"
+	} 2>/dev/null | jq -r '[paths | .[-1] | select(type == "string")] | unique | .[]' |
+		grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 	missing=""
 	while read -r k; do
 		esc=$(printf '%s' "$k" | sed 's/-/\\\\-/g')

@@ -108,3 +108,10 @@ dropctr $t/proc/net/snmp Udp MemErrors
 t=no-ipv6; fresh $t
 rm $t/proc/net/sockstat6 $t/proc/sys/net/ipv6/ip6frag_high_thresh
 rmdir $t/proc/sys/net/ipv6
+
+# sockstat far above what the recorded sockets hold: outside the per-CPU band
+# (as when other network namespaces hold sockets).  Base: linux-6.18-loaded,
+# a snapshot taken with 8 loopback connections holding unread data.
+t=tcp-recon-outside; rm -rf $t; cp -R linux-6.18-loaded $t
+setss $t/proc/net/sockstat TCP mem 2443
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no

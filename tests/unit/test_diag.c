@@ -1,0 +1,299 @@
+/* test_diag.c - cmocka unit tests of sock_diag parsing, the netlink message
+ * loop (errors, DONE with error, DUMP_INTR, bad lengths) and the streaming
+ * aggregator (charged bytes, top-N, groups). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "diag.h"
+#include "nl.h"
+#include "sockets.h"
+
+/* Builds a SOCK_DIAG_BY_FAMILY reply with n SK_MEMINFO values. */
+static struct nlmsghdr *mkmsg(char *buf, uint8_t state, uint16_t sport, const uint32_t *mem, int n,
+			      uint32_t inode)
+{
+	struct nlmsghdr *nlh;
+	struct inet_diag_msg *m;
+
+	memset(buf, 0, 1024);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
+	m->idiag_family = AF_INET;
+	m->idiag_state = state;
+	m->id.idiag_sport = htons(sport);
+	m->idiag_inode = inode;
+	if (n)
+		mnl_attr_put(nlh, INET_DIAG_SKMEMINFO, (size_t)n * sizeof(uint32_t), mem);
+	mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 4242);
+	return nlh;
+}
+
+static void parse_skmem_lengths(void **state)
+{
+	char buf[1024];
+	uint32_t mem[12] = { 5832, 131072, 0, 16384, 2360, 0, 0, 0, 7, 99, 98, 97 };
+	struct diag_sock d;
+	struct parse_err e = { 0, "" };
+
+	/* 9 fields: with drops */
+	assert_int_equal(diag_parse(mkmsg(buf, 1, 80, mem, 9, 5), DP_TCP, &d, &e), 0);
+	assert_int_equal(d.nmem, 9);
+	assert_int_equal(d.mem[DM_DROPS], 7);
+	assert_int_equal(d.sport, 80);
+	assert_true(d.has_cgroup);
+	assert_int_equal(d.cgroup_id, 4242);
+	/* 8 fields: an older kernel, no drops */
+	assert_int_equal(diag_parse(mkmsg(buf, 1, 80, mem, 8, 5), DP_TCP, &d, &e), 0);
+	assert_int_equal(d.nmem, 8);
+	/* 12 fields: a newer kernel, extra ignored */
+	assert_int_equal(diag_parse(mkmsg(buf, 1, 80, mem, 12, 5), DP_TCP, &d, &e), 0);
+	assert_int_equal(d.nmem, DM_COUNT);
+	/* no SKMEMINFO (TIME-WAIT): counted, no memory */
+	assert_int_equal(diag_parse(mkmsg(buf, 6, 80, mem, 0, 0), DP_TCP, &d, &e), 0);
+	assert_int_equal(d.nmem, 0);
+	/* 5 fields: too short to be SK_MEMINFO */
+	assert_int_equal(diag_parse(mkmsg(buf, 1, 80, mem, 5, 5), DP_TCP, &d, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "SKMEMINFO attribute of 20 bytes"));
+}
+
+static void parse_bad(void **state)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh;
+	struct diag_sock d;
+	struct parse_err e = { 0, "" };
+	uint32_t mem[9] = { 0 };
+
+	nlh = mkmsg(buf, 1, 80, mem, 9, 5);
+	nlh->nlmsg_len = sizeof(*nlh) + 10; /* shorter than inet_diag_msg */
+	assert_int_equal(diag_parse(nlh, DP_TCP, &d, &e), -EBADMSG);
+	nlh = mkmsg(buf, 1, 80, mem, 9, 5);
+	nlh->nlmsg_type = 99;
+	assert_int_equal(diag_parse(nlh, DP_TCP, &d, &e), -EBADMSG);
+	/* attribute claiming more than the message holds */
+	nlh = mkmsg(buf, 1, 80, mem, 9, 5);
+	((struct nlattr *)((char *)nlh + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct inet_diag_msg))))->nla_len = 900;
+	assert_int_equal(diag_parse(nlh, DP_TCP, &d, &e), -EBADMSG);
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(*(int *)data)++;
+	return 0;
+}
+
+static void process_loop(void **state)
+{
+	char buf[4096];
+	uint32_t mem[9] = { 0 };
+	struct nlmsghdr *nlh;
+	struct nl_error e = { 0 };
+	int n = 0, rc;
+	bool intr = false;
+	struct nl_handler h = { count_cb, &n };
+	size_t len;
+
+	/* two messages then DONE */
+	mkmsg(buf, 1, 1, mem, 9, 1);
+	len = ((struct nlmsghdr *)buf)->nlmsg_len;
+	mkmsg(buf + 1024, 1, 2, mem, 9, 2);
+	memmove(buf + len, buf + 1024, ((struct nlmsghdr *)(buf + 1024))->nlmsg_len);
+	len += ((struct nlmsghdr *)(buf + len))->nlmsg_len;
+	nlh = (struct nlmsghdr *)(buf + len);
+	memset(nlh, 0, 20);
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	nlh->nlmsg_type = NLMSG_DONE;
+	len += nlh->nlmsg_len;
+	rc = nl_process(buf, len, 0, 0, &h, &intr, &e);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 2);
+	assert_false(intr);
+
+	/* DUMP_INTR flag is reported */
+	((struct nlmsghdr *)buf)->nlmsg_flags |= NLM_F_DUMP_INTR;
+	n = 0;
+	rc = nl_process(buf, len, 0, 0, &h, &intr, &e);
+	assert_true(intr);
+
+	/* DONE carrying an error */
+	*(int *)mnl_nlmsg_get_payload(nlh) = -EPERM;
+	rc = nl_process(buf, len, 0, 0, &h, &intr, &e);
+	assert_int_equal(rc, -EPERM);
+	assert_int_equal(e.err, EPERM);
+
+	/* NLMSG_ERROR with an extack message */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS | NLM_F_CAPPED;
+	{
+		struct nlmsgerr *err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err));
+
+		err->error = -ENOENT;
+		err->msg.nlmsg_len = sizeof(struct nlmsghdr);
+	}
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "no such protocol here");
+	memset(&e, 0, sizeof(e));
+	rc = nl_process(buf, nlh->nlmsg_len, 0, 0, &h, &intr, &e);
+	assert_int_equal(rc, -ENOENT);
+	assert_string_equal(e.msg, "no such protocol here");
+
+	/* a length that runs past the buffer */
+	mkmsg(buf, 1, 1, mem, 9, 1);
+	len = ((struct nlmsghdr *)buf)->nlmsg_len;
+	((struct nlmsghdr *)buf)->nlmsg_len = 5000;
+	rc = nl_process(buf, len, 0, 0, &h, &intr, &e);
+	assert_int_equal(rc, -EBADMSG);
+}
+
+static void replay_truncated(void **state)
+{
+	char buf[1024];
+	uint32_t mem[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct nlmsghdr *nlh = mkmsg(buf, 1, 1, mem, 9, 1);
+	int n = 0;
+	struct nl_handler h = { count_cb, &n };
+	struct nl_error e;
+	bool intr;
+	FILE *f = tmpfile();
+
+	fwrite(buf, 1, nlh->nlmsg_len, f);
+	fwrite(buf, 1, nlh->nlmsg_len - 7, f); /* cut mid-message */
+	rewind(f);
+	assert_int_equal(nl_replay(f, &h, &intr, &e), -EBADMSG);
+	assert_int_equal(n, 1);
+	assert_int_equal(e.offset, nlh->nlmsg_len);
+	assert_non_null(strstr(e.msg, "truncated"));
+	fclose(f);
+
+	/* a huge announced length is refused before allocation */
+	f = tmpfile();
+	nlh->nlmsg_len = 0x7fffffff;
+	fwrite(buf, 1, 64, f);
+	rewind(f);
+	assert_int_equal(nl_replay(f, &h, &intr, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "bad message length"));
+	fclose(f);
+}
+
+static struct diag_sock mksock(enum diag_proto p, uint32_t r, uint32_t rb, uint32_t tb,
+			       uint32_t f, uint32_t w, uint32_t drops, uint16_t sport)
+{
+	struct diag_sock d = { 0 };
+
+	d.proto = p;
+	d.state = p == DP_TCP ? 1 : 7;
+	d.nmem = 9;
+	d.mem[DM_RMEM_ALLOC] = r;
+	d.mem[DM_RCVBUF] = rb;
+	d.mem[DM_SNDBUF] = tb;
+	d.mem[DM_FWD_ALLOC] = f;
+	d.mem[DM_WMEM_QUEUED] = w;
+	d.mem[DM_WMEM_ALLOC] = 777; /* never charged */
+	d.mem[DM_DROPS] = drops;
+	d.sport = sport;
+	return d;
+}
+
+static void charged_formula(void **state)
+{
+	/* kernel-model.md 1.1: skmem:(r5832,...,f2360,w0) -> 8192 = 2 pages */
+	struct diag_sock t = mksock(DP_TCP, 5832, 131072, 16384, 2360, 0, 0, 1);
+	struct diag_sock u = mksock(DP_UDP, 6912, 212992, 212992, 1280, 5000, 3, 2);
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockets s;
+
+	assert_int_equal(sockets_charged(&t), 8192);
+	assert_int_equal(sockets_charged(&u), 8192); /* UDP: wmem_queued not charged */
+	assert_true(sockets_slow_reader(&u));	      /* drops */
+	assert_false(sockets_slow_reader(&t));
+	assert_int_equal(sockets_init(&s, &par, BY_SOCKET, 3, NULL), 0);
+	sockets_add(&s, &t);
+	sockets_add(&s, &u);
+	assert_int_equal(s.sum[DP_TCP].charged_pages, 2);
+	assert_int_equal(s.sum[DP_UDP].charged_pages, 2);
+	assert_int_equal(s.sum[DP_TCP].worst_case_bytes, 131072 + 16384);
+	assert_int_equal(s.sum[DP_UDP].mem[DM_DROPS], 3);
+	assert_int_equal(s.sum[DP_UDP].with_drops, 1);
+	sockets_free(&s);
+}
+
+static void top_n_bounded(void **state)
+{
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockets s;
+	struct sock_entry out[5];
+	int i, n;
+
+	assert_int_equal(sockets_init(&s, &par, BY_SOCKET, 3, NULL), 0);
+	for (i = 1; i <= 1000; i++) {
+		struct diag_sock d = mksock(DP_TCP, (uint32_t)((i * 7919) % 1000) * 100, 1 << 20,
+					    16384, 0, 0, 0, (uint16_t)i);
+
+		sockets_add(&s, &d);
+	}
+	assert_int_equal(s.nheap, 3); /* memory bounded by N */
+	n = sockets_top(&s, out, 5);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0].charged_bytes, 99900);
+	assert_int_equal(out[1].charged_bytes, 99800);
+	assert_int_equal(out[2].charged_bytes, 99700);
+	assert_int_equal(s.sum[DP_TCP].count, 1000);
+	sockets_free(&s);
+}
+
+static void groups_by_port(void **state)
+{
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockets s;
+	struct sock_entry out[4];
+	int i, n;
+
+	assert_int_equal(sockets_init(&s, &par, BY_PORT, 4, NULL), 0);
+	for (i = 0; i < 300; i++) {
+		struct diag_sock d = mksock(DP_TCP, 1000, 1 << 20, 16384, 0, 0, 0,
+					    (uint16_t)(i < 200 ? 443 : 8080 + i % 3));
+
+		sockets_add(&s, &d);
+	}
+	n = sockets_top(&s, out, 4);
+	assert_int_equal(n, 4);
+	assert_int_equal(out[0].key & 0xffff, 443);
+	assert_int_equal(out[0].count, 200);
+	assert_int_equal(out[0].charged_bytes, 200000);
+	assert_int_equal(s.groups.n, 4);
+	sockets_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_skmem_lengths),
+		cmocka_unit_test(parse_bad),
+		cmocka_unit_test(process_loop),
+		cmocka_unit_test(replay_truncated),
+		cmocka_unit_test(charged_formula),
+		cmocka_unit_test(top_n_bounded),
+		cmocka_unit_test(groups_by_port),
+	};
+
+	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
+}
