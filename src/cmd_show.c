@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +16,21 @@
 #include "sockdump.h"
 #include "sockmem.h"
 
+static bool show_all_netns;
+
+static const struct argp_option show_options[] = {
+	{ "all-netns", 'A', NULL, 0,
+	  "Dump the sockets of every network namespace in use (/run/netns and those of running "
+	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN)", 0 },
+	{ 0 }
+};
+
 static error_t show_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case 'A':
+		show_all_netns = true;
+		break;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = NULL;
 		break;
@@ -36,7 +50,7 @@ static const struct argp_child show_children[] = {
 };
 
 const struct argp cmd_show_argp = {
-	NULL, show_parse, NULL,
+	show_options, show_parse, NULL,
 	"Show how much memory TCP, UDP and IP fragment reassembly hold against the kernel's "
 	"limits (net.ipv4.tcp_mem, udp_mem, ipfrag_high_thresh), the kernel's own pressure flag, "
 	"the state that follows, socket counts, pressure counters since boot and the relevant "
@@ -150,6 +164,87 @@ int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int to
 	return rc ? rc : 1;
 }
 
+/* --all-netns: one dump per network namespace, summed into agg. */
+static int show_all_namespaces(const struct host *h, struct sockets *agg,
+			       struct sockdump_status *st, struct netns_sums **per,
+			       size_t *nper, bool *complete)
+{
+	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	struct netns_ent *list = NULL;
+	size_t n = 0, i;
+	int self, rc;
+
+	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
+		par.tcp_limits_ok = true;
+		par.tcp_rmem_max_bytes = h->sysctl[SC_TCP_RMEM].v[2];
+		par.tcp_wmem_max_bytes = h->sysctl[SC_TCP_WMEM].v[2];
+		par.tcp_wmem_default_bytes = h->sysctl[SC_TCP_WMEM].v[1];
+	}
+	if (sockets_init(agg, &par, BY_SOCKET, 0, NULL))
+		return -ENOMEM;
+	rc = procscan_netns_list(&list, &n, complete);
+	if (rc)
+		return rc;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	*per = calloc(n ? n : 1, sizeof(**per));
+	if (self < 0 || !*per) {
+		rc = self < 0 ? -errno : -ENOMEM;
+		goto out;
+	}
+	st->ok[DP_TCP] = st->ok[DP_UDP] = true;
+	for (i = 0; i < n; i++) {
+		struct netns_sums *ns = &(*per)[*nper];
+		struct sockdump_status one;
+		struct sockets tmp;
+		int fd = open(list[i].path, O_RDONLY | O_CLOEXEC), p;
+
+		memset(&one, 0, sizeof(one));
+		if (fd < 0)
+			continue; /* the process exited */
+		if (setns(fd, CLONE_NEWNET)) {
+			int e = errno;
+
+			close(fd);
+			if (st->nproblems < 4)
+				snprintf(st->problem[st->nproblems++], sizeof(st->problem[0]),
+					 "cannot enter network namespace %s: %s%s", list[i].label,
+					 strerror(e), e == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+			st->partial = true;
+			*complete = false;
+			continue;
+		}
+		close(fd);
+		if (sockets_init(&tmp, &par, BY_SOCKET, 0, NULL)) {
+			rc = -ENOMEM;
+			break;
+		}
+		sockdump_live(&tmp, NULL, &one);
+		sockets_merge_sums(agg, &tmp);
+		ns->inode = list[i].inode;
+		snprintf(ns->label, sizeof(ns->label), "%s", list[i].label);
+		ns->ok = one.ok[DP_TCP] && one.ok[DP_UDP];
+		memcpy(ns->sum, tmp.sum, sizeof(ns->sum));
+		for (p = 0; p < DP_COUNT; p++)
+			st->ok[p] &= one.ok[p];
+		st->restarts += one.restarts;
+		if (one.partial) {
+			st->partial = true;
+			if (st->nproblems < 4 && one.nproblems)
+				snprintf(st->problem[st->nproblems++], sizeof(st->problem[0]), "%.60s: %.200s",
+					 list[i].label, one.problem[0]);
+		}
+		sockets_free(&tmp);
+		(*nper)++;
+	}
+	if (setns(self, CLONE_NEWNET))
+		rc = -errno;
+out:
+	if (self >= 0)
+		close(self);
+	free(list);
+	return rc;
+}
+
 int cmd_show_run(void)
 {
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
@@ -157,6 +252,8 @@ int cmd_show_run(void)
 	struct report *r;
 	struct sockets agg = { 0 };
 	struct sockdump_status st;
+	struct netns_sums *per_ns = NULL;
+	size_t nper_ns = 0;
 	int rc, ret, i;
 
 	if (sm_check_root(sm_common.root))
@@ -182,7 +279,32 @@ int cmd_show_run(void)
 	memset(&st, 0, sizeof(st));
 	if (sm_common.no_sockets)
 		r->sk.absent_reason = "--no-sockets";
-	if (!sm_common.no_sockets) {
+	if (!sm_common.no_sockets && show_all_netns) {
+		bool complete = true;
+		char source[128];
+
+		if (h->root[0] || sm_common.diag_file) {
+			sm_error("show", "--all-netns needs the live system");
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+		rc = show_all_namespaces(h, &agg, &st, &per_ns, &nper_ns, &complete);
+		for (i = 0; i < st.nproblems; i++)
+			sm_error("sockets", "%s", st.problem[i]);
+		if (rc) {
+			sm_error("--all-netns", "%s", strerror(-rc));
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+		snprintf(source, sizeof(source), "sock_diag in %zu network namespace%s", nper_ns,
+			 nper_ns == 1 ? "" : "s");
+		r->sk.all_netns = true;
+		report_add_sockets(r, &agg, &st, source, nper_ns, complete);
+		r->sk.per_ns = per_ns;
+		r->sk.nper_ns = nper_ns;
+		if (st.partial)
+			ret = SM_EXIT_PARTIAL;
+	} else if (!sm_common.no_sockets) {
 		char source[400];
 		bool complete = true;
 		uint64_t nns = 0;
@@ -225,6 +347,7 @@ int cmd_show_run(void)
 	}
 out:
 	sockets_free(&agg);
+	free(per_ns);
 	free(h);
 	free(r);
 	return ret;

@@ -236,6 +236,31 @@ static void json_sockets(json_t *doc, const struct report *r)
 	jset(o, "dump_restarts", json_integer(k->st->restarts));
 	for (p = 0; p < DP_COUNT; p++)
 		jset(o, diag_proto_name(p), json_sock_sums(k, p));
+	if (k->per_ns) {
+		json_t *arr = json_array();
+		size_t j;
+
+		for (j = 0; j < k->nper_ns; j++) {
+			const struct netns_sums *ns = &k->per_ns[j];
+			json_t *x = json_object();
+
+			jset(x, "netns_inode", output_json_u64(ns->inode));
+			jset(x, "label", json_safe_string(ns->label));
+			jset(x, "complete", json_boolean(ns->ok));
+			for (p = 0; p < DP_COUNT; p++) {
+				json_t *y = json_object();
+
+				jset(y, "count", output_json_u64(ns->sum[p].count));
+				jset(y, "charged_bytes", output_json_u64(ns->sum[p].charged_bytes));
+				jset(y, "charged_pages", output_json_u64(ns->sum[p].charged_pages));
+				jset(x, diag_proto_name(p), y);
+			}
+			japp(arr, x);
+		}
+		jset(o, "per_netns", arr);
+	} else {
+		jset(o, "per_netns", json_null());
+	}
 	jset(doc, "sockets", o);
 	for (p = 0; p < DP_COUNT; p++) {
 		const struct recon_report *c = &k->recon[p];

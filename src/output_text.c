@@ -329,6 +329,23 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 			"RAM %s\n", a, b, c);
 	}
 
+	if (k->per_ns) {
+		size_t j;
+
+		fprintf(f, "  per network namespace:\n  %-40s %12s %10s %12s %10s\n", "", "TCP sockets",
+			"charged", "UDP sockets", "charged");
+		for (j = 0; j < k->nper_ns; j++) {
+			const struct netns_sums *ns = &k->per_ns[j];
+			char b1[32], b2[32], c1[32], c2[32];
+
+			fmt_count(c1, sizeof(c1), opt_some(ns->sum[DP_TCP].count));
+			fmt_count(c2, sizeof(c2), opt_some(ns->sum[DP_UDP].count));
+			fmt_bytes(b1, sizeof(b1), ns->sum[DP_TCP].charged_bytes, o);
+			fmt_bytes(b2, sizeof(b2), ns->sum[DP_UDP].charged_bytes, o);
+			fprintf(f, "  %-40.40s %12s %10s %12s %10s\n", ns->label, c1, b1, c2, b2);
+		}
+	}
+
 	fprintf(f, "\n%sRECONCILIATION%s sockstat mem against the sockets' charged pages\n",
 		o->color ? C_BOLD : "", o->color ? C_RESET : "");
 	for (p = 0; p < DP_COUNT; p++) {

@@ -277,3 +277,87 @@ int procscan_cgroup(uint64_t id, struct cgroup_info *ci)
 	ci->kmem_tcp_limit_bytes = procscan_read_u64(f, NULL);
 	return 0;
 }
+
+static int netns_add(struct netns_ent **list, size_t *n, size_t *cap, struct keymap *seen,
+		     uint64_t ino, const char *path, const char *label)
+{
+	struct netns_ent *e;
+
+	if (keymap_find(seen, ino))
+		return 0;
+	if (!keymap_get(seen, ino))
+		return -ENOMEM;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct netns_ent *nl = realloc(*list, nc * sizeof(*nl));
+
+		if (!nl)
+			return -ENOMEM;
+		*list = nl;
+		*cap = nc;
+	}
+	e = &(*list)[(*n)++];
+	e->inode = ino;
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	snprintf(e->label, sizeof(e->label), "%s", label);
+	return 0;
+}
+
+int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
+{
+	struct keymap seen;
+	size_t cap = 0;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	struct stat self;
+
+	*list = NULL;
+	*n = 0;
+	*complete = true;
+	if (keymap_init(&seen, 1))
+		return -ENOMEM;
+	/* sockmem's own namespace first, so it is named as such */
+	if (!stat("/proc/self/ns/net", &self))
+		rc = netns_add(list, n, &cap, &seen, self.st_ino, "/proc/self/ns/net",
+			       "this namespace (sockmem's)");
+	d = opendir("/run/netns");
+	while (!rc && d && (e = readdir(d))) {
+		char path[PATH_MAX], label[128];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		if (stat(path, &st))
+			continue;
+		util_safe_token(label, sizeof(label), e->d_name, strlen(e->d_name));
+		rc = netns_add(list, n, &cap, &seen, st.st_ino, path, label);
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/proc");
+	while (!rc && d && (e = readdir(d))) {
+		char path[64], label[128], comm[64];
+		struct stat st;
+
+		if (!procscan_is_pid(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", e->d_name);
+		if (stat(path, &st)) {
+			if (errno == EACCES || errno == EPERM)
+				*complete = false;
+			continue;
+		}
+		if (keymap_find(&seen, st.st_ino))
+			continue;
+		procscan_comm((uint32_t)strtoul(e->d_name, NULL, 10), comm, sizeof(comm));
+		snprintf(label, sizeof(label), "pid %.20s (%.60s)", e->d_name, comm);
+		rc = netns_add(list, n, &cap, &seen, st.st_ino, path, label);
+	}
+	if (d)
+		closedir(d);
+	keymap_free(&seen);
+	return rc;
+}

@@ -25,6 +25,16 @@ void procscan_comm(uint32_t pid, char *dst, size_t dstsz);
  * /run/netns; *complete is false when some could not be read. */
 uint64_t procscan_netns_count(bool *complete);
 
+/* One network namespace in use: how to enter it and what to call it. */
+struct netns_ent {
+	uint64_t inode;
+	char path[PATH_MAX];	/* /run/netns/NAME or /proc/PID/ns/net */
+	char label[128];	/* "NAME" or "pid PID (COMM)" */
+};
+/* Every distinct network namespace of /run/netns and of running processes,
+ * each once (named ones first).  *list is malloc'ed. */
+int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete);
+
 struct cgroup_info {
 	char path[PATH_MAX];		/* relative to the cgroup2 mount, "/" for the root */
 	bool found;

@@ -81,6 +81,14 @@ struct recon_report {
 	int ncause;
 };
 
+/* One network namespace's share, with --all-netns. */
+struct netns_sums {
+	uint64_t inode;
+	char label[128];
+	bool ok;
+	struct sock_sums sum[DP_COUNT];
+};
+
 struct sockets_report {
 	bool present;			/* a per-socket view was made */
 	const char *absent_reason;	/* when not: why */
@@ -90,6 +98,9 @@ struct sockets_report {
 	struct recon_report recon[DP_COUNT];
 	bool netns_known, netns_complete;
 	uint64_t netns_count;		/* network namespaces in use on the host */
+	bool all_netns;			/* every namespace was dumped (--all-netns) */
+	const struct netns_sums *per_ns;
+	size_t nper_ns;
 };
 
 #define REPORT_MAX_PROTOS 5

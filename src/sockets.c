@@ -293,3 +293,28 @@ int sockets_top(const struct sockets *s, struct sock_entry *out, int max)
 		return n;
 	}
 }
+
+void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
+{
+	int p, i;
+
+	for (p = 0; p < DP_COUNT; p++) {
+		struct sock_sums *d = &dst->sum[p];
+		const struct sock_sums *s = &src->sum[p];
+
+		d->count += s->count;
+		d->with_mem += s->with_mem;
+		d->with_drops_field += s->with_drops_field;
+		for (i = 0; i < DIAG_NSTATES; i++)
+			d->by_state[i] += s->by_state[i];
+		for (i = 0; i < DM_COUNT; i++)
+			d->mem[i] += s->mem[i];
+		d->charged_bytes += s->charged_bytes;
+		d->charged_pages += s->charged_pages;
+		d->worst_case_bytes += s->worst_case_bytes;
+		d->slow_readers += s->slow_readers;
+		d->sndbuf_small += s->sndbuf_small;
+		d->with_drops += s->with_drops;
+		d->with_backlog += s->with_backlog;
+	}
+}

@@ -62,6 +62,8 @@ void sockets_reset(struct sockets *s);
 void sockets_free(struct sockets *s);
 /* Adds one socket.  Returns 0 or -ENOMEM. */
 int sockets_add(struct sockets *s, const struct diag_sock *d);
+/* Adds src's protocol sums into dst (for several network namespaces). */
+void sockets_merge_sums(struct sockets *dst, const struct sockets *src);
 /* Charged bytes of one socket (TCP r+w+f, UDP r+f). */
 uint64_t sockets_charged(const struct diag_sock *d);
 bool sockets_slow_reader(const struct diag_sock *d);
