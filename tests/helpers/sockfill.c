@@ -3,8 +3,9 @@
  * commands on stdin so a test can move the kernel's accounting step by step.
  *
  *   sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] [-s SIZE] [-p PORTS]
- *            [-a ADDR]
- * prints "ready PID" once set up, then reads commands, answering "ok ...":
+ *            [-a ADDR] [-w]
+ * prints "ready PID" once set up, then (-w) waits for a signal, or reads
+ * commands, answering "ok ...":
  *   fill BYTES     each TCP client writes up to BYTES more (non-blocking)
  *   drain N        the first N server sockets read everything queued
  *   drainall       every server socket reads everything queued
@@ -92,13 +93,14 @@ static long send_udp(long dgrams)
 int main(int argc, char **argv)
 {
 	long bytes = 0, dgrams = 0, ports = 1, i;
-	int opt, *lst;
+	int opt, *lst, wait_signal = 0;
 	struct rlimit rl;
 	char line[128];
 
 	inet_pton(AF_INET, "127.0.0.1", &addr);
-	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:w")) != -1) {
 		switch (opt) {
+		case 'w': wait_signal = 1; break;
 		case 't': npairs = atol(optarg); break;
 		case 'b': bytes = atol(optarg); break;
 		case 'u': nudp = atol(optarg); break;
@@ -113,7 +115,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] "
-					"[-s SIZE] [-p PORTS] [-a ADDR]\n");
+					"[-s SIZE] [-p PORTS] [-a ADDR] [-w]\n");
 			return 64;
 		}
 	}
@@ -175,6 +177,9 @@ int main(int argc, char **argv)
 		send_udp(dgrams);
 	printf("ready %ld\n", (long)getpid());
 	fflush(stdout);
+	if (wait_signal)
+		for (;;)
+			pause();
 	while (fgets(line, sizeof(line), stdin)) {
 		long v = 0;
 
