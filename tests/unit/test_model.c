@@ -223,6 +223,162 @@ static void report_units(void **state)
 	free(r);
 }
 
+/* A TCP receive charge on 6.18 with tcp_mem 2000 3000 4000, one page. */
+static struct model_charge_in charge_in(uint64_t allocated, bool pressure)
+{
+	struct model_charge_in in = { 0 };
+
+	in.kind = MODEL_PRESSURE;
+	in.dir = CHARGE_RECV;
+	in.stream = true;
+	in.kver_major = 6;
+	in.kver_minor = 18;
+	in.allocated_pages = allocated;
+	in.limit_pages[0] = 2000;
+	in.limit_pages[1] = 3000;
+	in.limit_pages[2] = 4000;
+	in.global_pressure = pressure;
+	in.amt_pages = 1;
+	in.size_bytes = 2304;
+	in.rmem_alloc_bytes = 65536;
+	in.fwd_alloc_bytes = 4096;
+	in.sndbuf_bytes = 16384;
+	in.rmem0_bytes = 4096;
+	in.wmem0_bytes = 4096;
+	in.sockets_allocated = 100;
+	in.page_size_bytes = 4096;
+	return in;
+}
+
+static enum model_branch charge(struct model_charge_in in, struct model_charge_out *out)
+{
+	model_charge(&in, out);
+	return out->branch;
+}
+
+static void charge_branches(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in;
+
+	/* under min: success, leaves pressure */
+	assert_int_equal(charge(charge_in(2000, true), &o), MBR_UNDER_MIN);
+	assert_true(o.accepted && o.leave_pressure && !o.enter_pressure);
+	/* hysteresis band, flag clear: success, no pressure entered */
+	assert_int_equal(charge(charge_in(2500, false), &o), MBR_NOT_IN_PRESSURE);
+	assert_true(o.accepted && !o.enter_pressure && !o.leave_pressure);
+	/* hysteresis band, flag set: fair share decides (17 pages * 100 < 4000) */
+	assert_int_equal(charge(charge_in(2500, true), &o), MBR_FAIR_SHARE);
+	assert_true(o.accepted && !o.leave_pressure);
+	/* above pressure: enters it */
+	assert_int_equal(charge(charge_in(3001, false), &o), MBR_FAIR_SHARE);
+	assert_true(o.enter_pressure && o.accepted);
+	/* above pressure, socket above its fair share: 17 pages * 300 >= 4000 */
+	in = charge_in(3500, true);
+	in.sockets_allocated = 300;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_false(o.accepted);
+	/* above max: refused even for a small socket... */
+	assert_int_equal(charge(charge_in(4001, true), &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+	/* ...and pressure is entered on the way */
+	assert_int_equal(charge(charge_in(4001, false), &o), MBR_OVER_MAX);
+	assert_true(o.enter_pressure);
+	/* minimum guarantees hold under pressure, not above max */
+	in = charge_in(3500, true);
+	in.sockets_allocated = 1000;
+	in.rmem_alloc_bytes = 2000;
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	assert_true(o.accepted);
+	in.allocated_pages = 4001;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* send: tcp_wmem[0] guarantee on wmem_queued */
+	in = charge_in(3500, true);
+	in.dir = CHARGE_SEND;
+	in.sockets_allocated = 1000;
+	in.wmem_queued_bytes = 1000;
+	assert_int_equal(charge(in, &o), MBR_WMEM0);
+	/* send refused below sndbuf: moderated and failed */
+	in.wmem_queued_bytes = 8192;
+	in.sndbuf_bytes = 65536;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_true(o.sndbuf_moderated && !o.accepted);
+	/* send refused at or over sndbuf: kept (forced) */
+	in.sndbuf_bytes = 8192;
+	charge(in, &o);
+	assert_true(o.kept_over_sndbuf && o.accepted);
+}
+
+static void charge_udp(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2049, false);
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.stream = false;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	/* experiment 11.2: above udp_mem[0], a socket holding >= udp_rmem_min is refused */
+	in.rmem_alloc_bytes = 6912;
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	assert_false(o.accepted);
+	assert_false(o.enter_pressure); /* no pressure state for UDP */
+	/* ... one under it may still grow */
+	in.rmem_alloc_bytes = 2304;
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	assert_true(o.accepted);
+	/* crossing udp_mem[1] changes nothing */
+	in.allocated_pages = 5000;
+	in.rmem_alloc_bytes = 6912;
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	assert_false(o.enter_pressure);
+	/* UDP send: wmem_alloc against udp_wmem_min (not stream) */
+	in.dir = CHARGE_SEND;
+	in.wmem_alloc_bytes = 100;
+	assert_int_equal(charge(in, &o), MBR_WMEM0);
+}
+
+static void charge_versions(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2500, false);
+
+	/* memcg pressure without global pressure: since 6.5 the fair-share
+	 * test is skipped (global flag only); before 6.5 it applied. */
+	in.memcg_enabled = in.memcg_charge_ok = in.memcg_pressure = true;
+	in.sockets_allocated = 1000;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+	in.kver_minor = 1;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	/* memcg refusal suppresses whatever the global says */
+	in = charge_in(10, false);
+	in.memcg_enabled = true;
+	in.memcg_charge_ok = false;
+	assert_int_equal(charge(in, &o), MBR_MEMCG_REFUSED);
+	assert_false(o.accepted);
+	/* 6.19 bypass: the global is not consulted */
+	in = charge_in(5000, true);
+	in.kver_minor = 19;
+	in.bypass = true;
+	assert_int_equal(charge(in, &o), MBR_BYPASS);
+	assert_true(o.accepted);
+	/* the same socket on 6.18: no such thing, over max */
+	in.kver_minor = 18;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* a global clamped to 0 */
+	in = charge_in(0, true);
+	in.kver_minor = 19;
+	assert_int_equal(charge(in, &o), MBR_ZERO_ALLOCATED);
+	in.kver_minor = 18;
+	assert_int_equal(charge(in, &o), MBR_UNDER_MIN);
+	assert_true(o.leave_pressure);
+	/* the free path leaves pressure only strictly below min */
+	assert_true(model_free_leaves_pressure(1999, 2000, true));
+	assert_false(model_free_leaves_pressure(2000, 2000, true));
+	assert_false(model_free_leaves_pressure(100, 2000, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +391,9 @@ int main(void)
 		cmocka_unit_test(reserve_versions),
 		cmocka_unit_test(default_mem),
 		cmocka_unit_test(report_units),
+		cmocka_unit_test(charge_branches),
+		cmocka_unit_test(charge_udp),
+		cmocka_unit_test(charge_versions),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
