@@ -122,6 +122,65 @@ const char *model_branch_name(enum model_branch b);
 bool model_free_leaves_pressure(uint64_t allocated_after_pages, uint64_t limit0_pages,
 				bool global_pressure);
 
+/* ---- What-if: N more sockets, each trying to hold B bytes -----------------
+ * Each new socket charges page by page (sk_mem_pages rounds up) and is
+ * admitted per model_charge(): fully under min or out of pressure; under
+ * pressure only up to its fair share tcp_mem[2] / sockets_allocated; above
+ * max only the minimum guarantee (tcp_rmem[0]) and, for TCP receive, the one
+ * skb forced into an empty queue (tcp_data_queue).  UDP above udp_mem[0]:
+ * only while the socket holds less than udp_rmem_min.  Usage only grows here
+ * (no frees), so pressure is never left once entered. */
+enum sim_event {
+	SIM_ABOVE_MIN,		/* usage > min: elevated (TCP) / limited (UDP) */
+	SIM_ENTER_PRESSURE,	/* TCP flag set */
+	SIM_CAPPED,		/* new sockets can no longer reach their size: drops/blocking */
+	SIM_OVER_MAX,		/* usage > max */
+	SIM_OVER_RAM,		/* usage > MemTotal */
+};
+
+struct sim_in {
+	enum model_kind kind;
+	enum model_dir dir;
+	uint64_t usage_pages;
+	uint64_t limit_pages[3];
+	enum press_flag press;
+	uint64_t band_pages;
+	uint64_t sockets_now;		/* sockets_allocated (TCP alloc) */
+	uint64_t add_sockets;
+	uint64_t bytes_per_socket;
+	uint64_t page_size_bytes;
+	uint64_t guarantee_bytes;	/* tcp_rmem[0] / tcp_wmem[0] / udp_rmem_min */
+	struct opt mem_total_bytes;
+};
+
+struct sim_transition {
+	enum sim_event event;
+	enum model_state to_state;
+	uint64_t at_added_sockets;	/* first added socket at which it happens */
+	uint64_t at_added_low, at_added_high;	/* the same with the published figure off by the band */
+	uint64_t at_usage_pages;
+	uint64_t capped_pages;		/* SIM_CAPPED: what a new socket could still get */
+};
+
+#define SIM_MAX_TRANSITIONS 6
+#define SIM_MAX_ADD 100000000ull
+
+struct sim_out {
+	uint64_t pages_per_socket;
+	struct sim_transition t[SIM_MAX_TRANSITIONS];
+	int n;
+	uint64_t final_usage_pages;
+	bool final_pressure;
+	enum model_state final_state;
+	uint64_t sockets_full;		/* new sockets that got their whole size */
+	uint64_t sockets_capped;	/* ... that did not */
+	uint64_t admitted_pages;	/* pages the new sockets hold in the end */
+	uint64_t wanted_pages;		/* pages they wanted */
+};
+
+void model_simulate(const struct sim_in *in, struct sim_out *out);
+const char *model_sim_event_name(enum sim_event e);
+
 /* Kernel boot-time defaults (net/ipv4/tcp.c tcp_init_mem, udp.c udp_init):
  * limit = max(nr_free_buffer_pages / div, 128); {limit/4*3, limit, 2*(limit/4*3)}. */
 void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3]);

@@ -46,6 +46,9 @@ int cmd_show_run(void);
 extern const struct argp cmd_show_argp;
 int cmd_snapshot_run(void);
 int cmd_top_run(void);
+int cmd_simulate_run(void);
+extern const struct argp cmd_simulate_argp;
+int sm_parse_size(const char *arg, uint64_t *out);
 extern const struct argp cmd_top_argp;
 extern const struct argp cmd_snapshot_argp;
 
