@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -17,8 +18,14 @@
 #include "sockmem.h"
 
 static bool show_all_netns;
+static double show_interval_s;
+static int show_count;
 
 static const struct argp_option show_options[] = {
+	{ "interval", 'i', "SECONDS", 0,
+	  "Sample usage every SECONDS (--count times) and predict when each threshold will be "
+	  "crossed", 0 },
+	{ "count", 'c', "N", 0, "Samples with --interval (default 5, at most 1000)", 0 },
 	{ "all-netns", 'A', NULL, 0,
 	  "Dump the sockets of every network namespace in use (/run/netns and those of running "
 	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN)", 0 },
@@ -30,6 +37,27 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'A':
 		show_all_netns = true;
+		break;
+	case 'i': {
+		char *end;
+
+		show_interval_s = strtod(arg, &end);
+		if (*end || !(show_interval_s >= 0.01 && show_interval_s <= 86400))
+			argp_error(state, "--interval: '%s' is not a number of seconds from 0.01 to 86400",
+				   arg);
+		break;
+	}
+	case 'c': {
+		uint64_t v;
+
+		if (util_parse_u64(arg, strlen(arg), &v) || v < 2 || v > 1000)
+			argp_error(state, "--count: '%s' is not a number from 2 to 1000", arg);
+		show_count = (int)v;
+		break;
+	}
+	case ARGP_KEY_END:
+		if (show_count && !show_interval_s)
+			argp_error(state, "--count needs --interval");
 		break;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = NULL;
@@ -254,6 +282,8 @@ int cmd_show_run(void)
 	struct sockdump_status st;
 	struct netns_sums *per_ns = NULL;
 	size_t nper_ns = 0;
+	double *samples = NULL;
+	struct timespec t0 = { 0, 0 };
 	int rc, ret, i;
 
 	if (sm_check_root(sm_common.root))
@@ -266,7 +296,42 @@ int cmd_show_run(void)
 		free(r);
 		return SM_EXIT_ERROR;
 	}
-	rc = host_collect(h, sm_common.root, sm_common.page_size);
+	if (show_interval_s && !show_count)
+		show_count = 5;
+	if (show_interval_s && sm_common.root) {
+		sm_error("show", "--interval samples the live system; a snapshot does not move");
+		free(h);
+		free(r);
+		return SM_EXIT_ERROR;
+	}
+	if (show_interval_s) {
+		samples = calloc((size_t)show_count * 3, sizeof(*samples));
+		if (!samples) {
+			sm_error("show", "out of memory");
+			free(h);
+			free(r);
+			return SM_EXIT_ERROR;
+		}
+		for (i = 0; i < show_count; i++) {
+			struct timespec now, d;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (i == 0)
+				t0 = now;
+			rc = host_collect(h, NULL, sm_common.page_size);
+			samples[i] = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+			samples[show_count + i] = (double)sockstat_get(&h->ss4, "TCP", "mem").v;
+			samples[2 * show_count + i] = (double)sockstat_get(&h->ss4, "UDP", "mem").v;
+			if (rc || i + 1 == show_count)
+				break;
+			d.tv_sec = (time_t)show_interval_s;
+			d.tv_nsec = (long)((show_interval_s - (double)d.tv_sec) * 1e9);
+			while (nanosleep(&d, &d) && errno == EINTR)
+				;
+		}
+	} else {
+		rc = host_collect(h, sm_common.root, sm_common.page_size);
+	}
 	sm_report_problems(h);
 	if (rc) {
 		/* Without sockstat there is no usage to report. */
@@ -276,6 +341,10 @@ int cmd_show_run(void)
 	}
 	report_build(r, h);
 	ret = h->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
+	if (samples) {
+		report_add_trend(r, 0, samples, samples + show_count, show_count);
+		report_add_trend(r, 1, samples, samples + 2 * show_count, show_count);
+	}
 	memset(&st, 0, sizeof(st));
 	if (sm_common.no_sockets)
 		r->sk.absent_reason = "--no-sockets";
@@ -347,6 +416,7 @@ int cmd_show_run(void)
 	}
 out:
 	sockets_free(&agg);
+	free(samples);
 	free(per_ns);
 	free(h);
 	free(r);

@@ -157,6 +157,37 @@ static json_t *json_proto(const struct report *r, const struct proto_report *p)
 	if (!strcmp(p->def->key, "tcp"))
 		jset(o, "worst_case_bytes", r->sk.present && r->sk.st->ok[DP_TCP]
 			 ? output_json_u64(r->sk.agg->sum[DP_TCP].worst_case_bytes) : json_null());
+	if (p->trend_ok) {
+		json_t *t = json_object(), *rg = json_array(), *eta = json_object(), *er = json_object();
+
+		jset(t, "samples", json_integer(p->trend.samples));
+		jset(t, "duration_s", json_real(p->trend.duration_s));
+		jset(t, "slope_pages_per_s", json_real(p->trend.slope));
+		japp(rg, json_real(p->trend.slope_lo));
+		japp(rg, json_real(p->trend.slope_hi));
+		jset(t, "slope_range_pages_per_s", rg);
+		jset(t, "growing", json_boolean(p->trend.growing));
+		jset(o, "trend", t);
+		for (i = 0; i < 3; i++) {
+			json_t *range = json_array();
+
+			jset(eta, lim_names[i], p->eta_ok[i] ? json_real(p->eta_s[i]) : json_null());
+			if (p->eta_ok[i]) {
+				japp(range, json_real(p->eta_lo_s[i]));
+				japp(range, p->eta_unbounded[i] ? json_null() : json_real(p->eta_hi_s[i]));
+				jset(er, lim_names[i], range);
+			} else {
+				json_decref(range);
+				jset(er, lim_names[i], json_null());
+			}
+		}
+		jset(o, "seconds_to", eta);
+		jset(o, "seconds_to_range", er);
+	} else {
+		jset(o, "trend", json_null());
+		jset(o, "seconds_to", json_null());
+		jset(o, "seconds_to_range", json_null());
+	}
 	jset(o, "sockets_netns", output_json_opt(p->sockets_netns));
 	jset(o, "sockets_allocated", output_json_opt(p->sockets_alloc));
 	jset(o, "average_charge_bytes", output_json_opt(p->avg_charge_bytes));

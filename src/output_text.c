@@ -90,6 +90,50 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 			h->nproblems, h->nproblems == 1 ? "" : "s");
 }
 
+static void fmt_duration(char *dst, size_t n, double s)
+{
+	if (s < 120)
+		snprintf(dst, n, "%.0f s", s);
+	else if (s < 7200)
+		snprintf(dst, n, "%.1f min", s / 60);
+	else if (s < 172800)
+		snprintf(dst, n, "%.1f h", s / 3600);
+	else
+		snprintf(dst, n, "%.1f days", s / 86400);
+}
+
+static void text_trend(FILE *f, const struct proto_report *p)
+{
+	static const char *const lim_label[3] = { "min", "pressure", "max" };
+	int i;
+
+	fprintf(f, "  trend: %+.2f pages/s over %.0f s (%d samples; quartiles %+.2f to %+.2f)",
+		p->trend.slope, p->trend.duration_s, p->trend.samples, p->trend.slope_lo,
+		p->trend.slope_hi);
+	if (!p->trend.growing) {
+		fputs(": not growing\n", f);
+		return;
+	}
+	fputc('\n', f);
+	for (i = 1; i < 3; i++) {
+		char a[32], b[32], c[32];
+
+		if (!p->eta_ok[i])
+			continue;
+		if (p->eta_s[i] == 0) {
+			fprintf(f, "    %s: already above\n", lim_label[i]);
+			continue;
+		}
+		fmt_duration(a, sizeof(a), p->eta_s[i]);
+		fmt_duration(b, sizeof(b), p->eta_lo_s[i]);
+		if (p->eta_unbounded[i])
+			snprintf(c, sizeof(c), "never");
+		else
+			fmt_duration(c, sizeof(c), p->eta_hi_s[i]);
+		fprintf(f, "    %s in about %s (%s to %s)\n", lim_label[i], a, b, c);
+	}
+}
+
 static void text_proto(FILE *f, const struct report *r, const struct proto_report *p,
 		       const struct output_opts *o)
 {
@@ -160,6 +204,8 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		}
 		fputc('\n', f);
 	}
+	if (p->trend_ok)
+		text_trend(f, p);
 	if (p->m.near[0] || p->m.near[1] || p->m.near[2]) {
 		const char *sep = "";
 

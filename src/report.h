@@ -40,6 +40,11 @@ struct proto_report {
 	/* headroom in sockets at default buffers ([1]) and full buffers ([2]) */
 	struct opt headroom_sockets_default[3], headroom_sockets_full[3];
 	struct opt headroom_sockets_avg[3];
+	/* with show --interval */
+	bool trend_ok;
+	struct model_trend trend;
+	bool eta_ok[3], eta_unbounded[3];
+	double eta_s[3], eta_lo_s[3], eta_hi_s[3];
 };
 
 struct frag_report {
@@ -125,6 +130,8 @@ struct report {
 };
 
 void report_build(struct report *r, const struct host *h);
+/* Time to each threshold of protocol index p from samples (t in s, pages). */
+void report_add_trend(struct report *r, int p, const double *t, const double *u, int n);
 /* Adds the per-socket view and reconciles it with sockstat.  netns_count: 0
  * when unknown. */
 void report_add_sockets(struct report *r, const struct sockets *agg,
