@@ -172,10 +172,10 @@ static const char *sim_event_text(const struct sim_transition *t, enum diag_prot
 
 	switch (t->event) {
 	case SIM_ABOVE_MIN:
-		return proto == DP_TCP ? "TCP usage goes above min: elevated (no growth of send "
-					 "buffers, window clamping on prune)"
-				       : "UDP usage goes above min: limited (sockets holding "
-					 "udp_rmem_min or more stop growing: drops)";
+		return proto == DP_TCP ? "TCP usage above min (tcp_mem[0]): send buffers no longer "
+					 "grow, pressure is left only below it"
+				       : "UDP usage above min (udp_mem[0]): limited, sockets holding "
+					 "udp_rmem_min or more stop growing and drop";
 	case SIM_ENTER_PRESSURE:
 		return "TCP enters memory pressure (TCPMemoryPressures +1; windows shrink to 4 MSS, "
 		       "send buffers are moderated)";
@@ -204,6 +204,7 @@ int cmd_simulate_run(void)
 	struct sim_out out;
 	const struct proto_report *pr;
 	uint64_t before[SIM_MAX_SETS][3];
+	bool before_ok[SIM_MAX_SETS];
 	int i, j, ret = SM_EXIT_OK;
 
 	if (!h || !r) {
@@ -222,6 +223,7 @@ int cmd_simulate_run(void)
 	for (i = 0; i < sim_nset; i++) {
 		struct sysctl_val *v = &h->sysctl[sim_set[i].id];
 
+		before_ok[i] = v->rc == 0;
 		for (j = 0; j < 3; j++)
 			before[i][j] = v->rc ? 0 : v->v[j];
 		memcpy(v->v, sim_set[i].v, sizeof(v->v));
@@ -249,6 +251,7 @@ int cmd_simulate_run(void)
 	in.add_sockets = sim_add_sockets;
 	in.page_size_bytes = h->page_size_bytes;
 	in.mem_total_bytes = h->mem_total_bytes;
+	in.first_skb_bytes = 65536;	/* a GRO/TSO skb; MSS-sized without offloads */
 	if (sim_proto == DP_TCP) {
 		enum sysctl_id b = sim_dir == CHARGE_RECV ? SC_TCP_RMEM : SC_TCP_WMEM;
 
@@ -283,6 +286,10 @@ int cmd_simulate_run(void)
 			for (j = 0; j < host_sysctl[sim_set[i].id].n; j++) {
 				json_array_append_new(f, output_json_u64(before[i][j]));
 				json_array_append_new(t, output_json_u64(sim_set[i].v[j]));
+			}
+			if (!before_ok[i]) {
+				json_decref(f);
+				f = json_null();
 			}
 			json_object_set_new(s, "sysctl", json_string(host_sysctl[sim_set[i].id].name));
 			json_object_set_new(s, "from", f);
@@ -359,10 +366,14 @@ int cmd_simulate_run(void)
 			printf("  with %s =", d->name);
 			for (j = 0; j < d->n; j++)
 				printf(" %llu", (unsigned long long)sim_set[i].v[j]);
-			printf(" (now");
-			for (j = 0; j < d->n; j++)
-				printf(" %llu", (unsigned long long)before[i][j]);
-			printf(")\n");
+			if (before_ok[i]) {
+				printf(" (now");
+				for (j = 0; j < d->n; j++)
+					printf(" %llu", (unsigned long long)before[i][j]);
+				printf(")\n");
+			} else {
+				printf(" (now not visible)\n");
+			}
 		}
 		util_group_digits(a, sizeof(a), in.usage_pages);
 		util_human_bytes(b, sizeof(b), in.usage_pages * h->page_size_bytes);
@@ -378,7 +389,9 @@ int cmd_simulate_run(void)
 
 			util_group_digits(a, sizeof(a), t->at_added_sockets);
 			util_group_digits(b, sizeof(b), t->at_usage_pages);
-			if (!t->at_added_sockets)
+			if (!t->at_added_sockets && t->event != SIM_ENTER_PRESSURE)
+				printf("  already (usage %s pages): ", b);
+			else if (!t->at_added_sockets)
 				printf("  at the next charge (usage %s pages): ", b);
 			else if (t->at_added_low != t->at_added_high) {
 				char lo[32], hi[32];

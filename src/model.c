@@ -343,8 +343,16 @@ static uint64_t sim_socket_pages(const struct sim_in *in, uint64_t u, uint64_t s
 		b = g;				/* tcp_rmem[0] / tcp_wmem[0] guarantee */
 	if (b > room_max)
 		b = room_max;			/* over max: suppressed */
-	if (!b && in->dir == CHARGE_RECV)
-		b = 1;				/* one skb forced into an empty queue */
+	if (in->dir == CHARGE_RECV) {
+		/* one skb is forced into an empty receive queue */
+		uint64_t f = in->page_size_bytes ? (in->first_skb_bytes + in->page_size_bytes - 1) /
+						   in->page_size_bytes : 1;
+
+		if (!f)
+			f = 1;
+		if (f > b)
+			b = f;
+	}
 	ok = b < p ? b : p;
 	/* the last charge tried (admitted or not) compares u + ok (+1) with limit[1] */
 	*enters = u + ok + (ok < p) > lim[1];

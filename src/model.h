@@ -127,7 +127,9 @@ bool model_free_leaves_pressure(uint64_t allocated_after_pages, uint64_t limit0_
  * admitted per model_charge(): fully under min or out of pressure; under
  * pressure only up to its fair share tcp_mem[2] / sockets_allocated; above
  * max only the minimum guarantee (tcp_rmem[0]) and, for TCP receive, the one
- * skb forced into an empty queue (tcp_data_queue).  UDP above udp_mem[0]:
+ * skb forced into an empty queue (tcp_data_queue: sk_forced_mem_schedule),
+ * whatever the limits: a new connection always gets its first skb (up to
+ * 64 KiB with GRO/loopback), so usage goes past max (kernel-model.md 11.1).  UDP above udp_mem[0]:
  * only while the socket holds less than udp_rmem_min.  Usage only grows here
  * (no frees), so pressure is never left once entered. */
 enum sim_event {
@@ -150,6 +152,7 @@ struct sim_in {
 	uint64_t bytes_per_socket;
 	uint64_t page_size_bytes;
 	uint64_t guarantee_bytes;	/* tcp_rmem[0] / tcp_wmem[0] / udp_rmem_min */
+	uint64_t first_skb_bytes;	/* TCP receive: the skb forced into an empty queue */
 	struct opt mem_total_bytes;
 };
 

@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
+lock_live_shared
 T=$SRCDIR/tests/trees/linux-6.18-idle
 
 # expect STATUS REGEX ARGS...: exit status and a regex on stdout+stderr
@@ -43,6 +44,19 @@ expect 0 "^snapshot .*linux-6.18-idle" --root "$T" show
 expect 0 "^snapshot .*linux-6.18-idle" show --root "$T"
 expect 0 "\"schema_version\"" --root "$T" show --json
 expect 0 "1179230208 B" --root "$T" show --bytes
+expect 64 "not a sysctl the model uses" simulate --set net.ipv4.frob=1
+expect 64 "3 values expected, got 2" simulate --set net.ipv4.tcp_mem="1 2"
+expect 64 "min <= pressure <= max" simulate --set net.ipv4.tcp_mem="3 2 1"
+expect 64 "not a non-negative integer" simulate --set net.ipv4.tcp_mem="1 2 x"
+expect 64 "is not a size" simulate --bytes-per-socket 12Q
+expect 64 "not tcp or udp" simulate --protocol sctp
+expect 64 "not a number from 0" simulate --add-sockets -5
+expect 0 "^simulate: \+10 TCP sockets of 64.0 KiB" --root "$T" simulate --add-sockets 10 --bytes-per-socket 64K
+expect 64 "--count needs --interval" show --count 3
+expect 64 "not a number of seconds" show --interval 0
+expect 2 "samples the live system" --root "$T" show --interval 1
+expect 64 "not socket, process, cgroup, port or state" top --by frob
+expect 2 "needs the live system" --root "$T" top --by process
 
 # Common options before and after the command word give the same output.
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")

@@ -24,9 +24,10 @@ is() { # EXPECTED WORDS...
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else not_ok "complete '$*' -> '$got', want '$want'"; fi
 }
 
-is "show snapshot top " sockmem ""
+is "show simulate snapshot top " sockmem ""
+is "recv send " sockmem simulate --direction ""
 is "show " sockmem sh
-is "--color " sockmem show --co
+is "--color --count " sockmem show --co
 is "--no-color --no-sockets " sockmem show --no
 is "always auto never " sockmem show --color ""
 is "16384 4096 65536 " sockmem --page-size ""

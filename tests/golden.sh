@@ -53,8 +53,9 @@ while read -r name tree args; do
 		peer_tree "${tree#peer:}" "$TMPD/trees/${tree#peer:}"
 		tree=$TMPD/trees/${tree#peer:} ;;
 	esac
-	# shellcheck disable=SC2086
-	run_case "$name" "$tree" $args
+	# the arguments may hold quoted words: --set net.ipv4.tcp_mem="A B C"
+	eval "set -- $args"
+	run_case "$name" "$tree" "$@"
 	compare "$name" txt
 	compare "$name" json
 done < "$G/cases"

@@ -33,6 +33,14 @@ cleanup_tmp() { rm -rf "$TMPD"; }
 trap cleanup_tmp EXIT
 trap 'exit 130' INT TERM
 
+# Tests that read or load the live system take this lock shared; oracle.sh
+# (which lowers the host-wide tcp_mem) takes it exclusive.
+lock_live_shared() {
+	command -v flock >/dev/null || return 0
+	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
+	flock -s 9
+}
+
 have_peers() { [ -r "$PEER_FIXTURES/README.md" ]; }
 
 # Extract "    path: |" blocks of a hotsos scenario YAML into a tree.

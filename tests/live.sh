@@ -7,6 +7,7 @@
 
 command -v jq >/dev/null || skip_all "jq not installed"
 [ -r /proc/net/sockstat ] || skip_all "no /proc/net/sockstat"
+lock_live_shared
 PS=$(getconf PAGESIZE)
 
 ssmem() { awk -v P="$1:" '$1 == P { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }

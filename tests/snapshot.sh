@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || skip_all "jq not installed"
+lock_live_shared
 S=$TMPD/snap
 STABLE='del(.source.collected_at, .source.snapshot_time, .source.root, .problems)'
 

@@ -3,10 +3,11 @@
  * commands on stdin so a test can move the kernel's accounting step by step.
  *
  *   sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] [-s SIZE] [-p PORTS]
- *            [-a ADDR] [-w]
+ *            [-a ADDR] [-w] [-R RCVBUF]
  * prints "ready PID" once set up, then (-w) waits for a signal, or reads
  * commands, answering "ok ...":
  *   fill BYTES     each TCP client writes up to BYTES more (non-blocking)
+ *   fillk K BYTES  TCP client K (0-based) writes up to BYTES more
  *   drain N        the first N server sockets read everything queued
  *   drainall       every server socket reads everything queued
  *   udp DGRAMS     send DGRAMS more datagrams to each UDP socket
@@ -63,6 +64,24 @@ static long fill(long bytes)
 	return total;
 }
 
+static long fill_one(long k, long bytes)
+{
+	static char buf[65536];
+	long total = 0;
+
+	if (k < 0 || k >= npairs)
+		return -1;
+	while (bytes > 0) {
+		ssize_t n = write(cli[k], buf, bytes < (long)sizeof(buf) ? (size_t)bytes : sizeof(buf));
+
+		if (n <= 0)
+			break;
+		bytes -= n;
+		total += n;
+	}
+	return total;
+}
+
 static long drain(long n)
 {
 	static char buf[65536];
@@ -93,14 +112,15 @@ static long send_udp(long dgrams)
 int main(int argc, char **argv)
 {
 	long bytes = 0, dgrams = 0, ports = 1, i;
-	int opt, *lst, wait_signal = 0;
+	int opt, *lst, wait_signal = 0, udp_rcvbuf = 0;
 	struct rlimit rl;
 	char line[128];
 
 	inet_pton(AF_INET, "127.0.0.1", &addr);
-	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:w")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:wR:")) != -1) {
 		switch (opt) {
 		case 'w': wait_signal = 1; break;
+		case 'R': udp_rcvbuf = atoi(optarg); break;
 		case 't': npairs = atol(optarg); break;
 		case 'b': bytes = atol(optarg); break;
 		case 'u': nudp = atol(optarg); break;
@@ -115,7 +135,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] "
-					"[-s SIZE] [-p PORTS] [-a ADDR] [-w]\n");
+					"[-s SIZE] [-p PORTS] [-a ADDR] [-w] [-R RCVBUF]\n");
 			return 64;
 		}
 	}
@@ -169,6 +189,9 @@ int main(int argc, char **argv)
 		udp[i] = socket(AF_INET, SOCK_DGRAM, 0);
 		if (udp[i] < 0 || bind(udp[i], (struct sockaddr *)&a, sizeof(a)))
 			die("udp socket");
+		if (udp_rcvbuf && setsockopt(udp[i], SOL_SOCKET, SO_RCVBUFFORCE, &udp_rcvbuf,
+					     sizeof(udp_rcvbuf)))
+			die("SO_RCVBUFFORCE (needs CAP_NET_ADMIN)");
 		getsockname(udp[i], (struct sockaddr *)&udp_addr[i], &al);
 	}
 	if (bytes)
@@ -183,7 +206,11 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), stdin)) {
 		long v = 0;
 
-		if (sscanf(line, "fill %ld", &v) == 1)
+		long k;
+
+		if (sscanf(line, "fillk %ld %ld", &k, &v) == 2)
+			printf("ok filled %ld\n", fill_one(k, v));
+		else if (sscanf(line, "fill %ld", &v) == 1)
 			printf("ok filled %ld\n", fill(v));
 		else if (sscanf(line, "drain %ld", &v) == 1)
 			printf("ok drained %ld\n", drain(v));

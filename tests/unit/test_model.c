@@ -379,6 +379,145 @@ static void charge_versions(void **state)
 	assert_false(model_free_leaves_pressure(100, 2000, false));
 }
 
+static struct sim_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
+{
+	struct sim_in in = { 0 };
+
+	in.kind = MODEL_PRESSURE;
+	in.dir = CHARGE_RECV;
+	in.usage_pages = usage;
+	in.limit_pages[0] = 2000;
+	in.limit_pages[1] = 3000;
+	in.limit_pages[2] = 4000;
+	in.press = PRESS_NO;
+	in.band_pages = 0;
+	in.sockets_now = 10;
+	in.add_sockets = add;
+	in.bytes_per_socket = bytes;
+	in.page_size_bytes = 4096;
+	in.guarantee_bytes = 4096;
+	in.first_skb_bytes = 65536;
+	return in;
+}
+
+static const struct sim_transition *sim_find(const struct sim_out *o, enum sim_event e)
+{
+	int i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->t[i].event == e)
+			return &o->t[i];
+	return NULL;
+}
+
+static void simulate_tcp(void **state)
+{
+	struct sim_in in = sim_tcp(0, 1000, 16 * 4096);
+	struct sim_out o;
+	const struct sim_transition *t;
+
+	model_simulate(&in, &o);
+	assert_int_equal(o.pages_per_socket, 16);
+	/* 16 pages each: above min at the 126th (2016 > 2000) */
+	t = sim_find(&o, SIM_ABOVE_MIN);
+	assert_non_null(t);
+	assert_int_equal(t->at_added_sockets, 126);
+	assert_int_equal(t->to_state, MS_ELEVATED);
+	/* pressure: the 188th socket's charges cross 3000 (187 * 16 = 2992) */
+	t = sim_find(&o, SIM_ENTER_PRESSURE);
+	assert_non_null(t);
+	assert_int_equal(t->at_added_sockets, 188);
+	assert_int_equal(t->to_state, MS_PRESSURE);
+	/* every new socket still gets its first 64 KiB skb: past max */
+	t = sim_find(&o, SIM_OVER_MAX);
+	assert_non_null(t);
+	assert_int_equal(t->at_added_sockets, 251);
+	assert_int_equal(o.final_state, MS_OVER_LIMIT);
+	assert_true(o.final_pressure);
+	assert_int_equal(o.final_usage_pages, 16000);
+	assert_int_equal(o.sockets_capped, 0);
+}
+
+static void simulate_fair_share(void **state)
+{
+	/* 256 KiB sockets: only the first skb (16 pages) is forced; under
+	 * pressure the fair share 3999 / sockets caps the rest */
+	struct sim_in in = sim_tcp(2900, 100, 64 * 4096);
+	struct sim_out o;
+	const struct sim_transition *t;
+
+	in.press = PRESS_YES;
+	in.sockets_now = 200;
+	model_simulate(&in, &o);
+	t = sim_find(&o, SIM_CAPPED);
+	assert_non_null(t);
+	assert_int_equal(t->at_added_sockets, 1);
+	assert_int_equal(t->capped_pages, 19);	/* the fair share 3999 / 201 */
+	assert_true(o.sockets_capped > 0);
+	assert_true(o.admitted_pages < o.wanted_pages);
+}
+
+static void simulate_band_and_next_charge(void **state)
+{
+	struct sim_in in = sim_tcp(3500, 100, 16 * 4096);
+	struct sim_out o;
+	const struct sim_transition *t;
+
+	/* a lowered limit below the usage: pressure at the next charge */
+	model_simulate(&in, &o);
+	t = sim_find(&o, SIM_ENTER_PRESSURE);
+	assert_non_null(t);
+	assert_int_equal(t->at_added_sockets, 0);
+	/* the band widens the crossing of max into a range */
+	in = sim_tcp(0, 1000, 16 * 4096);
+	in.band_pages = 160;
+	model_simulate(&in, &o);
+	t = sim_find(&o, SIM_ENTER_PRESSURE);
+	assert_int_equal(t->at_added_low, 178);  /* 178 * 16 = 2848 > 3000 - 160 */
+	assert_int_equal(t->at_added_high, 198); /* 198 * 16 = 3168 > 3000 + 160 */
+}
+
+static void simulate_udp(void **state)
+{
+	struct sim_in in = sim_tcp(2049, 100, 16 * 4096);
+	struct sim_out o;
+	const struct sim_transition *t;
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.press = PRESS_NI;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	model_simulate(&in, &o);
+	assert_null(sim_find(&o, SIM_ENTER_PRESSURE)); /* no pressure state */
+	t = sim_find(&o, SIM_CAPPED);
+	assert_non_null(t);
+	assert_int_equal(t->capped_pages, 2); /* about two pages each (11.2) */
+	assert_int_equal(o.final_state, MS_LIMITED);
+	assert_false(o.final_pressure);
+}
+
+static void trend_robust(void **state)
+{
+	double t[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	double u[8] = { 100, 110, 120, 386, 140, 150, 160, 170 }; /* one per-CPU jump */
+	double flat[3] = { 5, 5, 5 }, eta, lo, hi;
+	struct model_trend tr;
+	bool unb;
+
+	assert_int_equal(model_trend(t, u, 8, &tr), 0);
+	assert_true(tr.slope > 9.9 && tr.slope < 10.1); /* the outlier does not move it */
+	assert_true(tr.growing);
+	assert_true(model_seconds_to(&tr, 170, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(eta > 99 && eta < 101);
+	assert_true(model_seconds_to(&tr, 2000, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(eta == 0);
+	assert_int_equal(model_trend(t, flat, 3, &tr), 0);
+	assert_false(tr.growing);
+	assert_false(model_seconds_to(&tr, 5, 100, 0, &eta, &lo, &hi, &unb));
+	assert_int_equal(model_trend(t, u, 1, &tr), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +533,11 @@ int main(void)
 		cmocka_unit_test(charge_branches),
 		cmocka_unit_test(charge_udp),
 		cmocka_unit_test(charge_versions),
+		cmocka_unit_test(simulate_tcp),
+		cmocka_unit_test(simulate_fair_share),
+		cmocka_unit_test(simulate_band_and_next_charge),
+		cmocka_unit_test(simulate_udp),
+		cmocka_unit_test(trend_robust),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

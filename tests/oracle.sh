@@ -1,0 +1,168 @@
+#!/bin/bash
+# oracle.sh - the kernel is the oracle.  Lowers tcp_mem and udp_mem (host-wide:
+# restored on every exit path), drives loopback sockets through fill ->
+# pressure -> over max -> partial drain (the hysteresis band) -> full drain,
+# and at every step compares sockmem's state with the kernel's press flag and
+# TcpExt counters; checks that pressure began where "sockmem simulate"
+# predicted, within the per-CPU band; then UDP's effective limit udp_mem[0].
+# SPDX-License-Identifier: GPL-2.0-or-later
+. "$(dirname "$0")/lib.sh"
+
+command -v jq >/dev/null || skip_all "jq not installed"
+command -v flock >/dev/null || skip_all "flock (util-linux) not installed"
+FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill
+[ -x "$FILL" ] || skip_all "tests/helpers/sockfill not built"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to change net.ipv4.tcp_mem"
+[ -w /proc/sys/net/ipv4/tcp_mem ] || skip_all "net.ipv4.tcp_mem not writable here (not the initial network namespace?)"
+
+# No other test may open sockets while the limits are low.
+exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
+flock -x 9
+
+SAVED_TCP=$(cat /proc/sys/net/ipv4/tcp_mem)
+SAVED_UDP=$(cat /proc/sys/net/ipv4/udp_mem)
+restore() {
+	echo "$SAVED_TCP" > /proc/sys/net/ipv4/tcp_mem
+	echo "$SAVED_UDP" > /proc/sys/net/ipv4/udp_mem
+}
+finish() {
+	[ -n "${FILLER_PID:-}" ] && kill "$FILLER_PID" 2>/dev/null
+	restore
+	cleanup_tmp
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+ssmem() { awk -v P="$1:" '$1 == P { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
+press() { awk '$1 == "TCP" { print $5 }' /proc/net/protocols; }
+ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next } $1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
+
+PAIRS=340
+BYTES=60000
+coproc FILLER { "$FILL" -t $PAIRS -u 1 -R 67108864; }
+FILLER_PID=$FILLER_PID
+read -r ready _ <&"${FILLER[0]}" || true
+[ "$ready" = ready ] || skip_all "sockfill did not start"
+cmd() { echo "$*" >&"${FILLER[1]}"; read -r reply <&"${FILLER[0]}"; }
+
+BASE=$(ssmem TCP)
+L0=$((BASE + 1000)) L1=$((BASE + 3000)) L2=$((BASE + 4000))
+echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem
+BAND=$(( $(awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-"); c += (n == 2 ? r[2] - r[1] + 1 : 1) } } END { print c }' /sys/devices/system/cpu/possible) * ($(cat /proc/sys/net/core/mem_pcpu_rsv 2>/dev/null || echo 256) - 1) ))
+diag "tcp_mem $L0 $L1 $L2, band $BAND pages"
+P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
+
+# One sample: sockmem's view, checked against the kernel's read around it.
+bad=0 samples=0
+sample() { # PHASE
+	local f1 u1 j st kp u f2 u2
+	f1=$(press); u1=$(ssmem TCP)
+	j=$("$SOCKMEM" --json show --no-sockets 2>/dev/null)
+	f2=$(press); u2=$(ssmem TCP)
+	st=$(jq -r .protocols.tcp.state <<< "$j")
+	kp=$(jq -r .protocols.tcp.kernel_pressure <<< "$j")
+	u=$(jq -r .protocols.tcp.usage_pages <<< "$j")
+	samples=$((samples + 1))
+	[ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] || return 0	# the kernel moved during the read
+	# the flag sockmem reports is the kernel's
+	[ "$kp" = true ] && [ "$f1" != yes ] && { bad=$((bad + 1)); diag "$1: kernel_pressure $kp, press $f1"; }
+	[ "$kp" = false ] && [ "$f1" != no ] && { bad=$((bad + 1)); diag "$1: kernel_pressure $kp, press $f1"; }
+	# the state follows from the kernel's figure and flag
+	case $st in
+	normal) [ "$u" -le $L0 ] && [ "$f1" = no ] || { bad=$((bad + 1)); diag "$1: normal at $u, press $f1"; } ;;
+	elevated) [ "$u" -gt $L0 ] && [ "$u" -le $L2 ] && [ "$f1" = no ] || { bad=$((bad + 1)); diag "$1: elevated at $u"; } ;;
+	pressure) [ "$f1" = yes ] && [ "$u" -le $L2 ] || { bad=$((bad + 1)); diag "$1: pressure at $u, press $f1"; } ;;
+	over-limit) [ "$u" -gt $L2 ] || { bad=$((bad + 1)); diag "$1: over-limit at $u"; } ;;
+	*) bad=$((bad + 1)); diag "$1: state $st" ;;
+	esac
+	# outside the band the kernel must agree with the thresholds
+	if [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then bad=$((bad + 1)); diag "$1: $u above pressure+band, flag $f1"; fi
+	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$(jq -r '.protocols.tcp.state_note // ""' <<< "$j")
+}
+
+sample baseline
+check "baseline: TCP normal, flag no" [ "$LAST_STATE" = normal ] && [ "$LAST_FLAG" = no ]
+
+# The first socket tells what one socket of BYTES charges; simulate the rest.
+cmd fillk 0 $BYTES
+sleep 0.2
+PER=$("$SOCKMEM" top -n 1 --json | jq '.top[0].charged_bytes')
+SIM=$("$SOCKMEM" simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER" --json)
+PLO=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets_range[0]' <<< "$SIM")
+PHI=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets_range[1]' <<< "$SIM")
+PAT=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets' <<< "$SIM")
+diag "one socket charges $PER bytes; simulate: pressure at +$PAT (+$PLO..+$PHI)"
+check "simulate predicts pressure" [ "$PAT" != null ]
+
+# Fill, one socket at a time, until above max.
+entered=
+for ((k = 1; k < PAIRS; k++)); do
+	cmd fillk $k $BYTES
+	sample fill
+	if [ -z "$entered" ] && [ "$LAST_FLAG" = yes ]; then entered=$k; fi
+	[ "$LAST_U" -gt $((L2 + 200)) ] && break
+done
+diag "pressure entered at +$entered sockets, usage $LAST_U after $k"
+check "pressure entered while filling" [ -n "$entered" ]
+check "entered where simulate predicted (+$PLO..+$PHI), got +${entered:-none}" \
+	test -n "$entered" -a "${entered:-0}" -ge "$((PLO - 1))" -a "${entered:-0}" -le "$((PHI + 1))"
+check "TCPMemoryPressures +1 exactly" [ "$(( $(ctr TCPMemoryPressures) - P0 ))" -eq 1 ]
+check "filled past max: sockmem says over-limit" [ "$LAST_STATE" = over-limit ]
+check "kernel flag set above max" [ "$LAST_FLAG" = yes ]
+check "receive drops counted (TCPRcvQDrop grew)" [ "$(ctr TCPRcvQDrop)" -gt 0 ]
+
+# Partial drain into the hysteresis band: still in pressure.
+for ((d = 1; d <= PAIRS; d++)); do
+	cmd drain $d
+	sample drain
+	[ "$LAST_U" -le $L1 ] && break
+done
+# The kernel compares the published figure, the one sockmem reads: in
+# (min, pressure] the flag set earlier must still be set.
+if [ "$LAST_U" -gt $L0 ]; then
+	check "hysteresis band ($LAST_U pages, between min and pressure): flag still yes" [ "$LAST_FLAG" = yes ]
+	check "hysteresis band: sockmem says pressure" [ "$LAST_STATE" = pressure ]
+	check "hysteresis band: sockmem explains it" grep -q hysteresis <<< "$LAST_NOTE"
+else
+	skip "hysteresis band: one drain step jumped below min ($LAST_U)"
+	skip "hysteresis band: sockmem says pressure"
+	skip "hysteresis band: sockmem explains it"
+fi
+check "no new episode during the drain" [ "$(( $(ctr TCPMemoryPressures) - P0 ))" -eq 1 ]
+
+# Full drain: below min, pressure left, the episode's length is added.
+cmd drainall
+sleep 0.2
+sample drained
+check "drained ($LAST_U pages): flag no" [ "$LAST_FLAG" = no ]
+check "drained: sockmem says normal" [ "$LAST_STATE" = normal ]
+check "TCPMemoryPressuresChrono grew when the episode ended" [ "$(ctr TCPMemoryPressuresChrono)" -gt "$C0" ]
+check "every sample agreed with the kernel ($samples samples)" [ $bad -eq 0 ]
+restore
+
+# UDP: the queue of a socket stops growing at udp_mem[0], not udp_mem[2].
+UB=$(ssmem UDP)
+U0=$((UB + 1024)) U1=$((UB + 2048)) U2=$((UB + 8192))
+echo "$U0 $U1 $U2" > /proc/sys/net/ipv4/udp_mem
+prev=-1
+for i in $(seq 200); do
+	cmd udp 400
+	cur=$("$SOCKMEM" top --by port --json | jq '[.top[] | select(.protocol == "udp")][0].rmem_alloc_bytes')
+	[ "$cur" = "$prev" ] && break
+	prev=$cur
+done
+j=$("$SOCKMEM" --json show)
+uu=$(jq .protocols.udp.usage_pages <<< "$j")
+diag "udp_mem $U0 $U1 $U2: the queue stopped at $cur bytes, usage $uu pages"
+check "UDP stops growing near udp_mem[0] ($U0), usage $uu" test "$uu" -le $((U0 + BAND + 64))
+check "UDP far below udp_mem[2] ($U2)" test "$uu" -lt $U2
+check "UDP: sockmem says limited" [ "$(jq -r .protocols.udp.state <<< "$j")" = limited ]
+check "UDP: no pressure flag (NI)" [ "$(jq -r .protocols.udp.kernel_press_flag <<< "$j")" = NI ]
+check "UDP: the drops are on the socket" [ "$(jq '.sockets.udp.drops > 0' <<< "$j")" = true ]
+restore
+check "tcp_mem restored" [ "$(cat /proc/sys/net/ipv4/tcp_mem)" = "$SAVED_TCP" ]
+check "udp_mem restored" [ "$(cat /proc/sys/net/ipv4/udp_mem)" = "$SAVED_UDP" ]
+cmd quit || true
+done_testing
