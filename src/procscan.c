@@ -361,3 +361,52 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 	keymap_free(&seen);
 	return rc;
 }
+
+/* "unlimited" in v1 is PAGE_COUNTER_MAX pages: anything near 2^63 */
+#define KMEM_UNLIMITED (1ull << 62)
+
+static void kmem_walk(char *path, size_t cap, int depth, int *budget, uint64_t *limited,
+		      uint64_t *usage)
+{
+	char f[PATH_MAX + 64];
+	size_t len = strlen(path);
+	struct opt lim;
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > 16 || --*budget < 0)
+		return;
+	snprintf(f, sizeof(f), "%s/memory.kmem.tcp.limit_in_bytes", path);
+	lim = procscan_read_u64(f, NULL);
+	if (lim.ok && lim.v < KMEM_UNLIMITED) {
+		struct opt u;
+
+		snprintf(f, sizeof(f), "%s/memory.kmem.tcp.usage_in_bytes", path);
+		u = procscan_read_u64(f, NULL);
+		(*limited)++;
+		if (u.ok)
+			*usage += u.v;
+	}
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
+			continue;
+		snprintf(path + len, cap - len, "/%s", e->d_name);
+		kmem_walk(path, cap, depth + 1, budget, limited, usage);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known)
+{
+	char path[PATH_MAX] = "/sys/fs/cgroup/memory";
+	int budget = 20000;
+
+	*limited = *usage_bytes = 0;
+	*known = access("/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes", R_OK) == 0;
+	if (*known)
+		kmem_walk(path, sizeof(path), 0, &budget, limited, usage_bytes);
+}

@@ -45,6 +45,11 @@ struct cgroup_info {
 	struct opt kmem_tcp_limit_bytes;	/* v1 memory.kmem.tcp.limit_in_bytes */
 };
 
+/* cgroup v1: memory cgroups whose memory.kmem.tcp.limit_in_bytes is set,
+ * and the kmem.tcp usage they report.  *known is false without a v1 memory
+ * hierarchy. */
+void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known);
+
 /* Resolves a cgroup v2 id (INET_DIAG_CGROUP_ID = inode of the directory). */
 int procscan_cgroup(uint64_t id, struct cgroup_info *ci);
 

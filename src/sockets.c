@@ -208,6 +208,15 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 	}
 	t->slow_readers += slow;
 	t->sndbuf_small += small;
+	if (d->has_tcp_info && d->state == 1 && d->rtt_us && d->delivery_rate) {
+		uint64_t bdp = (uint64_t)((double)d->delivery_rate * d->rtt_us / 1e6);
+		int b = 0;
+
+		while (bdp >> (b + 1) && b < 47)
+			b++;
+		t->bdp_hist[b]++;
+		t->bdp_n++;
+	}
 
 	if (s->by == BY_SOCKET) {
 		struct sock_entry e = { 0 };
@@ -294,6 +303,24 @@ int sockets_top(const struct sockets *s, struct sock_entry *out, int max)
 	}
 }
 
+uint64_t sockets_bdp_quantile(const struct sock_sums *t, double q)
+{
+	uint64_t want, seen = 0;
+	int b;
+
+	if (!t->bdp_n)
+		return 0;
+	want = (uint64_t)(q * (double)t->bdp_n + 0.5);
+	if (!want)
+		want = 1;
+	for (b = 0; b < 48; b++) {
+		seen += t->bdp_hist[b];
+		if (seen >= want)
+			return (2ull << b) - 1;
+	}
+	return UINT64_MAX;
+}
+
 void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
 {
 	int p, i;
@@ -316,5 +343,8 @@ void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
 		d->sndbuf_small += s->sndbuf_small;
 		d->with_drops += s->with_drops;
 		d->with_backlog += s->with_backlog;
+		for (i = 0; i < 48; i++)
+			d->bdp_hist[i] += s->bdp_hist[i];
+		d->bdp_n += s->bdp_n;
 	}
 }

@@ -22,7 +22,13 @@ struct sock_sums {
 	uint64_t slow_readers;		/* r >= 90% of rb, or drops, or backlog */
 	uint64_t sndbuf_small;		/* TCP tb below tcp_wmem[1]: moderated or SO_SNDBUF */
 	uint64_t with_drops, with_backlog;
+	/* established TCP connections with tcp_info: bandwidth-delay product
+	 * (delivery_rate x rtt) in log2 buckets of bytes */
+	uint64_t bdp_hist[48];
+	uint64_t bdp_n;
 };
+/* The q-quantile (0..1) of the BDP histogram: the upper edge of its bucket. */
+uint64_t sockets_bdp_quantile(const struct sock_sums *t, double q);
 
 struct sockets_params {
 	uint64_t page_size_bytes;

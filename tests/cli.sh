@@ -57,6 +57,18 @@ expect 64 "not a number of seconds" show --interval 0
 expect 2 "samples the live system" --root "$T" show --interval 1
 expect 64 "not socket, process, cgroup, port or state" top --by frob
 expect 2 "needs the live system" --root "$T" top --by process
+O=$SRCDIR/tests/trees/tcp-over-limit
+expect 1 "tcp-max" --root "$O" advise --check
+expect 0 "tcp-max" --root "$O" advise
+expect 0 "rmem-max-below" --root "$T" advise --check --fail-on warn
+expect 1 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on warn
+expect 0 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on crit
+expect 0 "^net.ipv4.tcp_mem = 289266 385688 578532$" --root "$O" advise --format sysctl
+expect 64 "not a rate" advise --bandwidth 10furlongs --rtt 1ms
+expect 64 "not a time" advise --bandwidth 1Gbit --rtt 80
+expect 64 "go together" advise --bandwidth 1Gbit
+expect 64 "not warn or crit" advise --fail-on info
+expect 64 "not text, json or sysctl" advise --format yaml
 
 # Common options before and after the command word give the same output.
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")

@@ -24,7 +24,8 @@ is() { # EXPECTED WORDS...
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else not_ok "complete '$*' -> '$got', want '$want'"; fi
 }
 
-is "show simulate snapshot top " sockmem ""
+is "advise show simulate snapshot top " sockmem ""
+is "json sysctl text " sockmem advise --format ""
 is "recv send " sockmem simulate --direction ""
 is "show " sockmem sh
 is "--color --count " sockmem show --co

@@ -19,8 +19,11 @@ run_case() {
 	} | sed "s|$TMPD|@TMP@|g" > "$TMPD/$name.txt"
 	"$SOCKMEM" --root "$tree" --json "$@" 2>/dev/null > "$TMPD/$name.raw"
 	echo "--- exit $?" >> "$TMPD/$name.status"
-	if [ -s "$TMPD/$name.raw" ]; then
+	if [ -s "$TMPD/$name.raw" ] && jq -e . "$TMPD/$name.raw" > /dev/null 2>&1; then
 		jq "$JQ_STABLE" "$TMPD/$name.raw" | sed "s|$TMPD|@TMP@|g" > "$TMPD/$name.json"
+	elif [ -s "$TMPD/$name.raw" ]; then
+		# not JSON (an explicit --format wins over --json): kept as printed
+		sed "s|$TMPD|@TMP@|g" "$TMPD/$name.raw" > "$TMPD/$name.json"
 	else
 		: > "$TMPD/$name.json"
 	fi

@@ -43,6 +43,7 @@ if command -v jq >/dev/null; then
 		for by in socket port state; do "$SOCKMEM" --root "$L" --json top --by $by; done
 		"$SOCKMEM" --root "$L" --json snapshot "$TMPD/snap"
 		"$SOCKMEM" --root "$L" --json simulate --set net.ipv4.tcp_mem="500 600 700" --add-sockets 100
+		"$SOCKMEM" --root "$SRCDIR/tests/trees/tcp-over-limit" --json advise
 	} 2>/dev/null | jq -r '[paths | .[-1] | select(type == "string")] | unique | .[]' |
 		grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 	missing=""

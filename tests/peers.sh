@@ -118,6 +118,35 @@ json hotsos-tcp --page-size 4096
 is hotsos-tcp .counters.UdpInErrors 1234
 is hotsos-tcp .counters.TCPMemoryPressures 0
 
+# hotsos scenario tests: for each condition hotsos raises, sockmem raises a
+# finding for it; where hotsos raises nothing, nothing above info
+advise() { # TREE -> $TMPD/TREE.adv.json
+	mkdir -p "$TMPD/$1"
+	peer_tree "$1" "$TMPD/$1"
+	"$SOCKMEM" --root "$TMPD/$1" --json advise --page-size 4096 > "$TMPD/$1.adv.json" 2>/dev/null
+}
+raises() { # TREE ID SEVERITIES...
+	t=$1 id=$2; shift 2
+	sev=$(jq -r --arg id "$id" '.findings[] | select(.id == $id) | .severity' "$TMPD/$t.adv.json" 2>/dev/null)
+	case " $* " in *" ${sev:-none} "*) ok "hotsos $t: sockmem raises $id ($sev)" ;;
+	*) not_ok "hotsos $t: $id is ${sev:-not raised}, want $*" ;; esac
+}
+nothing_above_info() {
+	n=$(jq '[.findings[] | select(.severity != "info")] | length' "$TMPD/$1.adv.json" 2>/dev/null)
+	check "hotsos $1: nothing above info (hotsos raises nothing)" [ "$n" = 0 ]
+}
+advise hotsos-tcp_mem_high;        raises hotsos-tcp_mem_high tcp-near-max warn crit
+advise hotsos-tcp_mem_exhausted;   raises hotsos-tcp_mem_exhausted tcp-max crit
+advise hotsos-udp_mem_high;        raises hotsos-udp_mem_high udp-limited warn crit
+advise hotsos-udp_mem_exhausted;   raises hotsos-udp_mem_exhausted udp-max crit
+advise hotsos-tcp;                 raises hotsos-tcp ip-reverse-path-filter warn crit
+advise hotsos-udp;                 raises hotsos-udp udp-in-errors warn crit
+check "hotsos-udp: the 72.42% of datagrams is quoted" grep -q '72.42%' "$TMPD/hotsos-udp.adv.json"
+check "hotsos-udp: checksum errors named" jq -e '.findings[] | select(.id == "udp-in-errors") | .evidence.UdpInCsumErrors == 22' "$TMPD/hotsos-udp.adv.json"
+advise hotsos-tcp_mem_sysctl_absent; nothing_above_info hotsos-tcp_mem_sysctl_absent
+advise hotsos-udp_mem_sysctl_exhausted; nothing_above_info hotsos-udp_mem_sysctl_exhausted
+advise hotsos-kubernetes;          nothing_above_info hotsos-kubernetes
+
 # every tree parses: exit 0 or 3 (partial: the trees lack files), never 2,
 # except the scenario whose sockstat is absent on purpose
 for t in $PEER_TREES; do

@@ -1,0 +1,91 @@
+/* rules.h - the advice rules: one table, each rule a small pure function
+ * over the report (and, when there is one, the per-socket view), returning a
+ * finding with its evidence, the kernel mechanism and a fix computed for this
+ * host; sysctl fixes are run through the model before they are proposed. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_RULES_H
+#define SOCKMEM_RULES_H
+
+#include "report.h"
+
+enum sev { SEV_INFO, SEV_WARN, SEV_CRIT };
+enum fscope { FS_HOST, FS_NETNS, FS_CGROUP, FS_SOCKET, FS_APPLICATION };
+
+#define FINDING_MAX_EV 10
+#define FINDING_MAX_SYSCTL 4
+
+struct evidence {
+	const char *key;		/* with its unit: usage_pages, rate_per_s */
+	enum { EV_U64, EV_I64, EV_DBL, EV_STR, EV_BOOL } t;
+	uint64_t u;
+	int64_t i;
+	double d;
+	char s[120];
+};
+
+struct finding {
+	const char *id;
+	enum sev sev;
+	enum fscope scope;
+	bool container_can_apply;	/* can a container (child netns) apply the fix */
+	char summary[240];
+	const char *mechanism;		/* the kernel behaviour behind it */
+	struct evidence ev[FINDING_MAX_EV];
+	int nev;
+	char sysctl[FINDING_MAX_SYSCTL][160];	/* "net.ipv4.tcp_mem = 1 2 3" */
+	int nsysctl;
+	char application[300];		/* a fix that is not a sysctl */
+	bool predicted;
+	char state_before[16], state_after[16];
+	int64_t headroom_before_bytes, headroom_after_bytes;	/* to pressure (TCP) or min (UDP) */
+};
+
+/* Counter rates when the advice was sampled over time. */
+struct advise_rates {
+	bool ok;
+	double seconds;
+	double per_s[16];		/* indexed like report.counter[] */
+};
+
+/* Buffer sizing from the bandwidth-delay product. */
+struct advise_bdp {
+	bool given;			/* --bandwidth/--rtt */
+	double bandwidth_bytes_per_s, rtt_s;
+	bool measured;			/* from live tcp_info */
+	uint64_t measured_bdp_bytes;	/* 90th percentile over connections */
+	uint64_t measured_connections;
+	uint64_t connections;		/* for the tcp_mem need: --connections or ESTAB count */
+};
+
+struct advise_slow {		/* the largest holders with slow readers */
+	char who[160];		/* "pid 123 (nginx)" or "tcp port 443" */
+	uint64_t sockets, slow, drops, charged_bytes;
+};
+
+struct advise_in {
+	const struct host *h;
+	const struct report *r;
+	struct advise_rates rates;
+	struct advise_bdp bdp;
+	struct advise_slow slow[3];
+	int nslow;
+	bool kmem_tcp_known;
+	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
+	uint64_t kmem_tcp_usage_bytes;
+};
+
+#define RULES_MAX_FINDINGS 48
+
+/* Runs every rule; findings sorted most urgent first.  Returns how many. */
+int rules_run(const struct advise_in *in, struct finding *out, int max);
+const char *rules_sev_name(enum sev s);
+const char *rules_scope_name(enum fscope s);
+/* Number of rules and their ids, for documentation and tests. */
+int rules_count(void);
+const char *rules_id(int i);
+
+/* Kernel default tcp_mem/udp_mem for this RAM (tcp_init_mem/udp_init with
+ * nr_free_buffer_pages approximated by MemTotal in pages). */
+bool rules_default_mem(const struct host *h, enum sysctl_id id, uint64_t out[3]);
+
+#endif

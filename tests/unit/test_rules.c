@@ -1,0 +1,360 @@
+/* test_rules.c - cmocka unit tests of every advice rule: a case where it
+ * fires and one where it does not, and the fixes it proposes. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rules.h"
+
+struct world {
+	struct host h;
+	struct report r;
+	struct advise_in in;
+	struct finding f[RULES_MAX_FINDINGS];
+	int n;
+};
+
+static const char healthy_sockstat[] = "sockets: used 100\nTCP: inuse 10 orphan 0 tw 5 alloc 20 mem 500\n"
+				       "UDP: inuse 3 mem 10\nFRAG: inuse 0 memory 0\n";
+static const char healthy_protocols[] = "protocol size sockets memory press\nTCP 1 10 500 no\n"
+					"UDP 1 3 10 NI\n";
+
+/* A healthy 24 GiB, 4 KiB-page, 6.18 host with the kernel's defaults. */
+static struct world *world_new(const char *sockstat, const char *protocols, const char *netstat,
+			       const char *snmp)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct parse_err e;
+	static const struct { enum sysctl_id id; uint64_t v[3]; } def[] = {
+		{ SC_TCP_MEM, { 287898, 383867, 575796 } }, { SC_UDP_MEM, { 575799, 767734, 1151598 } },
+		{ SC_TCP_RMEM, { 4096, 131072, 33554432 } }, { SC_TCP_WMEM, { 4096, 16384, 4194304 } },
+		{ SC_UDP_RMEM_MIN, { 4096 } }, { SC_UDP_WMEM_MIN, { 4096 } },
+		{ SC_RMEM_DEFAULT, { 212992 } }, { SC_RMEM_MAX, { 33554432 } },
+		{ SC_WMEM_DEFAULT, { 212992 } }, { SC_WMEM_MAX, { 4194304 } },
+		{ SC_OPTMEM_MAX, { 131072 } }, { SC_MEM_PCPU_RSV, { 256 } },
+		{ SC_TCP_MAX_ORPHANS, { 131072 } }, { SC_TCP_MAX_TW_BUCKETS, { 131072 } },
+		{ SC_IPFRAG_HIGH_THRESH, { 4194304 } }, { SC_IP6FRAG_HIGH_THRESH, { 4194304 } },
+	};
+	size_t i;
+
+	assert_non_null(w);
+	assert_int_equal(sockstat_parse(sockstat, strlen(sockstat), &w->h.ss4, &e), 0);
+	w->h.sockstat6_rc = -ENOENT;
+	w->h.protocols_rc = protocols ? protocols_parse(protocols, strlen(protocols), &w->h.protos, &e)
+				      : -ENOENT;
+	w->h.netstat_rc = netstat ? netstat_parse(netstat, strlen(netstat), &w->h.netstat, &e) : -ENOENT;
+	w->h.snmp_rc = snmp ? netstat_parse(snmp, strlen(snmp), &w->h.snmp, &e) : -ENOENT;
+	w->h.page_size_bytes = 4096;
+	w->h.possible_cpus = opt_some(2);
+	w->h.mem_total_bytes = opt_some(24684084ull * 1024);
+	w->h.kver.ok = true;
+	w->h.kver.major = 6;
+	w->h.kver.minor = 18;
+	for (i = 0; i < SC_COUNT; i++)
+		w->h.sysctl[i].rc = -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(def); i++) {
+		w->h.sysctl[def[i].id].rc = 0;
+		memcpy(w->h.sysctl[def[i].id].v, def[i].v, sizeof(def[i].v));
+	}
+	return w;
+}
+
+static void world_set(struct world *w, enum sysctl_id id, uint64_t a, uint64_t b, uint64_t c)
+{
+	w->h.sysctl[id].rc = 0;
+	w->h.sysctl[id].v[0] = a;
+	w->h.sysctl[id].v[1] = b;
+	w->h.sysctl[id].v[2] = c;
+}
+
+static void world_run(struct world *w)
+{
+	report_build(&w->r, &w->h);
+	w->in.h = &w->h;
+	w->in.r = &w->r;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+}
+
+static const struct finding *find(const struct world *w, const char *id)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->f[i].id, id))
+			return &w->f[i];
+	return NULL;
+}
+
+static enum sev worst(const struct world *w)
+{
+	return w->n ? w->f[0].sev : SEV_INFO; /* sorted */
+}
+
+static void healthy_default(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+
+	world_run(w);
+	assert_true(worst(w) == SEV_INFO);
+	assert_null(find(w, "tcp-pressure"));
+	assert_null(find(w, "mem-vs-default"));
+	assert_null(find(w, "rmem-max-below-tcp-rmem")); /* rmem_max raised to tcp_rmem[2] here */
+	free(w);
+}
+
+static void tcp_states(void **state)
+{
+	struct world *w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 4526\nUDP: inuse 0 mem 0\n",
+				    "protocol size sockets memory press\nTCP 1 10 4526 yes\n", NULL, NULL);
+	const struct finding *f;
+
+	/* limits far below the default: the default is proposed, through the model */
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	f = find(w, "tcp-max");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_int_equal(f->nsysctl, 1);
+	assert_string_equal(f->sysctl[0], "net.ipv4.tcp_mem = 289266 385688 578532");
+	assert_true(f->predicted);
+	assert_string_equal(f->state_before, "over-limit");
+	assert_string_equal(f->state_after, "normal");
+	assert_false(f->container_can_apply);
+	assert_non_null(find(w, "mem-vs-default"));
+	assert_null(find(w, "tcp-near-max"));
+	free(w);
+
+	/* 90% of max: near; flag set, hysteresis under pressure: warn */
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 3600\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 3600 yes\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	assert_non_null(find(w, "tcp-near-max"));
+	assert_null(find(w, "tcp-pressure"));	/* near-max carries it */
+	free(w);
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 2500\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 2500 yes\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	f = find(w, "tcp-pressure");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);	/* hysteresis */
+	assert_non_null(strstr(f->summary, "hysteresis"));
+	free(w);
+	/* elevated: info far from pressure, warn close to it */
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 2100\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 2100 no\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 4000, 5000);
+	world_run(w);
+	assert_int_equal(find(w, "tcp-elevated")->sev, SEV_INFO);
+	free(w);
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 3800\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 3800 no\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 4000, 5000);
+	world_run(w);
+	assert_int_equal(find(w, "tcp-elevated")->sev, SEV_WARN);
+	free(w);
+}
+
+static void udp_states(void **state)
+{
+	struct world *w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 2049\n",
+				    NULL, NULL, NULL);
+	const struct finding *f;
+
+	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
+	world_run(w);
+	f = find(w, "udp-limited");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);
+	assert_true(f->predicted);
+	assert_string_equal(f->state_after, "normal");
+	free(w);
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 8192\n", NULL, NULL, NULL);
+	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
+	world_run(w);
+	assert_non_null(find(w, "udp-max"));
+	assert_null(find(w, "udp-limited")); /* limited, but udp-max is the finding at max */
+	free(w);
+}
+
+static void counters(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols,
+				    "TcpExt: TCPMemoryPressures TCPMemoryPressuresChrono TCPAbortOnMemory PruneCalled TCPRcvQDrop IPReversePathFilter TCPWantZeroWindowAdv\n"
+				    "TcpExt: 3 1500 2 600 600 2124 9\n",
+				    "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors\n"
+				    "Udp: 1704 0 1234 253 0 0 22\n");
+	const struct finding *f;
+
+	world_run(w);
+	f = find(w, "tcp-pressure-history");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);
+	assert_int_equal(find(w, "tcp-abort-on-memory")->sev, SEV_CRIT);
+	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* > 500 */
+	assert_non_null(find(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
+	f = find(w, "udp-in-errors");					/* hotsos udp.yaml */
+	assert_non_null(f);
+	assert_non_null(strstr(f->summary, "72.42%"));
+	assert_null(find(w, "udp-buffer-errors"));
+	/* with rates: pressure during the sample is critical */
+	w->in.rates.ok = true;
+	w->in.rates.seconds = 10;
+	w->in.rates.per_s[0] = 0.1;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	assert_int_equal(find(w, "tcp-pressure-history")->sev, SEV_CRIT);
+	free(w);
+	/* zero-window advertisements alone are not drops; small counts are info */
+	w = world_new(healthy_sockstat, healthy_protocols,
+		      "TcpExt: TCPWantZeroWindowAdv PruneCalled\nTcpExt: 9 0\n", NULL);
+	world_run(w);
+	assert_null(find(w, "tcp-receive-pruning"));
+	free(w);
+	w = world_new(healthy_sockstat, healthy_protocols,
+		      "TcpExt: PruneCalled TCPRcvQDrop\nTcpExt: 12 12\n", NULL);
+	world_run(w);
+	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	free(w);
+}
+
+static void misconfig(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	const struct finding *f;
+
+	world_set(w, SC_TCP_MEM, 383867, 287898, 575796);
+	world_run(w);
+	f = find(w, "mem-not-ascending");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_CRIT);
+	free(w);
+
+	/* "4096 87380 6291456" written into tcp_mem: bytes in a pages sysctl */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_set(w, SC_TCP_MEM, 4096, 87380, 6291456);
+	world_run(w);
+	f = find(w, "mem-in-bytes");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_null(find(w, "mem-above-ram"));
+	free(w);
+
+	/* max above RAM (not bytes) */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_set(w, SC_TCP_MEM, 5000000, 6000000, 7000000);
+	world_run(w);
+	assert_int_equal(find(w, "mem-above-ram")->sev, SEV_CRIT);
+	free(w);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000000, 3000000, 3500000);
+	world_run(w);
+	assert_int_equal(find(w, "mem-above-ram")->sev, SEV_WARN);
+	free(w);
+
+	/* rmem_max below tcp_rmem[2]: info (the 6.18 default is like this) */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
+	world_run(w);
+	assert_int_equal(find(w, "rmem-max-below-tcp-rmem")->sev, SEV_INFO);
+	assert_string_equal(find(w, "rmem-max-below-tcp-rmem")->sysctl[0], "net.core.rmem_max = 33554432");
+	free(w);
+}
+
+static void counts(void **state)
+{
+	struct world *w = world_new("TCP: inuse 10 orphan 40000 tw 120000 alloc 20 mem 500\nUDP: inuse 0 mem 0\n",
+				    healthy_protocols, NULL, NULL);
+
+	world_run(w);
+	assert_int_equal(find(w, "tcp-orphans")->sev, SEV_WARN);	/* 30% */
+	assert_int_equal(find(w, "tcp-time-wait")->sev, SEV_WARN);	/* 91% */
+	free(w);
+}
+
+static void safe_proposals(void **state)
+{
+	/* usage so high that a quarter of RAM cannot cover it: no sysctl, an
+	 * application fix instead */
+	struct world *w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 1600000\nUDP: inuse 0 mem 0\n",
+				    "protocol size sockets memory press\nTCP 1 10 1600000 yes\n", NULL, NULL);
+	const struct finding *f;
+
+	world_set(w, SC_TCP_MEM, 1000000, 1200000, 1500000);
+	world_run(w);
+	f = find(w, "tcp-max");
+	assert_non_null(f);
+	assert_int_equal(f->nsysctl, 0);
+	assert_non_null(strstr(f->application, "RAM cannot give more"));
+	free(w);
+}
+
+static void bdp(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	const struct finding *f;
+
+	/* 10 Gbit/s x 80 ms = 100 MB in flight: rcvbuf 200 MB */
+	w->in.bdp.given = true;
+	w->in.bdp.bandwidth_bytes_per_s = 10e9 / 8;
+	w->in.bdp.rtt_s = 0.08;
+	w->in.bdp.connections = 4;
+	world_run(w);
+	f = find(w, "bdp-buffers");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);
+	assert_string_equal(f->sysctl[0], "net.ipv4.tcp_rmem = 4096 131072 200000000");
+	assert_string_equal(f->sysctl[1], "net.ipv4.tcp_wmem = 4096 16384 200000000");
+	free(w);
+}
+
+static void container(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+
+	w->h.sysctl[SC_TCP_MEM].rc = -ENOENT;
+	w->h.sysctl[SC_UDP_MEM].rc = -ENOENT;
+	w->h.netns_child = true;
+	world_run(w);
+	assert_non_null(find(w, "limits-not-visible"));
+	assert_true(worst(w) == SEV_INFO);
+	free(w);
+}
+
+static void table(void **state)
+{
+	int i, j;
+
+	assert_true(rules_count() >= 25);
+	for (i = 0; i < rules_count(); i++)
+		for (j = i + 1; j < rules_count(); j++)
+			assert_string_not_equal(rules_id(i), rules_id(j));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(healthy_default),
+		cmocka_unit_test(tcp_states),
+		cmocka_unit_test(udp_states),
+		cmocka_unit_test(counters),
+		cmocka_unit_test(misconfig),
+		cmocka_unit_test(counts),
+		cmocka_unit_test(safe_proposals),
+		cmocka_unit_test(bdp),
+		cmocka_unit_test(container),
+		cmocka_unit_test(table),
+	};
+
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
