@@ -10,7 +10,8 @@ command -v ip >/dev/null || skip_all "ip (iproute2) not installed"
 FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill
 [ -x "$FILL" ] || skip_all "tests/helpers/sockfill not built"
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (ip netns add, setns)"
-lock_live_shared
+lock_live_exclusive
+wait_quiet
 A=sockmem-test-a-$$ B=sockmem-test-b-$$
 cleanup() {
 	[ -n "${PA:-}" ] && kill "$PA" 2>/dev/null

@@ -41,6 +41,27 @@ lock_live_shared() {
 	flock -s 9
 }
 
+# Tests that load the host and check host-wide figures take it exclusive.
+lock_live_exclusive() {
+	command -v flock >/dev/null || return 0
+	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
+	flock -x 9
+}
+
+# Wait (at most 15 s) until sockstat TCP and UDP mem stop moving: sockets of
+# earlier tests (network namespaces are destroyed asynchronously) must not
+# free memory while a test compares host-wide figures.
+wait_quiet() {
+	local prev= cur same=0 i
+	for i in $(seq 60); do
+		cur=$(awk '$1 == "TCP:" || $1 == "UDP:" { printf "%s ", $NF }' /proc/net/sockstat)
+		if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+		[ $same -ge 4 ] && return 0
+		prev=$cur
+		sleep 0.25
+	done
+}
+
 have_peers() { [ -r "$PEER_FIXTURES/README.md" ]; }
 
 # Extract "    path: |" blocks of a hotsos scenario YAML into a tree.

@@ -44,7 +44,7 @@ if command -v jq >/dev/null; then
 		"$SOCKMEM" --root "$L" --json snapshot "$TMPD/snap"
 		"$SOCKMEM" --root "$L" --json simulate --set net.ipv4.tcp_mem="500 600 700" --add-sockets 100
 		"$SOCKMEM" --root "$SRCDIR/tests/trees/tcp-over-limit" --json advise
-	} 2>/dev/null | jq -r '[paths | .[-1] | select(type == "string")] | unique | .[]' |
+	} 2>/dev/null | jq -r '[paths | select(index("evidence") | not) | .[-1] | select(type == "string")] | unique | .[]' |
 		grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 	missing=""
 	while read -r k; do

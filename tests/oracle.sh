@@ -16,8 +16,7 @@ FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill
 [ -w /proc/sys/net/ipv4/tcp_mem ] || skip_all "net.ipv4.tcp_mem not writable here (not the initial network namespace?)"
 
 # No other test may open sockets while the limits are low.
-exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
-flock -x 9
+lock_live_exclusive
 
 SAVED_TCP=$(cat /proc/sys/net/ipv4/tcp_mem)
 SAVED_UDP=$(cat /proc/sys/net/ipv4/udp_mem)
@@ -47,16 +46,7 @@ read -r ready FILL_PID <&"${FILLER[0]}" || true
 [ "$ready" = ready ] || skip_all "sockfill did not start"
 cmd() { echo "$*" >&"${FILLER[1]}"; read -r reply <&"${FILLER[0]}"; }
 
-# Wait until the host is quiet: sockets of earlier tests (network namespaces
-# are destroyed asynchronously) must not free memory while we count.
-prev=-1 same=0
-for i in $(seq 60); do
-	cur=$(ssmem TCP)
-	if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
-	[ $same -ge 4 ] && break
-	prev=$cur
-	sleep 0.25
-done
+wait_quiet
 BASE=$(ssmem TCP)
 L0=$((BASE + 1000)) L1=$((BASE + 3000)) L2=$((BASE + 4000))
 echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem

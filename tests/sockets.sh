@@ -14,9 +14,10 @@ if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
 	skip_all "needs root to create a private network namespace"
 fi
 
-lock_live_shared
 # The body runs inside "unshare -n": its own loopback, nothing else.
 if [ -z "${SOCKMEM_IN_NETNS:-}" ]; then
+	lock_live_exclusive
+	wait_quiet
 	SOCKMEM_IN_NETNS=1 TMPD=$TMPD exec unshare -n bash "$0" "$@"
 fi
 ip link set lo up
