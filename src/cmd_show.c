@@ -18,6 +18,8 @@
 #include "sockmem.h"
 
 static bool show_all_netns;
+static int show_format;		/* 0 text/json, 1 prometheus */
+static const char *show_output;
 static double show_interval_s;
 static int show_count;
 
@@ -26,6 +28,10 @@ static const struct argp_option show_options[] = {
 	  "Sample usage every SECONDS (--count times) and predict when each threshold will be "
 	  "crossed", 0 },
 	{ "count", 'c', "N", 0, "Samples with --interval (default 5, at most 1000)", 0 },
+	{ "format", 'F', "FMT", 0, "text (default), json (as --json) or prometheus", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "Write to FILE atomically (a temporary file renamed over it), e.g. for node_exporter's "
+	  "textfile collector", 0 },
 	{ "all-netns", 'A', NULL, 0,
 	  "Dump the sockets of every network namespace in use (/run/netns and those of running "
 	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN)", 0 },
@@ -55,6 +61,19 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 		show_count = (int)v;
 		break;
 	}
+	case 'F':
+		if (!strcmp(arg, "text"))
+			show_format = 0;
+		else if (!strcmp(arg, "json"))
+			sm_common.json = true;
+		else if (!strcmp(arg, "prometheus"))
+			show_format = 1;
+		else
+			argp_error(state, "--format: '%s' is not text, json or prometheus", arg);
+		break;
+	case 'o':
+		show_output = arg;
+		break;
 	case ARGP_KEY_END:
 		if (show_count && !show_interval_s)
 			argp_error(state, "--count needs --interval");
@@ -90,6 +109,54 @@ const struct argp cmd_show_argp = {
 	"limited (above udp_mem min: sockets holding udp_rmem_min stop growing), over-limit.",
 	show_children, NULL, NULL
 };
+
+/* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
+ * reader (node_exporter's textfile collector) never sees half a file. */
+FILE *sm_out_open(struct sm_out *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (!path) {
+		o->f = stdout;
+		return o->f;
+	}
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		sm_error(o->tmp, "cannot create: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return o->f;
+}
+
+int sm_out_close(struct sm_out *o, bool discard)
+{
+	int rc = 0;
+
+	if (o->f == stdout || !o->f)
+		return 0;
+	if (fflush(o->f) || fsync(fileno(o->f)))
+		rc = -errno;
+	if (fclose(o->f) && !rc)
+		rc = -errno;
+	o->f = NULL;
+	if (rc || discard) {
+		if (rc)
+			sm_error(o->tmp, "write error: %s", strerror(-rc));
+		unlink(o->tmp);
+		return rc ? rc : 0;
+	}
+	if (rename(o->tmp, o->path)) {
+		rc = -errno;
+		sm_error(o->path, "cannot rename %s over it: %s", o->tmp, strerror(-rc));
+		unlink(o->tmp);
+	}
+	return rc;
+}
 
 /* Checks --root before anything is read so the message names the directory. */
 int sm_check_root(const char *root)
@@ -400,19 +467,34 @@ int cmd_show_run(void)
 			ret = SM_EXIT_PARTIAL;
 		}
 	}
-	if (sm_common.json) {
-		json_t *doc = output_json_show(r);
+	{
+		struct sm_out out;
+		FILE *f = sm_out_open(&out, show_output);
 
-		if (!doc) {
-			sm_error("json", "could not build the document (out of memory)");
+		if (!f) {
 			ret = SM_EXIT_ERROR;
-		} else {
-			if (output_json_dump(stdout, doc))
-				ret = SM_EXIT_ERROR;
-			json_decref(doc);
+			goto out;
 		}
-	} else {
-		output_text_show(stdout, r, &oo);
+		if (show_format == 1) {
+			output_prom_show(f, r);
+		} else if (sm_common.json) {
+			json_t *doc = output_json_show(r);
+
+			if (!doc) {
+				sm_error("json", "could not build the document (out of memory)");
+				ret = SM_EXIT_ERROR;
+			} else {
+				if (output_json_dump(f, doc))
+					ret = SM_EXIT_ERROR;
+				json_decref(doc);
+			}
+		} else {
+			if (show_output)
+				oo.color = false;
+			output_text_show(f, r, &oo);
+		}
+		if (sm_out_close(&out, ret == SM_EXIT_ERROR))
+			ret = SM_EXIT_ERROR;
 	}
 out:
 	sockets_free(&agg);

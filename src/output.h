@@ -15,6 +15,8 @@ struct output_opts {
 };
 
 void output_text_show(FILE *f, const struct report *r, const struct output_opts *o);
+/* Prometheus text exposition format 0.0.4. */
+void output_prom_show(FILE *f, const struct report *r);
 
 /* The JSON document for "show" (envelope included).  NULL on allocation failure. */
 json_t *output_json_show(const struct report *r);
@@ -22,6 +24,8 @@ json_t *output_json_show(const struct report *r);
 json_t *output_json_envelope(const char *command);
 /* Write a JSON document and a newline; returns 0 or -EIO. */
 int output_json_dump(FILE *f, json_t *doc);
+/* The same on one line (NDJSON). */
+int output_json_dump_line(FILE *f, json_t *doc);
 
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);

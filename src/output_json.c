@@ -86,6 +86,14 @@ int output_json_dump(FILE *f, json_t *doc)
 	return 0;
 }
 
+int output_json_dump_line(FILE *f, json_t *doc)
+{
+	if (json_dumpf(doc, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	    fflush(f))
+		return -EIO;
+	return 0;
+}
+
 static const char *const lim_names[3] = { "min", "pressure", "max" };
 
 static json_t *json_proto(const struct report *r, const struct proto_report *p)

@@ -121,6 +121,8 @@ static const struct sm_command commands[] = {
 	  &cmd_top_argp, cmd_top_run },
 	{ "advise", "ranked findings with evidence and sysctl changes computed for this host",
 	  &cmd_advise_argp, cmd_advise_run },
+	{ "watch", "a live view, an NDJSON stream, or a Prometheus textfile, sample after sample",
+	  &cmd_watch_argp, cmd_watch_run },
 	{ "simulate", "what if: proposed sysctls and more sockets through the model", &cmd_simulate_argp,
 	  cmd_simulate_run },
 	{ "snapshot", "copy every input of show into a directory for offline analysis",

@@ -48,6 +48,8 @@ int cmd_snapshot_run(void);
 int cmd_top_run(void);
 int cmd_simulate_run(void);
 int cmd_advise_run(void);
+int cmd_watch_run(void);
+extern const struct argp cmd_watch_argp;
 extern const struct argp cmd_advise_argp;
 int sm_parse_rate(const char *arg, double *bytes_per_s);
 int sm_parse_duration(const char *arg, double *s);
@@ -55,6 +57,17 @@ extern const struct argp cmd_simulate_argp;
 int sm_parse_size(const char *arg, uint64_t *out);
 extern const struct argp cmd_top_argp;
 extern const struct argp cmd_snapshot_argp;
+
+#include <limits.h>
+#include <stdio.h>
+
+struct sm_out {
+	FILE *f;
+	char path[PATH_MAX];
+	char tmp[PATH_MAX + 32];
+};
+FILE *sm_out_open(struct sm_out *o, const char *path);
+int sm_out_close(struct sm_out *o, bool discard);
 
 struct host;
 struct sockets;

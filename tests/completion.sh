@@ -24,7 +24,8 @@ is() { # EXPECTED WORDS...
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else not_ok "complete '$*' -> '$got', want '$want'"; fi
 }
 
-is "advise show simulate snapshot top " sockmem ""
+is "advise show simulate snapshot top watch " sockmem ""
+is "json prometheus text " sockmem watch --format ""
 is "json sysctl text " sockmem advise --format ""
 is "recv send " sockmem simulate --direction ""
 is "show " sockmem sh
@@ -38,6 +39,13 @@ is "--bytes " sockmem --json show --by
 is "cgroup port process socket state " sockmem top --by ""
 is "--diag-file " sockmem show --dia
 is "--count " sockmem top --cou
+if command -v fish >/dev/null; then
+	check "fish completion parses" fish -n "$SRCDIR/completions/sockmem.fish"
+	check "fish completes --by values" sh -c "fish -c 'source $SRCDIR/completions/sockmem.fish; complete -C \"sockmem top --by \"' | grep -q '^process'"
+else
+	skip "fish not installed"
+	skip "fish completes --by values"
+fi
 if command -v zsh >/dev/null; then
 	check "zsh completion parses" zsh -n "$SRCDIR/completions/_sockmem"
 else

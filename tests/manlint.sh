@@ -6,6 +6,18 @@
 
 M8=$SRCDIR/man/sockmem.8
 M5=$SRCDIR/man/sockmem-json.5
+for c in show top advise simulate watch snapshot; do
+	check "man page sockmem-$c.8 exists" [ -s "$SRCDIR/man/sockmem-$c.8" ]
+	if command -v man >/dev/null; then
+		w=$(MANWIDTH=80 man --warnings -l "$SRCDIR/man/sockmem-$c.8" 2>&1 >/dev/null)
+		check "sockmem-$c.8: no groff warnings" [ -z "$w" ]
+	fi
+	"$SOCKMEM" $c --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | grep -vE -- '--(help|usage|version)$' |
+	while read -r opt; do
+		grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$SRCDIR/man/sockmem-$c.8" || echo "$opt"
+	done > "$TMPD/miss-$c"
+	check "sockmem-$c.8 documents every option of '$c'" [ ! -s "$TMPD/miss-$c" ]
+done
 if command -v man >/dev/null && command -v groff >/dev/null; then
 	for m in "$M8" "$M5"; do
 		w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)
@@ -44,6 +56,7 @@ if command -v jq >/dev/null; then
 		"$SOCKMEM" --root "$L" --json snapshot "$TMPD/snap"
 		"$SOCKMEM" --root "$L" --json simulate --set net.ipv4.tcp_mem="500 600 700" --add-sockets 100
 		"$SOCKMEM" --root "$SRCDIR/tests/trees/tcp-over-limit" --json advise
+		"$SOCKMEM" --json watch --count 2 --interval 0.1
 	} 2>/dev/null | jq -r '[paths | select(index("evidence") | not) | .[-1] | select(type == "string")] | unique | .[]' |
 		grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 	missing=""
