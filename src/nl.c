@@ -49,13 +49,26 @@ static void nl_extack(const struct nlmsghdr *nlh, struct nl_error *e)
 	}
 }
 
+/* A kernel error number (negative errno) from a message: anything outside
+ * the errno range (a damaged or forged dump) is EPROTO. */
+static int nl_errno(int error)
+{
+	if (error < 0 && error > -4096)
+		return -error;
+	if (error > 0 && error < 4096)
+		return error;
+	return EPROTO;
+}
+
 int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	       const struct nl_handler *h, bool *intr, struct nl_error *e)
 {
 	const struct nlmsghdr *nlh = buf;
 	int rem = (int)len, rc;
 
-	while (mnl_nlmsg_ok(nlh, rem)) {
+	/* mnl_nlmsg_ok() compares (int)nlmsg_len with the remainder: a length
+	 * of 2^31 or more passes it as negative.  Check unsigned first. */
+	while (rem >= (int)sizeof(*nlh) && nlh->nlmsg_len <= (uint32_t)rem && mnl_nlmsg_ok(nlh, rem)) {
 		if (portid && nlh->nlmsg_pid && nlh->nlmsg_pid != portid)
 			goto next; /* not ours */
 		if (seq && nlh->nlmsg_seq != seq)
@@ -75,7 +88,7 @@ int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 			if (err->error == 0)
 				break; /* an ACK */
 			nl_extack(nlh, e);
-			e->err = err->error < 0 ? -err->error : err->error;
+			e->err = nl_errno(err->error);
 			if (!e->msg[0])
 				snprintf(e->msg, sizeof(e->msg), "%s", strerror(e->err));
 			return -e->err;
@@ -86,10 +99,10 @@ int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 
 				if (derr < 0) {
 					nl_extack(nlh, e);
-					e->err = -derr;
+					e->err = nl_errno(derr);
 					if (!e->msg[0])
 						snprintf(e->msg, sizeof(e->msg), "%s", strerror(e->err));
-					return derr;
+					return -e->err;
 				}
 			}
 			return 0;
@@ -110,7 +123,9 @@ next:
 		nlh = mnl_nlmsg_next(nlh, &rem);
 	}
 	if (rem > 0) {
-		nl_set(e, EBADMSG, "malformed netlink message (bad length)");
+		nl_set(e, EBADMSG, rem >= (int)sizeof(*nlh)
+		       ? "malformed netlink message: its length runs past the data"
+		       : "malformed netlink message: truncated header");
 		return -EBADMSG;
 	}
 	return 1;

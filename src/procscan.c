@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "procscan.h"
 
 static bool procscan_is_pid(const char *s)
@@ -215,30 +216,42 @@ static bool procscan_find_ino(char *path, size_t cap, uint64_t id, int depth, in
 	return found;
 }
 
-static struct opt procscan_read_u64(const char *path, const char *key)
+struct opt procscan_parse_u64(const char *buf, size_t len, const char *key)
 {
-	struct opt o = { 0, false };
-	FILE *f = fopen(path, "re");
-	char line[256];
+	struct opt none = { 0, false };
+	const char *p = buf, *end = buf + len, *l;
+	size_t n, kl = key ? strlen(key) : 0;
+	int lineno = 0;
 
-	if (!f)
-		return o;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-		size_t kl = key ? strlen(key) : 0;
+	while (util_next_line(&p, end, &l, &n, &lineno)) {
+		const char *v = l;
+		size_t vl = n, tl;
+		uint64_t x;
 
 		if (key) {
-			if (strncmp(line, key, kl) || line[kl] != ' ')
+			if (n <= kl || memcmp(l, key, kl) || l[kl] != ' ')
 				continue;
-			if (sscanf(line + kl + 1, "%llu", &v) == 1)
-				o = opt_some(v);
-			break;
+			v = l + kl + 1;
+			vl = n - kl - 1;
 		}
-		if (sscanf(line, "%llu", &v) == 1)
-			o = opt_some(v);
-		break;
+		v = util_next_token(&v, v + vl, &tl);
+		if (v && !util_parse_u64(v, tl, &x))
+			return opt_some(x);
+		return none;
 	}
-	fclose(f);
+	return none;
+}
+
+static struct opt procscan_read_u64(const char *path, const char *key)
+{
+	struct opt none = { 0, false }, o;
+	char *buf;
+	size_t len;
+
+	if (host_read_file(NULL, path, &buf, &len))
+		return none;
+	o = procscan_parse_u64(buf, len, key);
+	free(buf);
 	return o;
 }
 

@@ -50,6 +50,10 @@ struct cgroup_info {
  * hierarchy. */
 void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known);
 
+/* Pure: the first number of buf (key NULL), or of the line "KEY N" (as in
+ * memory.stat).  "max" and anything else is absent. */
+struct opt procscan_parse_u64(const char *buf, size_t len, const char *key);
+
 /* Resolves a cgroup v2 id (INET_DIAG_CGROUP_ID = inode of the directory). */
 int procscan_cgroup(uint64_t id, struct cgroup_info *ci);
 

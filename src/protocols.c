@@ -53,13 +53,18 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 			util_set_err(err, 1, "header has no '%s' column", col_name[i]);
 			return -EINVAL;
 		}
+		if (col[i] >= PROTOCOLS_MAX_COLS) {
+			util_set_err(err, 1, "'%s' is column %d: more than %d columns", col_name[i],
+				     col[i] + 1, PROTOCOLS_MAX_COLS);
+			return -EINVAL;
+		}
 		if (col[i] > maxcol)
 			maxcol = col[i];
 	}
 	while (util_next_line(&p, end, &l, &n, &lineno)) {
 		struct protocols_row *r;
-		const char *tok[16] = { 0 };
-		size_t tlen[16] = { 0 };
+		const char *tok[PROTOCOLS_MAX_COLS] = { 0 };
+		size_t tlen[PROTOCOLS_MAX_COLS] = { 0 };
 		uint64_t mag;
 		bool neg;
 
@@ -71,7 +76,7 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 		}
 		r = &out->row[out->nrows];
 		q = l;
-		for (i = 0; i <= maxcol && i < 16; i++) {
+		for (i = 0; i <= maxcol; i++) {
 			tok[i] = util_next_token(&q, l + n, &tlen[i]);
 			if (!tok[i]) {
 				util_set_err(err, lineno, "row has %d columns, expected at least %d", i,

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #define PROTOCOLS_MAX 64
+#define PROTOCOLS_MAX_COLS 64	/* the kernel prints 26 */
 
 enum press_flag {
 	PRESS_UNKNOWN = 0, /* not read (file absent or protocol not listed) */
