@@ -154,7 +154,13 @@ static json_t *top_json_entry(const struct sock_entry *e, const struct cgroup_in
 			break;
 		case BY_CGROUP:
 			json_object_set_new(o, "cgroup_id", output_json_u64(e->key));
-			json_object_set_new(o, "path", ci && ci->found ? json_string(ci->path) : json_null());
+			if (ci && ci->found) {
+				/* a name chosen by whoever made the cgroup: escaped, valid UTF-8 */
+				util_safe_token(buf, sizeof(buf), ci->path, strlen(ci->path));
+				json_object_set_new(o, "path", json_string(buf));
+			} else {
+				json_object_set_new(o, "path", json_null());
+			}
 			json_object_set_new(o, "memcg_sock_bytes", ci ? output_json_opt(ci->sock_bytes)
 								       : json_null());
 			json_object_set_new(o, "memcg_current_bytes",

@@ -209,6 +209,7 @@ int nl_dump(struct nlmsghdr *req, const struct nl_handler *h, FILE *record, bool
 int nl_replay(FILE *f, const struct nl_handler *h, bool *interrupted, struct nl_error *e)
 {
 	char *buf = malloc(NL_MAX_MSG);
+	unsigned long msgs = 0;
 	long off = 0;
 	int rc = 0;
 
@@ -225,6 +226,13 @@ int nl_replay(FILE *f, const struct nl_handler *h, bool *interrupted, struct nl_
 
 		if (n == 0 && feof(f))
 			break;
+		if (++msgs > NL_REPLAY_MAX_MESSAGES) {
+			snprintf(e->msg, sizeof(e->msg), "more than %lu messages: not the dump of one host",
+				 NL_REPLAY_MAX_MESSAGES);
+			e->err = E2BIG;
+			rc = -E2BIG;
+			break;
+		}
 		if (n < sizeof(*nlh)) {
 			nl_set(e, EBADMSG, "truncated message header");
 			rc = -EBADMSG;

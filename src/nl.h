@@ -23,6 +23,9 @@
 #define NL_DUMP_RETRIES 5
 /* Largest message accepted from a file (the kernel never sends more). */
 #define NL_MAX_MSG (1u << 20)
+/* A replay stops after this many messages: 50 million is 50 times the
+ * sockets of a very large host, and keeps hostile input bounded in time. */
+#define NL_REPLAY_MAX_MESSAGES 50000000ul
 
 struct nl_error {
 	int err;		/* positive errno of the failure, 0 if none */
