@@ -399,9 +399,22 @@ int cmd_advise_run(void)
 	}
 	in.bdp.connections = adv_connections ? adv_connections
 			     : r->sk.present ? agg.sum[DP_TCP].by_state[1] : 0;
-	if (live)
+	if (live) {
+		struct memcg_entry mc[3];
+		int k;
+
 		procscan_kmem_tcp(&in.kmem_tcp_limited_cgroups, &in.kmem_tcp_usage_bytes,
 				  &in.kmem_tcp_known);
+		in.nmemcg = procscan_memcg_scan(mc, 3, 0.9);
+		for (k = 0; k < in.nmemcg; k++) {
+			util_safe_token(in.memcg[k].path, sizeof(in.memcg[k].path), mc[k].path,
+					strlen(mc[k].path));
+			in.memcg[k].current_bytes = mc[k].current_bytes;
+			in.memcg[k].max_bytes = mc[k].max_bytes;
+			in.memcg[k].sock_bytes = mc[k].sock_bytes;
+			in.memcg[k].sock_throttled = mc[k].sock_throttled;
+		}
+	}
 
 	n = rules_run(&in, f, RULES_MAX_FINDINGS);
 

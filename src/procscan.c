@@ -423,3 +423,65 @@ void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known)
 	if (*known)
 		kmem_walk(path, sizeof(path), 0, &budget, limited, usage_bytes);
 }
+
+static void memcg_walk(char *path, size_t cap, size_t mntlen, int depth, int *budget,
+		       struct memcg_entry *out, int max, int *n, double min_fraction)
+{
+	char f[PATH_MAX + 64];
+	size_t len = strlen(path);
+	struct opt cur, lim, sock;
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > 16 || --*budget < 0)
+		return;
+	snprintf(f, sizeof(f), "%s/memory.max", path);
+	lim = procscan_read_u64(f, NULL);
+	snprintf(f, sizeof(f), "%s/memory.current", path);
+	cur = procscan_read_u64(f, NULL);
+	snprintf(f, sizeof(f), "%s/memory.stat", path);
+	sock = procscan_read_u64(f, "sock");
+	if (lim.ok && lim.v && cur.ok && sock.ok && sock.v &&
+	    (double)cur.v >= min_fraction * (double)lim.v) {
+		double r = (double)cur.v / (double)lim.v;
+		int i = *n < max ? (*n)++ : max - 1;
+
+		/* keep the fullest: insertion into out[] sorted by current/max */
+		if (i == max - 1 && *n == max && i >= 0 &&
+		    (double)out[i].current_bytes / (double)out[i].max_bytes >= r && out[i].max_bytes)
+			goto children;
+		while (i > 0 && (double)out[i - 1].current_bytes / (double)out[i - 1].max_bytes < r) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		snprintf(out[i].path, sizeof(out[i].path), "%s", len > mntlen ? path + mntlen : "/");
+		out[i].current_bytes = cur.v;
+		out[i].max_bytes = lim.v;
+		out[i].sock_bytes = sock.v;
+		snprintf(f, sizeof(f), "%s/memory.events", path);
+		out[i].sock_throttled = procscan_read_u64(f, "sock_throttled");
+	}
+children:
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
+			continue;
+		snprintf(path + len, cap - len, "/%s", e->d_name);
+		memcg_walk(path, cap, mntlen, depth + 1, budget, out, max, n, min_fraction);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+int procscan_memcg_scan(struct memcg_entry *out, int max, double min_fraction)
+{
+	char path[PATH_MAX];
+	int n = 0, budget = 20000;
+
+	if (max <= 0 || procscan_cgroup2_mount(path, sizeof(path)))
+		return 0;
+	memcg_walk(path, sizeof(path), strlen(path), 0, &budget, out, max, &n, min_fraction);
+	return n;
+}

@@ -54,6 +54,15 @@ void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known);
  * memory.stat).  "max" and anything else is absent. */
 struct opt procscan_parse_u64(const char *buf, size_t len, const char *key);
 
+/* cgroup v2: the cgroups with a memory.max whose sockets hold memory, the
+ * fullest first (current / max).  Returns how many were put in out[max]. */
+struct memcg_entry {
+	char path[PATH_MAX];
+	uint64_t current_bytes, max_bytes, sock_bytes;
+	struct opt sock_throttled;
+};
+int procscan_memcg_scan(struct memcg_entry *out, int max, double min_fraction);
+
 /* Resolves a cgroup v2 id (INET_DIAG_CGROUP_ID = inode of the directory). */
 int procscan_cgroup(uint64_t id, struct cgroup_info *ci);
 

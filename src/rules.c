@@ -85,7 +85,7 @@ static void ev_s(struct finding *f, const char *key, const char *v)
 
 	if (e) {
 		e->t = EV_STR;
-		snprintf(e->s, sizeof(e->s), "%s", v);
+		snprintf(e->s, sizeof(e->s), "%.119s", v);
 	}
 }
 
@@ -816,6 +816,35 @@ static bool r_kmem_tcp(const struct advise_in *in, struct finding *f)
 	return true;
 }
 
+static bool r_memcg(const struct advise_in *in, struct finding *f)
+{
+	const struct advise_memcg *m = in->memcg;
+	double pct;
+
+	if (!in->nmemcg)
+		return false;
+	pct = m->max_bytes ? 100.0 * (double)m->current_bytes / (double)m->max_bytes : 0;
+	f->sev = pct >= 95.0 || (m->sock_throttled.ok && m->sock_throttled.v) ? SEV_WARN : SEV_INFO;
+	f_summary(f, "cgroup %s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: their "
+		  "charges fail there before tcp_mem", m->path, pct, (double)m->sock_bytes / 1048576.0);
+	f->mechanism = "In cgroup v2 socket memory is charged to memory.current and limited by "
+		       "memory.max; a refused memcg charge is handled like tcp_mem max "
+		       "(suppress_allocation), and reclaim pressure in the cgroup (vmpressure) "
+		       "throttles its sockets like global pressure - invisible in sockstat and "
+		       "/proc/net/protocols (memory.events sock_throttled counts it, 6.19+).";
+	ev_s(f, "cgroup", m->path);
+	ev_u(f, "memory_current_bytes", m->current_bytes);
+	ev_u(f, "memory_max_bytes", m->max_bytes);
+	ev_u(f, "sock_bytes", m->sock_bytes);
+	ev_d(f, "percent_of_max", pct);
+	if (m->sock_throttled.ok)
+		ev_u(f, "sock_throttled", m->sock_throttled.v);
+	snprintf(f->application, sizeof(f->application),
+		 "Raise memory.max of %s, or lower what its sockets hold (buffer sizes, connections)",
+		 m->path);
+	return true;
+}
+
 static bool r_worst_case(const struct advise_in *in, struct finding *f)
 {
 	const struct proto_report *p = pr_tcp(in);
@@ -1034,6 +1063,7 @@ static const struct rule rules[] = {
 	{ "tcp-orphans", FS_HOST, false, false, r_orphans },
 	{ "tcp-time-wait", FS_NETNS, true, false, r_timewait },
 	{ "cgroup-v1-kmem-tcp", FS_CGROUP, false, false, r_kmem_tcp },
+	{ "memcg-near-limit", FS_CGROUP, true, false, r_memcg },
 	{ "tcp-worst-case", FS_HOST, false, false, r_worst_case },
 	{ "bdp-buffers", FS_NETNS, true, false, r_bdp },
 	{ "slow-readers", FS_APPLICATION, true, false, r_slow_readers },

@@ -62,6 +62,14 @@ struct advise_slow {		/* the largest holders with slow readers */
 	uint64_t sockets, slow, drops, charged_bytes;
 };
 
+/* A cgroup v2 memory controller near its memory.max (a second, independent
+ * limit on socket memory: the charge fails there before tcp_mem). */
+struct advise_memcg {
+	char path[160];
+	uint64_t current_bytes, max_bytes, sock_bytes;
+	struct opt sock_throttled;	/* memory.events, 6.19+ */
+};
+
 struct advise_in {
 	const struct host *h;
 	const struct report *r;
@@ -69,6 +77,8 @@ struct advise_in {
 	struct advise_bdp bdp;
 	struct advise_slow slow[3];
 	int nslow;
+	struct advise_memcg memcg[3];
+	int nmemcg;
 	bool kmem_tcp_known;
 	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
 	uint64_t kmem_tcp_usage_bytes;

@@ -331,6 +331,77 @@ static void container(void **state)
 	free(w);
 }
 
+static void more_rules(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL,
+				    "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n"
+				    "Udp: 10000 0 0 100 900 0\n");
+	struct sockets agg;
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockdump_status st;
+	struct diag_sock d;
+	const struct finding *f;
+	int i;
+
+	/* UDP buffer errors: 900 > 500 */
+	world_run(w);
+	f = find(w, "udp-buffer-errors");
+	assert_non_null(f);
+	assert_int_equal(f->scope, FS_APPLICATION);
+	assert_true(f->container_can_apply);
+	/* bypass_prot_mem = 1 */
+	w->h.sysctl[SC_BYPASS_PROT_MEM].rc = 0;
+	w->h.sysctl[SC_BYPASS_PROT_MEM].v[0] = 1;
+	/* cgroup v1 kmem.tcp in use */
+	w->in.kmem_tcp_known = true;
+	w->in.kmem_tcp_limited_cgroups = 2;
+	/* sockets: slow readers with drops, a worst case above tcp_mem max,
+	 * and a reconciliation outside the band */
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	memset(&d, 0, sizeof(d));
+	d.proto = DP_TCP;
+	d.state = 1;
+	d.nmem = 9;
+	d.mem[DM_RMEM_ALLOC] = 130000;
+	d.mem[DM_RCVBUF] = 131072;
+	d.mem[DM_SNDBUF] = 4194304;
+	d.mem[DM_DROPS] = 3;
+	for (i = 0; i < 600; i++)
+		sockets_add(&agg, &d);
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	world_set(w, SC_TCP_MEM, 20000, 30000, 40000);
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.h = &w->h;
+	w->in.r = &w->r;
+	w->in.nmemcg = 1;
+	snprintf(w->in.memcg[0].path, sizeof(w->in.memcg[0].path), "/system.slice/db.service");
+	w->in.memcg[0].current_bytes = 970;
+	w->in.memcg[0].max_bytes = 1000;
+	w->in.memcg[0].sock_bytes = 300;
+	w->in.nslow = 1;
+	snprintf(w->in.slow[0].who, sizeof(w->in.slow[0].who), "pid 42 (slowapp)");
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	assert_non_null(find(w, "bypass-prot-mem"));
+	f = find(w, "memcg-near-limit");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);	/* 97% of memory.max */
+	assert_int_equal(f->scope, FS_CGROUP);
+	assert_int_equal(find(w, "cgroup-v1-kmem-tcp")->sev, SEV_WARN);
+	f = find(w, "slow-readers");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);	/* with drops */
+	assert_non_null(strstr(f->application, "pid 42 (slowapp)"));
+	f = find(w, "tcp-worst-case");
+	assert_non_null(f);			/* 600 x 4.1 MiB > 40000 pages */
+	f = find(w, "reconciliation");
+	assert_non_null(f);			/* 500 pages vs 600 x 32 pages */
+	assert_int_equal(f->sev, SEV_INFO);
+	sockets_free(&agg);
+	free(w);
+}
+
 static void table(void **state)
 {
 	int i, j;
@@ -353,6 +424,7 @@ int main(void)
 		cmocka_unit_test(safe_proposals),
 		cmocka_unit_test(bdp),
 		cmocka_unit_test(container),
+		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
 	};
 
