@@ -143,12 +143,6 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child adv_children[] = {
-	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_advise_argp = {
 	adv_options, adv_parse, NULL,
 	"Ranked findings from the same inputs as 'show' run through the model: what is wrong, "
@@ -158,7 +152,7 @@ const struct argp cmd_advise_argp = {
 	"change when no sysctl is the answer.  sockmem never applies anything.\v"
 	"Exit status with --check: 1 if a finding is at or above --fail-on, else as without it "
 	"(0 complete, 3 partial).",
-	adv_children, NULL, NULL
+	sm_children_sockets, NULL, NULL
 };
 
 static void adv_evidence_text(const struct evidence *e, char *buf, size_t n)
@@ -299,8 +293,6 @@ int cmd_advise_run(void)
 	}
 	live = !sm_common.root;
 	if (adv_interval_s) {
-		struct timespec d;
-
 		if (!live) {
 			sm_error("advise", "--interval samples the live system; a snapshot does not move");
 			ret = SM_EXIT_ERROR;
@@ -312,10 +304,7 @@ int cmd_advise_run(void)
 			ret = SM_EXIT_ERROR;
 			goto out;
 		}
-		d.tv_sec = (time_t)adv_interval_s;
-		d.tv_nsec = (long)((adv_interval_s - (double)d.tv_sec) * 1e9);
-		while (nanosleep(&d, &d) && errno == EINTR)
-			;
+		sm_sleep(adv_interval_s, NULL);
 	}
 	rc = host_collect(h, sm_common.root, sm_common.page_size);
 	sm_report_problems(h);

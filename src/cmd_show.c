@@ -90,12 +90,6 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child show_children[] = {
-	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_show_argp = {
 	show_options, show_parse, NULL,
 	"Show how much memory TCP, UDP and IP fragment reassembly hold against the kernel's "
@@ -107,7 +101,7 @@ const struct argp cmd_show_argp = {
 	"States: TCP normal (usage <= min), elevated (above min, no kernel pressure), pressure "
 	"(kernel flag set, including the hysteresis band), over-limit (above max); UDP normal, "
 	"limited (above udp_mem min: sockets holding udp_rmem_min stop growing), over-limit.",
-	show_children, NULL, NULL
+	sm_children_sockets, NULL, NULL
 };
 
 /* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
@@ -203,12 +197,10 @@ void sm_report_problems(const struct host *h)
 	}
 }
 
-int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int topn,
-		       const struct keymap *inode_pid, struct sockdump_status *st, char *source,
-		       size_t sourcesz)
+/* What the aggregator needs of the host: page size, tcp_rmem/tcp_wmem. */
+static struct sockets_params show_sockets_params(const struct host *h)
 {
 	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
-	int rc, p, found = 0;
 
 	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
 		par.tcp_limits_ok = true;
@@ -216,6 +208,15 @@ int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int to
 		par.tcp_wmem_max_bytes = h->sysctl[SC_TCP_WMEM].v[2];
 		par.tcp_wmem_default_bytes = h->sysctl[SC_TCP_WMEM].v[1];
 	}
+	return par;
+}
+
+int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int topn,
+		       const struct keymap *inode_pid, struct sockdump_status *st, char *source,
+		       size_t sourcesz)
+{
+	struct sockets_params par = show_sockets_params(h);
+	int rc, p, found = 0;
 	if (sockets_init(agg, &par, (enum sockets_by)by, topn, inode_pid)) {
 		sm_error("sockets", "out of memory");
 		return -ENOMEM;
@@ -264,17 +265,10 @@ static int show_all_namespaces(const struct host *h, struct sockets *agg,
 			       struct sockdump_status *st, struct netns_sums **per,
 			       size_t *nper, bool *complete)
 {
-	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	struct sockets_params par = show_sockets_params(h);
 	struct netns_ent *list = NULL;
 	size_t n = 0, i;
 	int self, rc;
-
-	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
-		par.tcp_limits_ok = true;
-		par.tcp_rmem_max_bytes = h->sysctl[SC_TCP_RMEM].v[2];
-		par.tcp_wmem_max_bytes = h->sysctl[SC_TCP_WMEM].v[2];
-		par.tcp_wmem_default_bytes = h->sysctl[SC_TCP_WMEM].v[1];
-	}
 	if (sockets_init(agg, &par, BY_SOCKET, 0, NULL))
 		return -ENOMEM;
 	rc = procscan_netns_list(&list, &n, complete);
@@ -380,7 +374,7 @@ int cmd_show_run(void)
 			return SM_EXIT_ERROR;
 		}
 		for (i = 0; i < show_count; i++) {
-			struct timespec now, d;
+			struct timespec now;
 
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			if (i == 0)
@@ -391,10 +385,7 @@ int cmd_show_run(void)
 			samples[2 * show_count + i] = (double)sockstat_get(&h->ss4, "UDP", "mem").v;
 			if (rc || i + 1 == show_count)
 				break;
-			d.tv_sec = (time_t)show_interval_s;
-			d.tv_nsec = (long)((show_interval_s - (double)d.tv_sec) * 1e9);
-			while (nanosleep(&d, &d) && errno == EINTR)
-				;
+			sm_sleep(show_interval_s, NULL);
 		}
 	} else {
 		rc = host_collect(h, sm_common.root, sm_common.page_size);

@@ -146,11 +146,6 @@ static error_t sim_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child sim_children[] = {
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_simulate_argp = {
 	sim_options, sim_parse, NULL,
 	"What if: the current state (live, or a --root snapshot) with proposed sysctls and N more "
@@ -162,7 +157,7 @@ const struct argp cmd_simulate_argp = {
 	"state.\v"
 	"Example: sockmem simulate --set net.ipv4.tcp_mem=\"2000 3000 4000\" --add-sockets 500 "
 	"--bytes-per-socket 64K",
-	sim_children, NULL, NULL
+	sm_children_common, NULL, NULL
 };
 
 static const char *sim_event_text(const struct sim_transition *t, enum diag_proto proto,

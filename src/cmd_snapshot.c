@@ -52,12 +52,6 @@ static const struct argp_option snapshot_options[] = {
 	{ 0 }
 };
 
-static const struct argp_child snapshot_children[] = {
-	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_snapshot_argp = {
 	snapshot_options, snapshot_parse, "DIR",
 	"Copy every input of 'sockmem show' into DIR under the same paths (DIR/proc/net/sockstat, "
@@ -66,7 +60,7 @@ const struct argp cmd_snapshot_argp = {
 	"of this network namespace in DIR/" SNAPSHOT_DIAG_DIR "/{tcp,udp}.dump (the raw format of "
 	"'ss -D'; not with --no-sockets).  'sockmem --root DIR show' then reproduces the report on "
 	"any machine.  Files absent on this system stay absent.",
-	snapshot_children, NULL, NULL
+	sm_children_sockets, NULL, NULL
 };
 
 /* mkdir -p for the parents of rel inside dir. */

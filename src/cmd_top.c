@@ -55,12 +55,6 @@ static const struct argp_option top_options[] = {
 	{ 0 }
 };
 
-static const struct argp_child top_children[] = {
-	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_top_argp = {
 	top_options, top_parse, NULL,
 	"The largest holders of charged socket memory (TCP rmem_alloc + wmem_queued + fwd_alloc, "
@@ -71,7 +65,7 @@ const struct argp cmd_top_argp = {
 	"--by process reads /proc/PID/fd of every process (root sees all; others only their own: "
 	"the rest is counted as not attributed).  --by cgroup maps INET_DIAG_CGROUP_ID to the cgroup "
 	"v2 path and shows the memory controller's own socket figure beside the sum.",
-	top_children, NULL, NULL
+	sm_children_sockets, NULL, NULL
 };
 
 static void top_addr(char *dst, size_t n, int family, const uint8_t *a, uint16_t port)
@@ -348,7 +342,11 @@ int cmd_top_run(void)
 				if (cgi[i].kmem_tcp_usage_bytes.ok) {
 					util_human_bytes(a, sizeof(a), cgi[i].kmem_tcp_usage_bytes.v);
 					printf("%32s v1 kmem.tcp usage %s", "", a);
-					if (cgi[i].kmem_tcp_limit_bytes.ok) {
+					/* "unlimited" is PAGE_COUNTER_MAX pages, near 2^63 */
+					if (cgi[i].kmem_tcp_limit_bytes.ok &&
+					    cgi[i].kmem_tcp_limit_bytes.v >= (1ull << 62)) {
+						printf(", no limit");
+					} else if (cgi[i].kmem_tcp_limit_bytes.ok) {
 						util_human_bytes(b, sizeof(b), cgi[i].kmem_tcp_limit_bytes.v);
 						printf(", limit %s", b);
 					}
@@ -365,6 +363,8 @@ int cmd_top_run(void)
 		if (top_by == BY_PROCESS)
 			printf(" (no process: TIME-WAIT, orphans, kernel sockets%s)",
 			       ps.denied ? "; or owned by processes whose fds could not be read" : "");
+		else
+			printf(" (TIME-WAIT and SYN-RECV entries carry no cgroup id)");
 		putchar('\n');
 		if (attribution_partial)
 			printf("attribution is partial: %llu of %llu processes could not be inspected "

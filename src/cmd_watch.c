@@ -83,12 +83,6 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child watch_children[] = {
-	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
-	{ &sm_common_argp, 0, "Common options:", 0 },
-	{ 0 }
-};
-
 const struct argp cmd_watch_argp = {
 	watch_options, watch_parse, NULL,
 	"Sample the live system every --interval seconds.  On a terminal: a view redrawn in "
@@ -96,7 +90,7 @@ const struct argp cmd_watch_argp = {
 	"'show --json' document plus sample_time and counter_rates_per_s), flushed per line, for "
 	"jq and log shippers.  With --format prometheus --output FILE: FILE rewritten atomically "
 	"at every sample.  Ends cleanly on Ctrl-C, SIGTERM or a closed pipe.",
-	watch_children, NULL, NULL
+	sm_children_sockets, NULL, NULL
 };
 
 static void watch_on_signal(int sig)
@@ -226,7 +220,7 @@ int cmd_watch_run(void)
 		fputs("\033[?1049h\033[?25l", stdout);	/* alternate screen, hide cursor */
 
 	while (!watch_stop) {
-		struct timespec now, d;
+		struct timespec now;
 		struct sockets agg = { 0 };
 		struct sockdump_status st;
 		struct sock_entry top[5];
@@ -329,10 +323,8 @@ int cmd_watch_run(void)
 		prev_t = t;
 		if (watch_count && n >= watch_count)
 			break;
-		d.tv_sec = (time_t)watch_interval_s;
-		d.tv_nsec = (long)((watch_interval_s - (double)d.tv_sec) * 1e9);
-		while (!watch_stop && nanosleep(&d, &d) && errno == EINTR)
-			;
+		if (!watch_stop)
+			sm_sleep(watch_interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
 	}
 	if (tty)
 		fputs("\033[?25h\033[?1049l", stdout);	/* restore the terminal */

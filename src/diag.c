@@ -111,14 +111,16 @@ static int diag_attr_cb(const struct nlattr *a, void *data)
 		s->cgroup_id = mnl_attr_get_u64(a);
 		break;
 	case INET_DIAG_INFO:
+		/* Netlink attributes are 4-byte aligned and tcp_info holds u64
+		 * fields: copy the fields out, never dereference it in place. */
 		if (len >= offsetof(struct tcp_info, tcpi_rtt) + sizeof(uint32_t)) {
-			const struct tcp_info *ti = mnl_attr_get_payload(a);
+			const char *ti = mnl_attr_get_payload(a);
 
 			s->has_tcp_info = true;
-			s->rtt_us = ti->tcpi_rtt;
+			memcpy(&s->rtt_us, ti + offsetof(struct tcp_info, tcpi_rtt), sizeof(uint32_t));
 			if (len >= offsetof(struct tcp_info, tcpi_delivery_rate) + sizeof(uint64_t))
-				memcpy(&s->delivery_rate, (const char *)ti +
-				       offsetof(struct tcp_info, tcpi_delivery_rate), sizeof(uint64_t));
+				memcpy(&s->delivery_rate, ti + offsetof(struct tcp_info, tcpi_delivery_rate),
+				       sizeof(uint64_t));
 		}
 		break;
 	case INET_DIAG_PROTOCOL:

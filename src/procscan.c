@@ -112,46 +112,12 @@ void procscan_comm(uint32_t pid, char *dst, size_t dstsz)
 
 uint64_t procscan_netns_count(bool *complete)
 {
-	struct keymap seen;
-	DIR *d;
-	struct dirent *e;
-	uint64_t n;
+	struct netns_ent *list;
+	size_t n;
 
-	*complete = true;
-	if (keymap_init(&seen, 1))
+	if (procscan_netns_list(&list, &n, complete))
 		return 0;
-	d = opendir("/proc");
-	while (d && (e = readdir(d))) {
-		char path[64];
-		struct stat st;
-
-		if (!procscan_is_pid(e->d_name))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/ns/net", e->d_name);
-		if (stat(path, &st)) {
-			if (errno == EACCES || errno == EPERM)
-				*complete = false;
-			continue;
-		}
-		keymap_get(&seen, st.st_ino);
-	}
-	if (d)
-		closedir(d);
-	d = opendir("/run/netns");
-	while (d && (e = readdir(d))) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
-		if (!stat(path, &st))
-			keymap_get(&seen, st.st_ino);
-	}
-	if (d)
-		closedir(d);
-	n = seen.n;
-	keymap_free(&seen);
+	free(list);
 	return n;
 }
 
@@ -179,41 +145,44 @@ static int procscan_cgroup2_mount(char *dst, size_t dstsz)
 	return -ENOENT;
 }
 
-/* Depth-first search for the directory whose inode is id (bounded). */
-static bool procscan_find_ino(char *path, size_t cap, uint64_t id, int depth, int *budget)
-{
-	DIR *d;
-	struct dirent *e;
-	size_t len = strlen(path);
-	bool found = false;
+/* Depth-first walk of the directories under path (path is extended in place
+ * and restored), at most 16 deep and budget directories: visit() returns true
+ * to stop, leaving path at the directory it stopped at. */
+typedef bool (*procscan_visit_fn)(const char *path, void *ctx);
 
-	if (depth > 32 || --*budget < 0)
+static bool procscan_walk(char *path, size_t cap, int depth, int *budget, procscan_visit_fn visit,
+			  void *ctx)
+{
+	size_t len = strlen(path);
+	struct dirent *e;
+	DIR *d;
+
+	if (depth > 16 || --*budget < 0)
 		return false;
+	if (visit(path, ctx))
+		return true;
 	d = opendir(path);
 	if (!d)
 		return false;
-	while (!found && (e = readdir(d))) {
-		struct stat st;
-
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
-			continue;
-		if (len + strlen(e->d_name) + 2 > cap)
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
 			continue;
 		snprintf(path + len, cap - len, "/%s", e->d_name);
-		if (!stat(path, &st) && st.st_ino == id) {
-			found = true;
-			break;
-		}
-		if (procscan_find_ino(path, cap, id, depth + 1, budget)) {
-			found = true;
-			break;
+		if (procscan_walk(path, cap, depth + 1, budget, visit, ctx)) {
+			closedir(d);
+			return true;
 		}
 		path[len] = '\0';
 	}
 	closedir(d);
-	if (!found)
-		path[len] = '\0';
-	return found;
+	return false;
+}
+
+static bool find_ino_visit(const char *path, void *ctx)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_ino == *(const uint64_t *)ctx;
 }
 
 struct opt procscan_parse_u64(const char *buf, size_t len, const char *key)
@@ -258,7 +227,6 @@ static struct opt procscan_read_u64(const char *path, const char *key)
 int procscan_cgroup(uint64_t id, struct cgroup_info *ci)
 {
 	char mnt[PATH_MAX], path[PATH_MAX], f[PATH_MAX + 64];
-	struct stat st;
 	int budget = 20000;
 	const char *rel;
 
@@ -266,10 +234,7 @@ int procscan_cgroup(uint64_t id, struct cgroup_info *ci)
 	if (procscan_cgroup2_mount(mnt, sizeof(mnt)))
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s", mnt);
-	if (!stat(path, &st) && st.st_ino == id)
-		ci->found = true;
-	else
-		ci->found = procscan_find_ino(path, sizeof(path), id, 0, &budget);
+	ci->found = procscan_walk(path, sizeof(path), 0, &budget, find_ino_visit, &id);
 	if (!ci->found)
 		return -ENOENT;
 	rel = path + strlen(mnt);
@@ -378,39 +343,26 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 /* "unlimited" in v1 is PAGE_COUNTER_MAX pages: anything near 2^63 */
 #define KMEM_UNLIMITED (1ull << 62)
 
-static void kmem_walk(char *path, size_t cap, int depth, int *budget, uint64_t *limited,
-		      uint64_t *usage)
-{
-	char f[PATH_MAX + 64];
-	size_t len = strlen(path);
-	struct opt lim;
-	DIR *d;
-	struct dirent *e;
+struct kmem_ctx {
+	uint64_t limited, usage;
+};
 
-	if (depth > 16 || --*budget < 0)
-		return;
+static bool kmem_visit(const char *path, void *ctx)
+{
+	struct kmem_ctx *c = ctx;
+	char f[PATH_MAX + 64];
+	struct opt lim, u;
+
 	snprintf(f, sizeof(f), "%s/memory.kmem.tcp.limit_in_bytes", path);
 	lim = procscan_read_u64(f, NULL);
 	if (lim.ok && lim.v < KMEM_UNLIMITED) {
-		struct opt u;
-
 		snprintf(f, sizeof(f), "%s/memory.kmem.tcp.usage_in_bytes", path);
 		u = procscan_read_u64(f, NULL);
-		(*limited)++;
+		c->limited++;
 		if (u.ok)
-			*usage += u.v;
+			c->usage += u.v;
 	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
-			continue;
-		snprintf(path + len, cap - len, "/%s", e->d_name);
-		kmem_walk(path, cap, depth + 1, budget, limited, usage);
-		path[len] = '\0';
-	}
-	closedir(d);
+	return false;
 }
 
 void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known)
@@ -418,70 +370,68 @@ void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known)
 	char path[PATH_MAX] = "/sys/fs/cgroup/memory";
 	int budget = 20000;
 
-	*limited = *usage_bytes = 0;
+	struct kmem_ctx c = { 0, 0 };
+
 	*known = access("/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes", R_OK) == 0;
 	if (*known)
-		kmem_walk(path, sizeof(path), 0, &budget, limited, usage_bytes);
+		procscan_walk(path, sizeof(path), 0, &budget, kmem_visit, &c);
+	*limited = c.limited;
+	*usage_bytes = c.usage;
 }
 
-static void memcg_walk(char *path, size_t cap, size_t mntlen, int depth, int *budget,
-		       struct memcg_entry *out, int max, int *n, double min_fraction)
-{
-	char f[PATH_MAX + 64];
-	size_t len = strlen(path);
-	struct opt cur, lim, sock;
-	DIR *d;
-	struct dirent *e;
+struct memcg_ctx {
+	struct memcg_entry *out;
+	int max, n;
+	size_t mntlen;
+	double min_fraction;
+};
 
-	if (depth > 16 || --*budget < 0)
-		return;
+static bool memcg_visit(const char *path, void *ctx)
+{
+	struct memcg_ctx *c = ctx;
+	char f[PATH_MAX + 64];
+	struct opt cur, lim, sock;
+	double r;
+	int i;
+
 	snprintf(f, sizeof(f), "%s/memory.max", path);
 	lim = procscan_read_u64(f, NULL);
 	snprintf(f, sizeof(f), "%s/memory.current", path);
 	cur = procscan_read_u64(f, NULL);
 	snprintf(f, sizeof(f), "%s/memory.stat", path);
 	sock = procscan_read_u64(f, "sock");
-	if (lim.ok && lim.v && cur.ok && sock.ok && sock.v &&
-	    (double)cur.v >= min_fraction * (double)lim.v) {
-		double r = (double)cur.v / (double)lim.v;
-		int i = *n < max ? (*n)++ : max - 1;
-
-		/* keep the fullest: insertion into out[] sorted by current/max */
-		if (i == max - 1 && *n == max && i >= 0 &&
-		    (double)out[i].current_bytes / (double)out[i].max_bytes >= r && out[i].max_bytes)
-			goto children;
-		while (i > 0 && (double)out[i - 1].current_bytes / (double)out[i - 1].max_bytes < r) {
-			out[i] = out[i - 1];
-			i--;
-		}
-		snprintf(out[i].path, sizeof(out[i].path), "%s", len > mntlen ? path + mntlen : "/");
-		out[i].current_bytes = cur.v;
-		out[i].max_bytes = lim.v;
-		out[i].sock_bytes = sock.v;
-		snprintf(f, sizeof(f), "%s/memory.events", path);
-		out[i].sock_throttled = procscan_read_u64(f, "sock_throttled");
+	if (!lim.ok || !lim.v || !cur.ok || !sock.ok || !sock.v ||
+	    (double)cur.v < c->min_fraction * (double)lim.v)
+		return false;
+	r = (double)cur.v / (double)lim.v;
+	/* keep the fullest: insertion into out[] sorted by current/max */
+	if (c->n == c->max && (double)c->out[c->n - 1].current_bytes /
+				      (double)c->out[c->n - 1].max_bytes >= r)
+		return false;
+	i = c->n < c->max ? c->n++ : c->max - 1;
+	while (i > 0 && (double)c->out[i - 1].current_bytes / (double)c->out[i - 1].max_bytes < r) {
+		c->out[i] = c->out[i - 1];
+		i--;
 	}
-children:
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
-			continue;
-		snprintf(path + len, cap - len, "/%s", e->d_name);
-		memcg_walk(path, cap, mntlen, depth + 1, budget, out, max, n, min_fraction);
-		path[len] = '\0';
-	}
-	closedir(d);
+	snprintf(c->out[i].path, sizeof(c->out[i].path), "%s",
+		 strlen(path) > c->mntlen ? path + c->mntlen : "/");
+	c->out[i].current_bytes = cur.v;
+	c->out[i].max_bytes = lim.v;
+	c->out[i].sock_bytes = sock.v;
+	snprintf(f, sizeof(f), "%s/memory.events", path);
+	c->out[i].sock_throttled = procscan_read_u64(f, "sock_throttled");
+	return false;
 }
 
 int procscan_memcg_scan(struct memcg_entry *out, int max, double min_fraction)
 {
 	char path[PATH_MAX];
-	int n = 0, budget = 20000;
+	int budget = 20000;
+	struct memcg_ctx c = { out, max, 0, 0, min_fraction };
 
 	if (max <= 0 || procscan_cgroup2_mount(path, sizeof(path)))
 		return 0;
-	memcg_walk(path, sizeof(path), strlen(path), 0, &budget, out, max, &n, min_fraction);
-	return n;
+	c.mntlen = strlen(path);
+	procscan_walk(path, sizeof(path), 0, &budget, memcg_visit, &c);
+	return c.n;
 }

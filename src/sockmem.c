@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sockmem.h"
 #include "util.h"
@@ -113,6 +114,28 @@ static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 }
 
 const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* The option groups a command mounts: the common ones, and with the
+ * per-socket view its options too. */
+const struct argp_child sm_children_common[] = {
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_sockets[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+
+void sm_sleep(double seconds, volatile sig_atomic_t *stop)
+{
+	struct timespec d;
+
+	d.tv_sec = (time_t)seconds;
+	d.tv_nsec = (long)((seconds - (double)d.tv_sec) * 1e9);
+	while (nanosleep(&d, &d) && errno == EINTR && !(stop && *stop))
+		;
+}
 
 static const struct sm_command commands[] = {
 	{ "show", "how much memory sockets hold, against the kernel's limits", &cmd_show_argp,

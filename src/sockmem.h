@@ -5,6 +5,7 @@
 #define SOCKMEM_SOCKMEM_H
 
 #include <argp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,6 +81,9 @@ int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int to
 		       const struct keymap *inode_pid, struct sockdump_status *st, char *source,
 		       size_t sourcesz);
 extern const struct argp sm_sockets_argp;
+extern const struct argp_child sm_children_common[], sm_children_sockets[];
+/* Sleeps SECONDS; a signal ends it early only if it set *stop. */
+void sm_sleep(double seconds, volatile sig_atomic_t *stop);
 int sm_check_root(const char *root);
 bool sm_use_color(void);
 void sm_report_problems(const struct host *h);
