@@ -825,7 +825,7 @@ static bool r_memcg(const struct advise_in *in, struct finding *f)
 		return false;
 	pct = m->max_bytes ? 100.0 * (double)m->current_bytes / (double)m->max_bytes : 0;
 	f->sev = pct >= 95.0 || (m->sock_throttled.ok && m->sock_throttled.v) ? SEV_WARN : SEV_INFO;
-	f_summary(f, "cgroup %s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: their "
+	f_summary(f, "cgroup %.120s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: their "
 		  "charges fail there before tcp_mem", m->path, pct, (double)m->sock_bytes / 1048576.0);
 	f->mechanism = "In cgroup v2 socket memory is charged to memory.current and limited by "
 		       "memory.max; a refused memcg charge is handled like tcp_mem max "
@@ -840,7 +840,7 @@ static bool r_memcg(const struct advise_in *in, struct finding *f)
 	if (m->sock_throttled.ok)
 		ev_u(f, "sock_throttled", m->sock_throttled.v);
 	snprintf(f->application, sizeof(f->application),
-		 "Raise memory.max of %s, or lower what its sockets hold (buffer sizes, connections)",
+		 "Raise memory.max of %.160s, or lower what its sockets hold (buffer sizes, connections)",
 		 m->path);
 	return true;
 }
