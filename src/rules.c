@@ -697,46 +697,39 @@ static bool r_vs_default(const struct advise_in *in, struct finding *f)
 	return false;
 }
 
-static bool r_rmem_max(const struct advise_in *in, struct finding *f)
+/* net.core.{r,w}mem_max below tcp_{r,w}mem[2]: SO_RCVBUF/SO_SNDBUF capped
+ * below what autotuning reaches. */
+static bool core_max_below(const struct advise_in *in, struct finding *f, enum sysctl_id core,
+			   enum sysctl_id tcp, const char *opt)
 {
 	const struct host *h = in->h;
 	uint64_t v[1];
 
-	if (h->sysctl[SC_RMEM_MAX].rc || h->sysctl[SC_TCP_RMEM].rc ||
-	    h->sysctl[SC_RMEM_MAX].v[0] >= h->sysctl[SC_TCP_RMEM].v[2])
+	if (h->sysctl[core].rc || h->sysctl[tcp].rc || h->sysctl[core].v[0] >= h->sysctl[tcp].v[2])
 		return false;
 	f->sev = SEV_INFO;
-	f_summary(f, "net.core.rmem_max (%llu) is below tcp_rmem max (%llu): applications that set "
-		  "SO_RCVBUF get at most 2 x rmem_max and lose autotuning",
-		  (unsigned long long)h->sysctl[SC_RMEM_MAX].v[0],
-		  (unsigned long long)h->sysctl[SC_TCP_RMEM].v[2]);
-	f->mechanism = "tcp_rmem[2] bounds autotuning; rmem_max bounds setsockopt(SO_RCVBUF), which "
-		       "also locks the buffer and disables autotuning. The two are independent.";
-	ev_u(f, "rmem_max_bytes", h->sysctl[SC_RMEM_MAX].v[0]);
-	ev_u(f, "tcp_rmem_max_bytes", h->sysctl[SC_TCP_RMEM].v[2]);
-	v[0] = h->sysctl[SC_TCP_RMEM].v[2];
-	f_sysctl(f, "net.core.rmem_max", v, 1);
+	f_summary(f, "%s (%llu) is below %s max (%llu): applications that set %s get at most "
+		  "2 x %s and lose autotuning", host_sysctl[core].name,
+		  (unsigned long long)h->sysctl[core].v[0], host_sysctl[tcp].name,
+		  (unsigned long long)h->sysctl[tcp].v[2], opt, host_sysctl[core].name + 9);
+	f->mechanism = "tcp_rmem[2]/tcp_wmem[2] bound buffer autotuning; rmem_max/wmem_max bound "
+		       "setsockopt(SO_RCVBUF/SO_SNDBUF), which also locks the buffer and disables "
+		       "autotuning. The two are independent.";
+	ev_u(f, host_sysctl[core].key, h->sysctl[core].v[0]);
+	ev_u(f, tcp == SC_TCP_RMEM ? "tcp_rmem_max_bytes" : "tcp_wmem_max_bytes", h->sysctl[tcp].v[2]);
+	v[0] = h->sysctl[tcp].v[2];
+	f_sysctl(f, host_sysctl[core].name, v, 1);
 	return true;
+}
+
+static bool r_rmem_max(const struct advise_in *in, struct finding *f)
+{
+	return core_max_below(in, f, SC_RMEM_MAX, SC_TCP_RMEM, "SO_RCVBUF");
 }
 
 static bool r_wmem_max(const struct advise_in *in, struct finding *f)
 {
-	const struct host *h = in->h;
-	uint64_t v[1];
-
-	if (h->sysctl[SC_WMEM_MAX].rc || h->sysctl[SC_TCP_WMEM].rc ||
-	    h->sysctl[SC_WMEM_MAX].v[0] >= h->sysctl[SC_TCP_WMEM].v[2])
-		return false;
-	f->sev = SEV_INFO;
-	f_summary(f, "net.core.wmem_max (%llu) is below tcp_wmem max (%llu): SO_SNDBUF is capped "
-		  "below what autotuning reaches", (unsigned long long)h->sysctl[SC_WMEM_MAX].v[0],
-		  (unsigned long long)h->sysctl[SC_TCP_WMEM].v[2]);
-	f->mechanism = "tcp_wmem[2] bounds send-buffer autotuning; wmem_max bounds SO_SNDBUF.";
-	ev_u(f, "wmem_max_bytes", h->sysctl[SC_WMEM_MAX].v[0]);
-	ev_u(f, "tcp_wmem_max_bytes", h->sysctl[SC_TCP_WMEM].v[2]);
-	v[0] = h->sysctl[SC_TCP_WMEM].v[2];
-	f_sysctl(f, "net.core.wmem_max", v, 1);
-	return true;
+	return core_max_below(in, f, SC_WMEM_MAX, SC_TCP_WMEM, "SO_SNDBUF");
 }
 
 static const struct count_report *count_find(const struct report *r, const char *key)
