@@ -237,8 +237,9 @@ int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int to
 	if (h->root[0]) {
 		for (p = 0; p < DP_COUNT; p++) {
 			char path[PATH_MAX + 64];
-			struct sockdump_status one = { { false, false }, false, 0, 0, { "" }, 0, false };
+			struct sockdump_status one;
 
+			memset(&one, 0, sizeof(one));
 			snprintf(path, sizeof(path), "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", h->root,
 				 diag_proto_name(p));
 			if (access(path, F_OK))
@@ -255,7 +256,20 @@ int sm_collect_sockets(const struct host *h, struct sockets *agg, int by, int to
 		snprintf(source, sourcesz, "the snapshot's recorded sock_diag dumps");
 		return found ? 1 : 0;
 	}
-	snprintf(source, sourcesz, "sock_diag (this network namespace)");
+	/* No IPv6 socket of a protocol in use here (sockstat6, this namespace):
+	 * its AF_INET6 dump would walk the shared hash table for nothing.
+	 * IPv6 TIME-WAIT entries (no memory) are then not counted. */
+	if (h->sockstat6_rc == 0) {
+		struct opt t6 = sockstat_get(&h->ss6, "TCP6", "inuse");
+		struct opt u6 = sockstat_get(&h->ss6, "UDP6", "inuse");
+
+		st->skip_v6[DP_TCP] = t6.ok && t6.v == 0;
+		st->skip_v6[DP_UDP] = u6.ok && u6.v == 0;
+	}
+	snprintf(source, sourcesz, "sock_diag (this network namespace%s)",
+		 st->skip_v6[DP_TCP] && st->skip_v6[DP_UDP] ? "; no IPv6 socket in use"
+		 : st->skip_v6[DP_TCP] ? "; no IPv6 TCP socket in use"
+		 : st->skip_v6[DP_UDP] ? "; no IPv6 UDP socket in use" : "");
 	rc = sockdump_live(agg, NULL, st);
 	return rc ? rc : 1;
 }

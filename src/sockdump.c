@@ -71,6 +71,8 @@ int sockdump_live(struct sockets *agg, FILE *record[DP_COUNT], struct sockdump_s
 				struct nl_handler h = { sockdump_msg_cb, &c };
 				struct nl_error e;
 
+				if (families[f] == AF_INET6 && st->skip_v6[p])
+					continue;
 				rc = nl_dump(nlh, &h, record ? record[p] : NULL, &intr, &e);
 				if (rc == 0)
 					continue;
