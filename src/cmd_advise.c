@@ -14,8 +14,9 @@
 
 #include "output.h"
 #include "procscan.h"
+#include "cli.h"
+#include "collect.h"
 #include "rules.h"
-#include "sockmem.h"
 
 enum adv_format { FMT_TEXT, FMT_JSON, FMT_SYSCTL };
 
@@ -273,15 +274,13 @@ int cmd_advise_run(void)
 	struct finding *f = calloc(RULES_MAX_FINDINGS, sizeof(*f));
 	struct advise_in in;
 	struct sockets agg = { 0 };
-	struct sockdump_status st;
+	struct collect_out co = { 0 };
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps;
-	char source[400];
 	int n, i, rc, ret = SM_EXIT_OK;
 	bool live;
 
 	memset(&in, 0, sizeof(in));
-	memset(&st, 0, sizeof(st));
 	if (!h || !r || !f) {
 		sm_error("advise", "out of memory");
 		ret = SM_EXIT_ERROR;
@@ -322,16 +321,17 @@ int cmd_advise_run(void)
 		if (live && !sm_common.diag_file && keymap_init(&inode_pid, sizeof(uint32_t)) == 0 &&
 		    procscan_socket_inodes(&inode_pid, &ps) == 0 && !ps.denied)
 			by = BY_PROCESS;
-		st.want_info = true;
-		rc = sm_collect_sockets(h, &agg, by, 3, &inode_pid, &st, source, sizeof(source));
-		for (i = 0; i < st.nproblems; i++)
-			sm_error("sockets", "%s", st.problem[i]);
-		if (rc > 0) {
+		struct collect_req q = { sm_common.diag_file, false, by, 3, &inode_pid, true, false };
+
+		rc = collect_sockets(h, &q, &agg, &co);
+		for (i = 0; i < co.st.nproblems; i++)
+			sm_error("sockets", "%s", co.st.problem[i]);
+		if (rc == 0 && co.present) {
 			struct sock_entry top[3];
 			int k, nt;
 
-			report_add_sockets(r, &agg, &st, source, 0, true);
-			if (st.partial)
+			collect_to_report(r, &agg, &co);
+			if (co.st.partial)
 				ret = SM_EXIT_PARTIAL;
 			/* the largest holders that have slow readers */
 			nt = sockets_top(&agg, top, 3);
@@ -462,6 +462,7 @@ int cmd_advise_run(void)
 				ret = SM_EXIT_FINDINGS;
 out:
 	sockets_free(&agg);
+	collect_free(&co);
 	if (inode_pid.keys)
 		keymap_free(&inode_pid);
 	free(h0);

@@ -11,7 +11,7 @@
 
 #include "output.h"
 #include "sockdump.h"
-#include "sockmem.h"
+#include "cli.h"
 
 #define SIM_MAX_SETS 16
 

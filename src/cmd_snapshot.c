@@ -18,7 +18,7 @@
 #include "host.h"
 #include "output.h"
 #include "sockdump.h"
-#include "sockmem.h"
+#include "cli.h"
 
 static const char *snap_dir;
 static bool snap_force;

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli.h"
+#include "collect.h"
 #include "output.h"
 #include "procscan.h"
-#include "sockdump.h"
-#include "sockmem.h"
 
 static int top_n = 10;
 static enum sockets_by top_by = BY_SOCKET;
@@ -200,16 +200,16 @@ int cmd_top_run(void)
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps = { 0, 0, 0 };
-	struct sockdump_status st;
+	struct collect_req q = { sm_common.diag_file, false, BY_SOCKET, 0, NULL, false, false };
+	struct collect_out co = { 0 };
 	struct sockets agg = { 0 };
 	struct sock_entry *top = NULL;
 	struct cgroup_info *cgi = NULL;
 	struct host *h;
-	char source[400];
+	const char *source;
 	int rc, n = 0, i, ret = SM_EXIT_OK;
 	bool attribution_partial = false;
 
-	memset(&st, 0, sizeof(st));
 	if (sm_check_root(sm_common.root))
 		return SM_EXIT_ERROR;
 	h = malloc(sizeof(*h));
@@ -237,18 +237,23 @@ int cmd_top_run(void)
 		}
 		attribution_partial = ps.denied > 0;
 	}
-	rc = sm_collect_sockets(h, &agg, top_by, top_n, &inode_pid, &st, source, sizeof(source));
-	for (i = 0; i < st.nproblems; i++)
-		sm_error("sockets", "%s", st.problem[i]);
-	if (rc <= 0) {
-		if (rc == 0)
-			sm_error(h->root, "the snapshot has no recorded sock_diag dump");
-		else if (sm_common.diag_file)
-			sm_error(sm_common.diag_file, "%s", strerror(-rc));
+	q.by = top_by;
+	q.topn = top_n;
+	q.inode_pid = &inode_pid;
+	rc = collect_sockets(h, &q, &agg, &co);
+	for (i = 0; i < co.st.nproblems; i++)
+		sm_error("sockets", "%s", co.st.problem[i]);
+	if (rc || !co.present) {
+		if (!rc)
+			sm_error(h->root[0] ? h->root : "sockets", "%s", co.absent_reason);
+		else
+			sm_error(sm_common.diag_file ? sm_common.diag_file : "sockets", "%s",
+				 strerror(-rc));
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
-	if (st.partial || attribution_partial)
+	source = co.source;
+	if (co.st.partial || attribution_partial)
 		ret = SM_EXIT_PARTIAL;
 	n = sockets_top(&agg, top, top_n);
 	if (n < 0)
@@ -376,6 +381,7 @@ out:
 	free(top);
 	free(h);
 	sockets_free(&agg);
+	collect_free(&co);
 	if (inode_pid.keys)
 		keymap_free(&inode_pid);
 	return ret;

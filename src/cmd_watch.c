@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "collect.h"
 #include "output.h"
-#include "sockdump.h"
-#include "sockmem.h"
 
 #define WATCH_HISTORY 120	/* samples kept for the growth rate */
 
@@ -205,11 +205,6 @@ int cmd_watch_run(void)
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
-	if (sm_common.root) {
-		sm_error("watch", "watch samples the live system; use show with --root");
-		ret = SM_EXIT_ERROR;
-		goto out;
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = watch_on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -222,9 +217,9 @@ int cmd_watch_run(void)
 	while (!watch_stop) {
 		struct timespec now;
 		struct sockets agg = { 0 };
-		struct sockdump_status st;
+		struct collect_req q = { NULL, false, BY_PORT, 5, NULL, false, false };
+		struct collect_out co;
 		struct sock_entry top[5];
-		char source[400];
 		double t;
 		bool rates_ok = false;
 		int ntop = 0, rc;
@@ -262,10 +257,8 @@ int cmd_watch_run(void)
 				rates_ok = true;
 			}
 		}
-		memset(&st, 0, sizeof(st));
-		if (!sm_common.no_sockets &&
-		    sm_collect_sockets(h, &agg, BY_PORT, 5, NULL, &st, source, sizeof(source)) > 0) {
-			report_add_sockets(r, &agg, &st, source, 0, true);
+		if (!sm_common.no_sockets && collect_sockets(h, &q, &agg, &co) == 0 && co.present) {
+			collect_to_report(r, &agg, &co);
 			ntop = sockets_top(&agg, top, 5);
 			if (ntop < 0)
 				ntop = 0;

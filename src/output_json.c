@@ -335,7 +335,7 @@ json_t *output_json_show(const struct report *r)
 
 	json_failed = false;
 	doc = output_json_envelope("show");
-	jset(doc, "partial", json_boolean(h->partial));
+	jset(doc, "partial", json_boolean(r->partial));
 	probs = json_array();
 	for (i = 0; i < h->nproblems; i++) {
 		json_t *p = json_object();

@@ -119,7 +119,7 @@ void output_prom_show(FILE *f, const struct report *r)
 	prom_family(f, "sockmem_page_size_bytes", "gauge", "Page size used to convert pages to bytes");
 	fprintf(f, "sockmem_page_size_bytes %llu\n", (unsigned long long)h->page_size_bytes);
 	prom_family(f, "sockmem_partial", "gauge", "1 if some input could not be used");
-	fprintf(f, "sockmem_partial %d\n", h->partial);
+	fprintf(f, "sockmem_partial %d\n", r->partial);
 	if (r->band_pages.ok) {
 		prom_family(f, "sockmem_uncertainty_pages", "gauge",
 			    "Per-CPU reserve band: published usage is within this of the true charge");

@@ -299,6 +299,7 @@ void report_build(struct report *r, const struct host *h)
 
 	memset(r, 0, sizeof(*r));
 	r->h = h;
+	r->partial = h->partial;
 	r->reserve = model_reserve(h->kver.ok, sysinfo_kver_ge(&h->kver, 6, 0),
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
@@ -333,6 +334,7 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 	int p;
 
 	k->present = true;
+	r->partial |= st->partial;
 	k->agg = agg;
 	k->st = st;
 	snprintf(k->source, sizeof(k->source), "%s", source);

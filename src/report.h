@@ -106,6 +106,7 @@ struct sockets_report {
 	bool all_netns;			/* every namespace was dumped (--all-netns) */
 	const struct netns_sums *per_ns;
 	size_t nper_ns;
+	uint64_t netns_deleted;		/* namespaces gone during the walk (churn, not partial) */
 };
 
 #define REPORT_MAX_PROTOS 5
@@ -127,6 +128,9 @@ struct report {
 	struct unavailable unavail[REPORT_MAX_UNAVAILABLE];
 	int nunavail;
 	struct sockets_report sk;
+	/* some input could not be used: the host's files or the per-socket
+	 * view; the command's exit status is SM_EXIT_PARTIAL exactly when set */
+	bool partial;
 };
 
 void report_build(struct report *r, const struct host *h);

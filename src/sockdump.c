@@ -31,10 +31,7 @@ static int sockdump_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return sockets_add(c->agg, &d);
 }
 
-static void sockdump_problem(struct sockdump_status *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sockdump_problem(struct sockdump_status *st, const char *fmt, ...)
+void sockdump_problem(struct sockdump_status *st, const char *fmt, ...)
 {
 	va_list ap;
 

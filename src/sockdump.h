@@ -24,6 +24,10 @@ struct sockdump_status {
 	bool skip_v6[DP_COUNT];
 };
 
+/* Adds a problem (bounded; the first ones are kept) and marks st partial. */
+void sockdump_problem(struct sockdump_status *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Live: dumps this network namespace.  record[DP_TCP/UDP]: NULL or files to
  * record the raw replies to.  Returns 0 if at least one protocol was dumped,
  * else -errno (st->problem says why). */

@@ -1,0 +1,232 @@
+/* cli.c - the command layer's shared parts: error reporting, the common and
+ * per-socket option groups, the atomic output file, --root checks, colour
+ * and the sleep between samples.  Only the command layer calls these. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "host.h"
+#include "util.h"
+
+struct common_opts sm_common;
+const struct sm_command *cli_command;
+const char *const cli_format_name[OUTPUT_COUNT] = { "text", "json", "prometheus", "sysctl" };
+
+void sm_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "sockmem: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct argp_option common_options[] = {
+	{ "root", 'r', "DIR", 0,
+	  "Read every /proc and /sys file under DIR (a snapshot) instead of the live system", 0 },
+	{ "json", 'j', NULL, 0, "JSON output (schema: sockmem-json(5))", 0 },
+	{ "bytes", 'b', NULL, 0, "Exact byte counts instead of KiB/MiB/GiB in text output", 0 },
+	{ "page-size", OPT_PAGE_SIZE, "BYTES", 0,
+	  "Page size of the machine the input comes from (default: snapshot metadata, else "
+	  "this kernel's)", 0 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "Colour text output: auto (default: on a terminal, not with NO_COLOR), always, never", 0 },
+	{ "no-color", OPT_NO_COLOR, NULL, 0, "Same as --color=never", 0 },
+	{ 0 }
+};
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+
+	switch (key) {
+	case 'r':
+		sm_common.root = arg;
+		break;
+	case 'j':
+		sm_common.json = true;
+		break;
+	case 'b':
+		sm_common.exact_bytes = true;
+		break;
+	case OPT_PAGE_SIZE:
+		if (util_parse_u64(arg, strlen(arg), &v) || v < 1024 || v > (1u << 20) ||
+		    (v & (v - 1)))
+			argp_error(state, "--page-size: '%s' is not a power of two between 1024 and "
+				   "1048576", arg);
+		sm_common.page_size = v;
+		break;
+	case OPT_COLOR:
+		if (!arg || !strcmp(arg, "auto"))
+			sm_common.color = COLOR_AUTO;
+		else if (!strcmp(arg, "always"))
+			sm_common.color = COLOR_ALWAYS;
+		else if (!strcmp(arg, "never"))
+			sm_common.color = COLOR_NEVER;
+		else
+			argp_error(state, "--color: '%s' is not auto, always or never", arg);
+		break;
+	case OPT_NO_COLOR:
+		sm_common.color = COLOR_NEVER;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
+
+static const struct argp_option sockets_options[] = {
+	{ "diag-file", OPT_DIAG_FILE, "FILE", 0,
+	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of "
+	  "the kernel", 0 },
+	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Skip the per-socket pass (show)", 0 },
+	{ 0 }
+};
+
+static error_t sockets_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_DIAG_FILE:
+		sm_common.diag_file = arg;
+		break;
+	case OPT_NO_SOCKETS:
+		sm_common.no_sockets = true;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* The option groups a command mounts: the common ones, and with the
+ * per-socket view its options too. */
+const struct argp_child sm_children_common[] = {
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_sockets[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+
+void sm_sleep(double seconds, volatile sig_atomic_t *stop)
+{
+	struct timespec d;
+
+	d.tv_sec = (time_t)seconds;
+	d.tv_nsec = (long)((seconds - (double)d.tv_sec) * 1e9);
+	while (nanosleep(&d, &d) && errno == EINTR && !(stop && *stop))
+		;
+}
+
+/* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
+ * reader (node_exporter's textfile collector) never sees half a file. */
+FILE *sm_out_open(struct sm_out *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (!path) {
+		o->f = stdout;
+		return o->f;
+	}
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		sm_error(o->tmp, "cannot create: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	return o->f;
+}
+
+int sm_out_close(struct sm_out *o, bool discard)
+{
+	int rc = 0;
+
+	if (o->f == stdout || !o->f)
+		return 0;
+	if (fflush(o->f) || fsync(fileno(o->f)))
+		rc = -errno;
+	if (fclose(o->f) && !rc)
+		rc = -errno;
+	o->f = NULL;
+	if (rc || discard) {
+		if (rc)
+			sm_error(o->tmp, "write error: %s", strerror(-rc));
+		unlink(o->tmp);
+		return rc ? rc : 0;
+	}
+	if (rename(o->tmp, o->path)) {
+		rc = -errno;
+		sm_error(o->path, "cannot rename %s over it: %s", o->tmp, strerror(-rc));
+		unlink(o->tmp);
+	}
+	return rc;
+}
+
+/* Checks --root before anything is read so the message names the directory. */
+int sm_check_root(const char *root)
+{
+	struct stat st;
+
+	if (!root)
+		return 0;
+	if (stat(root, &st)) {
+		sm_error(root, "%s", strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		sm_error(root, "not a directory");
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+bool sm_use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (sm_common.color == COLOR_ALWAYS)
+		return true;
+	if (sm_common.color == COLOR_NEVER || (nc && nc[0]))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+void sm_report_problems(const struct host *h)
+{
+	int i;
+
+	for (i = 0; i < h->nproblems; i++) {
+		const struct host_problem *p = &h->problem[i];
+		char safe[512];
+
+		util_safe_token(safe, sizeof(safe), p->path, strlen(p->path));
+		if (p->line)
+			sm_error(safe, "line %d: %s", p->line, p->msg);
+		else
+			sm_error(safe, "%s", p->msg);
+	}
+}
+
