@@ -139,7 +139,7 @@ static json_t *json_proto(const struct report *r, const struct proto_report *p)
 			jset(pct, lim_names[i], p->m.pct_ok ? json_pct(p->m.pct[i]) : json_null());
 			jset(near, lim_names[i], json_boolean(p->m.near[i]));
 			jset(hp, lim_names[i], json_i64(h));
-			jset(hb, lim_names[i], json_i64(h * (int64_t)r->h->page_size_bytes));
+			jset(hb, lim_names[i], json_i64(p->headroom_bytes[i]));
 		}
 		jset(o, "percent_of", pct);
 		jset(o, "near", near);

@@ -73,7 +73,7 @@ static void prom_proto(FILE *f, const struct report *r, const struct proto_repor
 			prom_family(f, name, "gauge", help);
 			for (i = 0; i < 3; i++)
 				fprintf(f, "%s{threshold=\"%s\"} %lld\n", name, lim_names[i],
-					(long long)(p->m.headroom_pages[i] * (int64_t)r->h->page_size_bytes));
+					(long long)p->headroom_bytes[i]);
 		}
 	}
 	snprintf(name, sizeof(name), "sockmem_%s_state", k);

@@ -178,13 +178,13 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		fmt_count(a, sizeof(a), opt_some(p->limit_pages[i]));
 		fmt_bytes(b, sizeof(b), p->limit_bytes[i], o);
 		if (p->usage_pages.ok) {
-			int64_t hp = p->m.headroom_pages[i];
+			int64_t hb = p->headroom_bytes[i];
 
 			if (p->m.pct_ok)
 				snprintf(pct, sizeof(pct), "%.2f%s", p->m.pct[i],
 					 p->m.near[i] ? "~" : "");
-			fmt_bytes(c, sizeof(c), (uint64_t)(hp < 0 ? -hp : hp) * r->h->page_size_bytes, o);
-			snprintf(head, sizeof(head), "%s%.30s", hp < 0 ? "-" : "", c);
+			fmt_bytes(c, sizeof(c), hb < 0 ? (uint64_t)(-(hb + 1)) + 1 : (uint64_t)hb, o);
+			snprintf(head, sizeof(head), "%s%.30s", hb < 0 ? "-" : "", c);
 		}
 		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
 	}

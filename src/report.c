@@ -45,6 +45,18 @@ const char *report_scope_name(enum scope s)
 	return s == SCOPE_HOST ? "host" : "netns";
 }
 
+/* Signed pages to bytes, saturated at INT64_MIN/INT64_MAX. */
+int64_t report_pages_to_bytes(int64_t pages, uint64_t page_size_bytes)
+{
+	uint64_t mag = pages < 0 ? (uint64_t)(-(pages + 1)) + 1 : (uint64_t)pages;
+	bool ovf = false;
+
+	mag = util_mul_sat(mag, page_size_bytes, &ovf);
+	if (ovf || mag > (uint64_t)INT64_MAX)
+		return pages < 0 ? INT64_MIN : INT64_MAX;
+	return pages < 0 ? -(int64_t)mag : (int64_t)mag;
+}
+
 static struct opt mul_pages(const struct report *r, struct opt pages)
 {
 	struct opt o = { 0, false };
@@ -201,6 +213,10 @@ static void report_protocols(struct report *r)
 		in.press = p->press;
 		in.band_pages = r->band_pages;
 		model_classify(&in, &p->m);
+		if (p->limits_ok && p->usage_pages.ok)
+			for (j = 0; j < 3; j++)
+				p->headroom_bytes[j] = report_pages_to_bytes(p->m.headroom_pages[j],
+									     h->page_size_bytes);
 		report_headroom_sockets(r, p);
 	}
 }

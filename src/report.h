@@ -32,6 +32,9 @@ struct proto_report {
 	uint64_t limit_pages[3];
 	uint64_t limit_bytes[3];
 	const char *limits_why;		/* when !limits_ok */
+	/* limit i - usage in bytes (negative: above), saturated; with limits
+	 * and usage known */
+	int64_t headroom_bytes[3];
 	enum press_flag press;
 	struct opt sockets_netns;	/* protocols "sockets" (per netns) */
 	struct opt sockets_alloc;	/* sockstat alloc (global, TCP only) */
@@ -142,5 +145,7 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 			const struct sockdump_status *st, const char *source, uint64_t netns_count,
 			bool netns_complete);
 const char *report_scope_name(enum scope s);
+/* Signed pages to bytes, saturated at INT64_MIN/INT64_MAX. */
+int64_t report_pages_to_bytes(int64_t pages, uint64_t page_size_bytes);
 
 #endif

@@ -115,3 +115,10 @@ rmdir $t/proc/sys/net/ipv6
 t=tcp-recon-outside; rm -rf $t; cp -R linux-6.18-loaded $t
 setss $t/proc/net/sockstat TCP mem 2443
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no
+
+# Limits near 2^63 pages (a sysctl written by hand or by a bad tool): every
+# byte figure derived from them must saturate, never overflow (headroom
+# bytes once overflowed in the JSON and Prometheus renderers).
+t=tcp-mem-huge; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "1	2	9223372036854775000"
+put $t/proc/sys/net/ipv4/udp_mem "1	2	9223372036854775807"
