@@ -265,3 +265,24 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 	r->sk.nper_ns = out->nper_ns;
 	r->sk.netns_deleted = out->netns_deleted;
 }
+
+void collect_top_names(struct report_top *t)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		struct top_row *w = &t->row[i];
+
+		if (t->by == BY_PROCESS) {
+			procscan_comm((uint32_t)w->key.id, w->comm, sizeof(w->comm));
+		} else if (t->by == BY_CGROUP) {
+			w->cg = calloc(1, sizeof(*w->cg));
+			if (!w->cg)
+				continue;	/* named by its id */
+			procscan_cgroup(w->key.id, w->cg);
+			w->kmem_tcp_unlimited = w->cg->kmem_tcp_limit_bytes.ok &&
+						w->cg->kmem_tcp_limit_bytes.v >=
+						PROCSCAN_KMEM_UNLIMITED_BYTES;
+		}
+	}
+}

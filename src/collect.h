@@ -49,4 +49,8 @@ void collect_free(struct collect_out *out);
 /* Hands the view to the report (report_add_sockets) when one was made. */
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
 
+/* Names of top's groups from /proc: process names, cgroup paths and their
+ * memory controller figures. */
+void collect_top_names(struct report_top *t);
+
 #endif

@@ -27,6 +27,10 @@ int output_json_dump(FILE *f, json_t *doc);
 /* The same on one line (NDJSON). */
 int output_json_dump_line(FILE *f, json_t *doc);
 
+/* sockmem top */
+void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o);
+json_t *output_json_top(const struct report_top *t);
+
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
 

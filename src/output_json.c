@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
+#include "procscan.h"
 
 json_t *output_json_u64(uint64_t v)
 {
@@ -23,13 +25,21 @@ json_t *output_json_opt(struct opt o)
 	return o.ok ? output_json_u64(o.v) : json_null();
 }
 
-/* Strings from files or the command line: escaped so they are valid UTF-8. */
+/* Strings from files or the command line: escaped so they are valid UTF-8,
+ * never cut (an escape is at most 4 bytes per input byte). */
 static json_t *json_safe_string(const char *s)
 {
-	char buf[1024];
+	size_t len = strlen(s), cap = len * 4 + 1;
+	char small[256], *buf = cap <= sizeof(small) ? small : malloc(cap);
+	json_t *v;
 
-	util_safe_token(buf, sizeof(buf), s, strlen(s));
-	return json_string(buf);
+	if (!buf)
+		return NULL;
+	util_safe_token(buf, cap, s, len);
+	v = json_string(buf);
+	if (buf != small)
+		free(buf);
+	return v;
 }
 
 static json_t *json_i64(int64_t v)
@@ -56,6 +66,32 @@ static void japp(json_t *a, json_t *v)
 {
 	if (!a || !v || json_array_append_new(a, v))
 		json_failed = true;
+}
+
+/* The finished document, or NULL (and nothing leaked) if a set failed. */
+static json_t *json_done(json_t *doc)
+{
+	if (json_failed || !doc) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The SK_MEMINFO fields as NAME_bytes, and drops (null when not reported). */
+static void json_mem_fields(json_t *o, const uint64_t mem[DM_COUNT], bool drops_known)
+{
+	char key[40];
+	int i;
+
+	for (i = 0; i < DM_COUNT; i++) {
+		if (i == DM_DROPS) {
+			jset(o, "drops", drops_known ? output_json_u64(mem[i]) : json_null());
+			continue;
+		}
+		snprintf(key, sizeof(key), "%s_bytes", diag_mem_name[i]);
+		jset(o, key, output_json_u64(mem[i]));
+	}
 }
 
 static json_t *json_triple(const char *const names[3], const uint64_t v[3])
@@ -232,9 +268,7 @@ static json_t *json_sock_sums(const struct sockets_report *k, int p)
 {
 	const struct sock_sums *t = &k->agg->sum[p];
 	json_t *o = json_object(), *st = json_object();
-	char key[40];
 	unsigned s;
-	int i;
 
 	jset(o, "complete", json_boolean(k->st->ok[p]));
 	jset(o, "count", output_json_u64(t->count));
@@ -243,14 +277,7 @@ static json_t *json_sock_sums(const struct sockets_report *k, int p)
 		if (t->by_state[s])
 			jset(st, diag_state_name((enum diag_proto)p, s), output_json_u64(t->by_state[s]));
 	jset(o, "by_state", st);
-	for (i = 0; i < DM_COUNT; i++) {
-		if (i == DM_DROPS) {
-			jset(o, "drops", t->with_drops_field ? output_json_u64(t->mem[i]) : json_null());
-			continue;
-		}
-		snprintf(key, sizeof(key), "%s_bytes", diag_mem_name[i]);
-		jset(o, key, output_json_u64(t->mem[i]));
-	}
+	json_mem_fields(o, t->mem, t->with_drops_field);
 	jset(o, "charged_bytes", output_json_u64(t->charged_bytes));
 	jset(o, "charged_pages", output_json_u64(t->charged_pages));
 	jset(o, "worst_case_bytes", p == DP_TCP ? output_json_u64(t->worst_case_bytes) : json_null());
@@ -424,10 +451,86 @@ json_t *output_json_show(const struct report *r)
 		japp(unav, u);
 	}
 	jset(doc, "unavailable", unav);
+	return json_done(doc);
+}
 
-	if (json_failed) {
-		json_decref(doc);
-		return NULL;
+static json_t *json_top_row(const struct report_top *t, const struct top_row *w)
+{
+	const struct sock_entry *e = &w->e;
+	const struct cgroup_info *ci = w->cg;
+	json_t *o = json_object();
+
+	jset(o, "charged_bytes", output_json_u64(e->charged_bytes));
+	if (t->by == BY_SOCKET) {
+		const struct diag_sock *d = &e->s;
+
+		jset(o, "protocol", json_string(diag_proto_name(d->proto)));
+		jset(o, "state", json_string(diag_state_name(d->proto, d->state)));
+		jset(o, "local", json_string(w->local));
+		jset(o, "peer", json_string(w->peer));
+		jset(o, "inode", output_json_u64(d->inode));
+		jset(o, "uid", output_json_u64(d->uid));
+		jset(o, "cgroup_id", d->has_cgroup ? output_json_u64(d->cgroup_id) : json_null());
+	} else {
+		jset(o, "sockets", output_json_u64(e->count));
+		switch (t->by) {
+		case BY_PROCESS:
+			jset(o, "pid", output_json_u64(w->key.id));
+			jset(o, "comm", json_string(w->comm));	/* escaped by procscan_comm */
+			break;
+		case BY_CGROUP:
+			jset(o, "cgroup_id", output_json_u64(w->key.id));
+			/* a name chosen by whoever made the cgroup: escaped, valid UTF-8 */
+			jset(o, "path", ci && ci->found ? json_safe_string(ci->path) : json_null());
+			jset(o, "memcg_sock_bytes", ci ? output_json_opt(ci->sock_bytes) : json_null());
+			jset(o, "memcg_current_bytes", ci ? output_json_opt(ci->current_bytes)
+							  : json_null());
+			jset(o, "memcg_max_bytes", ci ? output_json_opt(ci->max_bytes) : json_null());
+			jset(o, "kmem_tcp_usage_bytes", ci ? output_json_opt(ci->kmem_tcp_usage_bytes)
+							   : json_null());
+			jset(o, "kmem_tcp_limit_bytes", ci ? output_json_opt(ci->kmem_tcp_limit_bytes)
+							   : json_null());
+			break;
+		case BY_PORT:
+			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
+			jset(o, "port", output_json_u64(w->key.port));
+			break;
+		case BY_STATE:
+			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
+			jset(o, "state", json_string(diag_state_name(w->key.proto, w->key.state)));
+			break;
+		default:
+			break;
+		}
 	}
-	return doc;
+	json_mem_fields(o, e->mem, e->drops_known);
+	jset(o, "slow_readers", output_json_u64(e->slow_readers));
+	jset(o, "sndbuf_below_default", output_json_u64(e->sndbuf_small));
+	return o;
+}
+
+json_t *output_json_top(const struct report_top *t)
+{
+	json_t *doc, *arr, *a;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("top");
+	arr = json_array();
+	jset(doc, "by", json_string(sockets_by_name[t->by]));
+	jset(doc, "source", json_safe_string(t->source));
+	jset(doc, "partial", json_boolean(t->partial));
+	for (i = 0; i < t->n; i++)
+		japp(arr, json_top_row(t, &t->row[i]));
+	jset(doc, "top", arr);
+	if (t->attribution) {
+		a = json_object();
+		jset(a, "unattributed_sockets", output_json_u64(t->unattributed_sockets));
+		jset(a, "unattributed_charged_bytes", output_json_u64(t->unattributed_bytes));
+		jset(a, "processes_scanned", output_json_u64(t->processes_scanned));
+		jset(a, "processes_denied", output_json_u64(t->processes_denied));
+		jset(a, "partial", json_boolean(t->attribution_partial));
+		jset(doc, "attribution", a);
+	}
+	return json_done(doc);
 }

@@ -2,9 +2,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "output.h"
+#include "procscan.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -28,6 +30,15 @@ static void fmt_bytes(char *dst, size_t n, uint64_t b, const struct output_opts 
 {
 	if (o->exact_bytes)
 		snprintf(dst, n, "%llu B", (unsigned long long)b);
+	else
+		util_human_bytes(dst, n, b);
+}
+
+/* In a table column: a bare byte count with --bytes, else KiB/MiB/GiB. */
+static void fmt_column_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
+{
+	if (o->exact_bytes)
+		snprintf(dst, n, "%llu", (unsigned long long)b);
 	else
 		util_human_bytes(dst, n, b);
 }
@@ -451,5 +462,127 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 			else
 				fprintf(f, "  %s: %s\n", safe, p->msg);
 		}
+	}
+}
+
+/* A group's name in top's first column. */
+static void text_top_name(char *dst, size_t n, const struct report_top *t, const struct top_row *w)
+{
+	switch (t->by) {
+	case BY_PROCESS:
+		snprintf(dst, n, "%llu %s", (unsigned long long)w->key.id, w->comm);
+		break;
+	case BY_CGROUP:
+		if (w->cg && w->cg->found)
+			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
+		else
+			snprintf(dst, n, "id %llu", (unsigned long long)w->key.id);
+		break;
+	case BY_PORT:
+		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
+		break;
+	case BY_STATE:
+		snprintf(dst, n, "%s %s", diag_proto_name(w->key.proto),
+			 diag_state_name(w->key.proto, w->key.state));
+		break;
+	default:
+		dst[0] = '\0';
+	}
+}
+
+/* The memory controller's own figures under a cgroup row. */
+static void text_top_cgroup(FILE *f, const struct top_row *w)
+{
+	const struct cgroup_info *ci = w->cg;
+	char a[32], b[32];
+
+	if (!ci)
+		return;
+	if (ci->sock_bytes.ok) {
+		util_human_bytes(a, sizeof(a), ci->sock_bytes.v);
+		fprintf(f, "%32s memory.stat sock %s", "", a);
+		if (ci->max_bytes.ok) {
+			util_human_bytes(b, sizeof(b), ci->max_bytes.v);
+			fprintf(f, ", memory.max %s", b);
+		}
+		fputc('\n', f);
+	}
+	if (ci->kmem_tcp_usage_bytes.ok) {
+		util_human_bytes(a, sizeof(a), ci->kmem_tcp_usage_bytes.v);
+		fprintf(f, "%32s v1 kmem.tcp usage %s", "", a);
+		if (w->kmem_tcp_unlimited) {
+			fprintf(f, ", no limit");
+		} else if (ci->kmem_tcp_limit_bytes.ok) {
+			util_human_bytes(b, sizeof(b), ci->kmem_tcp_limit_bytes.v);
+			fprintf(f, ", limit %s", b);
+		}
+		fputc('\n', f);
+	}
+}
+
+void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o)
+{
+	int i;
+
+	fprintf(f, "top %d by %s, charged bytes, from %s\n", t->requested, sockets_by_name[t->by],
+		t->source);
+	if (t->by == BY_SOCKET)
+		fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n", "PROTO", "STATE",
+			"LOCAL", "PEER", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS",
+			"FLAGS");
+	else
+		fprintf(f, "%-32s %9s %11s %21s %21s %9s %8s %s\n",
+			t->by == BY_PROCESS ? "PID COMMAND" : t->by == BY_CGROUP ? "CGROUP"
+			: t->by == BY_PORT ? "PROTO PORT" : "PROTO STATE",
+			"SOCKETS", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS", "FLAGS");
+	for (i = 0; i < t->n; i++) {
+		const struct top_row *w = &t->row[i];
+		const struct sock_entry *e = &w->e;
+		char ch[32], r[32], rb[32], wq[32], tb[32], fw[32], rq[72], sq[72], dr[24];
+
+		fmt_column_bytes(ch, sizeof(ch), e->charged_bytes, o);
+		fmt_column_bytes(r, sizeof(r), e->mem[DM_RMEM_ALLOC], o);
+		fmt_column_bytes(rb, sizeof(rb), e->mem[DM_RCVBUF], o);
+		fmt_column_bytes(wq, sizeof(wq), e->mem[DM_WMEM_QUEUED], o);
+		fmt_column_bytes(tb, sizeof(tb), e->mem[DM_SNDBUF], o);
+		fmt_column_bytes(fw, sizeof(fw), e->mem[DM_FWD_ALLOC], o);
+		snprintf(rq, sizeof(rq), "%s/%s", r, rb);
+		snprintf(sq, sizeof(sq), "%s/%s", wq, tb);
+		if (e->drops_known)
+			snprintf(dr, sizeof(dr), "%llu", (unsigned long long)e->mem[DM_DROPS]);
+		else
+			snprintf(dr, sizeof(dr), "-");
+		if (t->by == BY_SOCKET) {
+			fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n",
+				diag_proto_name(e->s.proto), diag_state_name(e->s.proto, e->s.state),
+				w->local, w->peer, ch, rq, sq, fw, dr, w->flags);
+		} else {
+			char name[PATH_MAX];
+
+			text_top_name(name, sizeof(name), t, w);
+			fprintf(f, "%-32s %9llu %11s %21s %21s %9s %8s %s\n", name,
+				(unsigned long long)e->count, ch, rq, sq, fw, dr, w->flags);
+			if (t->by == BY_CGROUP)
+				text_top_cgroup(f, w);
+		}
+	}
+	if (t->attribution) {
+		char b[32];
+
+		util_human_bytes(b, sizeof(b), t->unattributed_bytes);
+		fprintf(f, "not attributed: %llu sockets, %s charged",
+			(unsigned long long)t->unattributed_sockets, b);
+		if (t->by == BY_PROCESS)
+			fprintf(f, " (no process: TIME-WAIT, orphans, kernel sockets%s)",
+				t->processes_denied ? "; or owned by processes whose fds could not be read"
+				: "");
+		else
+			fprintf(f, " (TIME-WAIT and SYN-RECV entries carry no cgroup id)");
+		fputc('\n', f);
+		if (t->attribution_partial)
+			fprintf(f, "attribution is partial: %llu of %llu processes could not be inspected "
+				"(reading another user's /proc/PID/fd needs root)\n",
+				(unsigned long long)t->processes_denied,
+				(unsigned long long)t->processes_scanned);
 	}
 }

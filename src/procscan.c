@@ -341,7 +341,6 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 }
 
 /* "unlimited" in v1 is PAGE_COUNTER_MAX pages: anything near 2^63 */
-#define KMEM_UNLIMITED (1ull << 62)
 
 struct kmem_ctx {
 	uint64_t limited, usage;
@@ -355,7 +354,7 @@ static bool kmem_visit(const char *path, void *ctx)
 
 	snprintf(f, sizeof(f), "%s/memory.kmem.tcp.limit_in_bytes", path);
 	lim = procscan_read_u64(f, NULL);
-	if (lim.ok && lim.v < KMEM_UNLIMITED) {
+	if (lim.ok && lim.v < PROCSCAN_KMEM_UNLIMITED_BYTES) {
 		snprintf(f, sizeof(f), "%s/memory.kmem.tcp.usage_in_bytes", path);
 		u = procscan_read_u64(f, NULL);
 		c->limited++;

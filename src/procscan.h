@@ -35,6 +35,10 @@ struct netns_ent {
  * each once (named ones first).  *list is malloc'ed. */
 int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete);
 
+/* A v1 kmem.tcp limit at or above this is "unlimited" (PAGE_COUNTER_MAX
+ * pages, near 2^63 bytes). */
+#define PROCSCAN_KMEM_UNLIMITED_BYTES (1ull << 62)
+
 struct cgroup_info {
 	char path[PATH_MAX];		/* relative to the cgroup2 mount, "/" for the root */
 	bool found;

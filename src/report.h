@@ -137,6 +137,39 @@ struct report {
 };
 
 void report_build(struct report *r, const struct host *h);
+
+/* ---- sockmem top: the largest holders, with what names them ---- */
+struct cgroup_info;
+
+struct top_row {
+	struct sock_entry e;
+	struct sock_group_key key;	/* the group, decoded */
+	char local[64], peer[64];	/* BY_SOCKET: "addr:port", "[addr]:port" */
+	char flags[40];			/* "slow-reader,sndbuf-small" */
+	char comm[64];			/* BY_PROCESS: /proc/PID/comm, escaped; "?" */
+	struct cgroup_info *cg;		/* BY_CGROUP: the cgroup (NULL: not looked up) */
+	bool kmem_tcp_unlimited;	/* BY_CGROUP, v1: limit at PAGE_COUNTER_MAX */
+};
+
+struct report_top {
+	enum sockets_by by;
+	int requested;			/* -n */
+	const char *source;
+	bool partial;			/* exit status SM_EXIT_PARTIAL */
+	struct top_row *row;
+	int n;
+	bool attribution;		/* by process or cgroup */
+	uint64_t unattributed_sockets, unattributed_bytes;
+	uint64_t processes_scanned, processes_denied;
+	bool attribution_partial;
+};
+
+/* The n largest entries of agg as rows (row is malloc'ed; report_top_free).
+ * Names that need /proc (comm, cgroup) are filled by collect_top_names(). */
+int report_top_build(struct report_top *t, const struct sockets *agg, int requested,
+		     const char *source, bool dump_partial, uint64_t processes_scanned,
+		     uint64_t processes_denied);
+void report_top_free(struct report_top *t);
 /* Time to each threshold of protocol index p from samples (t in s, pages). */
 void report_add_trend(struct report *r, int p, const double *t, const double *u, int n);
 /* Adds the per-socket view and reconciles it with sockstat.  netns_count: 0

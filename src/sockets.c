@@ -170,6 +170,30 @@ static uint64_t group_key(const struct sockets *s, const struct diag_sock *d, bo
 	}
 }
 
+/* The inverse of the encoding above, the one place that knows it. */
+struct sock_group_key sockets_group_key(enum sockets_by by, uint64_t key)
+{
+	struct sock_group_key k = { by, DP_TCP, 0, 0, 0 };
+
+	switch (by) {
+	case BY_PORT:
+		k.proto = (enum diag_proto)(key >> 16 < DP_COUNT ? key >> 16 : 0);
+		k.port = (uint16_t)(key & 0xffff);
+		break;
+	case BY_STATE:
+		k.proto = (enum diag_proto)(key >> 8 < DP_COUNT ? key >> 8 : 0);
+		k.state = (uint8_t)(key & 0xff);
+		break;
+	case BY_PROCESS:
+	case BY_CGROUP:
+		k.id = key;
+		break;
+	default:
+		break;
+	}
+	return k;
+}
+
 int sockets_add(struct sockets *s, const struct diag_sock *d)
 {
 	struct sock_sums *t = &s->sum[d->proto];

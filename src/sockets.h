@@ -39,9 +39,19 @@ struct sockets_params {
 enum sockets_by { BY_SOCKET, BY_PROCESS, BY_CGROUP, BY_PORT, BY_STATE, BY_COUNT };
 extern const char *const sockets_by_name[BY_COUNT];
 
+/* A group key decoded: what a sock_entry's key means for each grouping. */
+struct sock_group_key {
+	enum sockets_by by;
+	enum diag_proto proto;		/* BY_PORT, BY_STATE */
+	uint16_t port;			/* BY_PORT: local port */
+	uint8_t state;			/* BY_STATE: TCP_* / UDP state */
+	uint64_t id;			/* BY_PROCESS: pid; BY_CGROUP: cgroup id */
+};
+struct sock_group_key sockets_group_key(enum sockets_by by, uint64_t key);
+
 /* One socket, or one group of sockets. */
 struct sock_entry {
-	uint64_t key;			/* pid, cgroup id, proto<<16|port, proto<<8|state */
+	uint64_t key;			/* encoded group key: sockets_group_key() decodes it */
 	uint64_t charged_bytes;
 	uint64_t count;
 	uint64_t mem[DM_COUNT];
