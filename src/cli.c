@@ -152,6 +152,7 @@ FILE *sm_out_open(struct sm_out *o, const char *path)
 	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%ld", path, (long)getpid());
 	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		o->err = -errno;
 		sm_error(o->tmp, "cannot create: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -171,6 +172,7 @@ int sm_out_close(struct sm_out *o, bool discard)
 	if (fclose(o->f) && !rc)
 		rc = -errno;
 	o->f = NULL;
+	o->err = rc;
 	if (rc || discard) {
 		if (rc)
 			sm_error(o->tmp, "write error: %s", strerror(-rc));
@@ -178,7 +180,7 @@ int sm_out_close(struct sm_out *o, bool discard)
 		return rc ? rc : 0;
 	}
 	if (rename(o->tmp, o->path)) {
-		rc = -errno;
+		rc = o->err = -errno;
 		sm_error(o->path, "cannot rename %s over it: %s", o->tmp, strerror(-rc));
 		unlink(o->tmp);
 	}
@@ -230,3 +232,21 @@ void sm_report_problems(const struct host *h)
 	}
 }
 
+
+bool sm_out_error_heals(int err)
+{
+	switch (-err) {
+	case ENOENT:	/* the directory was removed */
+	case ENOTDIR:
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
+	case EXDEV:
+		return false;
+	default:	/* ENOSPC, EDQUOT, EIO, ENOMEM, EMFILE...: may pass */
+		return true;
+	}
+}

@@ -98,10 +98,15 @@ struct sm_out {
 	FILE *f;
 	char path[PATH_MAX];
 	char tmp[PATH_MAX + 32];
+	int err;		/* the last failure, -errno (reported); 0: none */
 };
 FILE *sm_out_open(struct sm_out *o, const char *path);
 /* Returns 0 or -errno (reported); discard: remove the temporary file. */
 int sm_out_close(struct sm_out *o, bool discard);
+/* Whether an output error may pass by itself (a full disk, a quota, EIO),
+ * so that a long-running writer should retry at the next sample, or not
+ * (the directory removed, permission, a read-only filesystem). */
+bool sm_out_error_heals(int err);
 
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);

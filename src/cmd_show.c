@@ -107,35 +107,30 @@ int cmd_show_run(void)
 	struct report *r;
 	struct sockets agg = { 0 };
 	struct collect_out co = { 0 };
-	double *samples = NULL;
+	struct report_history hist = { 0 };
 	struct timespec t0 = { 0, 0 };
-	int rc, ret, i;
+	int rc = 0, ret, i;
 
 	if (sm_check_root(sm_common.root))
 		return SM_EXIT_ERROR;
 	h = malloc(sizeof(*h));
 	r = malloc(sizeof(*r));
+	ret = SM_EXIT_ERROR;
 	if (!h || !r) {
 		sm_error("show", "out of memory");
-		free(h);
-		free(r);
-		return SM_EXIT_ERROR;
+		goto out;
 	}
 	if (show_interval_s && !show_count)
 		show_count = 5;
 	if (show_interval_s && sm_common.root) {
 		sm_error("show", "--interval samples the live system; a snapshot does not move");
-		free(h);
-		free(r);
-		return SM_EXIT_ERROR;
+		goto out;
 	}
 	if (show_interval_s) {
-		samples = calloc((size_t)show_count * 3, sizeof(*samples));
-		if (!samples) {
+		/* sampled: the trend comes from the history, the rest from the last */
+		if (report_history_init(&hist, show_count)) {
 			sm_error("show", "out of memory");
-			free(h);
-			free(r);
-			return SM_EXIT_ERROR;
+			goto out;
 		}
 		for (i = 0; i < show_count; i++) {
 			struct timespec now;
@@ -144,10 +139,12 @@ int cmd_show_run(void)
 			if (i == 0)
 				t0 = now;
 			rc = host_collect(h, NULL, sm_common.page_size);
-			samples[i] = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
-			samples[show_count + i] = (double)sockstat_get(&h->ss4, "TCP", "mem").v;
-			samples[2 * show_count + i] = (double)sockstat_get(&h->ss4, "UDP", "mem").v;
-			if (rc || i + 1 == show_count)
+			if (rc)
+				break;
+			report_build(r, h);
+			report_history_add(&hist, r, (double)(now.tv_sec - t0.tv_sec) +
+					   (now.tv_nsec - t0.tv_nsec) / 1e9);
+			if (i + 1 == show_count)
 				break;
 			sm_sleep(show_interval_s, NULL);
 		}
@@ -155,18 +152,11 @@ int cmd_show_run(void)
 		rc = host_collect(h, sm_common.root, sm_common.page_size);
 	}
 	sm_report_problems(h);
-	if (rc) {
-		/* Without sockstat there is no usage to report. */
-		free(h);
-		free(r);
-		return SM_EXIT_ERROR;
-	}
+	if (rc)
+		goto out;	/* without sockstat there is no usage to report */
 	report_build(r, h);
-	ret = h->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
-	if (samples) {
-		report_add_trend(r, 0, samples, samples + show_count, show_count);
-		report_add_trend(r, 1, samples, samples + 2 * show_count, show_count);
-	}
+	report_history_trend(&hist, r);
+	ret = r->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	if (sm_common.no_sockets) {
 		r->sk.absent_reason = "--no-sockets";
 	} else {
@@ -223,7 +213,7 @@ int cmd_show_run(void)
 out:
 	sockets_free(&agg);
 	collect_free(&co);
-	free(samples);
+	report_history_free(&hist);
 	free(h);
 	free(r);
 	return ret;

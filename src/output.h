@@ -31,6 +31,12 @@ int output_json_dump_line(FILE *f, json_t *doc);
 void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o);
 json_t *output_json_top(const struct report_top *t);
 
+/* sockmem watch: the terminal frame, the NDJSON document, the exposition
+ * (show's plus sockmem's own output metrics) */
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
+json_t *output_json_sample(const struct report_sample *s);
+void output_prom_sample(FILE *f, const struct report_sample *s);
+
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
 

@@ -534,3 +534,29 @@ json_t *output_json_top(const struct report_top *t)
 	}
 	return json_done(doc);
 }
+
+json_t *output_json_sample(const struct report_sample *s)
+{
+	const struct report *r = s->r;
+	json_t *doc = output_json_show(r), *rt;
+	int i;
+
+	if (!doc)
+		return NULL;
+	json_failed = false;
+	jset(doc, "command", json_string("watch"));
+	jset(doc, "sample", output_json_u64(s->n));
+	jset(doc, "sample_time", json_string(s->time_iso));
+	jset(doc, "sample_time_unix_s", json_real(s->time_unix_s));
+	jset(doc, "sample_interval_s", s->n > 1 ? json_real(s->interval_s) : json_null());
+	if (s->n > 1) {
+		rt = json_object();
+		for (i = 0; i < r->ncounter; i++)
+			jset(rt, r->counter[i].key, s->rates.known[i] ? json_real(s->rates.per_s[i])
+							     : json_null());
+		jset(doc, "counter_rates_per_s", rt);
+	} else {
+		jset(doc, "counter_rates_per_s", json_null());
+	}
+	return json_done(doc);
+}

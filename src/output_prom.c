@@ -200,3 +200,13 @@ void output_prom_show(FILE *f, const struct report *r)
 			fprintf(f, "sockmem_reconciliation_residual_pages{protocol=\"%s\"} %lld\n",
 				diag_proto_name(p), (long long)r->sk.recon[p].residual_pages);
 }
+
+void output_prom_sample(FILE *f, const struct report_sample *s)
+{
+	output_prom_show(f, s->r);
+	prom_family(f, "sockmem_samples_total", "counter", "Samples taken by this sockmem watch");
+	fprintf(f, "sockmem_samples_total %llu\n", (unsigned long long)s->n);
+	prom_family(f, "sockmem_output_write_errors_total", "counter",
+		    "Samples whose --output file could not be written (the previous file was kept)");
+	fprintf(f, "sockmem_output_write_errors_total %llu\n", (unsigned long long)s->output_errors);
+}

@@ -586,3 +586,91 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 				(unsigned long long)t->processes_scanned);
 	}
 }
+
+/* Usage against max as a bar; '|' marks min and pressure. */
+static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, int width)
+{
+	int i, u, m0, m1;
+	double max;
+
+	if (!p->limits_ok || !p->usage_pages.ok || !p->limit_pages[2] || (size_t)width + 3 > n) {
+		snprintf(dst, n, "%*s", width + 2, "(limits not visible)");
+		return;
+	}
+	max = (double)p->limit_pages[2];
+	u = (int)((double)p->usage_pages.v / max * width + 0.5);
+	m0 = (int)((double)p->limit_pages[0] / max * width + 0.5);
+	m1 = (int)((double)p->limit_pages[1] / max * width + 0.5);
+	dst[0] = '[';
+	for (i = 0; i < width; i++)
+		dst[i + 1] = i < u ? '#' : (i == m0 || i == m1) ? '|' : '.';
+	dst[width + 1] = u > width ? '>' : ']';
+	dst[width + 2] = '\0';
+}
+
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color)
+{
+	const struct report *r = s->r;
+	char a[40], b[40], bar[80];
+	int i;
+
+	fprintf(f, "sockmem watch  %s  every %.3gs  sample %llu  (Ctrl-C to quit)\n\n", s->time_local,
+		every_s, (unsigned long long)s->n);
+	for (i = 0; i < r->nproto; i++) {
+		const struct proto_report *p = &r->proto[i];
+
+		if (p->def->shares_with)
+			continue;
+		text_watch_bar(bar, sizeof(bar), p, 40);
+		util_human_bytes(a, sizeof(a), p->usage_bytes.ok ? p->usage_bytes.v : 0);
+		if (p->m.pct_ok && p->limits_ok)
+			snprintf(b, sizeof(b), "%6.2f%% of max", p->m.pct[2]);
+		else
+			snprintf(b, sizeof(b), "max not visible");
+		fprintf(f, "%-4s %s%-10s%s %s %9s %s", p->def->label, color ? state_color(p->m.state) : "",
+			model_state_name(p->m.state), color ? C_RESET : "", bar, a, b);
+		if (p->def->kind == MODEL_PRESSURE)
+			fprintf(f, "  press=%s", protocols_press_name(p->press));
+		fputc('\n', f);
+		if (p->trend_ok) {
+			fprintf(f, "     growth %+.2f pages/s", p->trend.slope);
+			if (!p->trend.growing)
+				fputs(", not growing", f);
+			else if (p->eta_ok[1] && p->eta_s[1] > 0)
+				fprintf(f, ", pressure in ~%.0f s", p->eta_s[1]);
+			else if (p->eta_ok[1])
+				fputs(", above pressure", f);
+			fputc('\n', f);
+		}
+	}
+	fputs("\ncounter rates per second:", f);
+	if (!s->rates.ok) {
+		fputs(" (after the next sample)\n", f);
+	} else {
+		int shown = 0;
+
+		for (i = 0; i < r->ncounter; i++)
+			if (s->rates.known[i] && s->rates.per_s[i] > 0) {
+				fprintf(f, "%s %s %.2f", shown % 3 ? "," : "\n ", r->counter[i].key,
+					s->rates.per_s[i]);
+				shown++;
+			}
+		fputs(shown ? "\n" : " all 0\n", f);
+	}
+	if (s->ntop) {
+		fputs("\ntop holders (by port):\n", f);
+		for (i = 0; i < s->ntop; i++) {
+			const struct top_row *w = &s->top[i];
+
+			util_human_bytes(a, sizeof(a), w->e.charged_bytes);
+			util_human_bytes(b, sizeof(b), w->e.mem[DM_RMEM_ALLOC]);
+			fprintf(f, "  %-4s %-6u %6llu sockets %10s charged, recv-q %s%s\n",
+				diag_proto_name(w->key.proto), w->key.port, (unsigned long long)w->e.count,
+				a, b, w->e.slow_readers ? ", slow readers" : "");
+		}
+	}
+	if (s->output_errors)
+		fprintf(f, "\noutput: %llu write error%s, the last: %s\n",
+			(unsigned long long)s->output_errors, s->output_errors == 1 ? "" : "s",
+			strerror(s->output_last_errno));
+}

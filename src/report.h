@@ -5,6 +5,8 @@
 #ifndef SOCKMEM_REPORT_H
 #define SOCKMEM_REPORT_H
 
+#include <time.h>
+
 #include "host.h"
 #include "model.h"
 #include "sockdump.h"
@@ -138,6 +140,32 @@ struct report {
 
 void report_build(struct report *r, const struct host *h);
 
+/* ---- samples over time: show --interval, watch, advise --interval ---- */
+
+/* Usage of TCP and UDP (protocol indexes 0 and 1) over the last cap
+ * samples, for the growth rate and the time to each threshold. */
+struct report_history {
+	int cap, n;
+	double *t_s;			/* sample times, seconds from the first */
+	double *usage_pages[2];
+};
+int report_history_init(struct report_history *hi, int cap);
+void report_history_free(struct report_history *hi);
+/* Adds r's usage at t_s (the oldest sample goes when full). */
+void report_history_add(struct report_history *hi, const struct report *r, double t_s);
+/* The growth and time to each threshold of r from the history. */
+void report_history_trend(const struct report_history *hi, struct report *r);
+
+/* Counter rates between two reports of the same host. */
+struct report_rates {
+	bool ok;			/* at least one rate is known */
+	double seconds;
+	bool known[REPORT_MAX_COUNTERS];
+	double per_s[REPORT_MAX_COUNTERS];
+};
+void report_rates(struct report_rates *out, const struct report *prev, const struct report *now,
+		  double seconds);
+
 /* ---- sockmem top: the largest holders, with what names them ---- */
 struct cgroup_info;
 
@@ -170,6 +198,27 @@ int report_top_build(struct report_top *t, const struct sockets *agg, int reques
 		     const char *source, bool dump_partial, uint64_t processes_scanned,
 		     uint64_t processes_denied);
 void report_top_free(struct report_top *t);
+
+/* One sample of watch: the report and what changed since the last one. */
+struct report_sample {
+	const struct report *r;
+	uint64_t n;			/* 1, 2, ... */
+	double interval_s;		/* since the previous sample; 0 for the first */
+	double time_unix_s;		/* wall clock */
+	char time_iso[40];		/* "2026-12-01T08:00:00.123Z" */
+	char time_local[16];		/* "08:00:00" for the terminal */
+	struct report_rates rates;
+	struct top_row top[5];		/* largest holders by port */
+	int ntop;
+	/* --output: write errors so far, and the last one (0: none) */
+	uint64_t output_errors;
+	int output_last_errno;
+};
+/* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
+void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,
+			 double interval_s, const struct report_rates *rates, const struct sockets *agg,
+			 const struct timespec *now);
+
 /* Time to each threshold of protocol index p from samples (t in s, pages). */
 void report_add_trend(struct report *r, int p, const double *t, const double *u, int n);
 /* Adds the per-socket view and reconciles it with sockstat.  netns_count: 0
