@@ -45,6 +45,7 @@ static const struct argp_option common_options[] = {
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "Colour text output: auto (default: on a terminal, not with NO_COLOR), always, never", 0 },
 	{ "no-color", OPT_NO_COLOR, NULL, 0, "Same as --color=never", 0 },
+	{ NULL, 'h', NULL, 0, "Same as --help", 0 },
 	{ 0 }
 };
 
@@ -57,7 +58,7 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		sm_common.root = arg;
 		break;
 	case 'j':
-		sm_common.json = true;
+		sm_common.json_given = true;
 		break;
 	case 'b':
 		sm_common.exact_bytes = true;
@@ -82,6 +83,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_COLOR:
 		sm_common.color = COLOR_NEVER;
 		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -90,19 +94,34 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, NULL, NULL, NULL };
 
+/* The per-socket view; top has no use for --no-sockets. */
+#define SOCKETS_VIEW_OPTIONS \
+	{ "diag-file", OPT_DIAG_FILE, "FILE", 0, \
+	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of " \
+	  "the kernel", 0 }, \
+	{ "all-netns", 'A', NULL, 0, \
+	  "Dump the sockets of every network namespace in use (/run/netns and those of running " \
+	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN for " \
+	  "the others)", 0 }
 static const struct argp_option sockets_options[] = {
-	{ "diag-file", OPT_DIAG_FILE, "FILE", 0,
-	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of "
-	  "the kernel", 0 },
-	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Skip the per-socket pass (show)", 0 },
+	SOCKETS_VIEW_OPTIONS,
+	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Skip the per-socket pass", 0 },
+	{ 0 }
+};
+static const struct argp_option sockets_view_options[] = {
+	SOCKETS_VIEW_OPTIONS,
 	{ 0 }
 };
 
 static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 {
+	(void)state;
 	switch (key) {
 	case OPT_DIAG_FILE:
 		sm_common.diag_file = arg;
+		break;
+	case 'A':
+		sm_common.all_netns = true;
 		break;
 	case OPT_NO_SOCKETS:
 		sm_common.no_sockets = true;
@@ -113,15 +132,137 @@ static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL, NULL, NULL, NULL };
+static const struct argp_option nosockets_options[] = {
+	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Do not record the sock_diag dumps", 0 },
+	{ 0 }
+};
+static const struct argp nosockets_argp = { nosockets_options, sockets_parse, NULL, NULL, NULL,
+					    NULL, NULL };
 
-/* The option groups a command mounts: the common ones, and with the
- * per-socket view its options too. */
+const struct argp sm_sockets_argp = { sockets_options, sockets_parse, NULL, NULL, NULL, NULL, NULL };
+static const struct argp sockets_view_argp = { sockets_view_options, sockets_parse, NULL, NULL,
+					       NULL, NULL, NULL };
+
+/* --format and --output.  The formats a command accepts are those its
+ * capabilities name; text always. */
+static bool cli_format_allowed(enum output_format f)
+{
+	unsigned caps = cli_command ? cli_command->caps : 0;
+
+	return f == OUTPUT_TEXT || (f == OUTPUT_JSON && (caps & CAP_JSON)) ||
+	       (f == OUTPUT_PROMETHEUS && (caps & CAP_PROMETHEUS)) ||
+	       (f == OUTPUT_SYSCTL && (caps & CAP_SYSCTL));
+}
+
+static error_t output_parse(int key, char *arg, struct argp_state *state)
+{
+	char list[80] = "";
+	int i;
+
+	switch (key) {
+	case 'F':
+		for (i = 0; i < OUTPUT_COUNT; i++)
+			if (!strcmp(arg, cli_format_name[i]) && cli_format_allowed((enum output_format)i))
+				break;
+		if (i == OUTPUT_COUNT) {
+			for (i = 0; i < OUTPUT_COUNT; i++)
+				if (cli_format_allowed((enum output_format)i))
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+						 list[0] ? ", " : "", cli_format_name[i]);
+			argp_error(state, "--format: '%s' is not one of %s", arg, list);
+		}
+		if (sm_common.format_given && sm_common.format != (enum output_format)i)
+			argp_error(state, "--format %s conflicts with --format %s", arg,
+				   cli_format_name[sm_common.format]);
+		sm_common.format = (enum output_format)i;
+		sm_common.format_given = true;
+		break;
+	case 'o':
+		sm_common.output = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_option format_options[] = {
+	{ "format", 'F', "FMT", 0, "Output format: text (default) or json (as --json); see the "
+	  "command's description for others", 0 },
+	{ 0 }
+};
+static const struct argp_option output_options[] = {
+	{ "format", 'F', "FMT", 0, "Output format: text (default), json (as --json) or "
+	  "prometheus (the text exposition format)", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "Write to FILE atomically (a temporary file renamed over it), e.g. for node_exporter's "
+	  "textfile collector", 0 },
+	{ 0 }
+};
+static const struct argp format_argp = { format_options, output_parse, NULL, NULL, NULL, NULL, NULL };
+static const struct argp output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
+
+/* --interval and --count: one range for every command that samples. */
+static error_t sampling_parse(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'i':
+		sm_common.interval_s = strtod(arg, &end);
+		if (end == arg || *end || !(sm_common.interval_s >= 0.01 &&
+					    sm_common.interval_s <= 86400))
+			argp_error(state, "--interval: '%s' is not a number of seconds from 0.01 to 86400",
+				   arg);
+		break;
+	case 'c':
+		if (util_parse_u64(arg, strlen(arg), &sm_common.count) || !sm_common.count ||
+		    sm_common.count > 1000000000)
+			argp_error(state, "--count: '%s' is not a number from 1 to 1000000000", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_option sampling_options[] = {
+	{ "interval", 'i', "SECONDS", 0, "Seconds between samples (0.01 to 86400)", 0 },
+	{ "count", 'c', "N", 0, "Number of samples", 0 },
+	{ 0 }
+};
+static const struct argp sampling_argp = { sampling_options, sampling_parse, NULL, NULL, NULL,
+					   NULL, NULL };
+
+/* The option groups a command mounts. */
 const struct argp_child sm_children_common[] = {
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
+const struct argp_child sm_children_format[] = {
+	{ &format_argp, 0, "Output:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
 const struct argp_child sm_children_sockets[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_snapshot[] = {
+	{ &nosockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_top[] = {
+	{ &sockets_view_argp, 0, "Per-socket view:", 0 },
+	{ &format_argp, 0, "Output:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_sampled[] = {
+	{ &sampling_argp, 0, "Sampling:", 0 },
+	{ &output_argp, 0, "Output:", 0 },
 	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
@@ -249,4 +390,56 @@ bool sm_out_error_heals(int err)
 	default:	/* ENOSPC, EDQUOT, EIO, ENOMEM, EMFILE...: may pass */
 		return true;
 	}
+}
+
+static int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int cli_usage(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", name);
+	return SM_EXIT_USAGE;
+}
+
+int cli_check_options(const char *name)
+{
+	unsigned caps = cli_command->caps;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (sm_common.json_given) {
+		if (sm_common.format_given && sm_common.format != OUTPUT_JSON)
+			return cli_usage(name, "--json conflicts with --format %s",
+					 cli_format_name[sm_common.format]);
+		sm_common.format = OUTPUT_JSON;
+	}
+	sm_common.json = sm_common.format == OUTPUT_JSON;
+	if (sm_common.json && !(caps & CAP_JSON))
+		return cli_usage(name, "has no JSON output");
+	if (sm_common.root) {
+		if (caps & CAP_LIVE_ONLY)
+			return cli_usage(name, "%s", cli_command->live_why);
+		if (sm_common.interval_s > 0)
+			return cli_usage(name, "--interval samples the live system; a snapshot does "
+					 "not move");
+		if (sm_common.all_netns)
+			return cli_usage(name, "--all-netns needs the live system");
+	}
+	if (sm_common.diag_file && sm_common.all_netns)
+		return cli_usage(name, "--all-netns dumps the live kernel and --diag-file replays a "
+				 "recording: give one of them");
+	if (sm_common.diag_file && sm_common.no_sockets)
+		return cli_usage(name, "--no-sockets and --diag-file contradict each other");
+	/* live, the kernel decides the unit of every page count */
+	if (!sm_common.root && sm_common.page_size && page > 0 &&
+	    sm_common.page_size != (uint64_t)page)
+		return cli_usage(name, "--page-size %llu: this kernel's pages are %ld bytes; "
+				 "--page-size describes the machine of a --root snapshot",
+				 (unsigned long long)sm_common.page_size, page);
+	return -1;
 }

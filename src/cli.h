@@ -31,9 +31,12 @@ extern const char *const cli_format_name[OUTPUT_COUNT];
 struct common_opts {
 	const char *diag_file;	/* --diag-file: replay a recorded TCP dump */
 	bool no_sockets;	/* --no-sockets */
+	bool all_netns;		/* --all-netns */
 	const char *root;	/* --root DIR or $SOCKMEM_ROOT; NULL = live */
-	bool json;		/* --json or --format json */
-	enum output_format format;	/* --format (OUTPUT_JSON also sets json) */
+	bool json;		/* the output is JSON: --json or --format json */
+	bool json_given;	/* --json */
+	enum output_format format;	/* --format, or OUTPUT_JSON for --json */
+	bool format_given;
 	const char *output;	/* --output FILE */
 	bool exact_bytes;
 	uint64_t page_size;	/* --page-size; 0 = from snapshot or this kernel */
@@ -82,7 +85,12 @@ void sm_error(const char *what, const char *fmt, ...) __attribute__((format(prin
  * (--format, --output), sampling (--interval, --count) and the per-socket
  * view (--diag-file, --no-sockets).  A command mounts them as children. */
 extern const struct argp sm_common_argp, sm_sockets_argp;
-extern const struct argp_child sm_children_common[], sm_children_sockets[];
+extern const struct argp_child sm_children_common[], sm_children_sockets[], sm_children_format[],
+	sm_children_top[], sm_children_sampled[], sm_children_snapshot[];
+/* After every parser has run: --json against --format, the capabilities of
+ * the command, live-only options against --root.  Returns an exit code to
+ * stop with, or -1 to go on. */
+int cli_check_options(const char *name);
 
 /* Sleeps SECONDS; a signal ends it early only if it set *stop. */
 void sm_sleep(double seconds, volatile sig_atomic_t *stop);

@@ -321,7 +321,8 @@ int cmd_advise_run(void)
 		if (live && !sm_common.diag_file && keymap_init(&inode_pid, sizeof(uint32_t)) == 0 &&
 		    procscan_socket_inodes(&inode_pid, &ps) == 0 && !ps.denied)
 			by = BY_PROCESS;
-		struct collect_req q = { sm_common.diag_file, false, by, 3, &inode_pid, true, false };
+		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, by, 3, &inode_pid,
+					 true, false };
 
 		rc = collect_sockets(h, &q, &agg, &co);
 		for (i = 0; i < co.st.nproblems; i++)

@@ -60,7 +60,7 @@ const struct argp cmd_snapshot_argp = {
 	"of this network namespace in DIR/" SNAPSHOT_DIAG_DIR "/{tcp,udp}.dump (the raw format of "
 	"'ss -D'; not with --no-sockets).  'sockmem --root DIR show' then reproduces the report on "
 	"any machine.  Files absent on this system stay absent.",
-	sm_children_sockets, NULL, NULL
+	sm_children_snapshot, NULL, NULL
 };
 
 /* mkdir -p for the parents of rel inside dir. */

@@ -22,9 +22,6 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 	int i;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = NULL;
-		break;
 	case 'n':
 		if (util_parse_u64(arg, strlen(arg), &v) || v < 1 || v > 100000)
 			argp_error(state, "-n: '%s' is not a number from 1 to 100000", arg);
@@ -41,6 +38,12 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
+	case ARGP_KEY_END:
+		if ((top_by == BY_PROCESS || top_by == BY_CGROUP) &&
+		    (sm_common.root || sm_common.diag_file))
+			argp_error(state, "--by %s needs the live system (processes and cgroups are not "
+				   "in a snapshot or a recorded dump)", sockets_by_name[top_by]);
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -48,7 +51,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_option top_options[] = {
-	{ "count", 'n', "N", 0, "Show the N largest (default 10)", 0 },
+	{ "number", 'n', "N", 0, "Show the N largest (default 10)", 0 },
+	{ "count", 'n', "N", OPTION_ALIAS | OPTION_HIDDEN, NULL, 0 },
 	{ "by", 'B', "KEY", 0, "Group by socket (default), process, cgroup, port or state", 0 },
 	{ 0 }
 };
@@ -63,13 +67,14 @@ const struct argp cmd_top_argp = {
 	"--by process reads /proc/PID/fd of every process (root sees all; others only their own: "
 	"the rest is counted as not attributed).  --by cgroup maps INET_DIAG_CGROUP_ID to the cgroup "
 	"v2 path and shows the memory controller's own socket figure beside the sum.",
-	sm_children_sockets, NULL, NULL
+	sm_children_top, NULL, NULL
 };
 
 int cmd_top_run(void)
 {
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
-	struct collect_req q = { sm_common.diag_file, false, top_by, top_n, NULL, false, false };
+	struct collect_req q = { sm_common.diag_file, sm_common.all_netns, top_by, top_n, NULL, false,
+				 false };
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps = { 0, 0, 0 };
 	struct collect_out co = { 0 };
@@ -87,12 +92,6 @@ int cmd_top_run(void)
 	}
 	/* collect */
 	host_collect(h, sm_common.root, sm_common.page_size); /* for page size and tcp_wmem */
-	if ((top_by == BY_PROCESS || top_by == BY_CGROUP) && (h->root[0] || sm_common.diag_file)) {
-		sm_error("top", "--by %s needs the live system (processes and cgroups are not in a "
-			 "snapshot or a recorded dump)", sockets_by_name[top_by]);
-		ret = SM_EXIT_ERROR;
-		goto out;
-	}
 	if (top_by == BY_PROCESS) {
 		if (keymap_init(&inode_pid, sizeof(uint32_t)) ||
 		    (rc = procscan_socket_inodes(&inode_pid, &ps)) == -ENOMEM) {

@@ -21,60 +21,21 @@
 
 #define WATCH_HISTORY 120	/* samples kept for the growth rate */
 
-static double watch_interval_s = 2.0;
-static uint64_t watch_count;	/* 0: until interrupted */
-static bool watch_prom;
-static const char *watch_output;
 static volatile sig_atomic_t watch_stop;
 
-enum { OPT_W_FORMAT = 0x500, OPT_W_OUTPUT };
-
-static const struct argp_option watch_options[] = {
-	{ "interval", 'i', "SECONDS", 0, "Seconds between samples (default 2)", 0 },
-	{ "count", 'c', "N", 0, "Stop after N samples (default: until interrupted)", 0 },
-	{ "format", OPT_W_FORMAT, "FMT", 0, "text (terminal view), json (NDJSON) or prometheus", 0 },
-	{ "output", OPT_W_OUTPUT, "FILE", 0,
-	  "With --format prometheus: rewrite FILE atomically at every sample (node_exporter's "
-	  "textfile collector)", 0 },
-	{ 0 }
-};
-
+/* watch's own checks of the shared options (cli.c parses them). */
 static error_t watch_parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = NULL;
-		break;
-	case 'i':
-		watch_interval_s = strtod(arg, &end);
-		if (*end || !(watch_interval_s >= 0.05 && watch_interval_s <= 86400))
-			argp_error(state, "--interval: '%s' is not a number of seconds from 0.05 to 86400",
-				   arg);
-		break;
-	case 'c':
-		if (util_parse_u64(arg, strlen(arg), &watch_count) || !watch_count)
-			argp_error(state, "--count: '%s' is not a positive number", arg);
-		break;
-	case OPT_W_FORMAT:
-		if (!strcmp(arg, "json"))
-			sm_common.json = true;
-		else if (!strcmp(arg, "prometheus"))
-			watch_prom = true;
-		else if (strcmp(arg, "text"))
-			argp_error(state, "--format: '%s' is not text, json or prometheus", arg);
-		break;
-	case OPT_W_OUTPUT:
-		watch_output = arg;
-		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if (watch_prom && !watch_output)
+		if (!sm_common.interval_s)
+			sm_common.interval_s = 2.0;
+		if (sm_common.format == OUTPUT_PROMETHEUS && !sm_common.output)
 			argp_error(state, "--format prometheus needs --output FILE");
-		if (watch_output && !watch_prom)
+		if (sm_common.output && sm_common.format != OUTPUT_PROMETHEUS)
 			argp_error(state, "--output goes with --format prometheus");
 		break;
 	default:
@@ -83,14 +44,17 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static const struct argp_option watch_options[] = { { 0 } };
+
 const struct argp cmd_watch_argp = {
 	watch_options, watch_parse, NULL,
-	"Sample the live system every --interval seconds.  On a terminal: a view redrawn in "
+	"Sample the live system every --interval seconds (default 2), --count times or until "
+	"interrupted.  On a terminal: a view redrawn in "
 	"place.  Not on a terminal, or with --json: one JSON object per line per sample (the "
 	"'show --json' document plus sample_time and counter_rates_per_s), flushed per line, for "
 	"jq and log shippers.  With --format prometheus --output FILE: FILE rewritten atomically "
 	"at every sample.  Ends cleanly on Ctrl-C, SIGTERM or a closed pipe.",
-	sm_children_sockets, NULL, NULL
+	sm_children_sampled, NULL, NULL
 };
 
 static void watch_on_signal(int sig)
@@ -110,7 +74,7 @@ static int watch_write_prom(struct report_sample *smp, uint64_t *errors, int *la
 
 	smp->output_errors = *errors;
 	smp->output_last_errno = *last_errno;	/* 0 after a success */
-	f = sm_out_open(&o, watch_output);
+	f = sm_out_open(&o, sm_common.output);
 	if (f) {
 		output_prom_sample(f, smp);
 		if (!sm_out_close(&o, false)) {
@@ -121,10 +85,10 @@ static int watch_write_prom(struct report_sample *smp, uint64_t *errors, int *la
 	++*errors;
 	*last_errno = -o.err;
 	if (!sm_out_error_heals(o.err)) {
-		sm_error(watch_output, "%s: cannot heal, stopping", strerror(-o.err));
+		sm_error(sm_common.output, "%s: cannot heal, stopping", strerror(-o.err));
 		return o.err;
 	}
-	sm_error(watch_output, "kept the previous file; retrying at the next sample");
+	sm_error(sm_common.output, "kept the previous file; retrying at the next sample");
 	return 0;
 }
 
@@ -134,7 +98,7 @@ int cmd_watch_run(void)
 	struct report *r = malloc(sizeof(*r)), *prev = malloc(sizeof(*prev));
 	struct report_history hist = { 0 };
 	struct timespec t0;
-	bool tty = isatty(STDOUT_FILENO) && !sm_common.json && !watch_prom;
+	bool tty = isatty(STDOUT_FILENO) && !sm_common.json && !(sm_common.format == OUTPUT_PROMETHEUS);
 	bool color = tty && sm_use_color(), have_prev = false;
 	uint64_t n = 0, out_errors = 0;
 	double prev_t = 0;
@@ -156,7 +120,7 @@ int cmd_watch_run(void)
 		fputs("\033[?1049h\033[?25l", stdout);	/* alternate screen, hide cursor */
 
 	while (!watch_stop) {
-		struct collect_req q = { NULL, false, BY_PORT, 5, NULL, false, false };
+		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
 		struct collect_out co;
 		struct sockets agg = { 0 };
 		struct report_rates rates;
@@ -187,7 +151,7 @@ int cmd_watch_run(void)
 		n++;
 		report_sample_build(&smp, r, n, t - prev_t, &rates, sockets ? &agg : NULL, &wall);
 		/* render */
-		if (watch_prom) {
+		if ((sm_common.format == OUTPUT_PROMETHEUS)) {
 			if (watch_write_prom(&smp, &out_errors, &out_errno)) {
 				ret = SM_EXIT_ERROR;
 				sockets_free(&agg);
@@ -195,7 +159,7 @@ int cmd_watch_run(void)
 			}
 		} else if (tty) {
 			fputs("\033[H\033[2J", stdout);
-			output_text_watch(stdout, &smp, watch_interval_s, color);
+			output_text_watch(stdout, &smp, sm_common.interval_s, color);
 			fflush(stdout);
 		} else {
 			json_t *doc = output_json_sample(&smp);
@@ -218,10 +182,10 @@ int cmd_watch_run(void)
 		r = swap;
 		have_prev = true;
 		prev_t = t;
-		if (watch_count && n >= watch_count)
+		if (sm_common.count && n >= sm_common.count)
 			break;
 		if (!watch_stop)
-			sm_sleep(watch_interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
+			sm_sleep(sm_common.interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
 	}
 	if (tty)
 		fputs("\033[?25h\033[?1049l", stdout);	/* restore the terminal */

@@ -124,8 +124,9 @@ static bool collect_ns_still_there(int fd, uint64_t inode)
 }
 
 /* One namespace into agg and per_ns; entered: we left our own namespace. */
-static int collect_one_ns(const struct netns_ent *ns, bool self, const struct sockets_params *par,
-			  struct sockets *agg, struct collect_out *out, bool *entered)
+static int collect_one_ns(const struct netns_ent *ns, bool self, const struct collect_req *q,
+			  const struct sockets_params *par, struct sockets *agg,
+			  struct collect_out *out, bool *entered)
 {
 	struct sockdump_status *st = &out->st, one;
 	struct netns_sums *sum = &out->per_ns[out->nper_ns];
@@ -161,11 +162,16 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct so
 		close(fd);
 		*entered = true;
 	}
-	if (sockets_init(&tmp, par, BY_SOCKET, 0, NULL))
+	/* its own aggregator: a restarted dump (NLM_F_DUMP_INTR) starts it over */
+	if (sockets_init(&tmp, par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
 	memset(&one, 0, sizeof(one));
+	one.want_info = q->want_info;
 	sockdump_live(&tmp, NULL, &one);
-	sockets_merge_sums(agg, &tmp);
+	if (sockets_merge(agg, &tmp)) {
+		sockets_free(&tmp);
+		return -ENOMEM;
+	}
 	sum->inode = ns->inode;
 	snprintf(sum->label, sizeof(sum->label), "%s", ns->label);
 	sum->ok = one.ok[DP_TCP] && one.ok[DP_UDP];
@@ -185,7 +191,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct so
 /* --all-netns: one dump per network namespace in use, summed into agg.
  * Without CAP_SYS_ADMIN, sockmem's own namespace is still dumped and the
  * others are named as problems. */
-static int collect_all_netns(const struct host *h, struct sockets *agg, struct collect_out *out)
+static int collect_all_netns(const struct host *h, const struct collect_req *q, struct sockets *agg,
+			     struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
 	struct netns_ent *list = NULL;
@@ -209,7 +216,7 @@ static int collect_all_netns(const struct host *h, struct sockets *agg, struct c
 	}
 	out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = true;
 	for (i = 0; i < n && !rc; i++)
-		rc = collect_one_ns(&list[i], list[i].inode == (uint64_t)self_st.st_ino, &par, agg,
+		rc = collect_one_ns(&list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par, agg,
 				    out, &entered);
 	/* Back home: a failure here leaves sockmem in another namespace. */
 	if (entered && setns(self, CLONE_NEWNET) && !rc)
@@ -233,15 +240,14 @@ int collect_sockets(const struct host *h, const struct collect_req *q, struct so
 	memset(out, 0, sizeof(*out));
 	out->netns_complete = true;
 	out->st.want_info = q->want_info;
-	if (sockets_init(agg, &par, q->all_netns ? BY_SOCKET : q->by, q->all_netns ? 0 : q->topn,
-			 q->inode_pid))
+	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
 	if (q->diag_file)
 		return collect_replay(q, agg, out);
 	if (h->root[0])
 		return collect_snapshot(h, agg, out);
 	if (q->all_netns)
-		return collect_all_netns(h, agg, out);
+		return collect_all_netns(h, q, agg, out);
 	return collect_live(h, q, agg, out);
 }
 

@@ -372,3 +372,54 @@ void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
 		d->bdp_n += s->bdp_n;
 	}
 }
+
+/* One entry into another of the same key (or socket). */
+static void entry_merge(struct sock_entry *d, const struct sock_entry *s)
+{
+	int i;
+
+	if (!d->count || sockets_charged(&s->s) > sockets_charged(&d->s))
+		d->s = s->s;
+	d->key = s->key;
+	d->count += s->count;
+	d->charged_bytes += s->charged_bytes;
+	for (i = 0; i < DM_COUNT; i++)
+		d->mem[i] += s->mem[i];
+	d->slow_readers += s->slow_readers;
+	d->sndbuf_small += s->sndbuf_small;
+	d->drops_known |= s->drops_known;
+}
+
+int sockets_merge(struct sockets *dst, const struct sockets *src)
+{
+	int i;
+
+	sockets_merge_sums(dst, src);
+	dst->unattributed += src->unattributed;
+	dst->unattributed_bytes += src->unattributed_bytes;
+	if (dst->by != src->by)
+		return -EINVAL;
+	if (dst->by == BY_SOCKET) {
+		for (i = 0; i < src->nheap && dst->topn; i++) {
+			const struct sock_entry *e = &src->heap[i];
+
+			if (dst->nheap < dst->topn) {
+				dst->heap[dst->nheap] = *e;
+				heap_up(dst->heap, dst->nheap++);
+			} else if (e->charged_bytes > dst->heap[0].charged_bytes) {
+				dst->heap[0] = *e;
+				heap_down(dst->heap, dst->nheap, 0);
+			}
+		}
+		return 0;
+	}
+	for (size_t k = keymap_next(&src->groups, 0); k < src->groups.cap;
+	     k = keymap_next(&src->groups, k + 1)) {
+		struct sock_entry *d = keymap_get(&dst->groups, keymap_key(&src->groups, k));
+
+		if (!d)
+			return -ENOMEM;
+		entry_merge(d, keymap_val(&src->groups, k));
+	}
+	return 0;
+}

@@ -80,6 +80,9 @@ void sockets_free(struct sockets *s);
 int sockets_add(struct sockets *s, const struct diag_sock *d);
 /* Adds src's protocol sums into dst (for several network namespaces). */
 void sockets_merge_sums(struct sockets *dst, const struct sockets *src);
+/* Adds everything of src (same grouping) into dst: sums, top entries,
+ * groups.  Returns 0, -EINVAL (different grouping) or -ENOMEM. */
+int sockets_merge(struct sockets *dst, const struct sockets *src);
 /* Charged bytes of one socket (TCP r+w+f, UDP r+f). */
 uint64_t sockets_charged(const struct diag_sock *d);
 bool sockets_slow_reader(const struct diag_sock *d);

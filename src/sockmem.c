@@ -35,8 +35,8 @@ static const struct sm_command commands[] = {
 	  &cmd_snapshot_argp, cmd_snapshot_run, CAP_JSON | CAP_SOCKETS, NULL },
 };
 
-static const struct sm_command *selected;
-static int cmd_index;
+static const struct sm_command *selected, *help_for;
+static int cmd_index = -1;
 
 static error_t top_parse(int key, char *arg, struct argp_state *state)
 {
@@ -47,22 +47,62 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = NULL;
 		break;
 	case ARGP_KEY_ARG:
+		if (!strcmp(arg, "help")) {
+			/* "sockmem help [COMMAND]": that command's --help, or this one */
+			const char *c = state->next < state->argc ? state->argv[state->next] : NULL;
+
+			for (i = 0; c && i < ARRAY_SIZE(commands); i++)
+				if (!strcmp(c, commands[i].name))
+					help_for = &commands[i];
+			if (c && !help_for)
+				argp_error(state, "'%s' is not a sockmem command", c);
+			if (!help_for)
+				argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+			state->next = state->argc;
+			break;
+		}
 		for (i = 0; i < ARRAY_SIZE(commands); i++)
 			if (!strcmp(arg, commands[i].name))
 				selected = &commands[i];
 		if (!selected)
-			argp_error(state, "'%s' is not a sockmem command", arg);
+			argp_error(state, "'%s' is not a sockmem command (see 'sockmem --help')", arg);
 		cmd_index = state->next - 1;
 		state->next = state->argc; /* the rest belongs to the command */
 		break;
 	case ARGP_KEY_END:
-		if (!selected)
-			argp_error(state, "no command given");
+		if (!selected && !help_for)
+			selected = &commands[0];	/* no command: show */
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* "  name       summary", wrapped under the summary before argp's margin
+ * (argp would wrap a long line back to column 0). */
+static void help_wrapped(FILE *f, const char *name, const char *text)
+{
+	const int indent = 13, width = 78;
+	int col = fprintf(f, "  %-10s ", name);
+
+	while (*text) {
+		const char *sp = strchr(text, ' ');
+		int len = sp ? (int)(sp - text) : (int)strlen(text);
+
+		if (col > indent && col + 1 + len > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		col += fprintf(f, "%.*s", len, text);
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
 }
 
 static char *top_help_filter(int key, const char *text, void *input)
@@ -74,9 +114,10 @@ static char *top_help_filter(int key, const char *text, void *input)
 
 		if (!f)
 			return (char *)text;
-		fputs("Commands:\n", f);
+		fputs("Commands (without one: show):\n", f);
 		for (i = 0; i < ARRAY_SIZE(commands); i++)
-			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+			help_wrapped(f, commands[i].name, commands[i].summary);
+		fputs("  help CMD   the options of a command (as 'sockmem CMD --help')\n", f);
 		fputs("\n'sockmem COMMAND --help' describes each command.  Common options work "
 		      "before or after the command word.\n\n"
 		      "Exit status: 0 complete report; 1 reserved for checks that found what they "
@@ -111,27 +152,38 @@ int main(int argc, char **argv)
 	if (sm_common.root && !sm_common.root[0])
 		sm_common.root = NULL;
 
+	argv[0] = (char *)"sockmem";	/* messages name the program, not its path */
 	argp_parse(&top_argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
 
 	/* The command's own argp, named "sockmem show" in its messages and --help. */
-	snprintf(name, sizeof(name), "sockmem %s", selected->name);
-	argv[cmd_index] = name;
-	argp_parse(selected->argp, argc - cmd_index, argv + cmd_index, 0, NULL, NULL);
+	if (help_for) {
+		char *hv[] = { name, (char *)"--help", NULL };
 
-	/* What the table says the command accepts. */
-	if (sm_common.json && !(selected->caps & CAP_JSON)) {
-		sm_error(name, "has no JSON output");
-		return SM_EXIT_USAGE;
-	}
-	if (sm_common.root && (selected->caps & CAP_LIVE_ONLY)) {
-		sm_error(selected->name, "%s", selected->live_why);
-		return SM_EXIT_ERROR;
+		cli_command = help_for;
+		snprintf(name, sizeof(name), "sockmem %s", help_for->name);
+		argp_parse(help_for->argp, 2, hv, 0, NULL, NULL);
+		return SM_EXIT_OK;
 	}
 	cli_command = selected;
+	snprintf(name, sizeof(name), "sockmem %s", selected->name);
+	if (cmd_index < 0) {
+		char *none[] = { name, NULL };
+
+		argp_parse(selected->argp, 1, none, 0, NULL, NULL);
+	} else {
+		argv[cmd_index] = name;
+		argp_parse(selected->argp, argc - cmd_index, argv + cmd_index, 0, NULL, NULL);
+	}
+
+	/* What the table says the command accepts. */
+	rc = cli_check_options(name);
+	if (rc >= 0)
+		return rc;
 	rc = selected->run();
 	if (fflush(stdout) || ferror(stdout)) {
-		if (errno != EPIPE)
-			sm_error("stdout", "write error: %s", strerror(errno));
+		if (errno == EPIPE)
+			return rc;	/* the reader went away: a normal end (watch | head) */
+		sm_error("stdout", "write error: %s", strerror(errno));
 		return SM_EXIT_ERROR;
 	}
 	return rc;

@@ -20,10 +20,13 @@ expect() {
 	fi
 }
 
-expect 64 "no command given" 
+expect 0 "^TCP " --root "$T"
+expect 0 "Usage: sockmem top" help top
+expect 0 "Commands" -h
+expect 64 "'frob' is not a sockmem command" help frob
 expect 64 "'frob' is not a sockmem command" frob
 expect 64 "Try .sockmem --help" frob
-expect 0 "Commands:" --help
+expect 0 "Commands" --help
 expect 0 "show +how much memory" --help
 expect 0 "Exit status: 0 complete" --help
 expect 0 "^sockmem [0-9]+\.[0-9]+" --version
@@ -54,9 +57,9 @@ expect 64 "not a number from 0" simulate --add-sockets -5
 expect 0 "^simulate: \+10 TCP sockets of 64.0 KiB" --root "$T" simulate --add-sockets 10 --bytes-per-socket 64K
 expect 64 "--count needs --interval" show --count 3
 expect 64 "not a number of seconds" show --interval 0
-expect 2 "samples the live system" --root "$T" show --interval 1
+expect 64 "samples the live system" --root "$T" show --interval 1
 expect 64 "not socket, process, cgroup, port or state" top --by frob
-expect 2 "needs the live system" --root "$T" top --by process
+expect 64 "needs the live system" --root "$T" top --by process
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise
@@ -101,4 +104,27 @@ fi
 # A closed pipe is not an error worth a message.
 "$SOCKMEM" --root "$T" show 2>"$TMPD/err" | head -1 >/dev/null
 check "closed pipe: no message" [ ! -s "$TMPD/err" ]
+# One meaning per option in every command; conflicts are refused, not
+# resolved silently (first-user review items 23, 24, 27, 29).
+expect 64 "--json conflicts with --format prometheus" --root "$T" --json show --format prometheus
+expect 64 "conflicts with --format" --root "$T" show --format json --format text
+expect 64 "not one of text, json$" --root "$T" top --format prometheus
+expect 64 "watch samples the live system" --root "$T" watch
+expect 64 "--all-netns needs the live system" --root "$T" show --all-netns
+expect 64 "give one of them" show --all-netns --diag-file /nonexistent
+expect 64 "contradict" show --no-sockets --diag-file /nonexistent
+expect 64 "from 0.01 to 86400" watch --interval 0.001
+expect 64 "from 0.01 to 86400" show --interval 100000
+if [ "$(getconf PAGESIZE)" != 65536 ]; then
+	expect 64 "this kernel's pages are $(getconf PAGESIZE) bytes" show --page-size 65536
+fi
+expect 0 "^TCP " --root "$T" show --page-size 4096 --no-sockets
+"$SOCKMEM" snapshot --help > "$TMPD/snaphelp" 2>&1
+check "snapshot offers no per-socket option it ignores" sh -c "! grep -q -e '--diag-file' -e '--all-netns' '$TMPD/snaphelp'"
+"$SOCKMEM" top --help > "$TMPD/tophelp" 2>&1
+check "top offers no --no-sockets" sh -c "! grep -q -e '--no-sockets' '$TMPD/tophelp'"
+# a closed pipe ends watch cleanly (exit 0), as the man page says
+{ "$SOCKMEM" watch --json --interval 0.05 --count 100 --no-sockets 2>"$TMPD/pipe.err"; echo $? > "$TMPD/pipe.st"; } | head -c 1 > /dev/null
+check "watch --json | head: exit 0" [ "$(cat "$TMPD/pipe.st")" = 0 ]
+check "watch --json | head: no message" [ ! -s "$TMPD/pipe.err" ]
 done_testing
