@@ -281,6 +281,14 @@ static int netns_add(struct netns_ent **list, size_t *n, size_t *cap, struct key
 	return 0;
 }
 
+/* Whether sockmem runs in the initial PID namespace (PROC_PID_INIT_INO). */
+static bool procscan_initial_pidns(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/pid", &st) && st.st_ino == 0xEFFFFFFCu;
+}
+
 int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 {
 	struct keymap seen;
@@ -331,7 +339,13 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 		if (keymap_find(&seen, st.st_ino))
 			continue;
 		procscan_comm((uint32_t)strtoul(e->d_name, NULL, 10), comm, sizeof(comm));
-		snprintf(label, sizeof(label), "pid %.20s (%.60s)", e->d_name, comm);
+		/* In the initial PID namespace, init (1) and kthreadd (2) live in
+		 * the initial network namespace (kernel threads always do): name
+		 * it so, not "pid 2 (kthreadd)" as seen from "ip netns exec". */
+		if ((!strcmp(e->d_name, "1") || !strcmp(e->d_name, "2")) && procscan_initial_pidns())
+			snprintf(label, sizeof(label), "initial (host)");
+		else
+			snprintf(label, sizeof(label), "pid %.20s (%.60s)", e->d_name, comm);
 		rc = netns_add(list, n, &cap, &seen, st.st_ino, path, label);
 	}
 	if (d)

@@ -54,6 +54,11 @@ check "text lists the namespaces" grep -q "^  $A " "$TMPD/all.txt"
 "$SOCKMEM" --root "$SRCDIR/tests/trees/linux-6.18-idle" show --all-netns > /dev/null 2> "$TMPD/err"
 check "--all-netns with --root: a usage error (64)" [ $? -eq 64 ]
 
+# from inside a namespace, the host's is named as such (not "pid 2 (kthreadd)")
+ip netns exec "$A" "$SOCKMEM" --json show --all-netns > "$TMPD/in-a.json" 2>/dev/null
+check "inside A: the initial namespace is labelled 'initial (host)'" \
+	[ "$(jq '[.sockets.per_netns[].label] | index("initial (host)") != null' "$TMPD/in-a.json")" = true ]
+
 # top across namespaces: A's and B's connections are the largest holders
 "$SOCKMEM" --json top --all-netns -n 3 > "$TMPD/top.json"
 check "top --all-netns: exit 0 or 3" test $? -le 3
