@@ -3,8 +3,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -483,64 +481,4 @@ void model_simulate(const struct sim_in *in, struct sim_out *out)
 	out->final_usage_pages = u;
 	out->final_pressure = in->kind == MODEL_PRESSURE && pressure;
 	out->final_state = sim_state(in, u, out->final_pressure);
-}
-
-static int model_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int model_trend(const double *t, const double *u, int n, struct model_trend *out)
-{
-	double *sl;
-	size_t m = 0, i, j;
-
-	*out = (struct model_trend){ 0 };
-	if (n < 2 || t[n - 1] <= t[0])
-		return -EINVAL;
-	sl = malloc((size_t)n * (size_t)(n - 1) / 2 * sizeof(*sl));
-	if (!sl)
-		return -ENOMEM;
-	for (i = 0; i < (size_t)n; i++)
-		for (j = i + 1; j < (size_t)n; j++)
-			if (t[j] > t[i])
-				sl[m++] = (u[j] - u[i]) / (t[j] - t[i]);
-	if (!m) {
-		free(sl);
-		return -EINVAL;
-	}
-	qsort(sl, m, sizeof(*sl), model_cmp_double);
-	out->samples = n;
-	out->duration_s = t[n - 1] - t[0];
-	out->slope = m % 2 ? sl[m / 2] : (sl[m / 2 - 1] + sl[m / 2]) / 2;
-	out->slope_lo = sl[m / 4];
-	out->slope_hi = sl[(3 * m) / 4 < m ? (3 * m) / 4 : m - 1];
-	out->growing = out->slope > 0;
-	free(sl);
-	return 0;
-}
-
-bool model_seconds_to(const struct model_trend *tr, double u, double thr, double band,
-		      double *eta, double *eta_lo, double *eta_hi, bool *hi_unbounded)
-{
-	double d = thr - u;
-
-	*hi_unbounded = false;
-	if (d < 0) {
-		*eta = *eta_lo = *eta_hi = 0;
-		return true;
-	}
-	if (!tr->growing)
-		return false;
-	*eta = d / tr->slope;
-	*eta_lo = (d - band > 0 ? d - band : 0) / (tr->slope_hi > 0 ? tr->slope_hi : tr->slope);
-	if (tr->slope_lo > 0) {
-		*eta_hi = (d + band) / tr->slope_lo;
-	} else {
-		*eta_hi = 0;
-		*hi_unbounded = true;
-	}
-	return true;
 }

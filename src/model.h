@@ -184,24 +184,6 @@ struct sim_out {
 void model_simulate(const struct sim_in *in, struct sim_out *out);
 const char *model_sim_event_name(enum sim_event e);
 
-/* ---- Growth and time to a threshold --------------------------------------
- * Robust slope of usage over time (Theil-Sen: the median of the pairwise
- * slopes, with the quartiles as its range), not two noisy points: sockstat
- * moves in per-CPU steps of mem_pcpu_rsv pages. */
-struct model_trend {
-	int samples;
-	double duration_s;
-	double slope, slope_lo, slope_hi;	/* pages per second */
-	bool growing;				/* slope > 0 */
-};
-/* t in seconds, u in pages; n >= 2.  Returns -EINVAL for n < 2 or no time
- * span, -ENOMEM. */
-int model_trend(const double *t, const double *u, int n, struct model_trend *out);
-/* Seconds until usage u crosses thr (0 if already above), with the range
- * from the slope quartiles and the band; false when not growing. */
-bool model_seconds_to(const struct model_trend *tr, double u, double thr, double band,
-		      double *eta, double *eta_lo, double *eta_hi, bool *hi_unbounded);
-
 /* Kernel boot-time defaults (net/ipv4/tcp.c tcp_init_mem, udp.c udp_init):
  * limit = max(nr_free_buffer_pages / div, 128); {limit/4*3, limit, 2*(limit/4*3)}. */
 void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3]);

@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "report.h"
+#include "trend.h"
 
 static struct model_in tcp_in(uint64_t usage, enum press_flag press)
 {
@@ -502,20 +503,20 @@ static void trend_robust(void **state)
 	double t[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	double u[8] = { 100, 110, 120, 386, 140, 150, 160, 170 }; /* one per-CPU jump */
 	double flat[3] = { 5, 5, 5 }, eta, lo, hi;
-	struct model_trend tr;
+	struct trend tr;
 	bool unb;
 
-	assert_int_equal(model_trend(t, u, 8, &tr), 0);
+	assert_int_equal(trend_fit(t, u, 8, &tr), 0);
 	assert_true(tr.slope > 9.9 && tr.slope < 10.1); /* the outlier does not move it */
 	assert_true(tr.growing);
-	assert_true(model_seconds_to(&tr, 170, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(trend_seconds_to(&tr, 170, 1170, 0, &eta, &lo, &hi, &unb));
 	assert_true(eta > 99 && eta < 101);
-	assert_true(model_seconds_to(&tr, 2000, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(trend_seconds_to(&tr, 2000, 1170, 0, &eta, &lo, &hi, &unb));
 	assert_true(eta == 0);
-	assert_int_equal(model_trend(t, flat, 3, &tr), 0);
+	assert_int_equal(trend_fit(t, flat, 3, &tr), 0);
 	assert_false(tr.growing);
-	assert_false(model_seconds_to(&tr, 5, 100, 0, &eta, &lo, &hi, &unb));
-	assert_int_equal(model_trend(t, u, 1, &tr), -EINVAL);
+	assert_false(trend_seconds_to(&tr, 5, 100, 0, &eta, &lo, &hi, &unb));
+	assert_int_equal(trend_fit(t, u, 1, &tr), -EINVAL);
 }
 
 int main(void)
