@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "simulate.h"
 #include "sockdump.h"
 #include "sockmem.h"
 
@@ -160,7 +161,7 @@ const struct argp cmd_simulate_argp = {
 	sm_children_common, NULL, NULL
 };
 
-static const char *sim_event_text(const struct sim_transition *t, enum diag_proto proto,
+static const char *sim_event_text(const struct simulate_transition *t, enum diag_proto proto,
 				  enum model_dir dir, char *buf, size_t n, uint64_t page)
 {
 	char a[32];
@@ -195,8 +196,8 @@ int cmd_simulate_run(void)
 {
 	struct host *h = malloc(sizeof(*h));
 	struct report *r = malloc(sizeof(*r));
-	struct sim_in in = { 0 };
-	struct sim_out out;
+	struct simulate_in in = { 0 };
+	struct simulate_out out;
 	const struct proto_report *pr;
 	uint64_t before[SIM_MAX_SETS][3];
 	bool before_ok[SIM_MAX_SETS];
@@ -260,7 +261,7 @@ int cmd_simulate_run(void)
 				      : h->sysctl[SC_RMEM_DEFAULT].rc == 0 ? h->sysctl[SC_RMEM_DEFAULT].v[0]
 				      : 212992;
 	}
-	model_simulate(&in, &out);
+	simulate_run(&in, &out);
 
 	if (sm_common.json) {
 		json_t *doc = output_json_envelope("simulate"), *x = json_object(), *sets = json_array();
@@ -305,12 +306,12 @@ int cmd_simulate_run(void)
 		json_object_set_new(now, "protocols", np);
 		json_object_set_new(doc, "now", now);
 		for (i = 0; i < out.n; i++) {
-			const struct sim_transition *t = &out.t[i];
+			const struct simulate_transition *t = &out.t[i];
 			json_t *o = json_object(), *rg = json_array();
 			char buf[256];
 
 			json_object_set_new(o, "protocol", json_string(diag_proto_name(sim_proto)));
-			json_object_set_new(o, "event", json_string(model_sim_event_name(t->event)));
+			json_object_set_new(o, "event", json_string(simulate_event_name(t->event)));
 			json_object_set_new(o, "to_state", json_string(model_state_name(t->to_state)));
 			json_object_set_new(o, "at_added_sockets", output_json_u64(t->at_added_sockets));
 			json_array_append_new(rg, output_json_u64(t->at_added_low));
@@ -379,7 +380,7 @@ int cmd_simulate_run(void)
 		if (!out.n)
 			printf("no transition\n");
 		for (i = 0; i < out.n; i++) {
-			const struct sim_transition *t = &out.t[i];
+			const struct simulate_transition *t = &out.t[i];
 			char buf[256];
 
 			util_group_digits(a, sizeof(a), t->at_added_sockets);

@@ -13,8 +13,10 @@
 
 #include <cmocka.h>
 
+#include "charge.h"
 #include "model.h"
 #include "report.h"
+#include "simulate.h"
 #include "trend.h"
 
 static struct model_in tcp_in(uint64_t usage, enum press_flag press)
@@ -380,9 +382,9 @@ static void charge_versions(void **state)
 	assert_false(model_free_leaves_pressure(100, 2000, false));
 }
 
-static struct sim_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
+static struct simulate_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
 {
-	struct sim_in in = { 0 };
+	struct simulate_in in = { 0 };
 
 	in.kind = MODEL_PRESSURE;
 	in.dir = CHARGE_RECV;
@@ -401,7 +403,7 @@ static struct sim_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
 	return in;
 }
 
-static const struct sim_transition *sim_find(const struct sim_out *o, enum sim_event e)
+static const struct simulate_transition *sim_find(const struct simulate_out *o, enum sim_event e)
 {
 	int i;
 
@@ -413,11 +415,11 @@ static const struct sim_transition *sim_find(const struct sim_out *o, enum sim_e
 
 static void simulate_tcp(void **state)
 {
-	struct sim_in in = sim_tcp(0, 1000, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(0, 1000, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	assert_int_equal(o.pages_per_socket, 16);
 	/* 16 pages each: above min at the 126th (2016 > 2000) */
 	t = sim_find(&o, SIM_ABOVE_MIN);
@@ -443,13 +445,13 @@ static void simulate_fair_share(void **state)
 {
 	/* 256 KiB sockets: only the first skb (16 pages) is forced; under
 	 * pressure the fair share 3999 / sockets caps the rest */
-	struct sim_in in = sim_tcp(2900, 100, 64 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(2900, 100, 64 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	in.press = PRESS_YES;
 	in.sockets_now = 200;
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_CAPPED);
 	assert_non_null(t);
 	assert_int_equal(t->at_added_sockets, 1);
@@ -460,19 +462,19 @@ static void simulate_fair_share(void **state)
 
 static void simulate_band_and_next_charge(void **state)
 {
-	struct sim_in in = sim_tcp(3500, 100, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(3500, 100, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	/* a lowered limit below the usage: pressure at the next charge */
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_ENTER_PRESSURE);
 	assert_non_null(t);
 	assert_int_equal(t->at_added_sockets, 0);
 	/* the band widens the crossing of max into a range */
 	in = sim_tcp(0, 1000, 16 * 4096);
 	in.band_pages = 160;
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_ENTER_PRESSURE);
 	assert_int_equal(t->at_added_low, 178);  /* 178 * 16 = 2848 > 3000 - 160 */
 	assert_int_equal(t->at_added_high, 198); /* 198 * 16 = 3168 > 3000 + 160 */
@@ -480,16 +482,16 @@ static void simulate_band_and_next_charge(void **state)
 
 static void simulate_udp(void **state)
 {
-	struct sim_in in = sim_tcp(2049, 100, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(2049, 100, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	in.kind = MODEL_NO_PRESSURE;
 	in.press = PRESS_NI;
 	in.limit_pages[0] = 2048;
 	in.limit_pages[1] = 4096;
 	in.limit_pages[2] = 8192;
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	assert_null(sim_find(&o, SIM_ENTER_PRESSURE)); /* no pressure state */
 	t = sim_find(&o, SIM_CAPPED);
 	assert_non_null(t);
