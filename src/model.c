@@ -183,15 +183,40 @@ struct opt model_band_pages(const struct model_reserve *r, struct opt possible_c
 	return opt_some(possible_cpus.v * (r->rsv_pages ? r->rsv_pages - 1 : 0));
 }
 
-void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3])
+void model_limits_for_pressure(enum model_kind kind, uint64_t pages, uint64_t out[3])
 {
-	uint64_t limit = free_buffer_pages / div;
+	if (kind == MODEL_PRESSURE) {
+		out[0] = pages / 4 * 3;
+		out[1] = pages;
+	} else {
+		out[0] = pages;
+		out[1] = pages / 3 * 4;
+	}
+	out[2] = out[0] * 2;
+}
 
+enum model_state model_state_after(enum model_state classified, uint64_t usage_pages,
+				   uint64_t limit0_pages)
+{
+	/* the raise path leaves at allocated <= limit[0] (sock.c "Under limit") */
+	if (usage_pages <= limit0_pages)
+		return MS_NORMAL;
+	return classified;
+}
+
+bool model_default_mem(enum model_mem_sysctl which, struct opt mem_total_bytes,
+		       uint64_t page_size_bytes, uint64_t out[3])
+{
+	uint64_t pages = mem_total_bytes.ok && page_size_bytes ? mem_total_bytes.v / page_size_bytes : 0;
+	uint64_t limit;
+
+	if (!pages)
+		return false;
+	limit = pages / (which == MODEL_TCP_MEM ? 16 : 8);
 	if (limit < 128)
 		limit = 128;
-	out[0] = limit / 4 * 3;
-	out[1] = limit;
-	out[2] = out[0] * 2;
+	model_limits_for_pressure(MODEL_PRESSURE, limit, out);
+	return true;
 }
 
 uint64_t model_pages_up(uint64_t bytes, uint64_t unit_bytes)

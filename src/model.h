@@ -73,8 +73,34 @@ struct opt model_band_pages(const struct model_reserve *r, struct opt possible_c
  * 0 when unit is 0. */
 uint64_t model_pages_up(uint64_t bytes, uint64_t unit_bytes);
 
-/* Kernel boot-time defaults (net/ipv4/tcp.c tcp_init_mem, udp.c udp_init):
- * limit = max(nr_free_buffer_pages / div, 128); {limit/4*3, limit, 2*(limit/4*3)}. */
-void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3]);
+/* model_limits_for_pressure() - min/pressure/max in the kernel's shape
+ * (tcp_init_mem, udp_init: {limit/4*3, limit, 2*(limit/4*3)}, ratios
+ * 3/4 : 1 : 3/2) around the threshold that limits this kind: the pressure
+ * threshold (tcp_mem[1]) for MODEL_PRESSURE, min (udp_mem[0], the effective
+ * limit without a pressure state) for MODEL_NO_PRESSURE, which gives
+ * {pages, pages/3*4, 2*pages}. */
+void model_limits_for_pressure(enum model_kind kind, uint64_t pages, uint64_t out[3]);
+
+/* model_state_after() - the state once the kernel has acted on changed
+ * limits at its next charge.  classified: model_classify() of the usage
+ * against the new limits with the flag as it is now.  At or below the new
+ * min a charge leaves pressure (__sk_mem_raise_allocated "Under limit",
+ * allocated <= limit[0]); above it a set flag stays (hysteresis). */
+enum model_state model_state_after(enum model_state classified, uint64_t usage_pages,
+				   uint64_t limit0_pages);
+
+/* The limits whose boot-time default model_default_mem() gives. */
+enum model_mem_sysctl { MODEL_TCP_MEM, MODEL_UDP_MEM };
+
+/* model_default_mem() - the kernel's boot-time tcp_mem/udp_mem for this RAM
+ * (net/ipv4/tcp.c tcp_init_mem, net/ipv4/udp.c udp_init, identical from 4.19
+ * to 7.2): limit = max(nr_free_buffer_pages() / 16 (TCP) or / 8 (UDP), 128),
+ * then model_limits_for_pressure(limit).  nr_free_buffer_pages() is
+ * approximated by MemTotal in pages (within 1% on the machines of
+ * kernel-model.md section 8; it excludes ZONE_MOVABLE and memory added after
+ * boot, kernel-audit 13j).  Return: false when RAM or the page size is not
+ * known. */
+bool model_default_mem(enum model_mem_sysctl which, struct opt mem_total_bytes,
+		       uint64_t page_size_bytes, uint64_t out[3]);
 
 #endif

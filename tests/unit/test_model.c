@@ -182,12 +182,54 @@ static void default_mem(void **state)
 	uint64_t m[3];
 
 	/* kernel-model.md 8: 24 GiB VM tcp_mem 287898 383866 575796 */
-	model_default_mem(383866ull * 16, 16, m);
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(383866ull * 16 * 4096), 4096, m));
 	assert_int_equal(m[0], 287898);
 	assert_int_equal(m[1], 383866);
 	assert_int_equal(m[2], 575796);
-	model_default_mem(10, 16, m);
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(10 * 4096), 4096, m));
 	assert_int_equal(m[1], 128);
+	/* udp_init: the same shape from nr_free_buffer_pages / 8 */
+	assert_true(model_default_mem(MODEL_UDP_MEM, opt_some(383866ull * 16 * 4096), 4096, m));
+	assert_int_equal(m[1], 383866 * 2);
+	assert_int_equal(m[0], 383866 * 2 / 4 * 3);
+	assert_int_equal(m[2], 383866 * 2 / 4 * 3 * 2);
+	/* 64 KiB pages: the same RAM is 16 times fewer pages */
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(383866ull * 16 * 4096), 65536, m));
+	assert_int_equal(m[1], 383866 / 16);
+	/* RAM or page size not known: no default */
+	assert_false(model_default_mem(MODEL_TCP_MEM, (struct opt){ 0, false }, 4096, m));
+	assert_false(model_default_mem(MODEL_TCP_MEM, opt_some(1u << 30), 0, m));
+}
+
+/* The kernel's 3/4 : 1 : 3/2 shape around the limiting threshold. */
+static void limits_for_pressure(void **state)
+{
+	uint64_t m[3];
+
+	/* TCP: around the pressure threshold, as tcp_init_mem */
+	model_limits_for_pressure(MODEL_PRESSURE, 383866, m);
+	assert_int_equal(m[0], 287898);
+	assert_int_equal(m[1], 383866);
+	assert_int_equal(m[2], 575796);
+	/* UDP: around min, its effective limit */
+	model_limits_for_pressure(MODEL_NO_PRESSURE, 3000, m);
+	assert_int_equal(m[0], 3000);
+	assert_int_equal(m[1], 4000);
+	assert_int_equal(m[2], 6000);
+}
+
+/* After changed limits: __sk_mem_raise_allocated leaves pressure on a charge
+ * at allocated <= limit[0] (every version 4.19-7.2); above it the flag stays. */
+static void state_after(void **state)
+{
+	/* usage exactly at the new min: the next charge leaves pressure */
+	assert_int_equal(model_state_after(MS_PRESSURE, 2000, 2000), MS_NORMAL);
+	/* one page above it: hysteresis, still pressure */
+	assert_int_equal(model_state_after(MS_PRESSURE, 2001, 2000), MS_PRESSURE);
+	/* no flag set: the classified state */
+	assert_int_equal(model_state_after(MS_ELEVATED, 2500, 2000), MS_ELEVATED);
+	assert_int_equal(model_state_after(MS_LIMITED, 2500, 2000), MS_LIMITED);
+	assert_int_equal(model_state_after(MS_OVER_LIMIT, 5000, 2000), MS_OVER_LIMIT);
 }
 
 /* Report built from a synthetic host: the FRAG figure is bytes, TCP pages. */
@@ -532,6 +574,8 @@ int main(void)
 		cmocka_unit_test(percent_near_headroom),
 		cmocka_unit_test(reserve_versions),
 		cmocka_unit_test(default_mem),
+		cmocka_unit_test(limits_for_pressure),
+		cmocka_unit_test(state_after),
 		cmocka_unit_test(report_units),
 		cmocka_unit_test(charge_branches),
 		cmocka_unit_test(charge_udp),
