@@ -105,7 +105,10 @@ static void model_classify_no_pressure(const struct model_in *in, struct model_o
 	out->basis = MB_USAGE;
 	if (u > in->limit_pages[2]) {
 		out->state = MS_OVER_LIMIT;
-		out->note = "above max: every charge that is not a minimum guarantee fails";
+		/* the hard-limit test comes before the udp_rmem_min guarantee
+		 * in every version, and UDP has no forced charge */
+		out->note = "above max: no guarantee applies, every datagram that needs a charge "
+			    "is dropped";
 	} else if (u > in->limit_pages[0]) {
 		/* No memory_pressure: above limit[0] only sockets under the
 		 * udp_rmem_min guarantee may grow (sock.c suppress_allocation). */
@@ -118,9 +121,20 @@ static void model_classify_no_pressure(const struct model_in *in, struct model_o
 
 void model_classify(const struct model_in *in, struct model_out *out)
 {
+	struct model_in scaled;
 	int i;
 
 	*out = (struct model_out){ 0 };
+	if (in->units_per_page > 1) {
+		/* 4.11-5.19 on large pages: usage counts quanta, and
+		 * sk_prot_mem_limits() scales the sysctl to them */
+		scaled = *in;
+		for (i = 0; i < 3; i++)
+			scaled.limit_pages[i] = util_mul_sat(in->limit_pages[i], in->units_per_page, NULL);
+		scaled.units_per_page = 1;
+		model_classify(&scaled, out);
+		return;
+	}
 	if (!in->usage_pages.ok) {
 		out->state = in->kind == MODEL_PRESSURE && in->press == PRESS_YES ? MS_PRESSURE
 										   : MS_UNKNOWN;
@@ -222,4 +236,35 @@ bool model_default_mem(enum model_mem_sysctl which, struct opt mem_total_bytes,
 uint64_t model_pages_up(uint64_t bytes, uint64_t unit_bytes)
 {
 	return unit_bytes ? bytes / unit_bytes + (bytes % unit_bytes != 0) : 0;
+}
+
+bool model_kver_ge(unsigned major, unsigned minor, unsigned want_major, unsigned want_minor)
+{
+	if (!major && !minor)
+		return true;
+	return major > want_major || (major == want_major && minor >= want_minor);
+}
+
+uint64_t model_mem_unit_bytes(unsigned major, unsigned minor, uint64_t page_size_bytes)
+{
+	/* include/net/sock.h 4.19-5.19: "#define SK_MEM_QUANTUM 4096" - "We used
+	 * to have PAGE_SIZE here, but systems with 64KB pages do not
+	 * necessarily have 16x time more memory than 4KB ones." */
+	if (page_size_bytes > 4096 && model_kver_ge(major, minor, 4, 11) &&
+	    !model_kver_ge(major, minor, 6, 0))
+		return 4096;
+	return page_size_bytes;
+}
+
+unsigned model_units_per_page(unsigned major, unsigned minor, uint64_t page_size_bytes)
+{
+	uint64_t unit = model_mem_unit_bytes(major, minor, page_size_bytes);
+
+	return unit && page_size_bytes > unit ? (unsigned)(page_size_bytes / unit) : 1;
+}
+
+uint64_t model_limit_in_units(uint64_t limit_pages, unsigned major, unsigned minor,
+			      uint64_t page_size_bytes)
+{
+	return util_mul_sat(limit_pages, model_units_per_page(major, minor, page_size_bytes), NULL);
 }

@@ -40,6 +40,10 @@ struct model_in {
 	uint64_t limit_pages[3];	/* min, pressure, max */
 	enum press_flag press;
 	struct opt band_pages;		/* per-CPU reserve uncertainty */
+	/* usage units per limit page (model_units_per_page): 16 on a 64 KiB
+	 * page 4.11-5.19 kernel, whose usage counts 4096-byte quanta; 0 or 1:
+	 * usage and limits are both pages */
+	unsigned units_per_page;
 };
 
 struct model_out {
@@ -68,6 +72,25 @@ struct model_reserve model_reserve(bool kver_known, bool kver_ge_6_0, struct opt
 				   uint64_t page_size_bytes);
 /* possible_cpus x (R - 1): how far sockstat mem may be from the true charge. */
 struct opt model_band_pages(const struct model_reserve *r, struct opt possible_cpus);
+
+/* model_kver_ge() - kernel major.minor >= want.  0.0 (not known) counts as
+ * the newest kernel. */
+bool model_kver_ge(unsigned major, unsigned minor, unsigned want_major, unsigned want_minor);
+
+/* model_mem_unit_bytes() - the unit memory_allocated counts in, and with it
+ * sockstat and /proc/net/protocols "mem", sk_mem_pages() and every charge:
+ * SK_MEM_QUANTUM = 4096 bytes from 4.11 (bd68a2a854ad "net: set SK_MEM_QUANTUM
+ * to 4096"; present in 4.19.0, the exact release unverified) to 5.19, PAGE_SIZE
+ * before and since 6.0 (e70f3c701276, 100fdd1faf50).  The same on 4 KiB pages;
+ * page_size_bytes on a kernel not known. */
+uint64_t model_mem_unit_bytes(unsigned major, unsigned minor, uint64_t page_size_bytes);
+/* PAGE_SIZE / model_mem_unit_bytes(): 1 except on 4.11-5.19 with pages above 4 KiB. */
+unsigned model_units_per_page(unsigned major, unsigned minor, uint64_t page_size_bytes);
+/* model_limit_in_units() - a tcp_mem/udp_mem value (pages) as
+ * sk_prot_mem_limits() compares it with memory_allocated: shifted by
+ * PAGE_SHIFT - SK_MEM_QUANTUM_SHIFT on 4.11-5.19 (saturated). */
+uint64_t model_limit_in_units(uint64_t limit_pages, unsigned major, unsigned minor,
+			      uint64_t page_size_bytes);
 
 /* sk_mem_pages(): bytes rounded up to whole pages (or quanta) of unit bytes;
  * 0 when unit is 0. */

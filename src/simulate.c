@@ -96,7 +96,7 @@ static enum model_state sim_state(const struct simulate_in *in, uint64_t u, bool
 {
 	struct model_in mi = { in->kind, { u, true }, true, { 0, 0, 0 },
 			       in->kind == MODEL_PRESSURE ? (pressure ? PRESS_YES : PRESS_NO) : PRESS_NI,
-			       { in->band_pages, true } };
+			       { in->band_pages, true }, 1 };
 	struct model_out mo;
 
 	memcpy(mi.limit_pages, in->limit_pages, sizeof(mi.limit_pages));

@@ -22,14 +22,14 @@
 static struct model_in tcp_in(uint64_t usage, enum press_flag press)
 {
 	struct model_in in = { MODEL_PRESSURE, { usage, true }, true, { 2000, 3000, 4000 }, press,
-			       { 510, true } };
+			       { 510, true }, 1 };
 	return in;
 }
 
 static struct model_in udp_in(uint64_t usage)
 {
 	struct model_in in = { MODEL_NO_PRESSURE, { usage, true }, true, { 2048, 4096, 8192 },
-			       PRESS_NI, { 510, true } };
+			       PRESS_NI, { 510, true }, 1 };
 	return in;
 }
 
@@ -343,9 +343,11 @@ static void charge_branches(void **state)
 	in.sockets_allocated = 1000;
 	in.wmem_queued_bytes = 1000;
 	assert_int_equal(charge(in, &o), MBR_WMEM0);
-	/* send refused below sndbuf: moderated and failed */
+	/* send refused below sndbuf: moderated and failed (SO_SNDBUF set, so
+	 * sk_stream_moderate_sndbuf() leaves sndbuf alone) */
 	in.wmem_queued_bytes = 8192;
 	in.sndbuf_bytes = 65536;
+	in.sndbuf_locked = true;
 	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
 	assert_true(o.sndbuf_moderated && !o.accepted);
 	/* send refused at or over sndbuf: kept (forced) */
@@ -389,8 +391,8 @@ static void charge_versions(void **state)
 	struct model_charge_out o;
 	struct model_charge_in in = charge_in(2500, false);
 
-	/* memcg pressure without global pressure: since 6.5 the fair-share
-	 * test is skipped (global flag only); before 6.5 it applied. */
+	/* memcg pressure without global pressure: since 6.7 the fair-share
+	 * test is skipped (global flag only); before 6.7 it applied. */
 	in.memcg_enabled = in.memcg_charge_ok = in.memcg_pressure = true;
 	in.sockets_allocated = 1000;
 	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
@@ -422,6 +424,244 @@ static void charge_versions(void **state)
 	assert_true(model_free_leaves_pressure(1999, 2000, true));
 	assert_false(model_free_leaves_pressure(2000, 2000, true));
 	assert_false(model_free_leaves_pressure(100, 2000, false));
+}
+
+/* kernel-audit 8: net/core/sock.c __sk_mem_raise_allocated uses
+ * sk_under_memory_pressure() (global OR memcg) in 6.6.63 and
+ * sk_under_global_memory_pressure() in 6.12 ("sock: Fix improper heuristic
+ * on raising memory", the 6.7 series), not 6.5. */
+static void charge_fair_share_6_7(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2500, false);
+
+	in.memcg_enabled = in.memcg_charge_ok = in.memcg_pressure = true;
+	in.sockets_allocated = 1000;	/* 17 pages * 1000 >= 4000: over the fair share */
+	/* applies: 6.5 and 6.6 still count memcg pressure */
+	in.kver_minor = 6;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_false(o.accepted);
+	in.kver_minor = 5;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	/* does not apply: 6.7 and later look at the global flag only */
+	in.kver_minor = 7;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+	assert_true(o.accepted);
+	in.kver_major = 7;
+	in.kver_minor = 2;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+	/* without memcg pressure the version does not matter */
+	in = charge_in(2500, false);
+	in.kver_minor = 6;
+	in.sockets_allocated = 1000;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+}
+
+/* kernel-model.md 0.11: a charge leaves pressure at allocated <= limit[0]
+ * ("Under limit"), enters it at > limit[1], fails at > limit[2]; the free
+ * path leaves only at < limit[0] (__sk_mem_raise_allocated /
+ * __sk_mem_reduce_allocated, 4.19 to 7.2). */
+static void charge_boundaries(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in;
+
+	/* at min: under limit; one above: not */
+	assert_int_equal(charge(charge_in(2000, true), &o), MBR_UNDER_MIN);
+	assert_true(o.leave_pressure);
+	assert_int_not_equal(charge(charge_in(2001, true), &o), MBR_UNDER_MIN);
+	assert_false(o.leave_pressure);
+	/* at pressure: not entered; one above: entered */
+	charge(charge_in(3000, false), &o);
+	assert_false(o.enter_pressure);
+	charge(charge_in(3001, false), &o);
+	assert_true(o.enter_pressure);
+	/* at max: not over (a small socket still gets its fair share); one above: over */
+	in = charge_in(4000, true);
+	in.sockets_allocated = 10;
+	assert_int_equal(charge(in, &o), MBR_FAIR_SHARE);
+	in.allocated_pages = 4001;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* the free path: strictly below min */
+	assert_true(model_free_leaves_pressure(1999, 2000, true));
+	assert_false(model_free_leaves_pressure(2000, 2000, true));
+	/* the classification agrees: normal at min, over-limit only above max */
+	{
+		struct model_out mo;
+
+		assert_int_equal(classify(tcp_in(2000, PRESS_NO), &mo), MS_NORMAL);
+		assert_int_equal(classify(tcp_in(4000, PRESS_YES), &mo), MS_PRESSURE);
+		assert_int_equal(classify(tcp_in(4001, PRESS_YES), &mo), MS_OVER_LIMIT);
+		assert_int_equal(classify(udp_in(8192), &mo), MS_LIMITED);
+		assert_int_equal(classify(udp_in(8193), &mo), MS_OVER_LIMIT);
+	}
+}
+
+/* kernel-audit 2/3: the UDP guarantee by version, and none above udp_mem[2].
+ * net/ipv4/udp.c __udp_enqueue_schedule_skb: 4.19/6.1/6.12 add the skb to
+ * sk_rmem_alloc before the charge; 6.18+ charge before adding the batch. */
+static void charge_udp_versions(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2049, false);
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.stream = false;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	/* the second 1000-byte datagram (truesize 2304) of experiment 11.2 */
+	assert_int_equal(model_udp_rmem_seen(6, 12, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(6, 17, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(4, 19, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(6, 18, 2304, 2304), 2304);
+	assert_int_equal(model_udp_rmem_seen(7, 2, 2304, 2304), 2304);
+	/* <= 6.17: refused, one page per socket */
+	in.kver_minor = 12;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 2304, 2304);
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	assert_false(o.accepted);
+	/* 6.18: admitted (the 2 pages measured on 6.18.44) */
+	in.kver_minor = 18;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 18, 2304, 2304);
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	assert_true(o.accepted);
+	/* <= 6.17: a datagram of udp_rmem_min or more is refused by an empty socket */
+	in.kver_minor = 12;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 0, 4096);
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 0, 2304);
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	/* above udp_mem[2]: the guarantee does not apply, even to an empty socket */
+	in.allocated_pages = 8193;
+	in.rmem_alloc_bytes = 0;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+	/* ... and at udp_mem[2] it still does */
+	in.allocated_pages = 8192;
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+}
+
+/* Above tcp_mem[2] no guarantee either: only forced charges pass (kernel-model.md 0.3). */
+static void charge_tcp_over_max_no_guarantee(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(4001, true);
+
+	in.rmem_alloc_bytes = 0;	/* under tcp_rmem[0] */
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+	in.allocated_pages = 3999;	/* below max the same socket is guaranteed */
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	in = charge_in(4001, true);
+	in.dir = CHARGE_SEND;
+	in.wmem_queued_bytes = 0;	/* under tcp_wmem[0], sndbuf not reached */
+	in.size_bytes = 2304;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+}
+
+/* include/net/sock.h sk_stream_moderate_sndbuf() (4.19, 6.1, 6.12): the
+ * suppress branch first shrinks sndbuf to max(min(sndbuf, wmem_queued/2),
+ * SOCK_MIN_SNDBUF), then keeps the charge if wmem_queued + size >= sndbuf. */
+static void charge_sndbuf_moderation(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(3500, true);
+
+	in.dir = CHARGE_SEND;
+	in.sockets_allocated = 1000;
+	in.wmem_queued_bytes = 8192;
+	in.sndbuf_bytes = 65536;
+	/* applies: not locked, moderated to 4608, 8192 + 2304 >= 4608: kept */
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_int_equal(o.sndbuf_after_bytes, MODEL_SOCK_MIN_SNDBUF);
+	assert_true(o.sndbuf_moderated && o.kept_over_sndbuf && o.accepted);
+	/* a large queue: moderated to half of it */
+	in.wmem_queued_bytes = 40960;
+	charge(in, &o);
+	assert_int_equal(o.sndbuf_after_bytes, 20480);
+	assert_true(o.accepted);
+	/* does not apply: an empty queue stays under the 4608 floor: refused */
+	in.wmem_queued_bytes = 0;
+	in.wmem0_bytes = 0;
+	charge(in, &o);
+	assert_true(o.sndbuf_moderated && !o.accepted);
+	/* does not apply: SO_SNDBUF locked, sndbuf unchanged: refused */
+	in.wmem_queued_bytes = 8192;
+	in.sndbuf_locked = true;
+	charge(in, &o);
+	assert_int_equal(o.sndbuf_after_bytes, 65536);
+	assert_false(o.accepted);
+	/* receive charges never moderate */
+	in = charge_in(3500, true);
+	in.sockets_allocated = 1000;
+	charge(in, &o);
+	assert_false(o.sndbuf_moderated);
+}
+
+/* kernel-audit 1: 4.19.0-5.15.215 include/net/sock.h SK_MEM_QUANTUM 4096,
+ * sk_prot_mem_limits() "val <<= PAGE_SHIFT - SK_MEM_QUANTUM_SHIFT",
+ * sk_mem_pages() rounds to 4096; 6.1.192: PAGE_SIZE again. */
+static void mem_quantum(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(5000, false);
+	struct model_out mo;
+	struct model_in mi;
+
+	/* the unit */
+	assert_int_equal(model_mem_unit_bytes(5, 15, 65536), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 19, 16384), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 11, 65536), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 10, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(6, 0, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(6, 1, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(5, 15, 4096), 4096);
+	assert_int_equal(model_mem_unit_bytes(0, 0, 65536), 65536); /* not known: newest */
+	assert_int_equal(model_units_per_page(5, 4, 65536), 16);
+	assert_int_equal(model_units_per_page(5, 4, 16384), 4);
+	assert_int_equal(model_units_per_page(6, 1, 65536), 1);
+	assert_int_equal(model_limit_in_units(23992, 5, 15, 65536), 23992 * 16);
+	assert_int_equal(model_limit_in_units(23992, 6, 1, 65536), 23992);
+	/* applies: 5.15 on 64 KiB pages, tcp_mem 2000 3000 4000 pages are
+	 * 32000/48000/64000 quanta, so 5000 quanta is under min */
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	assert_int_equal(charge(in, &o), MBR_UNDER_MIN);
+	/* does not apply: 6.1 on 64 KiB pages counts pages, 5000 > 4000 */
+	in.kver_major = 6;
+	in.kver_minor = 1;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* the fair share rounds to the quantum: 69632 bytes are 17 quanta
+	 * (17 * 3000 < 4000 * 16: within it) but 2 pages of 64 KiB
+	 * (2 * 3000 >= 4000: over it) */
+	in = charge_in(3500 * 16, true);
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 10;
+	in.sockets_allocated = 3000;
+	assert_int_equal(charge(in, &o), MBR_FAIR_SHARE);
+	in = charge_in(3500, true);
+	in.page_size_bytes = 65536;
+	in.kver_minor = 1;
+	in.sockets_allocated = 3000;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	/* the classification: kernel-audit 1's tree, sockstat mem 25600 on a
+	 * 5.15 64 KiB kernel with tcp_mem 17994 23992 35988 is 6.7% of the
+	 * pressure threshold, not above it */
+	mi = tcp_in(25600, PRESS_NO);
+	mi.limit_pages[0] = 17994;
+	mi.limit_pages[1] = 23992;
+	mi.limit_pages[2] = 35988;
+	mi.units_per_page = model_units_per_page(5, 15, 65536);
+	assert_int_equal(classify(mi, &mo), MS_NORMAL);
+	assert_true(mo.pct[1] > 6.6 && mo.pct[1] < 6.8);
+	assert_int_equal(mo.headroom_pages[1], 23992 * 16 - 25600);
+	/* ... and the same figures on 6.1 are above it */
+	mi.units_per_page = model_units_per_page(6, 1, 65536);
+	assert_int_equal(classify(mi, &mo), MS_ELEVATED);
 }
 
 static struct simulate_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
@@ -580,6 +820,12 @@ int main(void)
 		cmocka_unit_test(charge_branches),
 		cmocka_unit_test(charge_udp),
 		cmocka_unit_test(charge_versions),
+		cmocka_unit_test(charge_fair_share_6_7),
+		cmocka_unit_test(charge_boundaries),
+		cmocka_unit_test(charge_udp_versions),
+		cmocka_unit_test(charge_tcp_over_max_no_guarantee),
+		cmocka_unit_test(charge_sndbuf_moderation),
+		cmocka_unit_test(mem_quantum),
 		cmocka_unit_test(simulate_tcp),
 		cmocka_unit_test(simulate_fair_share),
 		cmocka_unit_test(simulate_band_and_next_charge),
