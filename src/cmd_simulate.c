@@ -247,7 +247,14 @@ int cmd_simulate_run(void)
 	in.add_sockets = sim_add_sockets;
 	in.page_size_bytes = h->page_size_bytes;
 	in.mem_total_bytes = h->mem_total_bytes;
-	in.first_skb_bytes = 65536;	/* a GRO/TSO skb; MSS-sized without offloads */
+	if (h->kver.ok) {
+		in.kver_major = h->kver.major;
+		in.kver_minor = h->kver.minor;
+	}
+	/* TCP receive: a GRO/TSO skb; send: one page-frag refill (32 KiB,
+	 * SKB_FRAG_PAGE_ORDER); UDP: a 1000-byte datagram (truesize 2304,
+	 * kernel-model.md 11.2) */
+	in.skb_bytes = sim_proto == DP_UDP ? 2304 : sim_dir == CHARGE_RECV ? SIMULATE_SKB_BYTES : 32768;
 	if (sim_proto == DP_TCP) {
 		enum sysctl_id b = sim_dir == CHARGE_RECV ? SC_TCP_RMEM : SC_TCP_WMEM;
 

@@ -681,7 +681,9 @@ static struct simulate_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
 	in.bytes_per_socket = bytes;
 	in.page_size_bytes = 4096;
 	in.guarantee_bytes = 4096;
-	in.first_skb_bytes = 65536;
+	in.skb_bytes = 65536;
+	in.kver_major = 6;
+	in.kver_minor = 18;
 	return in;
 }
 
@@ -725,14 +727,16 @@ static void simulate_tcp(void **state)
 
 static void simulate_fair_share(void **state)
 {
-	/* 256 KiB sockets: only the first skb (16 pages) is forced; under
-	 * pressure the fair share 3999 / sockets caps the rest */
+	/* 256 KiB sockets arriving as one-page segments: the first gets the
+	 * tcp_rmem[0] guarantee; under pressure the fair share 3999 / sockets
+	 * caps the rest (201 * 19 < 4000 <= 201 * 20) */
 	struct simulate_in in = sim_tcp(2900, 100, 64 * 4096);
 	struct simulate_out o;
 	const struct simulate_transition *t;
 
 	in.press = PRESS_YES;
 	in.sockets_now = 200;
+	in.skb_bytes = 4096;
 	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_CAPPED);
 	assert_non_null(t);
@@ -773,6 +777,7 @@ static void simulate_udp(void **state)
 	in.limit_pages[0] = 2048;
 	in.limit_pages[1] = 4096;
 	in.limit_pages[2] = 8192;
+	in.skb_bytes = 2304;	/* 1000-byte datagrams, as in experiment 11.2 (6.18.44) */
 	simulate_run(&in, &o);
 	assert_null(sim_find(&o, SIM_ENTER_PRESSURE)); /* no pressure state */
 	t = sim_find(&o, SIM_CAPPED);
@@ -780,6 +785,204 @@ static void simulate_udp(void **state)
 	assert_int_equal(t->capped_pages, 2); /* about two pages each (11.2) */
 	assert_int_equal(o.final_state, MS_LIMITED);
 	assert_false(o.final_pressure);
+}
+
+/* The simulator decides through model_charge(): the same socket with the
+ * same figures as a direct model_charge() call. */
+static void simulate_through_charge(void **state)
+{
+	struct simulate_in in = sim_tcp(2900, 1, 64 * 4096);
+	struct simulate_out o;
+	struct model_charge_in ci = charge_in(2900 + 16, true);
+	struct model_charge_out co;
+	const struct simulate_transition *t;
+
+	/* 64 KiB skbs: the first is guaranteed (rmem 0 < tcp_rmem[0]); the
+	 * second asks for 16 pages with rmem 65536: the fair-share test counts
+	 * the skb being charged, 201 * 32 >= 4000, and refuses it whole */
+	in.press = PRESS_YES;
+	in.sockets_now = 200;
+	simulate_run(&in, &o);
+	t = sim_find(&o, SIM_CAPPED);
+	assert_non_null(t);
+	assert_int_equal(t->capped_pages, 16);
+	assert_true(o.charges >= 2);
+	ci.rmem_alloc_bytes = 65536;
+	ci.amt_pages = 16;
+	ci.size_bytes = 65536;
+	ci.fwd_alloc_bytes = 16 * 4096;
+	ci.sockets_allocated = 201;
+	ci.allocated_pages = 2916 + 16;
+	assert_int_equal(charge(ci, &co), MBR_OVER_FAIR_SHARE);
+	ci.rmem_alloc_bytes = 0;
+	ci.allocated_pages = 2916;
+	assert_int_equal(charge(ci, &co), MBR_RMEM0);
+	/* under min in one run: a large socket costs few charges (fast-forward) */
+	in = sim_tcp(0, 1, 1024 * 4096);
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 1024);
+	assert_true(o.charges <= 4);
+	assert_int_equal(o.sockets_full, 1);
+}
+
+/* The first skb into an empty receive queue is forced (tcp_data_queue,
+ * sk_forced_mem_schedule): 4.19-6.1 outright, 6.6+ after the normal charge
+ * failed.  Either way above max each new socket holds it. */
+static void simulate_forced_first_skb_recv(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, 10, 32 * 4096);
+	struct simulate_out o;
+	struct simulate_socket k = { 0 };
+	uint64_t u = 5000;
+
+	/* applies: TCP receive, 16 pages forced whatever the usage */
+	assert_int_equal(simulate_forced_first_skb(&in, &k, 65536, &u), 16);
+	assert_int_equal(u, 5016);
+	assert_true(k.forced);
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 16);
+	assert_int_equal(o.sockets_capped, 10);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 16);
+	/* 6.1: forced outright, no charge attempted for it; 6.18: one attempt
+	 * (refused over max) before it, then the second skb's refusal */
+	in.kver_minor = 1;
+	in.add_sockets = 1;
+	simulate_run(&in, &o);
+	assert_int_equal(o.charges, 1);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(o.charges, 2);
+	/* does not apply: UDP has no forced charge, over max a socket gets nothing */
+	in.kind = MODEL_NO_PRESSURE;
+	in.skb_bytes = 2304;
+	in.limit_pages[2] = 4000;
+	memset(&k, 0, sizeof(k));
+	u = 5000;
+	assert_int_equal(simulate_forced_first_skb(&in, &k, 2304, &u), 0);
+	assert_false(k.forced);
+	in.add_sockets = 10;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000);
+	assert_int_equal(o.admitted_pages, 0);
+}
+
+/* TCP send above max (kernel-audit 6): the forced head of the first skb;
+ * a charge the suppress path keeps because wmem_queued + size reaches the
+ * moderated sndbuf; and since 6.0 tcp_wmem_schedule() forcing up to
+ * tcp_wmem[0] when the charge is refused. */
+static void simulate_send_over_max(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, 10, 16 * 4096);
+	struct simulate_out o;
+
+	in.dir = CHARGE_SEND;
+	in.skb_bytes = 32768;
+	in.guarantee_bytes = 8192;	/* tcp_wmem[0] of two pages */
+	/* 32 KiB copies: head (1 page, 3072 bytes left), then 29696 bytes
+	 * asked: sndbuf moderated to 4608 <= 1024 + 29696, kept (8 pages),
+	 * then the sender blocks: 9 pages, on every version */
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 9);
+	assert_int_equal(o.sockets_capped, 10);
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 9);
+	/* 2 KiB copies: the second asks for 1024 bytes with 3072 queued, 4096 <
+	 * 4608: refused; 6.0+ forces min(8192 - 3072, 2048): one more page */
+	in.skb_bytes = 2048;
+	in.kver_major = 6;
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 2);
+	/* 5.15: no tcp_wmem_schedule(), only the head */
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 1);
+}
+
+/* kernel-audit 2 in the simulator: above udp_mem[0] a 6.12 socket gets one
+ * page of 1000-byte datagrams, a 6.18 socket two. */
+static void simulate_udp_versions(void **state)
+{
+	struct simulate_in in = sim_tcp(2049, 100, 16 * 4096);
+	struct simulate_out o;
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.press = PRESS_NI;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	in.skb_bytes = 2304;
+	in.kver_minor = 12;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 1);
+	assert_int_equal(o.final_usage_pages, 2049 + 100);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 2);
+	/* <= 6.17 a datagram of udp_rmem_min or more is dropped even by an empty socket */
+	in.kver_minor = 12;
+	in.skb_bytes = 4096;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 0);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 1);
+	/* below min every datagram is admitted */
+	in = sim_tcp(0, 10, 16 * 4096);
+	in.kind = MODEL_NO_PRESSURE;
+	in.press = PRESS_NI;
+	in.skb_bytes = 2304;
+	simulate_run(&in, &o);
+	assert_int_equal(o.sockets_capped, 0);
+	assert_int_equal(o.final_usage_pages, 10 * 16);
+}
+
+/* kernel-audit 1 in the simulator: a 5.15 kernel on 64 KiB pages counts
+ * 4096-byte quanta and scales tcp_mem by 16. */
+static void simulate_quantum(void **state)
+{
+	struct simulate_in in = sim_tcp(0, 100, 16 * 4096);
+	struct simulate_out o;
+
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.unit_bytes, 4096);
+	assert_int_equal(o.pages_per_socket, 16);
+	assert_null(sim_find(&o, SIM_ABOVE_MIN));	/* 1600 quanta < 32000 */
+	assert_int_equal(o.final_usage_pages, 1600);
+	/* 6.1 on the same pages: 1 page per socket, above min at the 2001st */
+	in.kver_minor = 1;
+	in.kver_major = 6;
+	in.add_sockets = 2001;
+	simulate_run(&in, &o);
+	assert_int_equal(o.unit_bytes, 65536);
+	assert_int_equal(o.pages_per_socket, 1);
+	assert_int_equal(sim_find(&o, SIM_ABOVE_MIN)->at_added_sockets, 2001);
+}
+
+/* Over max every further socket gets the same: the rest is extrapolated,
+ * the crossing of RAM included. */
+static void simulate_steady_state(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, SIM_MAX_ADD, 32 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
+
+	in.mem_total_bytes = opt_some(1000000ull * 4096);
+	simulate_run(&in, &o);
+	assert_true(o.charges < 100);
+	assert_int_equal(o.final_usage_pages, 5000 + SIM_MAX_ADD * 16);
+	assert_int_equal(o.sockets_capped, SIM_MAX_ADD);
+	t = sim_find(&o, SIM_OVER_RAM);
+	assert_non_null(t);
+	/* 5000 + k * 16 > 1000000 first at k = 62188 */
+	assert_int_equal(t->at_added_sockets, 62188);
+	assert_int_equal(t->at_usage_pages, 5000 + 62188 * 16);
 }
 
 static void trend_robust(void **state)
@@ -830,6 +1033,12 @@ int main(void)
 		cmocka_unit_test(simulate_fair_share),
 		cmocka_unit_test(simulate_band_and_next_charge),
 		cmocka_unit_test(simulate_udp),
+		cmocka_unit_test(simulate_through_charge),
+		cmocka_unit_test(simulate_forced_first_skb_recv),
+		cmocka_unit_test(simulate_send_over_max),
+		cmocka_unit_test(simulate_udp_versions),
+		cmocka_unit_test(simulate_quantum),
+		cmocka_unit_test(simulate_steady_state),
 		cmocka_unit_test(trend_robust),
 	};
 
