@@ -31,6 +31,11 @@ struct sim_ctx {
 	uint64_t charges;
 };
 
+static uint64_t sim_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* sk_forced_mem_schedule(): the shortfall charged with no limit check and
  * no pressure transition. */
 static uint64_t sim_force(const struct sim_ctx *c, struct simulate_socket *k, uint64_t size,
@@ -136,7 +141,7 @@ static void sim_fast_forward(struct sim_ctx *c, struct simulate_socket *k, enum 
 			room = share - k->charged_pages;
 	}
 	n = (in->bytes_per_socket - k->held_bytes) / c->skb;
-	cap = (util_mul_sat(room, c->unit, NULL) + k->fwd_alloc_bytes) / c->skb;
+	cap = sim_add_sat(util_mul_sat(room, c->unit, NULL), k->fwd_alloc_bytes) / c->skb;
 	if (cap < n)
 		n = cap;
 	if (!n)
@@ -255,11 +260,6 @@ static void sim_add(struct simulate_out *o, enum sim_event e, enum model_state s
 	o->n++;
 }
 
-static uint64_t sim_add_sat(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 static enum model_state sim_state(const struct sim_ctx *c, uint64_t u, bool pressure)
 {
 	const struct simulate_in *in = c->in;
@@ -276,6 +276,7 @@ void simulate_run(const struct simulate_in *in, struct simulate_out *out)
 {
 	struct sim_ctx c = { in, 0, { 0 }, 0, false, false, 0 };
 	uint64_t u = in->usage_pages, k, n = in->add_sockets, p, ram = 0, prev = UINT64_MAX;
+	bool prev_full = false;
 	const uint64_t *thr = c.lim;
 	/* per threshold: first k with u > thr - band, u > thr, u > thr + band */
 	uint64_t cross[3][3] = { { 0 } };
@@ -357,7 +358,48 @@ void simulate_run(const struct simulate_in *in, struct simulate_out *out)
 			u += rest * got;
 			break;
 		}
+		if (full && prev_full && got == prev && got && k < n) {
+			/* Below the bound under which every charge is accepted
+			 * whatever the socket (min; pressure while the TCP flag
+			 * is clear; max under pressure while sockets_allocated x
+			 * its pages stays below the fair share), each further
+			 * socket gets what this one got: skip to just before the
+			 * next bound or crossing. */
+			uint64_t b = in->kind != MODEL_PRESSURE || (c.pressure && u <= thr[0]) ? thr[0]
+				     : !c.pressure ? thr[1] : thr[2];
+			uint64_t jump, fair = UINT64_MAX;
+
+			if (in->kind == MODEL_PRESSURE && c.pressure && u > thr[0]) {
+				uint64_t smax = (thr[2] - 1) / got, s = in->sockets_now + k;
+
+				fair = smax > s ? smax - s : 0;
+			}
+
+			for (i = 0; i < 3; i++)
+				for (j = 0; j < 3; j++) {
+					uint64_t t = j == 0 ? (thr[i] > in->band_pages ? thr[i] - in->band_pages : 0)
+						     : j == 1 ? thr[i] : sim_add_sat(thr[i], in->band_pages);
+
+					if (!cross[i][j] && t < b)
+						b = t;
+				}
+			if (ram && u <= ram && ram < b)
+				b = ram;
+			jump = b > u ? (b - u) / got : 0;
+			if (jump > fair)
+				jump = fair;
+			if (jump > n - k)
+				jump = n - k;
+			if (jump) {
+				k += jump;
+				u += jump * got;
+				out->sockets_full += jump;
+				out->admitted_pages += jump * got;
+				out->wanted_pages += jump * p;
+			}
+		}
 		prev = got;
+		prev_full = full;
 	}
 	out->charges = c.charges;
 	/* The published figure is within the band of the sum: the crossing of a

@@ -983,6 +983,26 @@ static void simulate_steady_state(void **state)
 	/* 5000 + k * 16 > 1000000 first at k = 62188 */
 	assert_int_equal(t->at_added_sockets, 62188);
 	assert_int_equal(t->at_usage_pages, 5000 + 62188 * 16);
+	/* below the limits every socket gets its size: skipped to just before
+	 * each crossing, which still falls on the exact socket */
+	in = sim_tcp(0, SIM_MAX_ADD, 16 * 4096);
+	in.limit_pages[0] = 200000000;
+	in.limit_pages[1] = 300000000;
+	in.limit_pages[2] = 400000000;
+	in.band_pages = 510;
+	simulate_run(&in, &o);
+	assert_true(o.charges < 1000);
+	t = sim_find(&o, SIM_ABOVE_MIN);
+	assert_int_equal(t->at_added_sockets, 200000000 / 16 + 1);
+	assert_int_equal(t->at_added_low, (200000000 - 510) / 16 + 1);
+	assert_int_equal(t->at_added_high, (200000000 + 510) / 16 + 1);
+	t = sim_find(&o, SIM_ENTER_PRESSURE);
+	assert_int_equal(t->at_added_sockets, 300000000 / 16 + 1);
+	t = sim_find(&o, SIM_OVER_MAX);
+	assert_int_equal(t->at_added_sockets, 400000000 / 16 + 1);
+	/* over max each still gets its one skb, forced: all full */
+	assert_int_equal(o.sockets_full, SIM_MAX_ADD);
+	assert_int_equal(o.final_usage_pages, SIM_MAX_ADD * 16);
 }
 
 static void trend_robust(void **state)
