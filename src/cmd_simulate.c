@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "simulate.h"
 #include "sockdump.h"
 #include "cli.h"
 
@@ -160,7 +161,7 @@ const struct argp cmd_simulate_argp = {
 	sm_children_common, NULL, NULL
 };
 
-static const char *sim_event_text(const struct sim_transition *t, enum diag_proto proto,
+static const char *sim_event_text(const struct simulate_transition *t, enum diag_proto proto,
 				  enum model_dir dir, char *buf, size_t n, uint64_t page)
 {
 	char a[32];
@@ -195,8 +196,8 @@ int cmd_simulate_run(void)
 {
 	struct host *h = malloc(sizeof(*h));
 	struct report *r = malloc(sizeof(*r));
-	struct sim_in in = { 0 };
-	struct sim_out out;
+	struct simulate_in in = { 0 };
+	struct simulate_out out;
 	const struct proto_report *pr;
 	uint64_t before[SIM_MAX_SETS][3];
 	bool before_ok[SIM_MAX_SETS];
@@ -246,7 +247,14 @@ int cmd_simulate_run(void)
 	in.add_sockets = sim_add_sockets;
 	in.page_size_bytes = h->page_size_bytes;
 	in.mem_total_bytes = h->mem_total_bytes;
-	in.first_skb_bytes = 65536;	/* a GRO/TSO skb; MSS-sized without offloads */
+	if (h->kver.ok) {
+		in.kver_major = h->kver.major;
+		in.kver_minor = h->kver.minor;
+	}
+	/* TCP receive: a GRO/TSO skb; send: one page-frag refill (32 KiB,
+	 * SKB_FRAG_PAGE_ORDER); UDP: a 1000-byte datagram (truesize 2304,
+	 * kernel-model.md 11.2) */
+	in.skb_bytes = sim_proto == DP_UDP ? 2304 : sim_dir == CHARGE_RECV ? SIMULATE_SKB_BYTES : 32768;
 	if (sim_proto == DP_TCP) {
 		enum sysctl_id b = sim_dir == CHARGE_RECV ? SC_TCP_RMEM : SC_TCP_WMEM;
 
@@ -260,7 +268,7 @@ int cmd_simulate_run(void)
 				      : h->sysctl[SC_RMEM_DEFAULT].rc == 0 ? h->sysctl[SC_RMEM_DEFAULT].v[0]
 				      : 212992;
 	}
-	model_simulate(&in, &out);
+	simulate_run(&in, &out);
 
 	if (sm_common.json) {
 		json_t *doc = output_json_envelope("simulate"), *x = json_object(), *sets = json_array();
@@ -305,12 +313,12 @@ int cmd_simulate_run(void)
 		json_object_set_new(now, "protocols", np);
 		json_object_set_new(doc, "now", now);
 		for (i = 0; i < out.n; i++) {
-			const struct sim_transition *t = &out.t[i];
+			const struct simulate_transition *t = &out.t[i];
 			json_t *o = json_object(), *rg = json_array();
 			char buf[256];
 
 			json_object_set_new(o, "protocol", json_string(diag_proto_name(sim_proto)));
-			json_object_set_new(o, "event", json_string(model_sim_event_name(t->event)));
+			json_object_set_new(o, "event", json_string(simulate_event_name(t->event)));
 			json_object_set_new(o, "to_state", json_string(model_state_name(t->to_state)));
 			json_object_set_new(o, "at_added_sockets", output_json_u64(t->at_added_sockets));
 			json_array_append_new(rg, output_json_u64(t->at_added_low));
@@ -379,7 +387,7 @@ int cmd_simulate_run(void)
 		if (!out.n)
 			printf("no transition\n");
 		for (i = 0; i < out.n; i++) {
-			const struct sim_transition *t = &out.t[i];
+			const struct simulate_transition *t = &out.t[i];
 			char buf[256];
 
 			util_group_digits(a, sizeof(a), t->at_added_sockets);

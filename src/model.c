@@ -1,10 +1,9 @@
-/* model.c - state classification, hysteresis and per-CPU uncertainty band.
- * Every branch cites the kernel code it reproduces (v6.18/v6.19 trees). */
+/* model.c - state classification, hysteresis, per-CPU uncertainty band, the
+ * kernel's default limits and their ratios, page rounding.  Every branch
+ * cites the kernel code it reproduces. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -106,7 +105,10 @@ static void model_classify_no_pressure(const struct model_in *in, struct model_o
 	out->basis = MB_USAGE;
 	if (u > in->limit_pages[2]) {
 		out->state = MS_OVER_LIMIT;
-		out->note = "above max: every charge that is not a minimum guarantee fails";
+		/* the hard-limit test comes before the udp_rmem_min guarantee
+		 * in every version, and UDP has no forced charge */
+		out->note = "above max: no guarantee applies, every datagram that needs a charge "
+			    "is dropped";
 	} else if (u > in->limit_pages[0]) {
 		/* No memory_pressure: above limit[0] only sockets under the
 		 * udp_rmem_min guarantee may grow (sock.c suppress_allocation). */
@@ -119,9 +121,20 @@ static void model_classify_no_pressure(const struct model_in *in, struct model_o
 
 void model_classify(const struct model_in *in, struct model_out *out)
 {
+	struct model_in scaled;
 	int i;
 
 	*out = (struct model_out){ 0 };
+	if (in->units_per_page > 1) {
+		/* 4.11-5.19 on large pages: usage counts quanta, and
+		 * sk_prot_mem_limits() scales the sysctl to them */
+		scaled = *in;
+		for (i = 0; i < 3; i++)
+			scaled.limit_pages[i] = util_mul_sat(in->limit_pages[i], in->units_per_page, NULL);
+		scaled.units_per_page = 1;
+		model_classify(&scaled, out);
+		return;
+	}
 	if (!in->usage_pages.ok) {
 		out->state = in->kind == MODEL_PRESSURE && in->press == PRESS_YES ? MS_PRESSURE
 										   : MS_UNKNOWN;
@@ -184,363 +197,74 @@ struct opt model_band_pages(const struct model_reserve *r, struct opt possible_c
 	return opt_some(possible_cpus.v * (r->rsv_pages ? r->rsv_pages - 1 : 0));
 }
 
-void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3])
+void model_limits_for_pressure(enum model_kind kind, uint64_t pages, uint64_t out[3])
 {
-	uint64_t limit = free_buffer_pages / div;
-
-	if (limit < 128)
-		limit = 128;
-	out[0] = limit / 4 * 3;
-	out[1] = limit;
+	if (kind == MODEL_PRESSURE) {
+		out[0] = pages / 4 * 3;
+		out[1] = pages;
+	} else {
+		out[0] = pages;
+		out[1] = pages / 3 * 4;
+	}
 	out[2] = out[0] * 2;
 }
 
-const char *model_branch_name(enum model_branch b)
+enum model_state model_state_after(enum model_state classified, uint64_t usage_pages,
+				   uint64_t limit0_pages)
 {
-	static const char *const n[] = {
-		"bypass", "memcg-refused", "under-min", "over-max", "rmem0-guarantee",
-		"wmem0-guarantee", "not-in-pressure", "fair-share", "no-pressure-protocol",
-		"over-fair-share", "zero-allocated",
-	};
-	return (size_t)b < ARRAY_SIZE(n) ? n[b] : "?";
+	/* the raise path leaves at allocated <= limit[0] (sock.c "Under limit") */
+	if (usage_pages <= limit0_pages)
+		return MS_NORMAL;
+	return classified;
 }
 
-static uint64_t model_pages_up(uint64_t bytes, uint64_t page)
+bool model_default_mem(enum model_mem_sysctl which, struct opt mem_total_bytes,
+		       uint64_t page_size_bytes, uint64_t out[3])
 {
-	return page ? (bytes + page - 1) / page : 0;
-}
+	uint64_t pages = mem_total_bytes.ok && page_size_bytes ? mem_total_bytes.v / page_size_bytes : 0;
+	uint64_t limit;
 
-void model_charge(const struct model_charge_in *in, struct model_charge_out *out)
-{
-	bool v6_5 = in->kver_major > 6 || (in->kver_major == 6 && in->kver_minor >= 5) || !in->kver_major;
-	bool v6_19 = in->kver_major > 6 || (in->kver_major == 6 && in->kver_minor >= 19) || !in->kver_major;
-	bool bypass = in->bypass && v6_19;
-	uint64_t allocated = bypass ? 0 : in->allocated_pages;
-	const uint64_t *lim = in->limit_pages;
-	/* sk_under_global_memory_pressure() since 6.5; before, memcg pressure too */
-	bool pressure = in->global_pressure || (!v6_5 && in->memcg_pressure);
-
-	*out = (struct model_charge_out){ 0 };
-	if (in->memcg_enabled && !in->memcg_charge_ok) {
-		out->branch = MBR_MEMCG_REFUSED;
-		goto suppress;
-	}
-	if (!allocated && v6_19) {
-		/* 6.19: "if (!allocated) return 1" - bypass sockets, or a global
-		 * clamped to 0 by proto_memory_allocated().  Older kernels go on
-		 * to the "under limit" branch with the same result. */
-		out->branch = bypass ? MBR_BYPASS : MBR_ZERO_ALLOCATED;
-		out->accepted = true;
-		return;
-	}
-	if (allocated <= lim[0]) {
-		out->branch = MBR_UNDER_MIN;
-		out->accepted = true;
-		out->leave_pressure = in->kind == MODEL_PRESSURE && in->global_pressure;
-		return;
-	}
-	if (allocated > lim[1] && in->kind == MODEL_PRESSURE && !in->global_pressure)
-		out->enter_pressure = true;	/* sk_enter_memory_pressure(); UDP: none */
-	if (allocated > lim[2]) {
-		out->branch = MBR_OVER_MAX;
-		goto suppress;
-	}
-	if (in->dir == CHARGE_RECV) {
-		if (in->rmem_alloc_bytes < in->rmem0_bytes) {
-			out->branch = MBR_RMEM0;
-			out->accepted = true;
-			return;
-		}
-	} else if (in->stream ? in->wmem_queued_bytes < in->wmem0_bytes
-			      : in->wmem_alloc_bytes < in->wmem0_bytes) {
-		out->branch = MBR_WMEM0;
-		out->accepted = true;
-		return;
-	}
-	if (in->kind == MODEL_PRESSURE) {
-		uint64_t pages;
-
-		if (!(pressure || out->enter_pressure)) {
-			out->branch = MBR_NOT_IN_PRESSURE;
-			out->accepted = true;
-			return;
-		}
-		/* fair share: limit[2] > sockets_allocated * the socket's pages */
-		pages = model_pages_up(in->wmem_queued_bytes + in->rmem_alloc_bytes +
-				       in->fwd_alloc_bytes, in->page_size_bytes);
-		if (lim[2] > in->sockets_allocated * pages) {
-			out->branch = MBR_FAIR_SHARE;
-			out->accepted = true;
-			return;
-		}
-		out->branch = MBR_OVER_FAIR_SHARE;
-	} else {
-		out->branch = MBR_NO_PRESSURE_PROTO;
-	}
-suppress:
-	if (in->dir == CHARGE_SEND && in->stream) {
-		out->sndbuf_moderated = true;
-		/* "Fail only if socket is _under_ its sndbuf." */
-		if (in->wmem_queued_bytes + in->size_bytes >= in->sndbuf_bytes) {
-			out->kept_over_sndbuf = true;
-			out->accepted = true;
-		}
-	}
-}
-
-bool model_free_leaves_pressure(uint64_t allocated_after_pages, uint64_t limit0_pages,
-				bool global_pressure)
-{
-	return global_pressure && allocated_after_pages < limit0_pages;
-}
-
-const char *model_sim_event_name(enum sim_event e)
-{
-	switch (e) {
-	case SIM_ABOVE_MIN: return "above-min";
-	case SIM_ENTER_PRESSURE: return "enter-pressure";
-	case SIM_CAPPED: return "new-sockets-capped";
-	case SIM_OVER_MAX: return "over-max";
-	case SIM_OVER_RAM: return "over-ram";
-	}
-	return "?";
-}
-
-/* Pages a new socket can hold, wanting p, with usage u before it, s sockets
- * allocated and the flag pressure.  *enters: one of its charges (the last,
- * possibly refused, attempt included) saw allocated > limit[1] (TCP). */
-static uint64_t sim_socket_pages(const struct sim_in *in, uint64_t u, uint64_t s, bool pressure,
-				 uint64_t p, bool *enters)
-{
-	const uint64_t *lim = in->limit_pages;
-	uint64_t g = in->page_size_bytes ? (in->guarantee_bytes + in->page_size_bytes - 1) /
-					   in->page_size_bytes : 1;
-	uint64_t room_max = u < lim[2] ? lim[2] - u : 0;
-	uint64_t a, b, ok;
-
-	*enters = false;
-	if (!g)
-		g = 1;
-	a = u < lim[0] ? lim[0] - u : 0;	/* "under limit": always */
-	if (in->kind == MODEL_NO_PRESSURE) {
-		/* above min only while rmem < udp_rmem_min: the skb that starts
-		 * below it is admitted, about g + 1 pages (experiment 11.2) */
-		b = a > g + 1 ? a : g + 1;
-		if (b > room_max)
-			b = room_max;
-		return p < b ? p : b;
-	}
-	if (!pressure && u < lim[1] && lim[1] - u > a)
-		a = lim[1] - u;			/* above min, flag clear: success */
-	if (a >= p)
-		return p;
-	/* The next step goes above min with the flag set, or above limit[1]
-	 * (which sets it): from there only the fair share is admitted. */
-	b = s ? (lim[2] - 1) / s : lim[2];	/* sockets_allocated * pages < limit[2] */
-	if (a > b)
-		b = a;
-	if (g > b)
-		b = g;				/* tcp_rmem[0] / tcp_wmem[0] guarantee */
-	if (b > room_max)
-		b = room_max;			/* over max: suppressed */
-	if (in->dir == CHARGE_RECV) {
-		/* one skb is forced into an empty receive queue */
-		uint64_t f = in->page_size_bytes ? (in->first_skb_bytes + in->page_size_bytes - 1) /
-						   in->page_size_bytes : 1;
-
-		if (!f)
-			f = 1;
-		if (f > b)
-			b = f;
-	}
-	ok = b < p ? b : p;
-	/* the last charge tried (admitted or not) compares u + ok (+1) with limit[1] */
-	*enters = u + ok + (ok < p) > lim[1];
-	return ok;
-}
-
-static void sim_add(struct sim_out *o, enum sim_event e, enum model_state st, uint64_t k,
-		    uint64_t u, uint64_t capped)
-{
-	int i;
-
-	for (i = 0; i < o->n; i++)
-		if (o->t[i].event == e)
-			return;
-	if (o->n == SIM_MAX_TRANSITIONS)
-		return;
-	o->t[o->n].event = e;
-	o->t[o->n].to_state = st;
-	o->t[o->n].at_added_sockets = k;
-	o->t[o->n].at_added_low = k;
-	o->t[o->n].at_added_high = k;
-	o->t[o->n].at_usage_pages = u;
-	o->t[o->n].capped_pages = capped;
-	o->n++;
-}
-
-static enum model_state sim_state(const struct sim_in *in, uint64_t u, bool pressure)
-{
-	struct model_in mi = { in->kind, { u, true }, true, { 0, 0, 0 },
-			       in->kind == MODEL_PRESSURE ? (pressure ? PRESS_YES : PRESS_NO) : PRESS_NI,
-			       { in->band_pages, true } };
-	struct model_out mo;
-
-	memcpy(mi.limit_pages, in->limit_pages, sizeof(mi.limit_pages));
-	model_classify(&mi, &mo);
-	return mo.state;
-}
-
-void model_simulate(const struct sim_in *in, struct sim_out *out)
-{
-	uint64_t u = in->usage_pages, k, n = in->add_sockets;
-	uint64_t p, ram_pages = 0;
-	const uint64_t *thr = in->limit_pages;
-	bool pressure = in->press == PRESS_YES;
-	/* per threshold: first k with u > thr - band, u > thr, u > thr + band */
-	uint64_t cross[3][3] = { { 0 } };
-	int i, j;
-
-	*out = (struct sim_out){ 0 };
-	p = in->page_size_bytes ? (in->bytes_per_socket + in->page_size_bytes - 1) / in->page_size_bytes
-				: 0;
-	out->pages_per_socket = p;
-	if (n > SIM_MAX_ADD)
-		n = SIM_MAX_ADD;
-	if (in->mem_total_bytes.ok && in->page_size_bytes)
-		ram_pages = in->mem_total_bytes.v / in->page_size_bytes;
-
-	/* Already past a threshold: acted on at the next charge (k = 0). */
-	if (in->kind == MODEL_PRESSURE && !pressure && u > thr[1]) {
-		pressure = true;
-		sim_add(out, SIM_ENTER_PRESSURE, sim_state(in, u, true), 0, u, 0);
-	}
-	if (u > thr[0])
-		sim_add(out, SIM_ABOVE_MIN, sim_state(in, u, pressure), 0, u, 0);
-	if (u > thr[2])
-		sim_add(out, SIM_OVER_MAX, MS_OVER_LIMIT, 0, u, 0);
-	for (k = 1; k <= n; k++) {
-		bool enters;
-		uint64_t got = sim_socket_pages(in, u, in->sockets_now + k, pressure, p, &enters);
-
-		u += got;
-		out->admitted_pages += got;
-		out->wanted_pages += p;
-		for (i = 0; i < 3; i++)
-			for (j = 0; j < 3; j++) {
-				uint64_t t = j == 0 ? (thr[i] > in->band_pages ? thr[i] - in->band_pages : 0)
-					     : j == 1 ? thr[i] : thr[i] + in->band_pages;
-
-				if (!cross[i][j] && u > t)
-					cross[i][j] = k;
-			}
-		if (enters && !pressure && in->kind == MODEL_PRESSURE) {
-			pressure = true;
-			sim_add(out, SIM_ENTER_PRESSURE, sim_state(in, u, true), k, u, 0);
-		}
-		if (u > thr[0])
-			sim_add(out, SIM_ABOVE_MIN, sim_state(in, u, pressure), k, u, 0);
-		if (got < p) {
-			out->sockets_capped++;
-			sim_add(out, SIM_CAPPED, sim_state(in, u, pressure), k, u, got);
-		} else {
-			out->sockets_full++;
-		}
-		if (u > thr[2])
-			sim_add(out, SIM_OVER_MAX, MS_OVER_LIMIT, k, u, 0);
-		if (ram_pages && u > ram_pages)
-			sim_add(out, SIM_OVER_RAM, sim_state(in, u, pressure), k, u, 0);
-		if (got <= 1 && out->sockets_capped > 1000 && k < n) {
-			/* steady state: every further socket gets the same */
-			uint64_t rest = n - k;
-
-			out->sockets_capped += rest;
-			out->wanted_pages += rest * p;
-			out->admitted_pages += rest * got;
-			u += rest * got;
-			if (u > thr[2])
-				sim_add(out, SIM_OVER_MAX, MS_OVER_LIMIT, k + 1, u, 0);
-			break;
-		}
-	}
-	/* The published figure is within the band of the sum: the crossing of a
-	 * threshold falls between the sockets where the sum is band pages
-	 * below and above it. */
-	for (i = 0; i < out->n; i++) {
-		struct sim_transition *t = &out->t[i];
-		int th = t->event == SIM_ABOVE_MIN ? 0 : t->event == SIM_ENTER_PRESSURE ? 1
-			 : t->event == SIM_OVER_MAX ? 2 : -1;
-
-		if (th < 0 || !t->at_added_sockets)
-			continue;
-		t->at_added_low = cross[th][0] ? cross[th][0] : t->at_added_sockets;
-		t->at_added_high = cross[th][2] ? cross[th][2] : n;
-		if (t->at_added_low > t->at_added_sockets)
-			t->at_added_low = t->at_added_sockets;
-		if (t->at_added_high < t->at_added_sockets)
-			t->at_added_high = t->at_added_sockets;
-	}
-	out->final_usage_pages = u;
-	out->final_pressure = in->kind == MODEL_PRESSURE && pressure;
-	out->final_state = sim_state(in, u, out->final_pressure);
-}
-
-static int model_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int model_trend(const double *t, const double *u, int n, struct model_trend *out)
-{
-	double *sl;
-	size_t m = 0, i, j;
-
-	*out = (struct model_trend){ 0 };
-	if (n < 2 || t[n - 1] <= t[0])
-		return -EINVAL;
-	sl = malloc((size_t)n * (size_t)(n - 1) / 2 * sizeof(*sl));
-	if (!sl)
-		return -ENOMEM;
-	for (i = 0; i < (size_t)n; i++)
-		for (j = i + 1; j < (size_t)n; j++)
-			if (t[j] > t[i])
-				sl[m++] = (u[j] - u[i]) / (t[j] - t[i]);
-	if (!m) {
-		free(sl);
-		return -EINVAL;
-	}
-	qsort(sl, m, sizeof(*sl), model_cmp_double);
-	out->samples = n;
-	out->duration_s = t[n - 1] - t[0];
-	out->slope = m % 2 ? sl[m / 2] : (sl[m / 2 - 1] + sl[m / 2]) / 2;
-	out->slope_lo = sl[m / 4];
-	out->slope_hi = sl[(3 * m) / 4 < m ? (3 * m) / 4 : m - 1];
-	out->growing = out->slope > 0;
-	free(sl);
-	return 0;
-}
-
-bool model_seconds_to(const struct model_trend *tr, double u, double thr, double band,
-		      double *eta, double *eta_lo, double *eta_hi, bool *hi_unbounded)
-{
-	double d = thr - u;
-
-	*hi_unbounded = false;
-	if (d < 0) {
-		*eta = *eta_lo = *eta_hi = 0;
-		return true;
-	}
-	if (!tr->growing)
+	if (!pages)
 		return false;
-	*eta = d / tr->slope;
-	*eta_lo = (d - band > 0 ? d - band : 0) / (tr->slope_hi > 0 ? tr->slope_hi : tr->slope);
-	if (tr->slope_lo > 0) {
-		*eta_hi = (d + band) / tr->slope_lo;
-	} else {
-		*eta_hi = 0;
-		*hi_unbounded = true;
-	}
+	limit = pages / (which == MODEL_TCP_MEM ? 16 : 8);
+	if (limit < 128)
+		limit = 128;
+	model_limits_for_pressure(MODEL_PRESSURE, limit, out);
 	return true;
+}
+
+uint64_t model_pages_up(uint64_t bytes, uint64_t unit_bytes)
+{
+	return unit_bytes ? bytes / unit_bytes + (bytes % unit_bytes != 0) : 0;
+}
+
+bool model_kver_ge(unsigned major, unsigned minor, unsigned want_major, unsigned want_minor)
+{
+	if (!major && !minor)
+		return true;
+	return major > want_major || (major == want_major && minor >= want_minor);
+}
+
+uint64_t model_mem_unit_bytes(unsigned major, unsigned minor, uint64_t page_size_bytes)
+{
+	/* include/net/sock.h 4.19-5.19: "#define SK_MEM_QUANTUM 4096" - "We used
+	 * to have PAGE_SIZE here, but systems with 64KB pages do not
+	 * necessarily have 16x time more memory than 4KB ones." */
+	if (page_size_bytes > 4096 && model_kver_ge(major, minor, 4, 11) &&
+	    !model_kver_ge(major, minor, 6, 0))
+		return 4096;
+	return page_size_bytes;
+}
+
+unsigned model_units_per_page(unsigned major, unsigned minor, uint64_t page_size_bytes)
+{
+	uint64_t unit = model_mem_unit_bytes(major, minor, page_size_bytes);
+
+	return unit && page_size_bytes > unit ? (unsigned)(page_size_bytes / unit) : 1;
+}
+
+uint64_t model_limit_in_units(uint64_t limit_pages, unsigned major, unsigned minor,
+			      uint64_t page_size_bytes)
+{
+	return util_mul_sat(limit_pages, model_units_per_page(major, minor, page_size_bytes), NULL);
 }

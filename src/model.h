@@ -1,7 +1,10 @@
-/* model.h - the embedded model of the kernel's socket-memory accounting
- * (net/core/sock.c __sk_mem_raise_allocated, __sk_mem_reduce_allocated;
- * net/ipv4/tcp.c tcp_{enter,leave}_memory_pressure; include/net/proto_memory.h).
- * Pure logic: no I/O.  All quantities are pages unless the name says bytes. */
+/* model.h - the embedded model of the kernel's socket-memory accounting:
+ * the state of a protocol against its limits (hysteresis of
+ * tcp_{enter,leave}_memory_pressure), the per-CPU band
+ * (include/net/proto_memory.h) and the kernel's limits and units.
+ * The charge decision is in charge.h, the what-if simulator in simulate.h,
+ * growth in trend.h.  Pure logic: no I/O.  All quantities are pages unless
+ * the name says bytes. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_MODEL_H
 #define SOCKMEM_MODEL_H
@@ -37,6 +40,10 @@ struct model_in {
 	uint64_t limit_pages[3];	/* min, pressure, max */
 	enum press_flag press;
 	struct opt band_pages;		/* per-CPU reserve uncertainty */
+	/* usage units per limit page (model_units_per_page): 16 on a 64 KiB
+	 * page 4.11-5.19 kernel, whose usage counts 4096-byte quanta; 0 or 1:
+	 * usage and limits are both pages */
+	unsigned units_per_page;
 };
 
 struct model_out {
@@ -66,144 +73,57 @@ struct model_reserve model_reserve(bool kver_known, bool kver_ge_6_0, struct opt
 /* possible_cpus x (R - 1): how far sockstat mem may be from the true charge. */
 struct opt model_band_pages(const struct model_reserve *r, struct opt possible_cpus);
 
-/* ---- One charge, as __sk_mem_raise_allocated() decides it ---------------
- * net/core/sock.c, v6.19 structure (kernel-model.md 1.4) with the version
- * differences: before 6.5 the fair-share test and the leave test used
- * sk_under_memory_pressure() (global OR memcg pressure); 6.19 added the
- * sk_bypass_prot_mem branches.  amt is already added to allocated_pages and
- * to fwd_alloc_bytes (the optimistic add of __sk_mem_schedule). */
-enum model_dir { CHARGE_RECV, CHARGE_SEND };
+/* model_kver_ge() - kernel major.minor >= want.  0.0 (not known) counts as
+ * the newest kernel. */
+bool model_kver_ge(unsigned major, unsigned minor, unsigned want_major, unsigned want_minor);
 
-struct model_charge_in {
-	enum model_kind kind;
-	enum model_dir dir;
-	bool stream;			/* SOCK_STREAM (TCP) */
-	unsigned kver_major, kver_minor;
-	uint64_t allocated_pages;	/* sk_memory_allocated() after the add */
-	uint64_t limit_pages[3];
-	bool global_pressure;		/* tcp_memory_pressure set before this charge */
-	bool memcg_enabled, memcg_charge_ok, memcg_pressure;
-	bool bypass;			/* sk_bypass_prot_mem (6.19+) */
-	uint64_t amt_pages, size_bytes;
-	uint64_t rmem_alloc_bytes, wmem_queued_bytes, wmem_alloc_bytes, fwd_alloc_bytes;
-	uint64_t sndbuf_bytes;
-	uint64_t rmem0_bytes, wmem0_bytes;	/* tcp_rmem[0]/udp_rmem_min, tcp_wmem[0]/udp_wmem_min */
-	uint64_t sockets_allocated;
-	uint64_t page_size_bytes;
-};
+/* model_mem_unit_bytes() - the unit memory_allocated counts in, and with it
+ * sockstat and /proc/net/protocols "mem", sk_mem_pages() and every charge:
+ * SK_MEM_QUANTUM = 4096 bytes from 4.11 (bd68a2a854ad "net: set SK_MEM_QUANTUM
+ * to 4096"; present in 4.19.0, the exact release unverified) to 5.19, PAGE_SIZE
+ * before and since 6.0 (e70f3c701276, 100fdd1faf50).  The same on 4 KiB pages;
+ * page_size_bytes on a kernel not known. */
+uint64_t model_mem_unit_bytes(unsigned major, unsigned minor, uint64_t page_size_bytes);
+/* PAGE_SIZE / model_mem_unit_bytes(): 1 except on 4.11-5.19 with pages above 4 KiB. */
+unsigned model_units_per_page(unsigned major, unsigned minor, uint64_t page_size_bytes);
+/* model_limit_in_units() - a tcp_mem/udp_mem value (pages) as
+ * sk_prot_mem_limits() compares it with memory_allocated: shifted by
+ * PAGE_SHIFT - SK_MEM_QUANTUM_SHIFT on 4.11-5.19 (saturated). */
+uint64_t model_limit_in_units(uint64_t limit_pages, unsigned major, unsigned minor,
+			      uint64_t page_size_bytes);
 
-enum model_branch {
-	MBR_BYPASS,		/* 6.19 bypass socket: only memcg decides */
-	MBR_MEMCG_REFUSED,	/* memcg charge failed -> suppress */
-	MBR_UNDER_MIN,		/* allocated <= limit[0]: success, leave pressure */
-	MBR_OVER_MAX,		/* allocated > limit[2] -> suppress */
-	MBR_RMEM0,		/* receive minimum guarantee */
-	MBR_WMEM0,		/* send minimum guarantee */
-	MBR_NOT_IN_PRESSURE,	/* above min, flag not set: success */
-	MBR_FAIR_SHARE,		/* under pressure, socket below its fair share: success */
-	MBR_NO_PRESSURE_PROTO,	/* UDP above min, no guarantee: suppress */
-	MBR_OVER_FAIR_SHARE,	/* under pressure, above fair share: suppress */
-	MBR_ZERO_ALLOCATED,	/* allocated read as 0 (clamped): success */
-};
+/* sk_mem_pages(): bytes rounded up to whole pages (or quanta) of unit bytes;
+ * 0 when unit is 0. */
+uint64_t model_pages_up(uint64_t bytes, uint64_t unit_bytes);
 
-struct model_charge_out {
-	bool accepted;			/* the charge stays */
-	bool kept_over_sndbuf;		/* suppressed, but kept: wmem_queued + size >= sndbuf */
-	bool enter_pressure, leave_pressure;
-	bool sndbuf_moderated;		/* sk_stream_moderate_sndbuf() ran */
-	enum model_branch branch;
-};
+/* model_limits_for_pressure() - min/pressure/max in the kernel's shape
+ * (tcp_init_mem, udp_init: {limit/4*3, limit, 2*(limit/4*3)}, ratios
+ * 3/4 : 1 : 3/2) around the threshold that limits this kind: the pressure
+ * threshold (tcp_mem[1]) for MODEL_PRESSURE, min (udp_mem[0], the effective
+ * limit without a pressure state) for MODEL_NO_PRESSURE, which gives
+ * {pages, pages/3*4, 2*pages}. */
+void model_limits_for_pressure(enum model_kind kind, uint64_t pages, uint64_t out[3]);
 
-void model_charge(const struct model_charge_in *in, struct model_charge_out *out);
-const char *model_branch_name(enum model_branch b);
+/* model_state_after() - the state once the kernel has acted on changed
+ * limits at its next charge.  classified: model_classify() of the usage
+ * against the new limits with the flag as it is now.  At or below the new
+ * min a charge leaves pressure (__sk_mem_raise_allocated "Under limit",
+ * allocated <= limit[0]); above it a set flag stays (hysteresis). */
+enum model_state model_state_after(enum model_state classified, uint64_t usage_pages,
+				   uint64_t limit0_pages);
 
-/* Free path (__sk_mem_reduce_allocated): pressure is left only when the
- * global falls strictly below limit[0]. */
-bool model_free_leaves_pressure(uint64_t allocated_after_pages, uint64_t limit0_pages,
-				bool global_pressure);
+/* The limits whose boot-time default model_default_mem() gives. */
+enum model_mem_sysctl { MODEL_TCP_MEM, MODEL_UDP_MEM };
 
-/* ---- What-if: N more sockets, each trying to hold B bytes -----------------
- * Each new socket charges page by page (sk_mem_pages rounds up) and is
- * admitted per model_charge(): fully under min or out of pressure; under
- * pressure only up to its fair share tcp_mem[2] / sockets_allocated; above
- * max only the minimum guarantee (tcp_rmem[0]) and, for TCP receive, the one
- * skb forced into an empty queue (tcp_data_queue: sk_forced_mem_schedule),
- * whatever the limits: a new connection always gets its first skb (up to
- * 64 KiB with GRO/loopback), so usage goes past max (kernel-model.md 11.1).  UDP above udp_mem[0]:
- * only while the socket holds less than udp_rmem_min.  Usage only grows here
- * (no frees), so pressure is never left once entered. */
-enum sim_event {
-	SIM_ABOVE_MIN,		/* usage > min: elevated (TCP) / limited (UDP) */
-	SIM_ENTER_PRESSURE,	/* TCP flag set */
-	SIM_CAPPED,		/* new sockets can no longer reach their size: drops/blocking */
-	SIM_OVER_MAX,		/* usage > max */
-	SIM_OVER_RAM,		/* usage > MemTotal */
-};
-
-struct sim_in {
-	enum model_kind kind;
-	enum model_dir dir;
-	uint64_t usage_pages;
-	uint64_t limit_pages[3];
-	enum press_flag press;
-	uint64_t band_pages;
-	uint64_t sockets_now;		/* sockets_allocated (TCP alloc) */
-	uint64_t add_sockets;
-	uint64_t bytes_per_socket;
-	uint64_t page_size_bytes;
-	uint64_t guarantee_bytes;	/* tcp_rmem[0] / tcp_wmem[0] / udp_rmem_min */
-	uint64_t first_skb_bytes;	/* TCP receive: the skb forced into an empty queue */
-	struct opt mem_total_bytes;
-};
-
-struct sim_transition {
-	enum sim_event event;
-	enum model_state to_state;
-	uint64_t at_added_sockets;	/* first added socket at which it happens */
-	uint64_t at_added_low, at_added_high;	/* the same with the published figure off by the band */
-	uint64_t at_usage_pages;
-	uint64_t capped_pages;		/* SIM_CAPPED: what a new socket could still get */
-};
-
-#define SIM_MAX_TRANSITIONS 6
-#define SIM_MAX_ADD 100000000ull
-
-struct sim_out {
-	uint64_t pages_per_socket;
-	struct sim_transition t[SIM_MAX_TRANSITIONS];
-	int n;
-	uint64_t final_usage_pages;
-	bool final_pressure;
-	enum model_state final_state;
-	uint64_t sockets_full;		/* new sockets that got their whole size */
-	uint64_t sockets_capped;	/* ... that did not */
-	uint64_t admitted_pages;	/* pages the new sockets hold in the end */
-	uint64_t wanted_pages;		/* pages they wanted */
-};
-
-void model_simulate(const struct sim_in *in, struct sim_out *out);
-const char *model_sim_event_name(enum sim_event e);
-
-/* ---- Growth and time to a threshold --------------------------------------
- * Robust slope of usage over time (Theil-Sen: the median of the pairwise
- * slopes, with the quartiles as its range), not two noisy points: sockstat
- * moves in per-CPU steps of mem_pcpu_rsv pages. */
-struct model_trend {
-	int samples;
-	double duration_s;
-	double slope, slope_lo, slope_hi;	/* pages per second */
-	bool growing;				/* slope > 0 */
-};
-/* t in seconds, u in pages; n >= 2.  Returns -EINVAL for n < 2 or no time
- * span, -ENOMEM. */
-int model_trend(const double *t, const double *u, int n, struct model_trend *out);
-/* Seconds until usage u crosses thr (0 if already above), with the range
- * from the slope quartiles and the band; false when not growing. */
-bool model_seconds_to(const struct model_trend *tr, double u, double thr, double band,
-		      double *eta, double *eta_lo, double *eta_hi, bool *hi_unbounded);
-
-/* Kernel boot-time defaults (net/ipv4/tcp.c tcp_init_mem, udp.c udp_init):
- * limit = max(nr_free_buffer_pages / div, 128); {limit/4*3, limit, 2*(limit/4*3)}. */
-void model_default_mem(uint64_t free_buffer_pages, unsigned div, uint64_t out[3]);
+/* model_default_mem() - the kernel's boot-time tcp_mem/udp_mem for this RAM
+ * (net/ipv4/tcp.c tcp_init_mem, net/ipv4/udp.c udp_init, identical from 4.19
+ * to 7.2): limit = max(nr_free_buffer_pages() / 16 (TCP) or / 8 (UDP), 128),
+ * then model_limits_for_pressure(limit).  nr_free_buffer_pages() is
+ * approximated by MemTotal in pages (within 1% on the machines of
+ * kernel-model.md section 8; it excludes ZONE_MOVABLE and memory added after
+ * boot, kernel-audit 13j).  Return: false when RAM or the page size is not
+ * known. */
+bool model_default_mem(enum model_mem_sysctl which, struct opt mem_total_bytes,
+		       uint64_t page_size_bytes, uint64_t out[3]);
 
 #endif

@@ -403,13 +403,13 @@ void report_add_trend(struct report *r, int p, const double *t, const double *u,
 	struct proto_report *pr = &r->proto[p];
 	int i;
 
-	if (p >= r->nproto || model_trend(t, u, n, &pr->trend))
+	if (p >= r->nproto || trend_fit(t, u, n, &pr->trend))
 		return;
 	pr->trend_ok = true;
 	if (!pr->limits_ok || !pr->usage_pages.ok)
 		return;
 	for (i = 0; i < 3; i++)
-		pr->eta_ok[i] = model_seconds_to(&pr->trend, (double)pr->usage_pages.v,
+		pr->eta_ok[i] = trend_seconds_to(&pr->trend, (double)pr->usage_pages.v,
 						 (double)pr->limit_pages[i],
 						 r->band_pages.ok ? (double)r->band_pages.v : 0,
 						 &pr->eta_s[i], &pr->eta_lo_s[i], &pr->eta_hi_s[i],

@@ -9,6 +9,7 @@
 
 #include "host.h"
 #include "model.h"
+#include "trend.h"
 #include "sockdump.h"
 #include "sockets.h"
 
@@ -47,7 +48,7 @@ struct proto_report {
 	struct opt headroom_sockets_avg[3];
 	/* with show --interval */
 	bool trend_ok;
-	struct model_trend trend;
+	struct trend trend;
 	bool eta_ok[3], eta_unbounded[3];
 	double eta_s[3], eta_lo_s[3], eta_hi_s[3];
 };

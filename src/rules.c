@@ -133,16 +133,12 @@ static uint64_t ram_pages(const struct host *h)
 	return h->mem_total_bytes.ok && h->page_size_bytes ? h->mem_total_bytes.v / h->page_size_bytes : 0;
 }
 
-bool rules_default_mem(const struct host *h, enum sysctl_id id, uint64_t out[3])
+/* The kernel's default tcp_mem/udp_mem for this RAM (model_default_mem). */
+static bool default_mem(const struct host *h, enum sysctl_id id, uint64_t out[3])
 {
-	uint64_t pages = ram_pages(h);
-
-	if (!pages || (id != SC_TCP_MEM && id != SC_UDP_MEM))
-		return false;
-	/* nr_free_buffer_pages() is a little below MemTotal; MemTotal/16 is
-	 * within 1% on the machines in kernel-model.md section 8. */
-	model_default_mem(pages, id == SC_TCP_MEM ? 16 : 8, out);
-	return true;
+	return (id == SC_TCP_MEM || id == SC_UDP_MEM) &&
+	       model_default_mem(id == SC_TCP_MEM ? MODEL_TCP_MEM : MODEL_UDP_MEM, h->mem_total_bytes,
+				 h->page_size_bytes, out);
 }
 
 /* Runs the configuration rules on a changed host: true when none of them
@@ -209,23 +205,16 @@ static bool propose_mem(const struct advise_in *in, struct finding *f, enum sysc
 			 "checked against it, so none is proposed", host_sysctl[id].name);
 		return false;
 	}
-	if (pr->def->kind == MODEL_PRESSURE) {
-		/* TCP: usage at about 75% of the pressure threshold */
-		v[1] = need > pr->limit_pages[1] ? need : pr->limit_pages[1];
-		v[0] = v[1] / 4 * 3;
-		v[2] = v[0] * 2;
-	} else {
-		/* UDP: min is the effective limit, so it is min that needs room */
-		v[0] = need > pr->limit_pages[0] ? need : pr->limit_pages[0];
-		v[1] = v[0] / 3 * 4;
-		v[2] = v[0] * 2;
-	}
+	/* TCP: usage at about 75% of the pressure threshold; UDP: min is the
+	 * effective limit, so it is min that needs room */
+	i = pr->def->kind == MODEL_PRESSURE ? 1 : 0;
+	model_limits_for_pressure(pr->def->kind, need > pr->limit_pages[i] ? need : pr->limit_pages[i], v);
 	{
 		/* limits far below the kernel's default for this RAM: the default
 		 * is the better proposal if it covers the need */
 		uint64_t d[3];
 
-		if (rules_default_mem(h, id, d) && pr->limit_pages[1] * 2 < d[1] && d[1] >= v[1])
+		if (default_mem(h, id, d) && pr->limit_pages[1] * 2 < d[1] && d[1] >= v[1])
 			memcpy(v, d, sizeof(v));
 	}
 	for (i = 0; i < 3; i++)
@@ -259,9 +248,8 @@ static bool propose_mem(const struct advise_in *in, struct finding *f, enum sysc
 		snprintf(f->state_before, sizeof(f->state_before), "%s", model_state_name(pr->m.state));
 		/* the flag clears only below min: a state read after the change */
 		snprintf(f->state_after, sizeof(f->state_after), "%s",
-			 model_state_name(cp->m.state == MS_PRESSURE && cp->usage_pages.v > cp->limit_pages[0]
-					  ? MS_PRESSURE : cp->usage_pages.v <= cp->limit_pages[0]
-					  ? MS_NORMAL : cp->m.state));
+			 model_state_name(model_state_after(cp->m.state, cp->usage_pages.v,
+							    cp->limit_pages[0])));
 		f->headroom_before_bytes = pr->m.headroom_pages[pr->def->kind == MODEL_PRESSURE ? 1 : 0] *
 					   (int64_t)h->page_size_bytes;
 		f->headroom_after_bytes = cp->m.headroom_pages[pr->def->kind == MODEL_PRESSURE ? 1 : 0] *
@@ -580,7 +568,7 @@ static bool r_not_ascending(const struct advise_in *in, struct finding *f)
 		ev_u(f, "min_pages", v->v[0]);
 		ev_u(f, "pressure_pages", v->v[1]);
 		ev_u(f, "max_pages", v->v[2]);
-		if (rules_default_mem(in->h, ids[k], d))
+		if (default_mem(in->h, ids[k], d))
 			f_sysctl(f, host_sysctl[ids[k]].name, d, 3);
 		return true;
 	}
@@ -630,7 +618,7 @@ static bool r_bytes_in_pages(const struct advise_in *in, struct finding *f)
 		ev_u(f, "max_pages", v->v[2]);
 		ev_u(f, "max_as_bytes_if_pages", v->v[2] * in->h->page_size_bytes);
 		ev_u(f, "mem_total_bytes", in->h->mem_total_bytes.v);
-		if (d[0] < 128 && rules_default_mem(in->h, ids[k], d)) {
+		if (d[0] < 128 && default_mem(in->h, ids[k], d)) {
 			/* tiny once converted: the kernel default is the better start */
 		}
 		f_sysctl(f, host_sysctl[ids[k]].name, d, 3);
@@ -659,7 +647,7 @@ static bool r_above_ram(const struct advise_in *in, struct finding *f)
 			       "throttles them (the kernel default is about 9% of RAM).";
 		ev_u(f, "max_pages", v->v[2]);
 		ev_u(f, "ram_pages", rp);
-		if (rules_default_mem(in->h, ids[k], d))
+		if (default_mem(in->h, ids[k], d))
 			f_sysctl(f, host_sysctl[ids[k]].name, d, 3);
 		return true;
 	}
@@ -676,7 +664,7 @@ static bool r_vs_default(const struct advise_in *in, struct finding *f)
 		uint64_t d[3];
 		double ratio;
 
-		if (v->rc || !rules_default_mem(in->h, ids[k], d) || !d[1] ||
+		if (v->rc || !default_mem(in->h, ids[k], d) || !d[1] ||
 		    looks_like_bytes(in->h, v->v) || v->v[2] * 2 > ram_pages(in->h))
 			continue;
 		ratio = (double)v->v[1] / (double)d[1];
@@ -915,9 +903,7 @@ static bool r_bdp(const struct advise_in *in, struct finding *f)
 	}
 	/* tcp_mem for that many connections at that size, within RAM */
 	if (h->sysctl[SC_TCP_MEM].rc == 0 && need_pages > h->sysctl[SC_TCP_MEM].v[1]) {
-		v[1] = need_pages;
-		v[0] = v[1] / 4 * 3;
-		v[2] = v[0] * 2;
+		model_limits_for_pressure(MODEL_PRESSURE, need_pages, v);
 		if (rp && v[2] > rp / 4) {
 			snprintf(f->application, sizeof(f->application),
 				 "%llu connections at full buffers need %llu pages, more than a quarter "

@@ -94,8 +94,4 @@ const char *rules_scope_name(enum fscope s);
 int rules_count(void);
 const char *rules_id(int i);
 
-/* Kernel default tcp_mem/udp_mem for this RAM (tcp_init_mem/udp_init with
- * nr_free_buffer_pages approximated by MemTotal in pages). */
-bool rules_default_mem(const struct host *h, enum sysctl_id id, uint64_t out[3]);
-
 #endif
