@@ -30,13 +30,9 @@ int netstat_parse(const char *buf, size_t len, struct netstat *out, struct parse
 	int lineno = 0, rc;
 
 	out->n = 0;
-	rc = util_check_text(buf, len, err);
+	rc = util_text_begin(buf, len, err);
 	if (rc)
 		return rc;
-	if (len == 0) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
 	while (util_next_line(&p, end, &hl, &hn, &lineno)) {
 		char g1[16], g2[16], safe[64];
 		const char *hp, *vp, *ht, *vt;

@@ -33,13 +33,10 @@ int protocols_parse(const char *buf, size_t len, struct protocols *out, struct p
 	char safe[64];
 
 	memset(out, 0, sizeof(*out));
-	rc = util_check_text(buf, len, err);
+	rc = util_text_begin(buf, len, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &n, &lineno)) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
+	util_next_line(&p, end, &l, &n, &lineno);
 	q = l;
 	for (i = 0; (t = util_next_token(&q, l + n, &tl)); i++) {
 		int c;

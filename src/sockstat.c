@@ -97,13 +97,9 @@ int sockstat_parse(const char *buf, size_t len, struct sockstat *out, struct par
 	int lineno = 0, rc, i;
 
 	memset(out, 0, sizeof(*out));
-	rc = util_check_text(buf, len, err);
+	rc = util_text_begin(buf, len, err);
 	if (rc)
 		return rc;
-	if (len == 0) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
 	while (util_next_line(&p, end, &l, &n, &lineno)) {
 		struct sockstat_line *sl;
 

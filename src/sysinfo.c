@@ -20,19 +20,32 @@ static void number_err(struct parse_err *err, int line, const char *what, const 
 		     : (tl && t[0] == '-') ? "negative" : "not a number");
 }
 
-int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct parse_err *err)
+/* The first line of a one-line sysctl or sysfs file. */
+static int sysinfo_first_line(const char *buf, size_t len, const char **l, size_t *ln,
+			      struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l, *q, *t;
-	size_t ln, tl;
-	int lineno = 0, i = 0, rc;
+	const char *p = buf;
+	int lineno = 0, rc = util_text_begin(buf, len, err);
 
-	rc = util_check_text(buf, len, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
+	util_next_line(&p, buf + len, l, ln, &lineno);
+	if (*ln == 0) {
+		util_set_err(err, 1, "line 1 is empty");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct parse_err *err)
+{
+	const char *p, *end = buf + len, *l, *q, *t;
+	size_t ln, tl;
+	int lineno = 1, i = 0, rc;
+
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
+	if (rc)
+		return rc;
 	q = l;
 	while ((t = util_next_token(&q, l + ln, &tl))) {
 		if (i == n) {
@@ -50,6 +63,7 @@ int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct
 		util_set_err(err, 1, "%d value%s, expected %d", i, i == 1 ? "" : "s", n);
 		return -EINVAL;
 	}
+	p = l + ln + 1;		/* the text ends with a newline */
 	if (util_next_line(&p, end, &l, &ln, &lineno) && ln) {
 		util_set_err(err, lineno, "unexpected second line");
 		return -EINVAL;
@@ -65,7 +79,7 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 	int lineno = 0, rc;
 	uint64_t kib;
 
-	rc = util_check_text(buf, len, err);
+	rc = util_text_begin(buf, len, err);
 	if (rc)
 		return rc;
 	while (util_next_line(&p, end, &l, &ln, &lineno)) {
@@ -100,19 +114,15 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 
 int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l;
+	const char *l;
 	size_t ln;
-	int lineno = 0, rc;
+	int rc;
 	uint64_t total = 0;
 	const char *s, *e;
 
-	rc = util_check_text(buf, len, err);
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
 	s = l;
 	e = l + ln;
 	while (s < e) {
@@ -140,19 +150,15 @@ int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct p
 int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 			    struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l;
+	const char *l;
 	size_t ln;
-	int lineno = 0, rc;
+	int rc;
 	unsigned a = 0, b = 0, c = 0;
 
 	memset(kv, 0, sizeof(*kv));
-	rc = util_check_text(buf, len, err);
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
 	util_safe_token(kv->release, sizeof(kv->release), l, ln);
 	if (sscanf(kv->release, "%u.%u.%u", &a, &b, &c) < 2 || a > 99 || b > 999) {
 		util_set_err(err, 1, "'%s' is not a kernel release", kv->release);

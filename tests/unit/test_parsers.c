@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +390,64 @@ static void util_cases(void **state)
 	assert_true(ovf);
 }
 
+/* The prologue of every parser: text as procfs writes it, not empty. */
+static void text_begin_cases(void **state)
+{
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(util_text_begin(S("TCP: inuse 1\n"), &e), 0);
+	assert_int_equal(util_text_begin(S("\nx\n"), &e), 0);
+	assert_int_equal(util_text_begin(S(""), &e), -EINVAL);
+	assert_int_equal(e.line, 0);
+	assert_string_equal(e.msg, "empty file");
+	assert_int_equal(util_text_begin(S("\n\n\n"), &e), -EINVAL);
+	assert_string_equal(e.msg, "empty file");
+	assert_int_equal(util_text_begin(S("a\nb"), &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "truncated"));
+	assert_int_equal(util_text_begin("a\n\0\n", 4, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "NUL byte"));
+	/* the single-line files say which line is wrong */
+	{
+		uint64_t v;
+
+		assert_int_equal(sysinfo_parse_vector(S("\n5\n"), &v, 1, &e), -EINVAL);
+		assert_string_equal(e.msg, "line 1 is empty");
+		assert_int_equal(sysinfo_parse_cpulist(S("\n0-1\n"), &v, &e), -EINVAL);
+		assert_int_equal(sysinfo_parse_meminfo(S(""), &v, &e), -EINVAL);
+		assert_string_equal(e.msg, "empty file");
+	}
+}
+
+/* Duplicates among any number of keys, found in one pass. */
+static void strset_cases(void **state)
+{
+	struct util_strset set = { 0 };
+	char key[16];
+	static char keys[5000 * 8];
+	int i;
+
+	assert_int_equal(util_strset_add(&set, "mem", 3), 0);
+	assert_int_equal(util_strset_add(&set, "memory", 6), 0);
+	assert_int_equal(util_strset_add(&set, "memory", 3), 1);	/* "mem" */
+	assert_int_equal(util_strset_add(&set, "", 0), 0);
+	assert_int_equal(util_strset_add(&set, "", 0), 1);
+	util_strset_clear(&set);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(util_strset_add(&set, "mem", 3), 0);
+	util_strset_clear(&set);
+	for (i = 0; i < 5000; i++) {
+		snprintf(keys + i * 8, 8, "k%d", i);
+		assert_int_equal(util_strset_add(&set, keys + i * 8, strlen(keys + i * 8)), 0);
+	}
+	assert_int_equal(set.n, 5000);
+	snprintf(key, sizeof(key), "k%d", 4321);
+	assert_int_equal(util_strset_add(&set, key, strlen(key)), 1);
+	util_strset_free(&set);
+	assert_null(set.slot);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +470,8 @@ int main(void)
 		cmocka_unit_test(osrelease_cases),
 		cmocka_unit_test(snapmeta_cases),
 		cmocka_unit_test(util_cases),
+		cmocka_unit_test(text_begin_cases),
+		cmocka_unit_test(strset_cases),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
