@@ -308,6 +308,7 @@ int cmd_snapshot_run(void)
 		       "%llu bytes\n", snap_dir, copied, absent, failed,
 		       (unsigned long long)h->page_size_bytes);
 	}
+	host_free(h);
 	free(h);
 	return failed ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 }

@@ -67,26 +67,116 @@ const struct host_file host_files[] = {
 };
 const size_t host_nfiles = ARRAY_SIZE(host_files);
 
-void host_path(const struct host *h, const char *rel, char *dst, size_t dstsz)
-{
-	int n;
+/* Storage of a collection.  What host_collect() allocates for one struct host
+ * (the file texts its parsed sockstat, netstat and protocols point into, the
+ * problems) is listed here by the address of that struct, not found through
+ * it: callers malloc() a struct host without initialising it, so
+ * host_collect() cannot look inside for an earlier collection.  Through this
+ * list it releases one made on the same struct (watch collects once per
+ * sample), host_free() releases it, and the storage of a struct that is
+ * free()d without host_free() stays reachable instead of lost.  sockmem is
+ * single-threaded, and so is this list. */
+struct host_store {
+	const struct host *owner;
+	struct host_store *next;
+	void **block;			/* malloc'ed, freed together */
+	size_t n, cap;
+	int problem_cap;		/* room in owner->problem */
+};
+static struct host_store *host_stores;
 
-	if (h->root[0])
-		n = snprintf(dst, dstsz, "%s/%s", h->root, rel);
-	else
-		n = snprintf(dst, dstsz, "/%s", rel);
-	if (n < 0 && dstsz)
-		dst[0] = '\0';
+/* The link that points to h's store, or the list's final NULL. */
+static struct host_store **host_store_link(const struct host *h)
+{
+	struct host_store **s;
+
+	for (s = &host_stores; *s; s = &(*s)->next)
+		if ((*s)->owner == h)
+			break;
+	return s;
+}
+
+static void host_store_release(struct host_store *st)
+{
+	while (st->n)
+		free(st->block[--st->n]);
+	st->problem_cap = 0;
+}
+
+/* Makes the malloc'ed p part of h's collection; frees it on failure. */
+static int host_keep(struct host *h, void *p)
+{
+	struct host_store *st = h->store;
+
+	if (st && st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		void **nb = realloc(st->block, cap * sizeof(*nb));
+
+		if (!nb)
+			st = NULL;
+		else {
+			st->block = nb;
+			st->cap = cap;
+		}
+	}
+	if (!st) {
+		free(p);
+		return -ENOMEM;
+	}
+	st->block[st->n++] = p;
+	return 0;
+}
+
+static void *host_alloc(struct host *h, size_t size)
+{
+	void *p = malloc(size);
+
+	return p && host_keep(h, p) == 0 ? p : NULL;
+}
+
+/* Starts a collection on h: releases an earlier one, empties h. */
+static void host_begin(struct host *h)
+{
+	struct host_store **link = host_store_link(h), *st = *link;
+
+	if (st) {
+		host_store_release(st);
+	} else {
+		st = calloc(1, sizeof(*st));
+		if (st) {
+			st->owner = h;
+			*link = st;
+		}
+	}
+	memset(h, 0, sizeof(*h));
+	h->store = st;		/* NULL without memory: problems are then only counted */
+}
+
+void host_free(struct host *h)
+{
+	struct host_store **link = host_store_link(h), *st = *link;
+
+	if (st) {
+		host_store_release(st);
+		*link = st->next;
+		free(st->block);
+		free(st);
+	}
+	memset(h, 0, sizeof(*h));
 }
 
 int host_read_file(const char *root, const char *rel, char **buf, size_t *len)
 {
-	char path[PATH_MAX + 256];
+	char path[PATH_MAX];
 	size_t cap = 8192, n = 0;
 	char *b;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", root && root[0] ? root : "", rel);
+	/* a longer path cannot be opened: say so rather than open a shorter one */
+	n = (size_t)snprintf(path, sizeof(path), "%s/%s", root && root[0] ? root : "", rel);
+	if (n >= sizeof(path))
+		return -ENAMETOOLONG;
+	n = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
@@ -135,23 +225,52 @@ int host_read_file(const char *root, const char *rel, char **buf, size_t *len)
 	return 0;
 }
 
-static void host_problem(struct host *h, const char *rel, int line, int rc, const char *msg)
+/* Records that dir/rel (dir alone if rel is "") could not be used, with the
+ * path in full; without memory the problem is dropped, but the report still
+ * says it is partial. */
+static void host_problem_at(struct host *h, const char *dir, const char *rel, int line, int rc,
+			    const char *msg)
 {
+	size_t plen = strlen(dir) + (rel[0] ? 1 + strlen(rel) : 0), mlen = strlen(msg);
+	struct host_store *st = h->store;
 	struct host_problem *p;
+	char *path, *safe, *m;
 
 	h->partial = true;
-	if (h->nproblems == HOST_MAX_PROBLEMS)
+	if (!st)
 		return;
-	p = &h->problem[h->nproblems++];
-	{
-		char full[PATH_MAX + 300];
+	if (h->nproblems == st->problem_cap) {
+		int cap = st->problem_cap ? st->problem_cap * 2 : 8;
+		struct host_problem *np = host_alloc(h, (size_t)cap * sizeof(*np));
 
-		host_path(h, rel, full, sizeof(full));
-		snprintf(p->path, sizeof(p->path), "%.*s", (int)sizeof(p->path) - 1, full);
+		if (!np)
+			return;
+		if (h->nproblems)
+			memcpy(np, h->problem, (size_t)h->nproblems * sizeof(*np));
+		h->problem = np;	/* the old array goes with the collection */
+		st->problem_cap = cap;
 	}
+	/* path, its escaped form (at most 4 bytes per byte) and msg in one block */
+	path = host_alloc(h, plen + 1 + 4 * plen + 1 + mlen + 1);
+	if (!path)
+		return;
+	snprintf(path, plen + 1, "%s%s%s", dir, rel[0] ? "/" : "", rel);
+	safe = path + plen + 1;
+	util_safe_token(safe, 4 * plen + 1, path, plen);
+	m = safe + 4 * plen + 1;
+	memcpy(m, msg, mlen + 1);
+	p = &h->problem[h->nproblems++];
+	p->path = path;
+	p->path_safe = safe;
 	p->line = line;
 	p->rc = rc;
-	snprintf(p->msg, sizeof(p->msg), "%s", msg);
+	p->msg = m;
+}
+
+/* Records that the root-relative file rel could not be used. */
+static void host_problem(struct host *h, const char *rel, int line, int rc, const char *msg)
+{
+	host_problem_at(h, h->root, rel, line, rc, msg);
 }
 
 static const char *host_read_errmsg(int rc)
@@ -250,9 +369,16 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	struct tm tm;
 	int i;
 
-	memset(h, 0, sizeof(*h));
-	if (root && root[0])
+	host_begin(h);
+	if (root && root[0]) {
+		if (strlen(root) >= sizeof(h->root)) {
+			/* no file under it could be opened */
+			host_problem_at(h, root, "", 0, -ENAMETOOLONG, strerror(ENAMETOOLONG));
+			h->sockstat_rc = -ENAMETOOLONG;
+			goto page_size;
+		}
 		snprintf(h->root, sizeof(h->root), "%s", root);
+	}
 	gmtime_r(&now, &tm);
 	strftime(h->collected_at, sizeof(h->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
@@ -290,6 +416,7 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	if (!kcpus.ok && h->have_meta && h->meta.possible_cpus.ok)
 		h->possible_cpus = h->meta.possible_cpus;
 
+page_size:
 	/* Page size: an explicit option wins, then the snapshot's, then ours. */
 	if (page_size_opt) {
 		h->page_size_bytes = page_size_opt;

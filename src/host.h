@@ -41,14 +41,17 @@ struct sysctl_val {
 	uint64_t v[3];
 };
 
+/* An input that could not be used.  The strings belong to the struct host
+ * (host_free()); nothing is truncated. */
 struct host_problem {
-	char path[PATH_MAX];
-	int line;
-	int rc;
-	char msg[200];
+	const char *path;	/* as opened: "/proc/net/sockstat", "ROOT/proc/net/sockstat" */
+	const char *path_safe;	/* the same with control and non-ASCII bytes escaped (\xNN), for a terminal */
+	int line;		/* 1-based; 0: the file as a whole */
+	int rc;			/* -errno */
+	const char *msg;	/* "line 3: ..." is not in it: see line */
 };
 
-#define HOST_MAX_PROBLEMS 32
+struct host_store;
 
 struct host {
 	char root[PATH_MAX];		/* "" when live */
@@ -68,10 +71,24 @@ struct host {
 	struct netstat netstat, snmp;
 	struct sysctl_val sysctl[SC_COUNT];
 
-	struct host_problem problem[HOST_MAX_PROBLEMS];
+	/* What could not be used, in the order read: host_foreach_problem(). */
+	struct host_problem *problem;
 	int nproblems;
 	bool partial;			/* some expected input could not be used */
+
+	struct host_store *store;	/* what host_collect() allocated: host_free() */
 };
+
+/* Number of problems, and a loop over them:
+ *	const struct host_problem *p;
+ *	host_foreach_problem(p, h)
+ *		report(p->path_safe, p->line, p->msg); */
+static inline int host_problem_count(const struct host *h)
+{
+	return h->nproblems;
+}
+#define host_foreach_problem(p, h) \
+	for ((p) = (h)->problem; (p) && (p) < (h)->problem + (h)->nproblems; (p)++)
 
 /* Files of the host view relative to the root, for readers and snapshots. */
 struct host_file {
@@ -85,15 +102,29 @@ extern const size_t host_nfiles;
 /* Recorded sock_diag dumps in a snapshot: DIR/sock_diag/{tcp,udp}.dump */
 #define SNAPSHOT_DIAG_DIR "sock_diag"
 
-/* Read everything.  root: NULL or "" for the live system.  page_size_opt: 0
- * unless --page-size was given.  Returns 0, or -errno when the report cannot be
- * made at all (sockstat unusable); problems are recorded in h either way. */
+/**
+ * host_collect() - read everything sockmem reads about one machine
+ * @h: filled; its earlier contents are not looked at
+ * @root: NULL or "" for the live system, else a snapshot directory
+ * @page_size_opt: 0 unless --page-size was given
+ *
+ * Problems are recorded in @h either way.  The parsed files, texts and problems
+ * belong to @h until host_free(@h) or the next host_collect(@h), which releases
+ * them first (a struct that is only free()d keeps them reachable until then).
+ * Return: 0, or -errno when the report cannot be made at all (sockstat unusable).
+ */
 int host_collect(struct host *h, const char *root, uint64_t page_size_opt);
 
-/* Full path of a root-relative file, for messages: "/proc/net/sockstat". */
-void host_path(const struct host *h, const char *rel, char *dst, size_t dstsz);
+/**
+ * host_free() - release what host_collect() allocated for @h
+ * @h: a collected host, or a zeroed one; not the struct itself (the caller's)
+ *
+ * @h is empty afterwards: collect again before reading it.
+ */
+void host_free(struct host *h);
 
-/* Read a root-relative file into a malloc'ed buffer (at most HOST_MAX_FILE). */
+/* Read a root-relative file into a malloc'ed buffer (at most HOST_MAX_FILE).
+ * Returns 0 or -errno (-ENAMETOOLONG: ROOT/REL longer than PATH_MAX). */
 #define HOST_MAX_FILE (1u << 20)
 int host_read_file(const char *root, const char *rel, char **buf, size_t *len);
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "host.h"
 #include "netstat.h"
 #include "protocols.h"
 #include "sockstat.h"
@@ -448,6 +449,47 @@ static void strset_cases(void **state)
 	assert_null(set.slot);
 }
 
+/* ------------------------------------------------------------- host */
+
+/* Problems name the file in full however long the root, and escape it for a
+ * terminal; collecting again on the same struct releases the first. */
+static void host_problems_untruncated(void **state)
+{
+	struct host *h = malloc(sizeof(*h));
+	const struct host_problem *p;
+	char root[3001];
+	int n = 0;
+
+	assert_non_null(h);
+	memset(root, 'k', sizeof(root) - 1);
+	for (n = 0; n < (int)sizeof(root) - 1; n += 100)
+		root[n] = '/';		/* components the kernel accepts (NAME_MAX) */
+	n = 0;
+	root[150] = '\x1b';
+	root[sizeof(root) - 1] = '\0';
+	assert_int_equal(host_collect(h, root, 0), -ENOENT);
+	assert_true(h->partial);
+	assert_true(host_problem_count(h) > 5);
+	host_foreach_problem(p, h) {
+		if (!n++) {
+			assert_int_equal(strlen(p->path), strlen(root) + strlen("/proc/net/sockstat"));
+			assert_memory_equal(p->path, root, strlen(root));
+			assert_string_equal(p->path + strlen(root), "/proc/net/sockstat");
+			assert_non_null(strstr(p->path_safe, "k\\x1bk"));
+			assert_string_equal(p->path_safe + strlen(p->path_safe) - 18, "/proc/net/sockstat");
+			assert_string_equal(p->msg, "missing");
+		}
+	}
+	assert_int_equal(n, host_problem_count(h));
+	assert_int_equal(host_collect(h, root, 0), -ENOENT);	/* again: the first is released */
+	assert_int_equal(host_problem_count(h), n);
+	host_free(h);
+	assert_int_equal(host_problem_count(h), 0);
+	host_foreach_problem(p, h)
+		fail();
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +514,7 @@ int main(void)
 		cmocka_unit_test(util_cases),
 		cmocka_unit_test(text_begin_cases),
 		cmocka_unit_test(strset_cases),
+		cmocka_unit_test(host_problems_untruncated),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
