@@ -286,8 +286,10 @@ static const char *host_read_errmsg(int rc)
 typedef int (*host_parse_fn)(const char *buf, size_t len, void *out, struct parse_err *err);
 
 /* Reads and parses rel.  On failure records a problem (unless the file is
- * absent and !expected) and returns the -errno. */
-static int host_load(struct host *h, const char *rel, bool expected, host_parse_fn parse, void *out)
+ * absent and !expected) and returns the -errno.  keep: what parse filled
+ * points into the text, which then goes with the collection. */
+static int host_load(struct host *h, const char *rel, bool expected, host_parse_fn parse, void *out,
+		     bool keep)
 {
 	struct parse_err err = { 0, "" };
 	char *buf = NULL;
@@ -302,8 +304,13 @@ static int host_load(struct host *h, const char *rel, bool expected, host_parse_
 			host_problem(h, rel, 0, rc, m ? m : strerror(-rc));
 		return rc;
 	}
+	if (keep && host_keep(h, buf)) {
+		host_problem(h, rel, 0, -ENOMEM, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	rc = parse(buf, len, out, &err);
-	free(buf);
+	if (!keep)
+		free(buf);
 	if (rc)
 		host_problem(h, rel, err.line, rc, err.msg);
 	return rc;
@@ -383,23 +390,23 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	strftime(h->collected_at, sizeof(h->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
 	if (h->root[0]) {
-		h->have_meta = host_load(h, HOST_META_FILE, false, parse_meta_cb, &h->meta) == 0;
+		h->have_meta = host_load(h, HOST_META_FILE, false, parse_meta_cb, &h->meta, false) == 0;
 	}
 
 	/* The kernel's own files first. */
-	h->sockstat_rc = host_load(h, "proc/net/sockstat", true, parse_sockstat_cb, &h->ss4);
-	h->sockstat6_rc = host_load(h, "proc/net/sockstat6", false, parse_sockstat_cb, &h->ss6);
-	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos);
-	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat);
-	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp);
-	host_load(h, "proc/meminfo", true, parse_meminfo_cb, &h->mem_total_bytes);
-	host_load(h, "proc/sys/kernel/osrelease", true, parse_osrelease_cb, &h->kver);
-	host_load(h, "sys/devices/system/cpu/possible", true, parse_cpulist_cb, &kcpus);
+	h->sockstat_rc = host_load(h, "proc/net/sockstat", true, parse_sockstat_cb, &h->ss4, true);
+	h->sockstat6_rc = host_load(h, "proc/net/sockstat6", false, parse_sockstat_cb, &h->ss6, true);
+	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos, false);
+	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat, false);
+	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp, false);
+	host_load(h, "proc/meminfo", true, parse_meminfo_cb, &h->mem_total_bytes, false);
+	host_load(h, "proc/sys/kernel/osrelease", true, parse_osrelease_cb, &h->kver, false);
+	host_load(h, "sys/devices/system/cpu/possible", true, parse_cpulist_cb, &kcpus, false);
 
 	for (i = 0; i < SC_COUNT; i++) {
 		struct vec_ctx c = { h->sysctl[i].v, host_sysctl[i].n };
 
-		h->sysctl[i].rc = host_load(h, host_sysctl[i].path, false, parse_vector_cb, &c);
+		h->sysctl[i].rc = host_load(h, host_sysctl[i].path, false, parse_vector_cb, &c, false);
 	}
 	/* tcp_mem is only in init_net's table; tcp_rmem is in every netns. */
 	h->netns_child = h->sysctl[SC_TCP_MEM].rc == -ENOENT && h->sysctl[SC_TCP_RMEM].rc == 0;

@@ -75,6 +75,50 @@ static void sockstat_unknown_keys_kept(void **state)
 	assert_int_equal(sockstat_get(&s, "NEWPROTO", "inuse").v, 3);
 }
 
+/* A newer kernel: long keys, long names, many keys and lines are read, never
+ * fatal (sockmem used to stop at 15 characters, 8 keys and 32 lines). */
+static void sockstat_no_limits(void **state)
+{
+	static const char in[] =
+		"sockets: used 7\n"
+		"TCP: inuse 1 orphan 0 tw 0 alloc 4 memory_pressure_threshold 9 a 1 b 2 c 3 d 4 e 5 f 6 mem 18\n"
+		"A_PROTOCOL_NAME_OF_MANY_CHARACTERS: inuse 2\n";
+	struct sockstat s;
+	struct parse_err e = { 0, "" };
+	char *big, *q;
+	int i;
+
+	assert_int_equal(sockstat_parse(S(in), &s, &e), 0);
+	assert_int_equal(s.nlines, 3);
+	assert_int_equal(sockstat_get(&s, "TCP", "mem").v, 18);		/* the 12th key */
+	assert_int_equal(sockstat_get(&s, "TCP", "memory_pressure_threshold").v, 9);
+	assert_false(sockstat_get(&s, "TCP", "memory").ok);
+	assert_false(sockstat_get(&s, "TCP", "memory_pressure_threshol").ok);
+	assert_int_equal(sockstat_get(&s, "A_PROTOCOL_NAME_OF_MANY_CHARACTERS", "inuse").v, 2);
+	assert_false(sockstat_get(&s, "A_PROTOCOL", "inuse").ok);
+
+	/* 2000 lines of 100 keys each: nothing in the way, duplicates still found */
+	big = malloc(2000 * 1100 + 64);
+	assert_non_null(big);
+	for (q = big, i = 0; i < 2000; i++) {
+		int k;
+
+		q += sprintf(q, "L%d:", i);
+		for (k = 0; k < 100; k++)
+			q += sprintf(q, " k%d %d", k, i);
+		*q++ = '\n';
+	}
+	assert_int_equal(sockstat_parse(big, (size_t)(q - big), &s, &e), 0);
+	assert_int_equal(s.nlines, 2000);
+	assert_int_equal(sockstat_get(&s, "L1999", "k99").v, 1999);
+	q += sprintf(q, "L7: x 1\n");
+	assert_int_equal(sockstat_parse(big, (size_t)(q - big), &s, &e), -EINVAL);
+	assert_int_equal(e.line, 2001);
+	assert_non_null(strstr(e.msg, "duplicate line 'L7'"));
+	assert_false(sockstat_get(&s, "L1", "k1").ok);	/* a failed parse is empty */
+	free(big);
+}
+
 struct bad_case {
 	const char *in;
 	int rc;
@@ -496,6 +540,7 @@ int main(void)
 		cmocka_unit_test(sockstat_ipv4),
 		cmocka_unit_test(sockstat_ipv6),
 		cmocka_unit_test(sockstat_unknown_keys_kept),
+		cmocka_unit_test(sockstat_no_limits),
 		cmocka_unit_test(sockstat_bad),
 		cmocka_unit_test(sockstat_max_u64),
 		cmocka_unit_test(sockstat_nul),
