@@ -397,8 +397,8 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	h->sockstat_rc = host_load(h, "proc/net/sockstat", true, parse_sockstat_cb, &h->ss4, true);
 	h->sockstat6_rc = host_load(h, "proc/net/sockstat6", false, parse_sockstat_cb, &h->ss6, true);
 	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos, false);
-	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat, false);
-	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp, false);
+	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat, true);
+	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp, true);
 	host_load(h, "proc/meminfo", true, parse_meminfo_cb, &h->mem_total_bytes, false);
 	host_load(h, "proc/sys/kernel/osrelease", true, parse_osrelease_cb, &h->kver, false);
 	host_load(h, "sys/devices/system/cpu/possible", true, parse_cpulist_cb, &kcpus, false);

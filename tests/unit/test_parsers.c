@@ -297,6 +297,51 @@ static void netstat_snmp_negative(void **state)
 	free(n);
 }
 
+/* A newer kernel's counter of 200 characters, a group of 40, 3000 counters in
+ * a group: all read (sockmem used to reject names of 48 characters or more,
+ * groups of 16, and more than 1024 counters). */
+static void netstat_no_limits(void **state)
+{
+	struct netstat n;
+	struct parse_err e = { 0, "" };
+	char name[201], *big, *h, *v;
+	size_t len;
+	int i;
+
+	memset(name, 'X', 200);
+	name[200] = '\0';
+	len = (size_t)snprintf(NULL, 0, "TcpExt: %s TCPMemoryPressures\nTcpExt: 5 4\n"
+			       "AVeryLongGroupNameOfForty_Characters_x1: A\n"
+			       "AVeryLongGroupNameOfForty_Characters_x1: 3\n", name);
+	big = malloc(len + 1 + 2 * 3000 * 16);
+	assert_non_null(big);
+	snprintf(big, len + 1, "TcpExt: %s TCPMemoryPressures\nTcpExt: 5 4\n"
+		 "AVeryLongGroupNameOfForty_Characters_x1: A\n"
+		 "AVeryLongGroupNameOfForty_Characters_x1: 3\n", name);
+	assert_int_equal(netstat_parse(big, len, &n, &e), 0);
+	assert_int_equal(n.n, 3);
+	assert_int_equal(netstat_get(&n, "TcpExt", name).v, 5);
+	assert_int_equal(netstat_get(&n, "TcpExt", "TCPMemoryPressures").v, 4);
+	assert_int_equal(netstat_get(&n, "AVeryLongGroupNameOfForty_Characters_x1", "A").v, 3);
+	assert_false(netstat_get(&n, "TcpExt", "XXXX").ok);
+
+	/* 3000 counters in one group, the wanted one last */
+	h = big;
+	h += sprintf(h, "TcpExt:");
+	for (i = 0; i < 3000; i++)
+		h += sprintf(h, " C%d", i);
+	h += sprintf(h, "\n");
+	v = h;
+	v += sprintf(v, "TcpExt:");
+	for (i = 0; i < 3000; i++)
+		v += sprintf(v, " %d", i);
+	v += sprintf(v, "\n");
+	assert_int_equal(netstat_parse(big, (size_t)(v - big), &n, &e), 0);
+	assert_int_equal(n.n, 3000);
+	assert_int_equal(netstat_get(&n, "TcpExt", "C2999").v, 2999);
+	free(big);
+}
+
 static void netstat_bad(void **state)
 {
 	static const struct { const char *in; int line; const char *msg; } cases[] = {
@@ -550,6 +595,7 @@ int main(void)
 		cmocka_unit_test(protocols_bad),
 		cmocka_unit_test(netstat_ok),
 		cmocka_unit_test(netstat_snmp_negative),
+		cmocka_unit_test(netstat_no_limits),
 		cmocka_unit_test(netstat_bad),
 		cmocka_unit_test(vector_cases),
 		cmocka_unit_test(meminfo_cases),
