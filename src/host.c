@@ -396,7 +396,13 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	/* The kernel's own files first. */
 	h->sockstat_rc = host_load(h, "proc/net/sockstat", true, parse_sockstat_cb, &h->ss4, true);
 	h->sockstat6_rc = host_load(h, "proc/net/sockstat6", false, parse_sockstat_cb, &h->ss6, true);
-	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos, false);
+	h->protocols_rc = host_load(h, "proc/net/protocols", true, parse_protocols_cb, &h->protos, true);
+	/* rows beyond those in place go with the collection */
+	if (h->protocols_rc == 0 && h->protos.more && host_keep(h, h->protos.more)) {
+		memset(&h->protos, 0, sizeof(h->protos));
+		h->protocols_rc = -ENOMEM;
+		host_problem(h, "proc/net/protocols", 0, -ENOMEM, strerror(ENOMEM));
+	}
 	h->netstat_rc = host_load(h, "proc/net/netstat", true, parse_netstat_cb, &h->netstat, true);
 	h->snmp_rc = host_load(h, "proc/net/snmp", true, parse_netstat_cb, &h->snmp, true);
 	host_load(h, "proc/meminfo", true, parse_meminfo_cb, &h->mem_total_bytes, false);

@@ -97,6 +97,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		model_simulate(&si, &so);
 	}
 out:
+	if (h)
+		protocols_free(&h->protos);
 	free(h);
 	free(r);
 	free(f);

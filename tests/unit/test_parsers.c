@@ -243,6 +243,60 @@ static void protocols_columns_by_name(void **state)
 	assert_int_equal(protocols_find(&p, "TCP")->press, PRESS_YES);
 }
 
+/* Every module loaded: more rows than fit in place, a long protocol name, a
+ * header of 80 columns (sockmem used to stop at 64 rows, 23 characters and 64
+ * columns). */
+static void protocols_no_limits(void **state)
+{
+	struct protocols p;
+	struct parse_err e = { 0, "" };
+	const struct protocols_row *r;
+	char *big = malloc(200 * 400), *q = big;
+	int i;
+
+	assert_non_null(big);
+	q += sprintf(q, "protocol size sockets");
+	for (i = 0; i < 76; i++)
+		q += sprintf(q, " c%d", i);
+	q += sprintf(q, " memory press\n");
+	for (i = 0; i < 150; i++) {
+		int k;
+
+		q += sprintf(q, i == 149 ? "A_PROTOCOL_NAME_OF_31_CHARS_%d 1 %d" : "P%d 1 %d", i, i);
+		for (k = 0; k < 76; k++)
+			q += sprintf(q, " y");
+		q += sprintf(q, " %d %s\n", i * 10, i % 2 ? "yes" : "NI");
+	}
+	assert_int_equal(protocols_parse(big, (size_t)(q - big), &p, &e), 0);
+	assert_int_equal(p.nrows, 150);
+	assert_true(p.nrows > PROTOCOLS_IN_PLACE);
+	r = protocols_find(&p, "P0");
+	assert_non_null(r);
+	assert_int_equal(r->press, PRESS_NI);
+	r = protocols_find(&p, "P100");
+	assert_non_null(r);
+	assert_int_equal(r->sockets.v, 100);
+	assert_int_equal(r->memory_pages, 1000);
+	r = protocols_find(&p, "A_PROTOCOL_NAME_OF_31_CHARS_149");
+	assert_non_null(r);
+	assert_int_equal(r->press, PRESS_YES);
+	assert_null(protocols_find(&p, "P1000"));
+	assert_null(protocols_find(&p, "P"));
+	protocols_free(&p);
+	assert_int_equal(p.nrows, 0);
+
+	/* a duplicate among the rows on the heap */
+	q += sprintf(q, "P120 1 1");
+	for (i = 0; i < 76; i++)
+		q += sprintf(q, " y");
+	q += sprintf(q, " 1 no\n");
+	assert_int_equal(protocols_parse(big, (size_t)(q - big), &p, &e), -EINVAL);
+	assert_int_equal(e.line, 152);
+	assert_non_null(strstr(e.msg, "duplicate protocol 'P120'"));
+	assert_int_equal(p.nrows, 0);
+	free(big);
+}
+
 static void protocols_bad(void **state)
 {
 	static const struct { const char *in; int line; const char *msg; } cases[] = {
@@ -592,6 +646,7 @@ int main(void)
 		cmocka_unit_test(sockstat_every_truncation),
 		cmocka_unit_test(protocols_ok),
 		cmocka_unit_test(protocols_columns_by_name),
+		cmocka_unit_test(protocols_no_limits),
 		cmocka_unit_test(protocols_bad),
 		cmocka_unit_test(netstat_ok),
 		cmocka_unit_test(netstat_snmp_negative),
