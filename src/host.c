@@ -419,7 +419,7 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 
 	/* Kernel release and CPUs: the tree's own files, else the snapshot's metadata. */
 	if (!h->kver.ok && h->have_meta && h->meta.kernel_release[0]) {
-		char tmp[128];
+		char tmp[sizeof(h->meta.kernel_release) + 2];
 		struct parse_err e;
 		int n = snprintf(tmp, sizeof(tmp), "%s\n", h->meta.kernel_release);
 

@@ -159,6 +159,11 @@ int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 	rc = sysinfo_first_line(buf, len, &l, &ln, err);
 	if (rc)
 		return rc;
+	if (ln > KVERSION_RELEASE_MAX) {
+		util_set_err(err, 1, "%zu characters: not a kernel release (at most %d)", ln,
+			     KVERSION_RELEASE_MAX);
+		return -EINVAL;
+	}
 	util_safe_token(kv->release, sizeof(kv->release), l, ln);
 	if (sscanf(kv->release, "%u.%u.%u", &a, &b, &c) < 2 || a > 99 || b > 999) {
 		util_set_err(err, 1, "'%s' is not a kernel release", kv->release);

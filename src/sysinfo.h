@@ -16,11 +16,15 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 /* "0-3,8,10-11" -> number of CPUs. */
 int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct parse_err *err);
 
+/* The kernel's own limit on a release (__NEW_UTS_LEN). */
+#define KVERSION_RELEASE_MAX 64
+
 struct kversion {
-	char release[96];
+	char release[4 * KVERSION_RELEASE_MAX + 1];	/* escaped: \xNN for odd bytes */
 	unsigned major, minor, patch;
 	bool ok;
 };
+/* A release longer than KVERSION_RELEASE_MAX is not one (-EINVAL). */
 int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 			    struct parse_err *err);
 /* true if kv is known and >= major.minor */

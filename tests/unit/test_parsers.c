@@ -488,6 +488,15 @@ static void osrelease_cases(void **state)
 	assert_false(sysinfo_kver_ge(&k, 6, 19));
 	assert_int_equal(sysinfo_parse_osrelease(S("5.15.0-91-generic\n"), &k, &e), 0);
 	assert_false(sysinfo_kver_ge(&k, 6, 0));
+	/* the kernel's longest release, whole, and one longer */
+	assert_int_equal(sysinfo_parse_osrelease(S("6.18.0-1234567890123456789012345678901234567890"
+						   "12345678901234567\n"), &k, &e), 0);
+	assert_int_equal(strlen(k.release), 64);
+	assert_int_equal(sysinfo_parse_osrelease(S("6.18.0-1234567890123456789012345678901234567890"
+						   "123456789012345678\n"), &k, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "65 characters"));
+	assert_int_equal(sysinfo_parse_osrelease(S("6.1.0-\x1b[31m\n"), &k, &e), 0);
+	assert_string_equal(k.release, "6.1.0-\\x1b[31m");
 	assert_int_equal(sysinfo_parse_osrelease(S("banana\n"), &k, &e), -EINVAL);
 	assert_false(k.ok);
 	assert_false(sysinfo_kver_ge(&k, 1, 0));
