@@ -233,10 +233,11 @@ int cmd_snapshot_run(void)
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
 	files = json_array();
-	for (i = 0; i < (int)host_nfiles + SC_COUNT; i++) {
-		const char *rel = i < (int)host_nfiles ? host_files[i].path
-						       : host_sysctl[i - (int)host_nfiles].path;
+	for (i = 0; i < (int)host_ninputs; i++) {
+		const char *rel = host_inputs[i].path;
 
+		if (host_inputs[i].origin != HOST_KERNEL)
+			continue;	/* the metadata is written below */
 		rc = snap_copy(rel);
 		if (rc > 0) {
 			copied++;

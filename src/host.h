@@ -24,9 +24,10 @@ enum sysctl_id {
 	SC_COUNT
 };
 
+struct host;
+
 struct sysctl_def {
-	const char *name;	/* net.ipv4.tcp_mem */
-	const char *path;	/* proc/sys/net/ipv4/tcp_mem (relative to the root) */
+	const char *name;	/* net.ipv4.tcp_mem (its file: host_sysctl_input()) */
 	const char *key;	/* JSON key, unit suffixed: tcp_mem_pages */
 	int n;			/* values in the vector */
 	enum unit unit;
@@ -90,13 +91,36 @@ static inline int host_problem_count(const struct host *h)
 #define host_foreach_problem(p, h) \
 	for ((p) = (h)->problem; (p) && (p) < (h)->problem + (h)->nproblems; (p)++)
 
-/* Files of the host view relative to the root, for readers and snapshots. */
-struct host_file {
-	const char *path;
-	bool expected;		/* absence makes the report partial */
+/* Where an input comes from. */
+enum host_origin {
+	HOST_KERNEL,		/* the running kernel's: read live, copied by "sockmem snapshot" */
+	HOST_SNAPSHOT,		/* written by "sockmem snapshot": read only under a root */
 };
-extern const struct host_file host_files[];
-extern const size_t host_nfiles;
+
+#define HOST_NO_RC ((size_t)-1)
+
+/* One file of the host view.  host_inputs[] is the one list of them: what
+ * host_collect() reads, what "sockmem snapshot" copies, and what the tests
+ * are generated from (tests/helpers/listinputs prints it). */
+struct host_input {
+	const char *path;	/* relative to the root: "proc/net/sockstat" */
+	bool expected;		/* its absence is a problem: the report is partial */
+	enum host_origin origin;
+	/* Parses the file's text into dest (h + .dest); 0 or -errno with err set. */
+	int (*parse)(struct host *h, const struct host_input *in, void *dest, const char *text,
+		     size_t len, struct parse_err *err);
+	size_t dest;		/* offsetof(struct host, ...) of what parse fills */
+	size_t rc;		/* offsetof(struct host, ...) of the int that gets the result,
+				 * or HOST_NO_RC */
+	bool keeps_text;	/* what parse fills points into the text: keep it */
+	int sysctl;		/* enum sysctl_id of a sysctl, -1 for other files */
+};
+extern const struct host_input host_inputs[];
+extern const size_t host_ninputs;
+
+/* The input of a sysctl: host_sysctl_input(SC_TCP_MEM)->path is
+ * "proc/sys/net/ipv4/tcp_mem". */
+const struct host_input *host_sysctl_input(enum sysctl_id id);
 
 #define HOST_META_FILE "sockmem-snapshot.meta"
 /* Recorded sock_diag dumps in a snapshot: DIR/sock_diag/{tcp,udp}.dump */

@@ -642,6 +642,34 @@ static void host_problems_untruncated(void **state)
 	free(h);
 }
 
+/* The input table: every sysctl has its file, named like the sysctl
+ * (net.ipv4.tcp_mem is proc/sys/net/ipv4/tcp_mem), every path once. */
+static void host_inputs_table(void **state)
+{
+	size_t i, j;
+
+	for (i = 0; i < SC_COUNT; i++) {
+		const struct host_input *in = host_sysctl_input((enum sysctl_id)i);
+		char want[128];
+		size_t k;
+
+		assert_non_null(in);
+		snprintf(want, sizeof(want), "proc/sys/%s", host_sysctl[i].name);
+		for (k = 0; want[k]; k++)
+			if (want[k] == '.')
+				want[k] = '/';
+		assert_string_equal(in->path, want);
+		assert_false(in->expected);
+		assert_int_equal(in->origin, HOST_KERNEL);
+	}
+	for (i = 0; i < host_ninputs; i++) {
+		assert_non_null(host_inputs[i].parse);
+		assert_true(host_inputs[i].path[0] != '/');
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(host_inputs[i].path, host_inputs[j].path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +698,7 @@ int main(void)
 		cmocka_unit_test(text_begin_cases),
 		cmocka_unit_test(strset_cases),
 		cmocka_unit_test(host_problems_untruncated),
+		cmocka_unit_test(host_inputs_table),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
