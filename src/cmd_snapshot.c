@@ -1,7 +1,8 @@
 /* cmd_snapshot.c - "sockmem snapshot DIR": copies every file show reads,
  * under the same relative paths, plus a metadata file, so that
  * "sockmem --root DIR show" reproduces the report on any machine.
- * Writes nothing outside DIR; refuses a non-empty DIR without --force. */
+ * Writes nothing outside DIR; refuses a non-empty DIR without --force.
+ * The format itself is snapshot.c's. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 
 #include "host.h"
 #include "output.h"
+#include "snapshot.h"
 #include "sockdump.h"
 #include "sockmem.h"
 
@@ -55,7 +57,7 @@ static const struct argp_option snapshot_options[] = {
 const struct argp cmd_snapshot_argp = {
 	snapshot_options, snapshot_parse, "DIR",
 	"Copy every input of 'sockmem show' into DIR under the same paths (DIR/proc/net/sockstat, "
-	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " HOST_META_FILE " (page size, "
+	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " SNAPSHOT_META_FILE " (page size, "
 	"kernel release, possible CPUs, time, sockmem version) and the TCP and UDP sock_diag dumps "
 	"of this network namespace in DIR/" SNAPSHOT_DIAG_DIR "/{tcp,udp}.dump (the raw format of "
 	"'ss -D'; not with --no-sockets).  'sockmem --root DIR show' then reproduces the report on "
@@ -224,20 +226,40 @@ out:
 
 int cmd_snapshot_run(void)
 {
+	struct snapshot_meta meta;
+	char text[SNAPSHOT_META_MAX];
 	struct host *h;
-	char meta[1024];
 	int copied = 0, absent = 0, failed = 0, rc, n;
 	int i;
 	json_t *files;
 
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
+	h = malloc(sizeof(*h));
 	files = json_array();
+	if (!h || !files) {
+		free(h);
+		json_decref(files);
+		sm_error("snapshot", "out of memory");
+		return SM_EXIT_ERROR;
+	}
+
+	/* Metadata first, what the tree cannot say about itself (page size above
+	 * all): an interrupted snapshot is still one that --force replaces. */
+	host_collect(h, sm_common.root, sm_common.page_size);
+	snapshot_meta_from_host(&meta, h);
+	n = snapshot_meta_format(text, sizeof(text), &meta);
+	rc = n < 0 ? n : snap_write(snap_dir, SNAPSHOT_META_FILE, text, (size_t)n);
+	if (rc) {
+		sm_error(snap_dir, "cannot write " SNAPSHOT_META_FILE ": %s", strerror(-rc));
+		failed++;
+	}
+
 	for (i = 0; i < (int)host_ninputs; i++) {
 		const char *rel = host_inputs[i].path;
 
 		if (host_inputs[i].origin != HOST_KERNEL)
-			continue;	/* the metadata is written below */
+			continue;	/* the metadata, written above */
 		rc = snap_copy(rel);
 		if (rc > 0) {
 			copied++;
@@ -255,7 +277,7 @@ int cmd_snapshot_run(void)
 		for (i = 0; i < DP_COUNT; i++) {
 			char rel[64];
 
-			snprintf(rel, sizeof(rel), SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(i));
+			snapshot_dump_path(rel, sizeof(rel), NULL, (enum diag_proto)i);
 			rc = snap_copy(rel);
 			if (rc > 0) {
 				copied++;
@@ -272,26 +294,6 @@ int cmd_snapshot_run(void)
 			failed++;
 	}
 
-	/* Metadata: what the tree cannot say about itself (page size above all). */
-	h = malloc(sizeof(*h));
-	if (!h) {
-		json_decref(files);
-		sm_error("snapshot", "out of memory");
-		return SM_EXIT_ERROR;
-	}
-	host_collect(h, sm_common.root, sm_common.page_size);
-	n = snprintf(meta, sizeof(meta),
-		     "# sockmem snapshot metadata: key=value, one per line\n"
-		     "page_size_bytes=%llu\nkernel_release=%s\npossible_cpus=%s%llu\n"
-		     "time=%s\nsockmem_version=%s\n",
-		     (unsigned long long)h->page_size_bytes, h->kver.ok ? h->kver.release : "",
-		     h->possible_cpus.ok ? "" : "#", (unsigned long long)h->possible_cpus.v,
-		     h->collected_at, PACKAGE_VERSION);
-	rc = snap_write(snap_dir, HOST_META_FILE, meta, (size_t)n);
-	if (rc) {
-		sm_error(snap_dir, "cannot write " HOST_META_FILE ": %s", strerror(-rc));
-		failed++;
-	}
 	if (sm_common.json) {
 		json_t *doc = output_json_envelope("snapshot");
 

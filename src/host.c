@@ -355,7 +355,7 @@ static int parse_osrelease(struct host *h, const struct host_input *in, void *de
 static int parse_meta(struct host *h, const struct host_input *in, void *dest,
 		      const char *text, size_t len, struct parse_err *err)
 {
-	int rc = sysinfo_parse_snapmeta(text, len, dest, err);
+	int rc = snapshot_meta_parse(text, len, dest, err);
 
 	h->have_meta = rc == 0;
 	return rc;
@@ -379,7 +379,7 @@ static int parse_sysctl(struct host *h, const struct host_input *in, void *dest,
  * sysctls are absent when a kernel is too old, or outside the initial network
  * namespace for host-wide ones: report.c says why (unavailable[]). */
 const struct host_input host_inputs[] = {
-	{ HOST_META_FILE, false, HOST_SNAPSHOT, parse_meta, AT(meta), HOST_NO_RC, false, -1 },
+	{ SNAPSHOT_META_FILE, false, HOST_SNAPSHOT, parse_meta, AT(meta), HOST_NO_RC, false, -1 },
 	KERNEL_FILE("proc/net/sockstat", true, parse_sockstat, ss4, AT(sockstat_rc), true),
 	/* absent when IPv6 is disabled */
 	KERNEL_FILE("proc/net/sockstat6", false, parse_sockstat, ss6, AT(sockstat6_rc), true),
@@ -445,7 +445,7 @@ static void host_page_size(struct host *h, bool rooted, uint64_t page_size_opt)
 					     : "running kernel";
 	}
 	if (h->have_meta && h->meta.page_size_bytes.ok && !page_size_valid(h->meta.page_size_bytes.v))
-		host_problem(h, HOST_META_FILE, 0, -EINVAL,
+		host_problem(h, SNAPSHOT_META_FILE, 0, -EINVAL,
 			     "page_size_bytes is not a power of two between 1 KiB and 1 MiB");
 }
 

@@ -8,6 +8,7 @@
 
 #include "netstat.h"
 #include "protocols.h"
+#include "snapshot.h"
 #include "sockstat.h"
 #include "sysinfo.h"
 
@@ -64,7 +65,7 @@ struct host {
 	struct opt mem_total_bytes;
 	bool netns_child;		/* host-only sysctls absent while per-netns ones exist */
 	bool have_meta;
-	struct snapmeta meta;
+	struct snapshot_meta meta;
 
 	int sockstat_rc, sockstat6_rc, protocols_rc, netstat_rc, snmp_rc;
 	struct sockstat ss4, ss6;
@@ -121,10 +122,6 @@ extern const size_t host_ninputs;
 /* The input of a sysctl: host_sysctl_input(SC_TCP_MEM)->path is
  * "proc/sys/net/ipv4/tcp_mem". */
 const struct host_input *host_sysctl_input(enum sysctl_id id);
-
-#define HOST_META_FILE "sockmem-snapshot.meta"
-/* Recorded sock_diag dumps in a snapshot: DIR/sock_diag/{tcp,udp}.dump */
-#define SNAPSHOT_DIAG_DIR "sock_diag"
 
 /**
  * host_collect() - read everything sockmem reads about one machine

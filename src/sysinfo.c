@@ -1,5 +1,4 @@
-/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists, osrelease and
- * snapshot metadata. */
+/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists and osrelease. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -179,52 +178,4 @@ int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 bool sysinfo_kver_ge(const struct kversion *kv, unsigned major, unsigned minor)
 {
 	return kv->ok && (kv->major > major || (kv->major == major && kv->minor >= minor));
-}
-
-int sysinfo_parse_snapmeta(const char *buf, size_t len, struct snapmeta *m, struct parse_err *err)
-{
-	const char *p = buf, *end = buf + len, *l, *eq;
-	size_t ln;
-	int lineno = 0, rc;
-
-	memset(m, 0, sizeof(*m));
-	rc = util_check_text(buf, len, err);
-	if (rc)
-		return rc;
-	while (util_next_line(&p, end, &l, &ln, &lineno)) {
-		const char *v;
-		size_t kl, vl;
-
-		if (ln == 0 || l[0] == '#')
-			continue;
-		eq = memchr(l, '=', ln);
-		if (!eq) {
-			util_set_err(err, lineno, "expected key=value");
-			return -EINVAL;
-		}
-		kl = (size_t)(eq - l);
-		v = eq + 1;
-		vl = ln - kl - 1;
-#define KEY(s) (kl == strlen(s) && !memcmp(l, s, kl))
-		if (KEY("page_size_bytes") || KEY("possible_cpus")) {
-			struct opt *o = KEY("page_size_bytes") ? &m->page_size_bytes : &m->possible_cpus;
-
-			rc = util_parse_u64(v, vl, &o->v);
-			if (rc) {
-				number_err(err, lineno, KEY("page_size_bytes") ? "page_size_bytes"
-						: "possible_cpus", v, vl, rc);
-				return rc;
-			}
-			o->ok = true;
-		} else if (KEY("kernel_release")) {
-			util_safe_token(m->kernel_release, sizeof(m->kernel_release), v, vl);
-		} else if (KEY("time")) {
-			util_safe_token(m->time, sizeof(m->time), v, vl);
-		} else if (KEY("sockmem_version")) {
-			util_safe_token(m->sockmem_version, sizeof(m->sockmem_version), v, vl);
-		}
-#undef KEY
-		/* unknown keys: written by a newer sockmem, ignored */
-	}
-	return 0;
 }

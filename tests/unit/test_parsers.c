@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,12 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "host.h"
 #include "netstat.h"
 #include "protocols.h"
+#include "snapshot.h"
 #include "sockstat.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -502,18 +506,142 @@ static void osrelease_cases(void **state)
 	assert_false(sysinfo_kver_ge(&k, 1, 0));
 }
 
-static void snapmeta_cases(void **state)
-{
-	struct snapmeta m;
-	struct parse_err e = { 0, "" };
+/* ----------------------------------------------------------- snapshot */
 
-	assert_int_equal(sysinfo_parse_snapmeta(S("# c\npage_size_bytes=65536\nkernel_release=6.1.0\n"
-						  "possible_cpus=64\nfuture_key=1\n"), &m, &e), 0);
+static void snapshot_meta_cases(void **state)
+{
+	/* as tests/trees/ hold them (sockmem 0.1.0) */
+	static const char old[] = "# sockmem snapshot metadata: key=value, one per line\n"
+				  "page_size_bytes=65536\nkernel_release=6.1.0-18-arm64\n"
+				  "possible_cpus=64\ntime=2026-11-22T00:21:24Z\nsockmem_version=0.1.0\n";
+	struct snapshot_meta m, m2;
+	struct parse_err e = { 0, "" };
+	char text[SNAPSHOT_META_MAX], big[200];
+	int n;
+
+	assert_int_equal(snapshot_meta_parse(S(old), &m, &e), 0);
 	assert_int_equal(m.page_size_bytes.v, 65536);
 	assert_int_equal(m.possible_cpus.v, 64);
-	assert_string_equal(m.kernel_release, "6.1.0");
-	assert_int_equal(sysinfo_parse_snapmeta(S("page_size_bytes=big\n"), &m, &e), -EINVAL);
-	assert_int_equal(sysinfo_parse_snapmeta(S("nonsense\n"), &m, &e), -EINVAL);
+	assert_string_equal(m.kernel_release, "6.1.0-18-arm64");
+	assert_string_equal(m.time, "2026-11-22T00:21:24Z");
+	assert_string_equal(m.sockmem_version, "0.1.0");
+	/* written back: the same text */
+	n = snapshot_meta_format(text, sizeof(text), &m);
+	assert_int_equal(n, (int)strlen(old));
+	assert_string_equal(text, old);
+	assert_int_equal(snapshot_meta_format(text, 40, &m), -ENOSPC);
+
+	/* 0.1.0 wrote "possible_cpus=#0" when it did not know: not known */
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=4096\npossible_cpus=#0\n"), &m, &e), 0);
+	assert_false(m.possible_cpus.ok);
+	assert_true(m.page_size_bytes.ok);
+	/* what is not known is left out, and read back as not known */
+	memset(&m, 0, sizeof(m));
+	m.page_size_bytes = opt_some(4096);
+	n = snapshot_meta_format(text, sizeof(text), &m);
+	assert_non_null(strstr(text, "page_size_bytes=4096\n"));
+	assert_null(strstr(text, "possible_cpus"));
+	assert_null(strstr(text, "kernel_release"));
+	assert_int_equal(snapshot_meta_parse(text, (size_t)n, &m2, &e), 0);
+	assert_false(m2.possible_cpus.ok);
+	assert_string_equal(m2.kernel_release, "");
+
+	assert_int_equal(snapshot_meta_parse(S("# c\npage_size_bytes=65536\nfuture_key=1\n"), &m, &e), 0);
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=big\n"), &m, &e), -EINVAL);
+	assert_false(m.page_size_bytes.ok);
+	assert_int_equal(snapshot_meta_parse(S("nonsense\n"), &m, &e), -EINVAL);
+	assert_string_equal(e.msg, "expected key=value");
+	assert_int_equal(snapshot_meta_parse(S("time=1\ntime=2\n"), &m, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "duplicate key 'time'"));
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=4096"), &m, &e), -EINVAL);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "kernel_release=", 15);
+	big[15 + 65] = '\n';
+	assert_int_equal(snapshot_meta_parse(big, 15 + 66, &m, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "65 characters"));
+	big[15 + 64] = '\n';
+	assert_int_equal(snapshot_meta_parse(big, 15 + 65, &m, &e), 0);
+	assert_int_equal(strlen(m.kernel_release), 64);
+}
+
+static void snapshot_paths(void **state)
+{
+	char b[64];
+
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), NULL, DP_TCP), 0);
+	assert_string_equal(b, "sock_diag/tcp.dump");
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), "", DP_UDP), 0);
+	assert_string_equal(b, "sock_diag/udp.dump");
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), "/srv/snap", DP_TCP), 0);
+	assert_string_equal(b, "/srv/snap/sock_diag/tcp.dump");
+	assert_int_equal(snapshot_dump_path(b, 10, "/srv/snap", DP_TCP), -ENAMETOOLONG);
+	assert_string_equal(b, "");
+}
+
+static int count_file(const char *rel, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	return strcmp(rel, "sock_diag/udp.dump") ? 0 : 42;
+}
+
+/* Writing and clearing a snapshot directory never follows a symbolic link. */
+static void snapshot_dir_cases(void **state)
+{
+	char dir[] = "/tmp/sockmem-unit.XXXXXX", p[256], q[256], bad[64];
+	struct stat st;
+	int n = 0, fd;
+
+	assert_int_equal(snapshot_foreach_file(count_file, &n), 42);
+	assert_int_equal(n, (int)host_ninputs + DP_COUNT);
+
+	assert_non_null(mkdtemp(dir));
+	assert_false(snapshot_is_snapshot(dir));
+	assert_int_equal(snapshot_write_file(dir, "proc/net/sockstat", "TCP: inuse 1\n", 13), 0);
+	assert_int_equal(snapshot_write_file(dir, "proc/net/sockstat", "x\n", 2), -EEXIST);
+	assert_int_equal(snapshot_write_file(dir, SNAPSHOT_META_FILE, "time=1\n", 7), 0);
+	assert_true(snapshot_is_snapshot(dir));
+	snprintf(p, sizeof(p), "%s/notes.txt", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	/* a link in the place of a file goes itself, its target stays */
+	snprintf(p, sizeof(p), "%s/target", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(snapshot_write_file(dir, "proc/meminfo", "", 0), 0);
+	snprintf(q, sizeof(q), "%s/proc/net/snmp", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(snapshot_clear(dir, bad, sizeof(bad)), 0);
+	snprintf(q, sizeof(q), "%s/proc/net/sockstat", dir);
+	assert_int_equal(lstat(q, &st), -1);
+	snprintf(q, sizeof(q), "%s/proc/net/snmp", dir);
+	assert_int_equal(lstat(q, &st), -1);
+	assert_int_equal(stat(p, &st), 0);			/* target */
+	snprintf(q, sizeof(q), "%s/notes.txt", dir);
+	assert_int_equal(stat(q, &st), 0);			/* not a snapshot's */
+	assert_false(snapshot_is_snapshot(dir));
+
+	/* a link in the place of a directory: refused, nothing removed */
+	assert_int_equal(snapshot_write_file(dir, SNAPSHOT_META_FILE, "time=1\n", 7), 0);
+	snprintf(p, sizeof(p), "%s/elsewhere", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(q, sizeof(q), "%s/elsewhere/sockstat", dir);
+	fd = open(q, O_WRONLY | O_CREAT, 0644);
+	close(fd);
+	snprintf(q, sizeof(q), "%s/sys", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(snapshot_clear(dir, bad, sizeof(bad)), -ENOTDIR);
+	assert_string_equal(bad, "sys/devices/system/cpu/possible");
+	assert_true(snapshot_is_snapshot(dir));
+	assert_int_equal(snapshot_write_file(dir, "sys/x", "", 0), -ENOTDIR);
+	snprintf(q, sizeof(q), "%s/elsewhere/x", dir);
+	assert_int_equal(stat(q, &st), -1);
+
+	assert_int_equal(system(strcat(strcpy(p, "rm -rf "), dir)), 0);
 }
 
 /* ---------------------------------------------------------------- util */
@@ -693,7 +821,9 @@ int main(void)
 		cmocka_unit_test(meminfo_cases),
 		cmocka_unit_test(cpulist_cases),
 		cmocka_unit_test(osrelease_cases),
-		cmocka_unit_test(snapmeta_cases),
+		cmocka_unit_test(snapshot_meta_cases),
+		cmocka_unit_test(snapshot_paths),
+		cmocka_unit_test(snapshot_dir_cases),
 		cmocka_unit_test(util_cases),
 		cmocka_unit_test(text_begin_cases),
 		cmocka_unit_test(strset_cases),
