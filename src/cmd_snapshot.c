@@ -1,7 +1,8 @@
 /* cmd_snapshot.c - "sockmem snapshot DIR": copies every file show reads,
  * under the same relative paths, plus a metadata file, so that
  * "sockmem --root DIR show" reproduces the report on any machine.
- * Writes nothing outside DIR; refuses a non-empty DIR without --force.
+ * Writes nothing outside DIR; refuses a non-empty DIR without --force, and
+ * with it replaces only an earlier snapshot (whose files it removes first).
  * The format itself is snapshot.c's. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
@@ -50,7 +51,8 @@ static error_t snapshot_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_option snapshot_options[] = {
-	{ "force", 'f', NULL, 0, "Write into DIR even if it is not empty (files are replaced)", 0 },
+	{ "force", 'f', NULL, 0, "Replace the snapshot in DIR: first remove every file an earlier "
+	  "snapshot wrote there (DIR must hold " SNAPSHOT_META_FILE ")", 0 },
 	{ 0 }
 };
 
@@ -83,40 +85,13 @@ static int snap_mkparents(const char *dir, const char *rel)
 	return 0;
 }
 
-static int snap_write(const char *dir, const char *rel, const char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	int fd, rc = 0;
-	size_t off = 0;
-
-	rc = snap_mkparents(dir, rel);
-	if (rc)
-		return rc;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t w = write(fd, buf + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) && !rc)
-		rc = -errno;
-	return rc;
-}
-
 static int snap_prepare_dir(const char *dir)
 {
+	char bad[256];
 	DIR *d;
 	struct dirent *e;
 	bool empty = true;
+	int rc;
 
 	if (mkdir(dir, 0755) == 0)
 		return 0;
@@ -133,8 +108,24 @@ static int snap_prepare_dir(const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			empty = false;
 	closedir(d);
-	if (!empty && !snap_force) {
-		sm_error(dir, "directory is not empty (use --force to write into it)");
+	if (empty)
+		return 0;
+	if (!snap_force) {
+		sm_error(dir, "directory is not empty (use --force to replace the snapshot in it)");
+		return -1;
+	}
+	/* --force: only over a snapshot, and none of the old files stays to be
+	 * read with the new ones */
+	if (!snapshot_is_snapshot(dir)) {
+		sm_error(dir, "not a snapshot (no " SNAPSHOT_META_FILE "): --force replaces only "
+			 "an earlier snapshot");
+		return -1;
+	}
+	rc = snapshot_clear(dir, bad, sizeof(bad));
+	if (rc) {
+		sm_error(dir, "cannot remove the earlier snapshot's %s: %s", bad,
+			 rc == -ENOTDIR ? "a directory on its path is a symbolic link or a file"
+			 : rc == -EISDIR ? "it is a directory" : strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -157,7 +148,7 @@ static int snap_copy(const char *rel)
 		sm_error(p, "cannot read: %s", strerror(-rc));
 		return rc;
 	}
-	rc = snap_write(snap_dir, rel, buf, len);
+	rc = snapshot_write_file(snap_dir, rel, buf, len);
 	free(buf);
 	if (rc) {
 		char p[PATH_MAX + 300];
@@ -249,7 +240,7 @@ int cmd_snapshot_run(void)
 	host_collect(h, sm_common.root, sm_common.page_size);
 	snapshot_meta_from_host(&meta, h);
 	n = snapshot_meta_format(text, sizeof(text), &meta);
-	rc = n < 0 ? n : snap_write(snap_dir, SNAPSHOT_META_FILE, text, (size_t)n);
+	rc = n < 0 ? n : snapshot_write_file(snap_dir, SNAPSHOT_META_FILE, text, (size_t)n);
 	if (rc) {
 		sm_error(snap_dir, "cannot write " SNAPSHOT_META_FILE ": %s", strerror(-rc));
 		failed++;
