@@ -47,10 +47,10 @@ struct sysctl_val {
  * (host_free()); nothing is truncated. */
 struct host_problem {
 	const char *path;	/* as opened: "/proc/net/sockstat", "ROOT/proc/net/sockstat" */
-	const char *path_safe;	/* the same with control and non-ASCII bytes escaped (\xNN), for a terminal */
+	const char *path_safe;	/* path, control and non-ASCII bytes as \xNN: for a terminal */
 	int line;		/* 1-based; 0: the file as a whole */
 	int rc;			/* -errno */
-	const char *msg;	/* "line 3: ..." is not in it: see line */
+	const char *msg;	/* what is wrong (without the line number) */
 };
 
 struct host_store;
