@@ -43,5 +43,5 @@ complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l bytes-per-socke
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l protocol -x -a "tcp udp"
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l direction -x -a "recv send"
 # snapshot
-complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -s f -l force -d "write into a non-empty directory"
+complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -s f -l force -d "replace the earlier snapshot in the directory"
 complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -a "(__fish_complete_directories)"

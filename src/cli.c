@@ -359,17 +359,13 @@ bool sm_use_color(void)
 
 void sm_report_problems(const struct host *h)
 {
-	int i;
+	const struct host_problem *p;
 
-	for (i = 0; i < h->nproblems; i++) {
-		const struct host_problem *p = &h->problem[i];
-		char safe[512];
-
-		util_safe_token(safe, sizeof(safe), p->path, strlen(p->path));
+	host_foreach_problem(p, h) {
 		if (p->line)
-			sm_error(safe, "line %d: %s", p->line, p->msg);
+			sm_error(p->path_safe, "line %d: %s", p->line, p->msg);
 		else
-			sm_error(safe, "%s", p->msg);
+			sm_error(p->path_safe, "%s", p->msg);
 	}
 }
 

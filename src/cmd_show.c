@@ -154,6 +154,8 @@ out:
 	sockets_free(&agg);
 	collect_free(&co);
 	report_history_free(&hist);
+	if (h)
+		host_free(h);
 	free(h);
 	free(r);
 	return ret;

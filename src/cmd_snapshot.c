@@ -1,7 +1,9 @@
 /* cmd_snapshot.c - "sockmem snapshot DIR": copies every file show reads,
  * under the same relative paths, plus a metadata file, so that
  * "sockmem --root DIR show" reproduces the report on any machine.
- * Writes nothing outside DIR; refuses a non-empty DIR without --force. */
+ * Writes nothing outside DIR; refuses a non-empty DIR without --force, and
+ * with it replaces only an earlier snapshot (whose files it removes first).
+ * The format itself is snapshot.c's. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 
 #include "host.h"
 #include "output.h"
+#include "snapshot.h"
 #include "sockdump.h"
 #include "cli.h"
 
@@ -48,14 +51,15 @@ static error_t snapshot_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_option snapshot_options[] = {
-	{ "force", 'f', NULL, 0, "Write into DIR even if it is not empty (files are replaced)", 0 },
+	{ "force", 'f', NULL, 0, "Replace the snapshot in DIR: first remove every file an earlier "
+	  "snapshot wrote there (DIR must hold " SNAPSHOT_META_FILE ")", 0 },
 	{ 0 }
 };
 
 const struct argp cmd_snapshot_argp = {
 	snapshot_options, snapshot_parse, "DIR",
 	"Copy every input of 'sockmem show' into DIR under the same paths (DIR/proc/net/sockstat, "
-	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " HOST_META_FILE " (page size, "
+	"DIR/proc/sys/net/ipv4/tcp_mem, ...) with a metadata file " SNAPSHOT_META_FILE " (page size, "
 	"kernel release, possible CPUs, time, sockmem version) and the TCP and UDP sock_diag dumps "
 	"of this network namespace in DIR/" SNAPSHOT_DIAG_DIR "/{tcp,udp}.dump (the raw format of "
 	"'ss -D'; not with --no-sockets).  'sockmem --root DIR show' then reproduces the report on "
@@ -81,40 +85,13 @@ static int snap_mkparents(const char *dir, const char *rel)
 	return 0;
 }
 
-static int snap_write(const char *dir, const char *rel, const char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	int fd, rc = 0;
-	size_t off = 0;
-
-	rc = snap_mkparents(dir, rel);
-	if (rc)
-		return rc;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t w = write(fd, buf + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) && !rc)
-		rc = -errno;
-	return rc;
-}
-
 static int snap_prepare_dir(const char *dir)
 {
+	char bad[256];
 	DIR *d;
 	struct dirent *e;
 	bool empty = true;
+	int rc;
 
 	if (mkdir(dir, 0755) == 0)
 		return 0;
@@ -131,8 +108,24 @@ static int snap_prepare_dir(const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			empty = false;
 	closedir(d);
-	if (!empty && !snap_force) {
-		sm_error(dir, "directory is not empty (use --force to write into it)");
+	if (empty)
+		return 0;
+	if (!snap_force) {
+		sm_error(dir, "directory is not empty (use --force to replace the snapshot in it)");
+		return -1;
+	}
+	/* --force: only over a snapshot, and none of the old files stays to be
+	 * read with the new ones */
+	if (!snapshot_is_snapshot(dir)) {
+		sm_error(dir, "not a snapshot (no " SNAPSHOT_META_FILE "): --force replaces only "
+			 "an earlier snapshot");
+		return -1;
+	}
+	rc = snapshot_clear(dir, bad, sizeof(bad));
+	if (rc) {
+		sm_error(dir, "cannot remove the earlier snapshot's %s: %s", bad,
+			 rc == -ENOTDIR ? "a directory on its path is a symbolic link or a file"
+			 : rc == -EISDIR ? "it is a directory" : strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -155,7 +148,7 @@ static int snap_copy(const char *rel)
 		sm_error(p, "cannot read: %s", strerror(-rc));
 		return rc;
 	}
-	rc = snap_write(snap_dir, rel, buf, len);
+	rc = snapshot_write_file(snap_dir, rel, buf, len);
 	free(buf);
 	if (rc) {
 		char p[PATH_MAX + 300];
@@ -224,19 +217,40 @@ out:
 
 int cmd_snapshot_run(void)
 {
+	struct snapshot_meta meta;
+	char text[SNAPSHOT_META_MAX];
 	struct host *h;
-	char meta[1024];
 	int copied = 0, absent = 0, failed = 0, rc, n;
 	int i;
 	json_t *files;
 
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
+	h = malloc(sizeof(*h));
 	files = json_array();
-	for (i = 0; i < (int)host_nfiles + SC_COUNT; i++) {
-		const char *rel = i < (int)host_nfiles ? host_files[i].path
-						       : host_sysctl[i - (int)host_nfiles].path;
+	if (!h || !files) {
+		free(h);
+		json_decref(files);
+		sm_error("snapshot", "out of memory");
+		return SM_EXIT_ERROR;
+	}
 
+	/* Metadata first, what the tree cannot say about itself (page size above
+	 * all): an interrupted snapshot is still one that --force replaces. */
+	host_collect(h, sm_common.root, sm_common.page_size);
+	snapshot_meta_from_host(&meta, h);
+	n = snapshot_meta_format(text, sizeof(text), &meta);
+	rc = n < 0 ? n : snapshot_write_file(snap_dir, SNAPSHOT_META_FILE, text, (size_t)n);
+	if (rc) {
+		sm_error(snap_dir, "cannot write " SNAPSHOT_META_FILE ": %s", strerror(-rc));
+		failed++;
+	}
+
+	for (i = 0; i < (int)host_ninputs; i++) {
+		const char *rel = host_inputs[i].path;
+
+		if (host_inputs[i].origin != HOST_KERNEL)
+			continue;	/* the metadata, written above */
 		rc = snap_copy(rel);
 		if (rc > 0) {
 			copied++;
@@ -254,7 +268,7 @@ int cmd_snapshot_run(void)
 		for (i = 0; i < DP_COUNT; i++) {
 			char rel[64];
 
-			snprintf(rel, sizeof(rel), SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(i));
+			snapshot_dump_path(rel, sizeof(rel), NULL, (enum diag_proto)i);
 			rc = snap_copy(rel);
 			if (rc > 0) {
 				copied++;
@@ -271,26 +285,6 @@ int cmd_snapshot_run(void)
 			failed++;
 	}
 
-	/* Metadata: what the tree cannot say about itself (page size above all). */
-	h = malloc(sizeof(*h));
-	if (!h) {
-		json_decref(files);
-		sm_error("snapshot", "out of memory");
-		return SM_EXIT_ERROR;
-	}
-	host_collect(h, sm_common.root, sm_common.page_size);
-	n = snprintf(meta, sizeof(meta),
-		     "# sockmem snapshot metadata: key=value, one per line\n"
-		     "page_size_bytes=%llu\nkernel_release=%s\npossible_cpus=%s%llu\n"
-		     "time=%s\nsockmem_version=%s\n",
-		     (unsigned long long)h->page_size_bytes, h->kver.ok ? h->kver.release : "",
-		     h->possible_cpus.ok ? "" : "#", (unsigned long long)h->possible_cpus.v,
-		     h->collected_at, PACKAGE_VERSION);
-	rc = snap_write(snap_dir, HOST_META_FILE, meta, (size_t)n);
-	if (rc) {
-		sm_error(snap_dir, "cannot write " HOST_META_FILE ": %s", strerror(-rc));
-		failed++;
-	}
 	if (sm_common.json) {
 		json_t *doc = output_json_envelope("snapshot");
 
@@ -308,6 +302,7 @@ int cmd_snapshot_run(void)
 		       "%llu bytes\n", snap_dir, copied, absent, failed,
 		       (unsigned long long)h->page_size_bytes);
 	}
+	host_free(h);
 	free(h);
 	return failed ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 }

@@ -137,6 +137,8 @@ int cmd_top_run(void)
 	}
 out:
 	report_top_free(&t);
+	if (h)
+		host_free(h);
 	free(h);
 	sockets_free(&agg);
 	collect_free(&co);

@@ -194,6 +194,8 @@ int cmd_watch_run(void)
 		ret = SM_EXIT_ERROR;	/* the last sample's file could not be written */
 out:
 	report_history_free(&hist);
+	if (h)
+		host_free(h);
 	free(h);
 	free(r);
 	free(prev);

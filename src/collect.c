@@ -19,6 +19,7 @@
 
 #include "collect.h"
 #include "procscan.h"
+#include "snapshot.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -73,9 +74,8 @@ static int collect_snapshot(const struct host *h, struct sockets *agg, struct co
 		struct sockdump_status one;
 
 		memset(&one, 0, sizeof(one));
-		snprintf(path, sizeof(path), "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", h->root,
-			 diag_proto_name(p));
-		if (access(path, F_OK))
+		if (snapshot_dump_path(path, sizeof(path), h->root, (enum diag_proto)p) ||
+		    access(path, F_OK))
 			continue;
 		found++;
 		/* replay adds to what is there: no reset between protocols */

@@ -7,20 +7,26 @@
 
 #include "util.h"
 
-#define NETSTAT_MAX 1024
-
-struct netstat_counter {
-	char group[16];	/* "TcpExt", "Udp" */
-	char name[48];	/* "TCPMemoryPressures" */
-	uint64_t mag;
-	bool neg;	/* snmp prints some signed values, e.g. Tcp MaxConn -1 */
-};
-
+/* A checked netstat or snmp file, kept as the text itself (not copied: the
+ * text must outlive the struct) and looked up by group and counter name.
+ * Any number of groups and counters, names of any length. */
 struct netstat {
-	struct netstat_counter c[NETSTAT_MAX];
-	int n;
+	const char *text;
+	size_t len;
+	int n;			/* counters */
 };
 
+/**
+ * netstat_parse() - check a netstat or snmp file and refer to it
+ * @buf: the file's text; @out points into it, so it must live as long
+ * @len: its length
+ * @out: the parsed file (empty on failure)
+ * @err: where a failure is described
+ *
+ * A header without its value line, counts that differ, bad numbers,
+ * duplicate groups or counters and truncation are errors.
+ * Return: 0, or -EINVAL/-ERANGE (-ENOMEM) with @err->line and @err->msg set.
+ */
 int netstat_parse(const char *buf, size_t len, struct netstat *out, struct parse_err *err);
 /* Non-negative counter group.name, or absent. */
 struct opt netstat_get(const struct netstat *s, const char *group, const char *name);

@@ -358,18 +358,19 @@ json_t *output_json_show(const struct report *r)
 {
 	const struct host *h = r->h;
 	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav, *probs;
+	const struct host_problem *hp;
 	int i;
 
 	json_failed = false;
 	doc = output_json_envelope("show");
 	jset(doc, "partial", json_boolean(r->partial));
 	probs = json_array();
-	for (i = 0; i < h->nproblems; i++) {
+	host_foreach_problem(hp, h) {
 		json_t *p = json_object();
 
-		jset(p, "file", json_safe_string(h->problem[i].path));
-		jset(p, "line", h->problem[i].line ? json_integer(h->problem[i].line) : json_null());
-		jset(p, "message", json_safe_string(h->problem[i].msg));
+		jset(p, "file", json_safe_string(hp->path));
+		jset(p, "line", hp->line ? json_integer(hp->line) : json_null());
+		jset(p, "message", json_safe_string(hp->msg));
 		japp(probs, p);
 	}
 	jset(doc, "problems", probs);

@@ -450,17 +450,15 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 		for (i = 0; i < r->nunavail; i++)
 			fprintf(f, "  %s: %s\n", r->unavail[i].what, r->unavail[i].why);
 	}
-	if (r->h->nproblems) {
-		fprintf(f, "\n%sPROBLEMS%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
-		for (i = 0; i < r->h->nproblems; i++) {
-			const struct host_problem *p = &r->h->problem[i];
-			char safe[512];
+	if (host_problem_count(r->h)) {
+		const struct host_problem *p;
 
-			util_safe_token(safe, sizeof(safe), p->path, strlen(p->path));
+		fprintf(f, "\n%sPROBLEMS%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
+		host_foreach_problem(p, r->h) {
 			if (p->line)
-				fprintf(f, "  %s: line %d: %s\n", safe, p->line, p->msg);
+				fprintf(f, "  %s: line %d: %s\n", p->path_safe, p->line, p->msg);
 			else
-				fprintf(f, "  %s: %s\n", safe, p->msg);
+				fprintf(f, "  %s: %s\n", p->path_safe, p->msg);
 		}
 	}
 }

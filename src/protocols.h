@@ -7,9 +7,6 @@
 
 #include "util.h"
 
-#define PROTOCOLS_MAX 64
-#define PROTOCOLS_MAX_COLS 64	/* the kernel prints 26 */
-
 enum press_flag {
 	PRESS_UNKNOWN = 0, /* not read (file absent or protocol not listed) */
 	PRESS_NI,	   /* protocol has no memory_pressure ("NI") */
@@ -18,19 +15,41 @@ enum press_flag {
 };
 
 struct protocols_row {
-	char name[24];
+	const char *name;	/* in the parsed text: name_len bytes, not NUL-terminated */
+	size_t name_len;
 	struct opt sockets;
 	bool has_memory;	/* memory column is not -1 */
 	uint64_t memory_pages;
 	enum press_flag press;
 };
 
+/* Rows kept inside struct protocols.  A kernel that registers more protocols
+ * (every module loaded) has the rest on the heap: protocols_free(). */
+#define PROTOCOLS_IN_PLACE 48
+
+/* A checked /proc/net/protocols.  The rows point into the text (not copied:
+ * it must outlive the struct).  Any number of rows and columns, names of any
+ * length; columns are found by their header name. */
 struct protocols {
-	struct protocols_row row[PROTOCOLS_MAX];
+	struct protocols_row in_place[PROTOCOLS_IN_PLACE];
+	struct protocols_row *more;	/* rows beyond in_place, malloc'ed */
 	int nrows;
+	int more_cap;
 };
 
+/**
+ * protocols_parse() - check /proc/net/protocols and index its rows
+ * @buf: the file's text; the rows point into it, so it must live as long
+ * @len: its length
+ * @out: the parsed file (empty on failure); its earlier contents are not
+ *       looked at
+ * @err: where a failure is described
+ *
+ * Return: 0, or -EINVAL/-ERANGE/-ENOMEM with @err->line and @err->msg set.
+ */
 int protocols_parse(const char *buf, size_t len, struct protocols *out, struct parse_err *err);
+/* Releases the rows beyond PROTOCOLS_IN_PLACE; p is empty afterwards. */
+void protocols_free(struct protocols *p);
 const struct protocols_row *protocols_find(const struct protocols *p, const char *name);
 const char *protocols_press_name(enum press_flag f);
 

@@ -7,29 +7,27 @@
 
 #include "util.h"
 
-#define SOCKSTAT_MAX_LINES 32
-#define SOCKSTAT_MAX_KEYS 8
-
-struct sockstat_kv {
-	char key[16];
-	uint64_t v;
-};
-
-/* One "NAME: key value ..." line.  Keys are kept as the kernel spells them. */
-struct sockstat_line {
-	char name[16];
-	struct sockstat_kv kv[SOCKSTAT_MAX_KEYS];
-	int nkv;
-};
-
+/* A checked sockstat file: "NAME: key value ..." lines, kept as the text
+ * itself (not copied: the text must outlive the struct) and looked up by
+ * name and key.  Any number of lines and keys of any length: a newer kernel's
+ * lines and keys are there for sockstat_get() and in the way of nothing. */
 struct sockstat {
-	struct sockstat_line line[SOCKSTAT_MAX_LINES];
-	int nlines;
+	const char *text;
+	size_t len;
+	int nlines;		/* "NAME: ..." lines */
 };
 
-/* Parses buf.  Unknown lines and keys are kept (and ignored by readers);
- * malformed lines, bad numbers, duplicates and truncation are errors.
- * Returns 0 or -EINVAL/-ERANGE/-E2BIG with err->line and err->msg set. */
+/**
+ * sockstat_parse() - check a sockstat file and refer to it
+ * @buf: the file's text; @out points into it, so it must live as long
+ * @len: its length
+ * @out: the parsed file (empty on failure)
+ * @err: where a failure is described
+ *
+ * Malformed lines, bad numbers, duplicate lines or keys and truncation are
+ * errors; unknown lines and keys are not.
+ * Return: 0, or -EINVAL/-ERANGE (-ENOMEM) with @err->line and @err->msg set.
+ */
 int sockstat_parse(const char *buf, size_t len, struct sockstat *out, struct parse_err *err);
 
 /* Value of key on line name ("TCP", "mem"), or absent. */

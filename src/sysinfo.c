@@ -1,5 +1,4 @@
-/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists, osrelease and
- * snapshot metadata. */
+/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists and osrelease. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -20,19 +19,32 @@ static void number_err(struct parse_err *err, int line, const char *what, const 
 		     : (tl && t[0] == '-') ? "negative" : "not a number");
 }
 
-int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct parse_err *err)
+/* The first line of a one-line sysctl or sysfs file. */
+static int sysinfo_first_line(const char *buf, size_t len, const char **l, size_t *ln,
+			      struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l, *q, *t;
-	size_t ln, tl;
-	int lineno = 0, i = 0, rc;
+	const char *p = buf;
+	int lineno = 0, rc = util_text_begin(buf, len, err);
 
-	rc = util_check_text(buf, len, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
+	util_next_line(&p, buf + len, l, ln, &lineno);
+	if (*ln == 0) {
+		util_set_err(err, 1, "line 1 is empty");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct parse_err *err)
+{
+	const char *p, *end = buf + len, *l, *q, *t;
+	size_t ln, tl;
+	int lineno = 1, i = 0, rc;
+
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
+	if (rc)
+		return rc;
 	q = l;
 	while ((t = util_next_token(&q, l + ln, &tl))) {
 		if (i == n) {
@@ -50,6 +62,7 @@ int sysinfo_parse_vector(const char *buf, size_t len, uint64_t *v, int n, struct
 		util_set_err(err, 1, "%d value%s, expected %d", i, i == 1 ? "" : "s", n);
 		return -EINVAL;
 	}
+	p = l + ln + 1;		/* the text ends with a newline */
 	if (util_next_line(&p, end, &l, &ln, &lineno) && ln) {
 		util_set_err(err, lineno, "unexpected second line");
 		return -EINVAL;
@@ -65,7 +78,7 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 	int lineno = 0, rc;
 	uint64_t kib;
 
-	rc = util_check_text(buf, len, err);
+	rc = util_text_begin(buf, len, err);
 	if (rc)
 		return rc;
 	while (util_next_line(&p, end, &l, &ln, &lineno)) {
@@ -100,19 +113,15 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 
 int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l;
+	const char *l;
 	size_t ln;
-	int lineno = 0, rc;
+	int rc;
 	uint64_t total = 0;
 	const char *s, *e;
 
-	rc = util_check_text(buf, len, err);
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
-		return -EINVAL;
-	}
 	s = l;
 	e = l + ln;
 	while (s < e) {
@@ -140,17 +149,18 @@ int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct p
 int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 			    struct parse_err *err)
 {
-	const char *p = buf, *end = buf + len, *l;
+	const char *l;
 	size_t ln;
-	int lineno = 0, rc;
+	int rc;
 	unsigned a = 0, b = 0, c = 0;
 
 	memset(kv, 0, sizeof(*kv));
-	rc = util_check_text(buf, len, err);
+	rc = sysinfo_first_line(buf, len, &l, &ln, err);
 	if (rc)
 		return rc;
-	if (!util_next_line(&p, end, &l, &ln, &lineno) || ln == 0) {
-		util_set_err(err, 0, "empty file");
+	if (ln > KVERSION_RELEASE_MAX) {
+		util_set_err(err, 1, "%zu characters: not a kernel release (at most %d)", ln,
+			     KVERSION_RELEASE_MAX);
 		return -EINVAL;
 	}
 	util_safe_token(kv->release, sizeof(kv->release), l, ln);
@@ -168,52 +178,4 @@ int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 bool sysinfo_kver_ge(const struct kversion *kv, unsigned major, unsigned minor)
 {
 	return kv->ok && (kv->major > major || (kv->major == major && kv->minor >= minor));
-}
-
-int sysinfo_parse_snapmeta(const char *buf, size_t len, struct snapmeta *m, struct parse_err *err)
-{
-	const char *p = buf, *end = buf + len, *l, *eq;
-	size_t ln;
-	int lineno = 0, rc;
-
-	memset(m, 0, sizeof(*m));
-	rc = util_check_text(buf, len, err);
-	if (rc)
-		return rc;
-	while (util_next_line(&p, end, &l, &ln, &lineno)) {
-		const char *v;
-		size_t kl, vl;
-
-		if (ln == 0 || l[0] == '#')
-			continue;
-		eq = memchr(l, '=', ln);
-		if (!eq) {
-			util_set_err(err, lineno, "expected key=value");
-			return -EINVAL;
-		}
-		kl = (size_t)(eq - l);
-		v = eq + 1;
-		vl = ln - kl - 1;
-#define KEY(s) (kl == strlen(s) && !memcmp(l, s, kl))
-		if (KEY("page_size_bytes") || KEY("possible_cpus")) {
-			struct opt *o = KEY("page_size_bytes") ? &m->page_size_bytes : &m->possible_cpus;
-
-			rc = util_parse_u64(v, vl, &o->v);
-			if (rc) {
-				number_err(err, lineno, KEY("page_size_bytes") ? "page_size_bytes"
-						: "possible_cpus", v, vl, rc);
-				return rc;
-			}
-			o->ok = true;
-		} else if (KEY("kernel_release")) {
-			util_safe_token(m->kernel_release, sizeof(m->kernel_release), v, vl);
-		} else if (KEY("time")) {
-			util_safe_token(m->time, sizeof(m->time), v, vl);
-		} else if (KEY("sockmem_version")) {
-			util_safe_token(m->sockmem_version, sizeof(m->sockmem_version), v, vl);
-		}
-#undef KEY
-		/* unknown keys: written by a newer sockmem, ignored */
-	}
-	return 0;
 }

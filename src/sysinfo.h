@@ -1,7 +1,6 @@
 /* sysinfo.h - parsers for small system files: sysctl integer vectors
  * (/proc/sys/...), /proc/meminfo MemTotal, the CPU list in
- * /sys/devices/system/cpu/possible, /proc/sys/kernel/osrelease and the
- * snapshot metadata file written by "sockmem snapshot". */
+ * /sys/devices/system/cpu/possible and /proc/sys/kernel/osrelease. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_SYSINFO_H
 #define SOCKMEM_SYSINFO_H
@@ -16,24 +15,18 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 /* "0-3,8,10-11" -> number of CPUs. */
 int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct parse_err *err);
 
+/* The kernel's own limit on a release (__NEW_UTS_LEN). */
+#define KVERSION_RELEASE_MAX 64
+
 struct kversion {
-	char release[96];
+	char release[4 * KVERSION_RELEASE_MAX + 1];	/* escaped: \xNN for odd bytes */
 	unsigned major, minor, patch;
 	bool ok;
 };
+/* A release longer than KVERSION_RELEASE_MAX is not one (-EINVAL). */
 int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 			    struct parse_err *err);
 /* true if kv is known and >= major.minor */
 bool sysinfo_kver_ge(const struct kversion *kv, unsigned major, unsigned minor);
-
-/* Snapshot metadata: "key=value" lines. */
-struct snapmeta {
-	struct opt page_size_bytes;
-	struct opt possible_cpus;
-	char kernel_release[96];
-	char time[40];
-	char sockmem_version[32];
-};
-int sysinfo_parse_snapmeta(const char *buf, size_t len, struct snapmeta *m, struct parse_err *err);
 
 #endif

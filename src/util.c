@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -161,6 +162,20 @@ int util_check_text(const char *buf, size_t len, struct parse_err *err)
 	return 0;
 }
 
+int util_text_begin(const char *buf, size_t len, struct parse_err *err)
+{
+	size_t i;
+	int rc = util_check_text(buf, len, err);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < len; i++)
+		if (buf[i] != '\n')
+			return 0;
+	util_set_err(err, 0, "empty file");
+	return -EINVAL;
+}
+
 bool util_next_line(const char **p, const char *end, const char **line, size_t *line_len,
 		    int *lineno)
 {
@@ -176,4 +191,75 @@ bool util_next_line(const char **p, const char *end, const char **line, size_t *
 	*p = nl < end ? nl + 1 : end;
 	(*lineno)++;
 	return true;
+}
+
+/* FNV-1a: keys are short words; any spread will do, speed matters more. */
+static size_t strset_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+/* The slot holding [s, s + len), or the free slot where it would go. */
+static struct util_strset_slot *strset_slot(const struct util_strset *set, const char *s,
+					    size_t len)
+{
+	size_t mask = set->cap - 1, i = strset_hash(s, len) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct util_strset_slot *e = &set->slot[i];
+
+		if (!e->s || (e->len == len && !memcmp(e->s, s, len)))
+			return e;
+	}
+}
+
+int util_strset_add(struct util_strset *set, const char *s, size_t len)
+{
+	struct util_strset_slot *e;
+
+	/* at most half full, so that a probe ends soon at a free slot */
+	if ((set->n + 1) * 2 > set->cap) {
+		struct util_strset bigger = { NULL, 0, set->cap ? set->cap * 2 : 16 };
+		size_t i;
+
+		if (bigger.cap > SIZE_MAX / 2 / sizeof(*bigger.slot))
+			return -ENOMEM;
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			return -ENOMEM;
+		for (i = 0; i < set->cap; i++)
+			if (set->slot[i].s)
+				*strset_slot(&bigger, set->slot[i].s, set->slot[i].len) = set->slot[i];
+		bigger.n = set->n;
+		free(set->slot);
+		*set = bigger;
+	}
+	e = strset_slot(set, s, len);
+	if (e->s)
+		return 1;
+	e->s = s;
+	e->len = len;
+	set->n++;
+	return 0;
+}
+
+void util_strset_clear(struct util_strset *set)
+{
+	if (set->slot)
+		memset(set->slot, 0, set->cap * sizeof(*set->slot));
+	set->n = 0;
+}
+
+void util_strset_free(struct util_strset *set)
+{
+	free(set->slot);
+	set->slot = NULL;
+	set->n = set->cap = 0;
 }

@@ -59,8 +59,37 @@ const char *util_next_token(const char **p, const char *end, size_t *len);
  * Returns 0 or -EINVAL with err set. */
 int util_check_text(const char *buf, size_t len, struct parse_err *err);
 
+/**
+ * util_text_begin() - the start of every parser of a kernel text file
+ * @buf: the file's bytes
+ * @len: their number
+ * @err: where a failure is described
+ *
+ * util_check_text(), and a file with nothing but newlines is "empty file"
+ * (line 0): procfs never writes one, so it was cut or is not the file meant.
+ * Return: 0, or -EINVAL with @err set.
+ */
+int util_text_begin(const char *buf, size_t len, struct parse_err *err);
+
 /* Line iterator: line and line_len get the next line without its newline.
  * Returns false at the end.  *lineno counts from 1. */
 bool util_next_line(const char **p, const char *end, const char **line, size_t *line_len,
 		    int *lineno);
+
+/* A set of byte strings that stay where they are (in the parsed text: not
+ * copied), to find a duplicate key in one pass however many keys a file has.
+ * Start from { 0 }; util_strset_free() when done. */
+struct util_strset_slot {
+	const char *s;		/* NULL: free slot */
+	size_t len;
+};
+struct util_strset {
+	struct util_strset_slot *slot;
+	size_t n, cap;
+};
+/* Adds [s, s + len): 0 if it is new, 1 if it was already there, -ENOMEM. */
+int util_strset_add(struct util_strset *set, const char *s, size_t len);
+/* Empties the set and keeps its memory for the next use. */
+void util_strset_clear(struct util_strset *set);
+void util_strset_free(struct util_strset *set);
 #endif

@@ -12,7 +12,8 @@ for name in sockstat protocols netstat sysinfo diag report; do
 		not_ok "$name: replay binary not built"
 		continue
 	fi
-	PEER_FIXTURES=$PEER_FIXTURES sh "$SRCDIR/tests/fuzz/corpus.sh" $name "$TMPD/$name" > /dev/null
+	PEER_FIXTURES=$PEER_FIXTURES LISTINPUTS=${BUILDDIR:-$SRCDIR}/tests/helpers/listinputs \
+		sh "$SRCDIR/tests/fuzz/corpus.sh" $name "$TMPD/$name" > /dev/null
 	set -- "$TMPD/$name"/*
 	if [ -d "$SRCDIR/tests/fuzz/regress/$name" ]; then
 		set -- "$@" "$SRCDIR/tests/fuzz/regress/$name"/*

@@ -1,7 +1,8 @@
 #!/bin/sh
 # snapshot.sh - "sockmem snapshot DIR" copies every input of show, so that
 # "sockmem --root DIR show" reproduces the report; it writes nothing outside
-# DIR and refuses a non-empty DIR without --force.
+# DIR, refuses a non-empty DIR without --force, and with --force replaces an
+# earlier snapshot whole (none of its files stays to be read with the new).
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
@@ -50,15 +51,60 @@ check "non-empty directory: message" grep -q "^sockmem: $S: directory is not emp
 check "--force writes into it" [ $? -eq 0 ]
 check "--force replaced the metadata" grep -qx "page_size_bytes=$(getconf PAGESIZE)" "$S/sockmem-snapshot.meta"
 
-# 4. it never follows a symlink out of DIR
+# 3b. --force over an older snapshot keeps none of its files: a capture
+# without tcp_mem (a container's) over one with it reads as the container's
+# alone, and the old sock_diag dumps are gone with the rest.
+T=$SRCDIR/tests/trees
+rm -rf "$S"
+"$SOCKMEM" --root "$T/linux-6.18-loaded" snapshot "$S" > /dev/null 2>&1
+check "first capture has tcp_mem and dumps" test -f "$S/proc/sys/net/ipv4/tcp_mem" -a -f "$S/sock_diag/tcp.dump"
+echo "a note of the user's" > "$S/NOTES"
+find "$S" -type f -exec touch -d 2000-01-01 {} +	# to tell the old files from the new
+"$SOCKMEM" --root "$T/container-netns" snapshot --force "$S" > "$TMPD/out" 2>&1
+check "--force over an older snapshot: exit 0" [ $? -eq 0 ]
+check "--force: the old tcp_mem is gone" [ ! -e "$S/proc/sys/net/ipv4/tcp_mem" ]
+check "--force: the old dumps are gone" test ! -e "$S/sock_diag/tcp.dump" -a ! -e "$S/sock_diag/udp.dump"
+check "--force: a file that is not a snapshot's stays" grep -qx "a note of the user's" "$S/NOTES"
+a=$("$SOCKMEM" --root "$T/container-netns" --json show 2>/dev/null | jq -S "$STABLE")
+b=$("$SOCKMEM" --root "$S" --json show 2>/dev/null | jq -S "$STABLE")
+check "--force: the report is the second capture's alone" test -n "$a" -a "$a" = "$b"
+"$SOCKMEM" --root "$S" show 2>/dev/null | grep -q "not the initial one"
+check "--force: it still says network namespace: not the initial one" [ $? -eq 0 ]
+# every file a snapshot holds was removed or written anew
+for f in $("${BUILDDIR:-$SRCDIR}/tests/helpers/listinputs" --snapshot); do
+	[ -n "$(find "$S/$f" ! -newermt 2001-01-01 2>/dev/null)" ] && echo "$f"
+done > "$TMPD/stale"
+check "--force: no file of the old capture is left" [ ! -s "$TMPD/stale" ]
+[ -s "$TMPD/stale" ] && diag "$(cat "$TMPD/stale")"
+
+# 3c. --force refuses a directory that is not a snapshot, and removes nothing
+D=$TMPD/notsnap
+mkdir -p "$D/proc/net"
+echo precious > "$D/proc/net/sockstat"
+"$SOCKMEM" snapshot --force "$D" > "$TMPD/out" 2>&1
+check "--force on a non-snapshot: exit 2" [ $? -eq 2 ]
+check "--force on a non-snapshot: message" grep -q "^sockmem: $D: not a snapshot" "$TMPD/out"
+check "--force on a non-snapshot: nothing removed" grep -qx precious "$D/proc/net/sockstat"
+
+# 4. it never follows a symlink out of DIR: a link in the place of a file is
+# replaced by the file (its target untouched), one in the place of a
+# directory stops --force before anything is removed
 echo "precious" > "$TMPD/target"
 rm -f "$S/proc/net/sockstat"
 ln -s "$TMPD/target" "$S/proc/net/sockstat"
 "$SOCKMEM" snapshot --force "$S" > "$TMPD/out" 2>&1
-st=$?
-check "symlink in DIR: exit 3 (partial)" [ $st -eq 3 ]
+check "symlink to a file in DIR: exit 0" [ $? -eq 0 ]
 check "symlink target untouched" grep -qx precious "$TMPD/target"
-check "symlink: message names the file" grep -q "$S/proc/net/sockstat: cannot write" "$TMPD/out"
+check "symlink replaced by a regular file" test -f "$S/proc/net/sockstat" -a ! -L "$S/proc/net/sockstat"
+mkdir -p "$TMPD/elsewhere"
+echo precious > "$TMPD/elsewhere/snmp"
+rm -rf "$S/proc/net"
+ln -s "$TMPD/elsewhere" "$S/proc/net"
+"$SOCKMEM" snapshot --force "$S" > "$TMPD/out" 2>&1
+check "symlink to a directory in DIR: refused (exit 2)" [ $? -eq 2 ]
+check "symlink to a directory: message names it" grep -q "^sockmem: $S: cannot remove the earlier snapshot's proc/net/.*symbolic link" "$TMPD/out"
+check "symlink to a directory: its files untouched" grep -qx precious "$TMPD/elsewhere/snmp"
+check "symlink to a directory: nothing removed" test -f "$S/sockmem-snapshot.meta" -a -f "$S/proc/meminfo"
 
 # 5. JSON summary
 rm -rf "$S"

@@ -107,6 +107,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		simulate_run(&si, &so);
 	}
 out:
+	if (h)
+		protocols_free(&h->protos);
 	free(h);
 	free(r);
 	free(f);
