@@ -19,12 +19,15 @@ complete -c sockmem -s V -l version -d "version"
 # per-socket view
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l diag-file -r -F -d "replay an ss -D dump"
 complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot" -l no-sockets -d "skip the per-socket pass"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l backend -x -a "auto netlink bpf" -d "per-socket source"
 # show
 complete -c sockmem -n "__fish_seen_subcommand_from show" -s A -l all-netns -d "every network namespace"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s i -l interval -x -d "seconds between samples"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s c -l count -x -d "samples"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l format -x -a "text json prometheus" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l output -r -F -d "write FILE atomically"
+complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-every -x -d "per-socket pass every N samples"
+complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-delta -x -d "per-socket pass when usage moves by SIZE"
 # top
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l count -x -d "entries"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"

@@ -13,7 +13,7 @@
 #include "sockdump.h"
 
 struct bpfiter_req {
-	__u32 tcp_states;		/* BPFREC_STATES_ALL or _CHARGED */
+	__u32 tcp_states;		/* idiag_states: DIAG_STATES_ALL or _CHARGED */
 	bool skip_v6[DP_COUNT];		/* as sockdump_status.skip_v6 */
 };
 

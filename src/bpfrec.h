@@ -13,16 +13,6 @@
 #include "bpf/sockiter.h"
 #include "sockets.h"
 
-/* The TCP states a sock_diag request reports (idiag_states), shared by both
- * backends: every state, or only those that can hold charged memory. */
-#define BPFREC_STATES_ALL 0xffffffffu
-/* TIME-WAIT entries (and bound-only sockets, 6.8+: TCP_BOUND_INACTIVE, not
- * in the tables the iterator walks) hold no charged memory.  Requests
- * (NEW_SYN_RECV) are left in: the kernel adds them to every request that
- * asks for SYN-RECV, which a full socket can be (a Fast Open child, with
- * the data of its SYN).  Their number is bounded by the listen backlogs. */
-#define BPFREC_STATES_CHARGED (~((1u << 6) | (1u << 13)))
-
 /* One record into d as diag_parse() would fill it from the same socket. */
 void bpfrec_to_diag(const struct sockiter_rec *r, struct diag_sock *d);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "host.h"
 #include "util.h"
 
@@ -102,7 +103,12 @@ const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, N
 	{ "all-netns", 'A', NULL, 0, \
 	  "Dump the sockets of every network namespace in use (/run/netns and those of running " \
 	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN for " \
-	  "the others)", 0 }
+	  "the others)", 0 }, \
+	{ "backend", OPT_BACKEND, "SOURCE", 0, \
+	  "Per-socket source on the live system: auto (default: the BPF socket iterators when " \
+	  "they load, with the exact charge of the per-CPU caches; sock_diag otherwise), netlink " \
+	  "(sock_diag only) or bpf (the iterators, or an error; CAP_BPF and CAP_PERFMON, Linux " \
+	  "5.19+ with BTF)", 0 }
 static const struct argp_option sockets_options[] = {
 	SOCKETS_VIEW_OPTIONS,
 	{ "no-sockets", OPT_NO_SOCKETS, NULL, 0, "Skip the per-socket pass", 0 },
@@ -115,11 +121,23 @@ static const struct argp_option sockets_view_options[] = {
 
 static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 {
-	(void)state;
+	int b;
+
 	switch (key) {
 	case OPT_DIAG_FILE:
 		sm_common.diag_file = arg;
 		break;
+	case OPT_BACKEND:
+		b = collect_backend_parse(arg);
+		if (b < 0)
+			argp_error(state, "--backend: '%s' is not auto, netlink or bpf", arg);
+		sm_common.backend = b;
+		break;
+	case ARGP_KEY_END:
+		if (sm_common.backend == COLLECT_BPF && (sm_common.diag_file || sm_common.root))
+			argp_error(state, "--backend bpf reads the live kernel; %s replays a recording",
+				   sm_common.diag_file ? "--diag-file" : "--root");
+		return ARGP_ERR_UNKNOWN;
 	case 'A':
 		sm_common.all_netns = true;
 		break;

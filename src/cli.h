@@ -32,6 +32,7 @@ struct common_opts {
 	const char *diag_file;	/* --diag-file: replay a recorded TCP dump */
 	bool no_sockets;	/* --no-sockets */
 	bool all_netns;		/* --all-netns */
+	int backend;		/* --backend: enum collect_backend (collect.h); 0 = auto */
 	const char *root;	/* --root DIR or $SOCKMEM_ROOT; NULL = live */
 	bool json;		/* the output is JSON: --json or --format json */
 	bool json_given;	/* --json */
@@ -50,7 +51,7 @@ extern struct common_opts sm_common;
 /* Option keys of the shared groups (letters are short options). */
 enum cli_opt_key {
 	OPT_PAGE_SIZE = 0x100, OPT_COLOR, OPT_NO_COLOR,
-	OPT_DIAG_FILE = 0x200, OPT_NO_SOCKETS,
+	OPT_DIAG_FILE = 0x200, OPT_NO_SOCKETS, OPT_BACKEND,
 	OPT_SIM_BASE = 0x300,	/* simulate's own options */
 	OPT_ADV_BASE = 0x400,	/* advise's own options */
 	OPT_WATCH_BASE = 0x500,	/* watch's own options */

@@ -103,7 +103,18 @@ int cmd_show_run(void)
 	report_history_trend(&hist, r);
 	ret = r->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	if (sm_common.no_sockets) {
+		struct collect_req q = { sm_common.diag_file, false, BY_SOCKET, 0, NULL, false, false };
+
 		r->sk.absent_reason = "--no-sockets";
+		/* the exact charge needs no per-socket pass */
+		rc = collect_exact(h, &q, &co);
+		for (i = 0; i < co.st.nproblems; i++)
+			sm_error("sockets", "%s", co.st.problem[i]);
+		if (rc) {
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+		collect_to_report(r, &agg, &co);
 	} else {
 		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, BY_SOCKET, 0, NULL, false,
 					 true };

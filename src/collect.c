@@ -1,9 +1,12 @@
 /* collect.c - the per-socket pass for a host: chooses the source (a
  * replayed ss -D dump, a snapshot's recorded dumps, the live kernel in this
- * network namespace or in every one in use), skips the AF_INET6 dumps that
- * sockstat6 shows to be empty, and keeps the per-namespace sums.  A
- * namespace that disappears between the listing and the dump is churn: it is
- * counted, and does not make the view partial. */
+ * network namespace or in every one in use) and, live, the backend (the BPF
+ * socket iterators when they load, sock_diag otherwise), skips the AF_INET6
+ * dumps that sockstat6 shows to be empty and, for sums, the TCP states that
+ * hold no charged memory, keeps the per-namespace sums, and takes the exact
+ * charge from the BPF backend.  A namespace that disappears between the
+ * listing and the dump is churn: it is counted, and does not make the view
+ * partial. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -17,9 +20,145 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "bpfiter.h"
 #include "collect.h"
 #include "procscan.h"
 #include "snapshot.h"
+
+const char *const collect_backend_name[COLLECT_BACKENDS] = { "auto", "netlink", "bpf" };
+
+int collect_backend_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < COLLECT_BACKENDS; i++)
+		if (!strcmp(s, collect_backend_name[i]))
+			return i;
+	return -1;
+}
+
+static enum collect_backend collect_backend = COLLECT_AUTO;
+
+void collect_set_backend(enum collect_backend b)
+{
+	collect_backend = b;
+}
+
+/* Only sums are wanted: no socket or group is kept. */
+static bool collect_sums_only(const struct collect_req *q)
+{
+	return q->by == BY_SOCKET && q->topn == 0;
+}
+
+void collect_release(void)
+{
+	bpfiter_close();
+}
+
+/* The backend of a live pass: out->used, and out->backend_why when auto
+ * falls back to sock_diag.  Returns -errno for --backend bpf that cannot
+ * load (the reason is a problem of the view). */
+static int collect_choose(const struct collect_req *q, struct collect_out *out)
+{
+	const char *why;
+	int rc;
+
+	out->used = COLLECT_NETLINK;
+	if (collect_backend == COLLECT_NETLINK) {
+		snprintf(out->backend_why, sizeof(out->backend_why), "--backend netlink");
+		return 0;
+	}
+	if (q->want_info) {
+		/* tcp_info (RTT, delivery rate) comes only through sock_diag */
+		snprintf(out->backend_why, sizeof(out->backend_why),
+			 "tcp_info is read through sock_diag only");
+		return 0;
+	}
+	rc = bpfiter_open(&why);
+	if (rc == 0) {
+		out->used = COLLECT_BPF;
+		return 0;
+	}
+	snprintf(out->backend_why, sizeof(out->backend_why), "%s", why);
+	if (collect_backend == COLLECT_BPF) {
+		sockdump_problem(&out->st, "--backend bpf: %s", why);
+		return rc;
+	}
+	return 0;
+}
+
+/* One pass over the calling thread's network namespace, into agg (reset
+ * here, as a restarted dump is): the BPF iterators or sock_diag.  The BPF
+ * walk also reads the counters, into tot (may be NULL). */
+static int collect_pass(const struct collect_out *out, struct sockets *agg,
+			struct sockdump_status *st, struct sockiter_totals tot[DP_COUNT])
+{
+	struct sockiter_totals spare[DP_COUNT];
+	struct bpfiter_req r;
+	int p;
+
+	if (out->used != COLLECT_BPF)
+		return sockdump_live(agg, NULL, st);
+	sockets_reset(agg);
+	st->nproblems = 0;
+	st->partial = false;
+	r.tcp_states = st->tcp_states ? st->tcp_states : DIAG_STATES_ALL;
+	for (p = 0; p < DP_COUNT; p++)
+		r.skip_v6[p] = st->skip_v6[p];
+	return bpfiter_walk(agg, &r, st, tot ? tot : spare);
+}
+
+/* The exact charge from what the iterators read (tot: from a walk, or
+ * NULL), the counters a walk did not reach read on their own. */
+static void collect_exact_from(struct collect_out *out, const struct sockiter_totals *walked)
+{
+	struct report_exact_in *x = &out->exact;
+	struct sockiter_totals tot[DP_COUNT];
+	const char *why = NULL;
+	int p;
+
+	if (walked)
+		memcpy(tot, walked, sizeof(tot));
+	if ((!walked || !tot[DP_TCP].found || !tot[DP_UDP].found) && bpfiter_totals(tot, &why)) {
+		snprintf(x->why, sizeof(x->why), "%s", why);
+		return;
+	}
+	for (p = 0; p < DP_COUNT; p++) {
+		__s64 pages;
+
+		x->ok[p] = bpfrec_exact(&tot[p], &pages, &why);
+		if (!x->ok[p]) {
+			snprintf(x->why, sizeof(x->why), "%s: %s", diag_proto_name((enum diag_proto)p),
+				 why);
+			continue;
+		}
+		x->global_pages[p] = tot[p].global;
+		x->cached_pages[p] = tot[p].pcpu_sum;
+		x->cpus[p] = tot[p].cpus_read;
+	}
+}
+
+int collect_exact(const struct host *h, const struct collect_req *q, struct collect_out *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->netns_complete = true;
+	if (q->diag_file || h->root[0]) {
+		snprintf(out->exact.why, sizeof(out->exact.why),
+			 "not the live kernel: the per-CPU caches are read only live");
+		return 0;
+	}
+	rc = collect_choose(q, out);
+	if (rc)
+		return rc;
+	if (out->used != COLLECT_BPF)
+		snprintf(out->exact.why, sizeof(out->exact.why), "the BPF backend is not in use (%.280s)",
+			 out->backend_why);
+	else
+		collect_exact_from(out, NULL);
+	return 0;
+}
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -96,6 +235,7 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 			struct collect_out *out)
 {
 	struct sockdump_status *st = &out->st;
+	struct sockiter_totals tot[DP_COUNT];
 	int rc;
 
 	/* No IPv6 socket of a protocol in use here (sockstat6, this namespace):
@@ -108,14 +248,19 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 		st->skip_v6[DP_TCP] = t6.ok && t6.v == 0;
 		st->skip_v6[DP_UDP] = u6.ok && u6.v == 0;
 	}
-	snprintf(out->source, sizeof(out->source), "sock_diag (this network namespace%s)",
+	snprintf(out->source, sizeof(out->source), "%s (this network namespace%s%s)",
+		 out->used == COLLECT_BPF ? "BPF socket iterator" : "sock_diag",
 		 st->skip_v6[DP_TCP] && st->skip_v6[DP_UDP] ? "; no IPv6 socket in use"
 		 : st->skip_v6[DP_TCP] ? "; no IPv6 TCP socket in use"
-		 : st->skip_v6[DP_UDP] ? "; no IPv6 UDP socket in use" : "");
-	rc = sockdump_live(agg, NULL, st);
+		 : st->skip_v6[DP_UDP] ? "; no IPv6 UDP socket in use" : "",
+		 collect_sums_only(q) ? "; TIME-WAIT left out" : "");
+	rc = collect_pass(out, agg, st, tot);
 	out->present = rc == 0;
+	out->sockets_walked = st->messages;
 	if (rc)
 		out->absent_reason = "no protocol could be dumped (see problems)";
+	if (out->used == COLLECT_BPF)
+		collect_exact_from(out, tot);
 	if (q->count_netns)
 		out->netns_count = procscan_netns_count(&out->netns_complete);
 	return 0;
@@ -177,7 +322,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 		return -ENOMEM;
 	memset(&one, 0, sizeof(one));
 	one.want_info = q->want_info;
-	sockdump_live(&tmp, NULL, &one);
+	one.tcp_states = st->tcp_states;
+	collect_pass(out, &tmp, &one, NULL);
 	if (sockets_merge(agg, &tmp)) {
 		sockets_free(&tmp);
 		return -ENOMEM;
@@ -190,6 +336,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 		st->ok[p] &= one.ok[p];
 	st->restarts += one.restarts;
 	st->messages += one.messages;
+	out->sockets_walked += one.messages;
 	if (one.partial)
 		sockdump_problem(st, "%.60s: %.200s", ns->label,
 				 one.nproblems ? one.problem[0] : "incomplete dump");
@@ -232,9 +379,14 @@ static int collect_all_netns(const struct host *h, const struct collect_req *q, 
 	if (entered && setns(self, CLONE_NEWNET) && !rc)
 		rc = -errno;
 	out->netns_count = n - out->netns_deleted;
-	snprintf(out->source, sizeof(out->source), "sock_diag in %zu network namespace%s",
-		 out->nper_ns, out->nper_ns == 1 ? "" : "s");
+	snprintf(out->source, sizeof(out->source), "%s in %zu network namespace%s%s",
+		 out->used == COLLECT_BPF ? "BPF socket iterator" : "sock_diag",
+		 out->nper_ns, out->nper_ns == 1 ? "" : "s",
+		 collect_sums_only(q) ? " (TIME-WAIT left out)" : "");
 	out->present = !rc;
+	/* the counters are host-wide: read once, from wherever sockmem is */
+	if (!rc && out->used == COLLECT_BPF)
+		collect_exact_from(out, NULL);
 out:
 	if (self >= 0)
 		close(self);
@@ -246,16 +398,27 @@ int collect_sockets(const struct host *h, const struct collect_req *q, struct so
 		    struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->netns_complete = true;
 	out->st.want_info = q->want_info;
 	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	if (q->diag_file || h->root[0])
+		snprintf(out->exact.why, sizeof(out->exact.why),
+			 "not the live kernel: the per-CPU caches are read only live");
 	if (q->diag_file)
 		return collect_replay(q, agg, out);
 	if (h->root[0])
 		return collect_snapshot(h, agg, out);
+	rc = collect_choose(q, out);
+	if (rc)
+		return rc;
+	out->st.tcp_states = collect_sums_only(q) ? DIAG_STATES_CHARGED : DIAG_STATES_ALL;
+	if (out->used != COLLECT_BPF)
+		snprintf(out->exact.why, sizeof(out->exact.why), "the BPF backend is not in use (%.280s)",
+			 out->backend_why);
 	if (q->all_netns)
 		return collect_all_netns(h, q, agg, out);
 	return collect_live(h, q, agg, out);
@@ -272,14 +435,24 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 {
 	r->partial |= out->st.partial;
 	if (!out->present) {
-		r->sk.absent_reason = out->absent_reason;
-		return;
+		if (out->absent_reason)
+			r->sk.absent_reason = out->absent_reason;
+	} else {
+		report_add_sockets(r, agg, &out->st, out->source, out->netns_count,
+				   out->netns_complete);
+		r->sk.all_netns = out->per_ns != NULL;
+		r->sk.per_ns = out->per_ns;
+		r->sk.nper_ns = out->nper_ns;
+		r->sk.netns_deleted = out->netns_deleted;
+		r->sk.sockets_walked = out->sockets_walked;
+		if (out->used != COLLECT_AUTO) {
+			r->sk.backend = collect_backend_name[out->used];
+			if (out->used == COLLECT_NETLINK)
+				snprintf(r->sk.backend_why, sizeof(r->sk.backend_why), "%s",
+					 out->backend_why);
+		}
 	}
-	report_add_sockets(r, agg, &out->st, out->source, out->netns_count, out->netns_complete);
-	r->sk.all_netns = out->per_ns != NULL;
-	r->sk.per_ns = out->per_ns;
-	r->sk.nper_ns = out->nper_ns;
-	r->sk.netns_deleted = out->netns_deleted;
+	report_add_exact(r, &out->exact);
 }
 
 void collect_top_names(struct report_top *t)

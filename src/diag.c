@@ -39,7 +39,8 @@ const char *diag_state_name(enum diag_proto proto, unsigned state)
 	return state < DIAG_NSTATES ? names[state] : "UNKNOWN";
 }
 
-struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info)
+struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info,
+				    uint32_t tcp_states)
 {
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *r;
@@ -56,7 +57,7 @@ struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto
 	r->idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1);
 	if (want_info)
 		r->idiag_ext |= 1 << (INET_DIAG_INFO - 1);
-	r->idiag_states = ~0u;
+	r->idiag_states = proto == DP_TCP ? tcp_states : DIAG_STATES_ALL;
 	return nlh;
 }
 

@@ -40,10 +40,21 @@ struct diag_sock {
 	uint64_t delivery_rate;		/* tcpi_delivery_rate, bytes/s; 0 if absent */
 };
 
-/* Request for SOCK_DIAG_BY_FAMILY: all states, SKMEMINFO (+ INFO when
- * want_info).  buf must hold DIAG_REQ_SIZE bytes. */
+/* idiag_states of a TCP request, shared by both per-socket backends: every
+ * state, or only those that can hold charged memory.  TIME-WAIT entries
+ * hold none (their count is sockstat's "tw"), nor do bound-only sockets
+ * (TCP_BOUND_INACTIVE, 6.8+, which the BPF iterator does not see).
+ * Requests (NEW_SYN_RECV, no memory either) stay: the kernel adds them to
+ * every request for SYN-RECV, which a full socket can be (a Fast Open
+ * child holds the data of its SYN); the listen backlogs bound them. */
+#define DIAG_STATES_ALL 0xffffffffu
+#define DIAG_STATES_CHARGED (~((1u << 6) | (1u << 13)))
+
+/* Request for SOCK_DIAG_BY_FAMILY: TCP in tcp_states (UDP: all states),
+ * SKMEMINFO (+ INFO when want_info).  buf must hold DIAG_REQ_SIZE bytes. */
 #define DIAG_REQ_SIZE 256
-struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info);
+struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info,
+				    uint32_t tcp_states);
 
 /* Parses a SOCK_DIAG_BY_FAMILY reply.  Returns 0, or -EBADMSG with err set
  * (too short, bad attribute lengths). */

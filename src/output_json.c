@@ -143,6 +143,13 @@ static json_t *json_proto(const struct report *r, const struct proto_report *p)
 	jset(o, "usage_pages", output_json_opt(p->usage_pages));
 	jset(o, "usage_bytes", output_json_opt(p->usage_bytes));
 	jset(o, "usage_source", p->usage_source ? json_string(p->usage_source) : json_null());
+	jset(o, "usage_exact_pages", output_json_opt(p->usage_exact_pages));
+	jset(o, "usage_exact_bytes", output_json_opt(p->usage_exact_bytes));
+	jset(o, "exact_cached_pages", p->usage_exact_pages.ok ? json_i64(p->exact_cached_pages)
+							      : json_null());
+	jset(o, "state_exact", p->usage_exact_pages.ok ? json_string(model_state_name(p->m_exact.state))
+						       : json_null());
+	jset(o, "state_exact_note", p->exact_note[0] ? json_string(p->exact_note) : json_null());
 	jset(o, "shares_counter_with", p->def->shares_with ? json_string(p->def->shares_with)
 							    : json_null());
 	jset(o, "limits_sysctl", json_string(host_sysctl[p->def->limits].name));
@@ -300,6 +307,10 @@ static void json_sockets(json_t *doc, const struct report *r)
 		japp(pr, json_safe_string(k->st->problem[i]));
 	jset(o, "problems", pr);
 	jset(o, "dump_restarts", json_integer(k->st->restarts));
+	jset(o, "backend", k->backend ? json_string(k->backend) : json_null());
+	jset(o, "backend_fallback_reason", k->backend_why[0] ? json_string(k->backend_why)
+							       : json_null());
+	jset(o, "sockets_walked", k->backend ? output_json_u64(k->sockets_walked) : json_null());
 	for (p = 0; p < DP_COUNT; p++)
 		jset(o, diag_proto_name(p), json_sock_sums(k, p));
 	if (k->per_ns) {
@@ -343,6 +354,9 @@ static void json_sockets(json_t *doc, const struct report *r)
 		jset(x, "residual_pages", json_integer(c->residual_pages));
 		jset(x, "band_pages", output_json_opt(c->band_pages));
 		jset(x, "within_band", c->band_pages.ok ? json_boolean(c->within_band) : json_null());
+		jset(x, "exact_pages", c->exact_ok ? output_json_u64(c->exact_pages) : json_null());
+		jset(x, "exact_residual_pages", c->exact_ok ? json_integer(c->exact_residual_pages)
+							    : json_null());
 		for (i = 0; i < c->ncause; i++)
 			japp(causes, json_string(c->cause[i]));
 		jset(x, "likely_causes", causes);
@@ -441,6 +455,8 @@ json_t *output_json_show(const struct report *r)
 	}
 	jset(doc, "sockets_unavailable_reason", !r->sk.present && r->sk.absent_reason
 		 ? json_string(r->sk.absent_reason) : json_null());
+	jset(doc, "exact_unavailable_reason", r->exact_why[0] ? json_safe_string(r->exact_why)
+							      : json_null());
 	jset(doc, "settings", json_settings(h));
 
 	unav = json_array();

@@ -155,6 +155,9 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	fprintf(f, "\n%s%-8s%s %s%-10s%s", o->color ? C_BOLD : "", p->def->label,
 		o->color ? C_RESET : "", o->color ? state_color(p->m.state) : "",
 		model_state_name(p->m.state), o->color ? C_RESET : "");
+	if (p->exact_note[0] && !p->def->shares_with)
+		fprintf(f, " (exact: %s%s%s)", o->color ? state_color(p->m_exact.state) : "",
+			model_state_name(p->m_exact.state), o->color ? C_RESET : "");
 	if (p->def->kind == MODEL_PRESSURE)
 		fprintf(f, "  kernel pressure flag: %s", protocols_press_name(p->press));
 	else
@@ -178,6 +181,15 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	fmt_opt_bytes(b, sizeof(b), p->usage_bytes, o);
 	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s\n", "usage", a, b, "", "",
 		p->usage_source ? p->usage_source : "-");
+	if (p->usage_exact_pages.ok) {
+		fmt_count(a, sizeof(a), p->usage_exact_pages);
+		fmt_opt_bytes(b, sizeof(b), p->usage_exact_bytes, o);
+		fprintf(f, "  %-9s %14s %12s %9s %12s  true charge, BPF: memory_allocated + every "
+			"CPU's cache (%+lld against usage)\n", "exact", a, b, "", "",
+			(long long)p->exact_cached_pages);
+	}
+	if (p->exact_note[0])
+		fprintf(f, "  note: %s\n", p->exact_note);
 	if (!p->limits_ok) {
 		fprintf(f, "  %s: %s\n", host_sysctl[p->def->limits].name,
 			p->limits_why ? p->limits_why : "not available");
@@ -420,6 +432,12 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 			p ? "UDP" : "TCP", a, b, (long long)c->residual_pages, d,
 			!c->band_pages.ok ? "band unknown"
 			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
+		if (c->exact_ok) {
+			fmt_count(a, sizeof(a), opt_some(c->exact_pages));
+			fprintf(f, "       exact %s pages against the sockets: residual %+lld pages%s\n", a,
+				(long long)c->exact_residual_pages,
+				c->exact_residual_pages == 0 ? " (the sockets hold all of it)" : "");
+		}
 		for (i = 0; i < c->ncause; i++)
 			fprintf(f, "       - %s\n", c->cause[i]);
 	}

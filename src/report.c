@@ -161,6 +161,21 @@ static void report_headroom_sockets(struct report *r, struct proto_report *p)
 	}
 }
 
+/* The state of protocol p at usage, the published figure or the exact one. */
+static void report_classify(const struct proto_report *p, struct opt usage, struct opt band,
+			    struct model_out *out)
+{
+	struct model_in in = { 0 };
+
+	in.kind = p->def->kind;
+	in.usage_pages = usage;
+	in.limits_ok = p->limits_ok;
+	memcpy(in.limit_pages, p->limit_pages, sizeof(in.limit_pages));
+	in.press = p->press;
+	in.band_pages = band;
+	model_classify(&in, out);
+}
+
 static void report_protocols(struct report *r)
 {
 	const struct host *h = r->h;
@@ -171,7 +186,6 @@ static void report_protocols(struct report *r)
 		const struct protocols_row *row = h->protocols_rc == 0
 						  ? protocols_find(&h->protos, d->protocols_row) : NULL;
 		struct proto_report *p;
-		struct model_in in = { 0 };
 		int j;
 
 		if (!d->always && (!row || !row->has_memory))
@@ -206,13 +220,7 @@ static void report_protocols(struct report *r)
 			p->limits_why = report_sysctl_why(r, d->limits);
 		}
 
-		in.kind = d->kind;
-		in.usage_pages = p->usage_pages;
-		in.limits_ok = p->limits_ok;
-		memcpy(in.limit_pages, p->limit_pages, sizeof(in.limit_pages));
-		in.press = p->press;
-		in.band_pages = r->band_pages;
-		model_classify(&in, &p->m);
+		report_classify(p, p->usage_pages, r->band_pages, &p->m);
 		if (p->limits_ok && p->usage_pages.ok)
 			for (j = 0; j < 3; j++)
 				p->headroom_bytes[j] = report_pages_to_bytes(p->m.headroom_pages[j],
@@ -395,6 +403,76 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 					    "are in the dump but not in sockstat mem");
 			recon_cause(c, "the two were read at different moments under load");
 		}
+	}
+}
+
+/* The counter a protocol row shows: TCP's or UDP's (MPTCP, UDP-Lite share
+ * them), or none (SCTP). */
+static int report_counter_of(const struct proto_def *d)
+{
+	const char *k = d->shares_with ? d->shares_with : d->key;
+
+	return !strcmp(k, "tcp") ? DP_TCP : !strcmp(k, "udp") ? DP_UDP : -1;
+}
+
+/* Why the state of the true charge differs from the kernel's view. */
+static void report_exact_note(const struct report *r, struct proto_report *p)
+{
+	const char *pub = model_state_name(p->m.state), *ex = model_state_name(p->m_exact.state);
+	char cached[32];
+
+	p->exact_note[0] = '\0';
+	if (p->m.state == p->m_exact.state || p->m.state == MS_UNKNOWN ||
+	    p->m_exact.state == MS_UNKNOWN)
+		return;
+	snprintf(cached, sizeof(cached), "%+lld", (long long)p->exact_cached_pages);
+	if (p->exact_cached_pages > 0)
+		snprintf(p->exact_note, sizeof(p->exact_note),
+			 "by the true charge %s, not %s: the CPUs' caches hold %s pages the kernel "
+			 "has not published yet; it decides on the published figure, and turns %s "
+			 "once a cache spills (net.core.mem_pcpu_rsv per CPU)", ex, pub, cached, ex);
+	else
+		snprintf(p->exact_note, sizeof(p->exact_note),
+			 "by the true charge %s, not %s: %s pages freed into the CPUs' caches are "
+			 "not yet returned to the published figure, which the kernel decides on; "
+			 "it stays %s until a cache drains", ex, pub, cached, pub);
+	(void)r;
+}
+
+void report_add_exact(struct report *r, const struct report_exact_in *x)
+{
+	int i, p;
+
+	snprintf(r->exact_why, sizeof(r->exact_why), "%s", x->why);
+	for (i = 0; i < r->nproto; i++) {
+		struct proto_report *pr = &r->proto[i];
+		int64_t exact;
+
+		p = report_counter_of(pr->def);
+		if (p < 0 || !x->ok[p])
+			continue;
+		exact = x->global_pages[p] + x->cached_pages[p];
+		/* a transient negative sum (a cache read before the free that
+		 * fed it was published) is no charge */
+		pr->usage_exact_pages = opt_some(exact > 0 ? (uint64_t)exact : 0);
+		pr->usage_exact_bytes = mul_pages(r, pr->usage_exact_pages);
+		pr->exact_cached_pages = pr->usage_pages.ok
+					 ? (int64_t)pr->usage_exact_pages.v - (int64_t)pr->usage_pages.v
+					 : x->cached_pages[p];
+		report_classify(pr, pr->usage_exact_pages, opt_some(0), &pr->m_exact);
+		report_exact_note(r, pr);
+		r->exact_ok = true;
+	}
+	for (p = 0; p < DP_COUNT && r->sk.present; p++) {
+		struct recon_report *c = &r->sk.recon[p];
+		const struct proto_report *pr = &r->proto[p];	/* tcp, udp come first */
+
+		if (!pr->usage_exact_pages.ok || !r->sk.st->ok[p])
+			continue;
+		c->exact_ok = true;
+		c->exact_pages = pr->usage_exact_pages.v;
+		c->exact_residual_pages = (int64_t)c->exact_pages -
+					  (int64_t)r->sk.agg->sum[p].charged_pages;
 	}
 }
 

@@ -43,6 +43,16 @@ struct proto_report {
 	struct opt sockets_alloc;	/* sockstat alloc (global, TCP only) */
 	struct opt avg_charge_bytes;	/* usage / sockets_alloc */
 	struct model_out m;
+	/* The true charge, with the BPF backend: memory_allocated plus every
+	 * CPU's per_cpu_fw_alloc cache (6.0+), in the unit of usage_pages.
+	 * Its band is 0.  m_exact classifies it against the same limits and
+	 * flag; the kernel itself compares the published figure (usage_pages),
+	 * so exact_note says what follows when the two states differ. */
+	struct opt usage_exact_pages;
+	struct opt usage_exact_bytes;
+	int64_t exact_cached_pages;	/* exact - published: held in the CPUs' caches */
+	struct model_out m_exact;
+	char exact_note[240];		/* "" when the states agree */
 	/* headroom in sockets at default buffers ([1]) and full buffers ([2]) */
 	struct opt headroom_sockets_default[3], headroom_sockets_full[3];
 	struct opt headroom_sockets_avg[3];
@@ -86,6 +96,11 @@ struct recon_report {
 	bool ok;			/* both sides known */
 	uint64_t sockstat_pages, sockets_pages;
 	int64_t residual_pages;		/* sockstat - sockets */
+	/* with the exact charge: exact - sockets, which is 0 when the dump saw
+	 * every charged socket (every namespace) at one moment */
+	bool exact_ok;
+	uint64_t exact_pages;
+	int64_t exact_residual_pages;
 	struct opt band_pages;
 	bool within_band;
 	const char *cause[4];		/* likely causes when outside the band */
@@ -110,6 +125,11 @@ struct sockets_report {
 	bool netns_known, netns_complete;
 	uint64_t netns_count;		/* network namespaces in use on the host */
 	bool all_netns;			/* every namespace was dumped (--all-netns) */
+	/* live: "bpf" or "netlink" (NULL for a recording), and why not BPF
+	 * when auto fell back to sock_diag ("" otherwise) */
+	const char *backend;
+	char backend_why[320];
+	uint64_t sockets_walked;	/* sockets the pass read */
 	const struct netns_sums *per_ns;
 	size_t nper_ns;
 	uint64_t netns_deleted;		/* namespaces gone during the walk (churn, not partial) */
@@ -120,10 +140,23 @@ struct sockets_report {
 #define REPORT_MAX_COUNTERS 16
 #define REPORT_MAX_UNAVAILABLE (SC_COUNT + 4)
 
+/* The exact charge of TCP and UDP as the BPF backend read it (collect.c
+ * fills it; report_add_exact puts it beside the published figures). */
+struct report_exact_in {
+	bool ok[DP_COUNT];
+	int64_t global_pages[DP_COUNT];	/* memory_allocated when the caches were read */
+	int64_t cached_pages[DP_COUNT];	/* the sum of every CPU's cache */
+	uint32_t cpus[DP_COUNT];	/* CPUs read */
+	char why[320];			/* when a protocol is not ok: why */
+};
+
 struct report {
 	const struct host *h;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
+	/* the exact charge is known for some protocol (report_add_exact) */
+	bool exact_ok;
+	char exact_why[320];		/* why not, or what was missing */
 	struct proto_report proto[REPORT_MAX_PROTOS];
 	int nproto;
 	struct frag_report frag[2];
@@ -219,6 +252,12 @@ struct report_sample {
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,
 			 double interval_s, const struct report_rates *rates, const struct sockets *agg,
 			 const struct timespec *now);
+
+/* Puts the exact charge beside the published usage of TCP and UDP (and the
+ * protocols that share their counters), classifies it with band 0, notes a
+ * state it changes, and reconciles it with the sockets (after
+ * report_add_sockets). */
+void report_add_exact(struct report *r, const struct report_exact_in *x);
 
 /* Time to each threshold of protocol index p from samples (t in s, pages). */
 void report_add_trend(struct report *r, int p, const double *t, const double *u, int n);

@@ -63,7 +63,9 @@ int sockdump_live(struct sockets *agg, FILE *record[DP_COUNT], struct sockdump_s
 			st->ok[p] = true;
 			for (f = 0; f < 2 && !intr; f++) {
 				char req[DIAG_REQ_SIZE];
-				struct nlmsghdr *nlh = diag_build_request(req, families[f], p, st->want_info);
+				struct nlmsghdr *nlh = diag_build_request(req, families[f], p, st->want_info,
+									  st->tcp_states ? st->tcp_states
+									  : DIAG_STATES_ALL);
 				struct dump_ctx c = { agg, (enum diag_proto)p, st, { 0, "" } };
 				struct nl_handler h = { sockdump_msg_cb, &c };
 				struct nl_error e;

@@ -22,6 +22,8 @@ struct sockdump_status {
 	 * use (sockstat6 "TCP6: inuse 0"): the kernel walks the whole shared
 	 * hash table for it, about 10% of a dump's cost */
 	bool skip_v6[DP_COUNT];
+	/* input: the TCP states to dump (DIAG_STATES_*); 0 = all */
+	uint32_t tcp_states;
 };
 
 /* Adds a problem (bounded; the first ones are kept) and marks st partial. */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "util.h"
 
 const char *argp_program_version = PACKAGE_NAME " " PACKAGE_VERSION;
@@ -179,7 +180,10 @@ int main(int argc, char **argv)
 	rc = cli_check_options(name);
 	if (rc >= 0)
 		return rc;
+	/* --backend holds for every pass the command makes */
+	collect_set_backend((enum collect_backend)sm_common.backend);
 	rc = selected->run();
+	collect_release();
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno == EPIPE)
 			return rc;	/* the reader went away: a normal end (watch | head) */

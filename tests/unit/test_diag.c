@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "bpfrec.h"
 #include "diag.h"
 #include "nl.h"
 #include "sockets.h"
@@ -283,6 +284,120 @@ static void groups_by_port(void **state)
 	sockets_free(&s);
 }
 
+/* The BPF record of a socket decodes to what diag_parse gives for the same
+ * socket's sock_diag reply: both backends feed the aggregator alike. */
+static void bpf_record_equals_diag(void **state)
+{
+	static const uint32_t mem[9] = { 4608, 131072, 0, 87040, 3584, 8192, 0, 0, 2 };
+	char buf[1024];
+	struct nlmsghdr *nlh = mkmsg(buf, 1, 443, mem, 9, 777);
+	struct sockiter_rec r;
+	struct diag_sock a, b;
+	struct parse_err e = { 0, "" };
+	struct sockets_params par = { 4096, true, 6291456, 4194304, 16384 };
+	struct sockets sa, sb;
+	int i;
+
+	(void)state;
+	assert_int_equal(diag_parse(nlh, DP_TCP, &a, &e), 0);
+	memset(&r, 0, sizeof(r));
+	r.proto = SOCKITER_TCP;
+	r.family = a.family;
+	r.state = a.state;
+	r.sport = a.sport;
+	r.dport = a.dport;
+	memcpy(r.src, a.src, 16);
+	memcpy(r.dst, a.dst, 16);
+	r.inode = a.inode;
+	r.uid = a.uid;
+	r.cookie = a.cookie;
+	r.rqueue = a.rqueue;
+	r.wqueue = a.wqueue;
+	r.rec_flags = SOCKITER_FULL;
+	for (i = 0; i < 9; i++)
+		r.mem[i] = mem[i];
+	bpfrec_to_diag(&r, &b);
+	assert_int_equal(b.nmem, a.nmem);
+	assert_memory_equal(b.mem, a.mem, sizeof(a.mem));
+	assert_int_equal(b.state, a.state);
+	assert_int_equal(b.sport, a.sport);
+	assert_int_equal(b.inode, a.inode);
+	assert_int_equal(sockets_charged(&b), sockets_charged(&a));
+	/* one aggregator each: the same sums */
+	assert_int_equal(sockets_init(&sa, &par, BY_SOCKET, 0, NULL), 0);
+	assert_int_equal(sockets_init(&sb, &par, BY_SOCKET, 0, NULL), 0);
+	sockets_add(&sa, &a);
+	sockets_add(&sb, &b);
+	assert_memory_equal(sa.sum, sb.sum, sizeof(sa.sum));
+	/* a TIME-WAIT entry: no meminfo, counted by its state */
+	memset(&r, 0, sizeof(r));
+	r.proto = SOCKITER_TCP;
+	r.state = 6;
+	bpfrec_to_diag(&r, &b);
+	assert_int_equal(b.nmem, 0);
+	assert_int_equal(sockets_charged(&b), 0);
+	sockets_free(&sa);
+	sockets_free(&sb);
+}
+
+/* A stream of records cut anywhere: whole ones added, the rest left. */
+static void bpf_records_stream(void **state)
+{
+	struct sockiter_rec recs[3];
+	struct sockets_params par = { 4096, false, 0, 0, 0 };
+	struct sockets s;
+	size_t used;
+	int i;
+
+	(void)state;
+	memset(recs, 0, sizeof(recs));
+	for (i = 0; i < 3; i++) {
+		recs[i].proto = i == 2 ? SOCKITER_UDP : SOCKITER_TCP;
+		recs[i].state = i == 2 ? 7 : 1;
+		recs[i].rec_flags = SOCKITER_FULL;
+		recs[i].mem[0] = 1000;
+		recs[i].mem[4] = 3096;
+	}
+	assert_int_equal(sockets_init(&s, &par, BY_SOCKET, 0, NULL), 0);
+	assert_int_equal(bpfrec_add(&s, recs, sizeof(recs) - 5, &used), 2);
+	assert_int_equal(used, 2 * sizeof(recs[0]));
+	assert_int_equal(bpfrec_add(&s, recs + 2, sizeof(recs[0]), &used), 1);
+	assert_int_equal(s.sum[DP_TCP].count, 2);
+	assert_int_equal(s.sum[DP_UDP].count, 1);
+	assert_int_equal(s.sum[DP_TCP].charged_pages, 2);	/* 4096 bytes each */
+	recs[0].proto = 9;	/* a program that does not match the loader */
+	assert_int_equal(bpfrec_add(&s, recs, sizeof(recs[0]), &used), -EBADMSG);
+	sockets_free(&s);
+}
+
+/* global + every CPU's cache, only when all of them were read. */
+static void bpf_exact_totals(void **state)
+{
+	struct sockiter_totals t = { 0 };
+	const char *why;
+	__s64 pages;
+
+	(void)state;
+	assert_false(bpfrec_exact(&t, &pages, &why));
+	assert_non_null(why);
+	t.found = 1;
+	t.global = 1903;
+	t.has_pcpu = 1;
+	t.pcpu_sum = 97;
+	assert_false(bpfrec_exact(&t, &pages, &why));	/* no CPU read */
+	t.cpus_read = 2;
+	assert_true(bpfrec_exact(&t, &pages, &why));
+	assert_int_equal(pages, 2000);
+	t.cpus_failed = 1;
+	assert_false(bpfrec_exact(&t, &pages, &why));
+	/* before 6.0 there is no cache: the global counter is exact */
+	memset(&t, 0, sizeof(t));
+	t.found = 1;
+	t.global = -14;
+	assert_true(bpfrec_exact(&t, &pages, &why));
+	assert_int_equal(pages, -14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +408,9 @@ int main(void)
 		cmocka_unit_test(charged_formula),
 		cmocka_unit_test(top_n_bounded),
 		cmocka_unit_test(groups_by_port),
+		cmocka_unit_test(bpf_record_equals_diag),
+		cmocka_unit_test(bpf_records_stream),
+		cmocka_unit_test(bpf_exact_totals),
 	};
 
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);

@@ -268,6 +268,54 @@ static void report_units(void **state)
 	free(r);
 }
 
+/* The exact charge beside the published one: band 0, its own state, a note
+ * when the two differ, a negative sum is no charge. */
+static void report_exact(void **state)
+{
+	struct host *h = calloc(1, sizeof(*h));
+	struct report *r = calloc(1, sizeof(*r));
+	struct report_exact_in x;
+	struct parse_err e;
+	const char ss[] = "sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
+			  "UDP: inuse 0 mem 0\n";
+	int i;
+
+	(void)state;
+	assert_int_equal(sockstat_parse(ss, strlen(ss), &h->ss4, &e), 0);
+	h->page_size_bytes = 4096;
+	h->sockstat6_rc = -ENOENT;
+	h->protocols_rc = h->netstat_rc = h->snmp_rc = -ENOENT;
+	for (i = 0; i < SC_COUNT; i++)
+		h->sysctl[i].rc = -ENOENT;
+	h->sysctl[SC_TCP_MEM].rc = 0;
+	h->sysctl[SC_TCP_MEM].v[0] = 1950;
+	h->sysctl[SC_TCP_MEM].v[1] = 3000;
+	h->sysctl[SC_TCP_MEM].v[2] = 4000;
+	report_build(r, h);
+	assert_int_equal(r->proto[0].m.state, MS_NORMAL);
+	memset(&x, 0, sizeof(x));
+	x.ok[DP_TCP] = x.ok[DP_UDP] = true;
+	x.global_pages[DP_TCP] = 1900;
+	x.cached_pages[DP_TCP] = 100;		/* true charge 2000: above min */
+	x.global_pages[DP_UDP] = -195;
+	x.cached_pages[DP_UDP] = 190;		/* -5: read across a free */
+	x.cpus[DP_TCP] = x.cpus[DP_UDP] = 2;
+	report_add_exact(r, &x);
+	assert_true(r->exact_ok);
+	assert_int_equal(r->proto[0].usage_exact_pages.v, 2000);
+	assert_int_equal(r->proto[0].usage_exact_bytes.v, 2000 * 4096);
+	assert_int_equal(r->proto[0].exact_cached_pages, 100);
+	assert_int_equal(r->proto[0].m_exact.state, MS_ELEVATED);
+	assert_false(r->proto[0].m_exact.near[0]);		/* band 0 */
+	assert_non_null(strstr(r->proto[0].exact_note, "elevated"));
+	assert_int_equal(r->proto[1].usage_exact_pages.v, 0);
+	assert_string_equal(r->proto[1].exact_note, "");	/* same state: no note */
+	/* no sockets view: nothing to reconcile */
+	assert_false(r->sk.recon[0].exact_ok);
+	free(h);
+	free(r);
+}
+
 /* A TCP receive charge on 6.18 with tcp_mem 2000 3000 4000, one page. */
 static struct model_charge_in charge_in(uint64_t allocated, bool pressure)
 {
@@ -1060,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(simulate_quantum),
 		cmocka_unit_test(simulate_steady_state),
 		cmocka_unit_test(trend_robust),
+		cmocka_unit_test(report_exact),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
