@@ -575,5 +575,17 @@ json_t *output_json_sample(const struct report_sample *s)
 	} else {
 		jset(doc, "counter_rates_per_s", json_null());
 	}
+	rt = json_object();
+	jset(rt, "seconds", json_real(s->cost.collect_seconds));
+	jset(rt, "cpu_seconds", json_real(s->cost.collect_cpu_seconds));
+	jset(rt, "per_socket_pass", json_boolean(s->cost.sockets_pass));
+	jset(rt, "sockets_walked", output_json_u64(s->cost.sockets_walked));
+	jset(rt, "per_socket_view_sample", s->cost.sockets_pass_sample
+		 ? output_json_u64(s->cost.sockets_pass_sample) : json_null());
+	jset(rt, "per_socket_every_samples", output_json_u64(s->cost.sockets_every));
+	jset(rt, "cpu_share", json_real(s->cost.cpu_share));
+	jset(rt, "cpu_budget_share", s->cost.budget_share > 0 ? json_real(s->cost.budget_share)
+							    : json_null());
+	jset(doc, "collect", rt);
 	return json_done(doc);
 }

@@ -674,7 +674,11 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 		fputs(shown ? "\n" : " all 0\n", f);
 	}
 	if (s->ntop) {
-		fputs("\ntop holders (by port):\n", f);
+		if (s->cost.sockets_pass_sample && s->cost.sockets_pass_sample != s->n)
+			fprintf(f, "\ntop holders (by port, from sample %llu):\n",
+				(unsigned long long)s->cost.sockets_pass_sample);
+		else
+			fputs("\ntop holders (by port):\n", f);
 		for (i = 0; i < s->ntop; i++) {
 			const struct top_row *w = &s->top[i];
 
@@ -685,6 +689,11 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 				a, b, w->e.slow_readers ? ", slow readers" : "");
 		}
 	}
+	fprintf(f, "\ncollect %.1f ms (CPU %.1f ms)%s; per-socket pass every %llu sample%s; watch "
+		"uses %.1f%% of a CPU\n", s->cost.collect_seconds * 1e3, s->cost.collect_cpu_seconds * 1e3,
+		s->cost.sockets_pass ? ", with the per-socket pass" : "",
+		(unsigned long long)s->cost.sockets_every, s->cost.sockets_every == 1 ? "" : "s",
+		s->cost.cpu_share * 100);
 	if (s->output_errors)
 		fprintf(f, "\noutput: %llu write error%s, the last: %s\n",
 			(unsigned long long)s->output_errors, s->output_errors == 1 ? "" : "s",

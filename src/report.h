@@ -233,6 +233,19 @@ int report_top_build(struct report_top *t, const struct sockets *agg, int reques
 		     uint64_t processes_denied);
 void report_top_free(struct report_top *t);
 
+/* What collecting one sample cost sockmem itself (watch), and the
+ * per-socket cadence that keeps it within its CPU budget. */
+struct report_cost {
+	double collect_seconds;		/* wall time of the collection */
+	double collect_cpu_seconds;	/* user + system CPU of it (the kernel's walk included) */
+	bool sockets_pass;		/* the per-socket pass ran in this sample */
+	uint64_t sockets_walked;	/* sockets it read (0: no pass) */
+	uint64_t sockets_pass_sample;	/* the sample of the last pass, whose view top[] shows */
+	uint64_t sockets_every;		/* a pass every N samples (the budget's, or --sockets-every) */
+	double cpu_share;		/* CPU time / wall time since watch started */
+	double budget_share;		/* the CPU share the cadence aims below (0.10) */
+};
+
 /* One sample of watch: the report and what changed since the last one. */
 struct report_sample {
 	const struct report *r;
@@ -247,6 +260,9 @@ struct report_sample {
 	/* --output: write errors so far, and the last one (0: none) */
 	uint64_t output_errors;
 	int output_last_errno;
+	/* watch's own cost for this sample: the host's files, the exact
+	 * charge and, when it ran, the per-socket pass (sockmem_collect_seconds) */
+	struct report_cost cost;
 };
 /* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,
