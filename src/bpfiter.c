@@ -173,6 +173,7 @@ int bpfiter_walk(struct sockets *agg, const struct bpfiter_req *q, struct sockdu
 		return -ENOMEM;
 	bpfiter_reset(false);
 	bpfiter_skel->bss->tcp_states = q->tcp_states;
+	bpfiter_skel->bss->want_ids = q->want_ids;
 	for (p = 0; p < DP_COUNT; p++)
 		bpfiter_skel->bss->skip_v6[p] = q->skip_v6[p];
 	st->messages = 0;

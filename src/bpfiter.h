@@ -15,6 +15,10 @@
 struct bpfiter_req {
 	__u32 tcp_states;		/* idiag_states: DIAG_STATES_ALL or _CHARGED */
 	bool skip_v6[DP_COUNT];		/* as sockdump_status.skip_v6 */
+	/* the identity of each socket (cookie, addresses, uid, inode, cgroup,
+	 * queues): only top by socket, process or cgroup needs it; without
+	 * it a record has its protocol, state, local port and meminfo */
+	bool want_ids;
 };
 
 /* Loads and attaches the iterators (the first call; later calls return

@@ -50,6 +50,14 @@ static bool collect_sums_only(const struct collect_req *q)
 	return q->by == BY_SOCKET && q->topn == 0;
 }
 
+/* The sockets' identity is shown (top by socket) or groups them (by
+ * process: the inode, by cgroup: its id); sums, ports and states do
+ * without it. */
+static bool collect_wants_ids(const struct collect_req *q)
+{
+	return (q->by == BY_SOCKET && q->topn > 0) || q->by == BY_PROCESS || q->by == BY_CGROUP;
+}
+
 void collect_release(void)
 {
 	bpfiter_close();
@@ -90,8 +98,9 @@ static int collect_choose(const struct collect_req *q, struct collect_out *out)
 /* One pass over the calling thread's network namespace, into agg (reset
  * here, as a restarted dump is): the BPF iterators or sock_diag.  The BPF
  * walk also reads the counters, into tot (may be NULL). */
-static int collect_pass(const struct collect_out *out, struct sockets *agg,
-			struct sockdump_status *st, struct sockiter_totals tot[DP_COUNT])
+static int collect_pass(const struct collect_req *q, const struct collect_out *out,
+			struct sockets *agg, struct sockdump_status *st,
+			struct sockiter_totals tot[DP_COUNT])
 {
 	struct sockiter_totals spare[DP_COUNT];
 	struct bpfiter_req r;
@@ -105,6 +114,7 @@ static int collect_pass(const struct collect_out *out, struct sockets *agg,
 	r.tcp_states = st->tcp_states ? st->tcp_states : DIAG_STATES_ALL;
 	for (p = 0; p < DP_COUNT; p++)
 		r.skip_v6[p] = st->skip_v6[p];
+	r.want_ids = collect_wants_ids(q);
 	return bpfiter_walk(agg, &r, st, tot ? tot : spare);
 }
 
@@ -254,7 +264,7 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 		 : st->skip_v6[DP_TCP] ? "; no IPv6 TCP socket in use"
 		 : st->skip_v6[DP_UDP] ? "; no IPv6 UDP socket in use" : "",
 		 collect_sums_only(q) ? "; TIME-WAIT left out" : "");
-	rc = collect_pass(out, agg, st, tot);
+	rc = collect_pass(q, out, agg, st, tot);
 	out->present = rc == 0;
 	out->sockets_walked = st->messages;
 	if (rc)
@@ -323,7 +333,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 	memset(&one, 0, sizeof(one));
 	one.want_info = q->want_info;
 	one.tcp_states = st->tcp_states;
-	collect_pass(out, &tmp, &one, NULL);
+	collect_pass(q, out, &tmp, &one, NULL);
 	if (sockets_merge(agg, &tmp)) {
 		sockets_free(&tmp);
 		return -ENOMEM;

@@ -186,6 +186,8 @@ struct bpf_iter__udp {
 __u32 tcp_states;		/* idiag_states of the request: states to report */
 __u8 skip_v6[2];		/* leave out AF_INET6 sockets of a protocol */
 __u8 totals_only;		/* read the counters at the first full socket and stop */
+__u8 want_ids;			/* fill the identity: cookie, addresses, uid, inode,
+				 * cgroup, queues (not needed for sums and by port) */
 __u64 prot_addr[2];		/* the struct proto seen first, per protocol */
 struct sockiter_totals totals[2];
 __u8 totals_done[2];
@@ -295,7 +297,9 @@ static __always_inline void sockiter_addrs(struct sockiter_rec *r, const struct 
 	}
 }
 
-/* sk_get_meminfo() and INET_DIAG_CGROUP_ID, inode (sock_i_ino). */
+/* sk_get_meminfo(); with want_ids also INET_DIAG_CGROUP_ID and the inode
+ * (sock_i_ino).  Direct loads (the verifier turns them into faulting-safe
+ * loads), not bpf_probe_read_kernel() calls: this runs for every socket. */
 static __always_inline void sockiter_full(struct sockiter_rec *r, const struct sock *sk)
 {
 	int drops = sk->sk_drops.counter;
@@ -312,14 +316,16 @@ static __always_inline void sockiter_full(struct sockiter_rec *r, const struct s
 	/* sk_drops_read(): 6.18 keeps UDP's drops in per-NUMA counters */
 	if (bpf_core_field_exists(sk->sk_drop_counters) &&
 	    bpf_core_type_exists(struct numa_drop_counters)) {
-		struct numa_drop_counters *ndc = BPF_CORE_READ(sk, sk_drop_counters);
+		struct numa_drop_counters *ndc = sk->sk_drop_counters;
 
 		if (ndc)
-			drops = BPF_CORE_READ(ndc, drops0.counter) + BPF_CORE_READ(ndc, drops1.counter);
+			drops = ndc->drops0.counter + ndc->drops1.counter;
 	}
 	r->mem[8] = drops;
+	if (!want_ids)
+		return;
 	if (bpf_core_field_exists(sk->sk_ino)) {
-		r->inode = (__u32)BPF_CORE_READ(sk, sk_ino);
+		r->inode = (__u32)sk->sk_ino;
 	} else {
 		struct socket_alloc *sa = (struct socket_alloc *)BPF_CORE_READ(sk, sk_socket);
 
@@ -327,10 +333,10 @@ static __always_inline void sockiter_full(struct sockiter_rec *r, const struct s
 			r->inode = (__u32)BPF_CORE_READ(sa, vfs_inode.i_ino);
 	}
 	if (bpf_core_field_exists(struct sock_cgroup_data, cgroup)) {
-		struct cgroup *cg = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+		struct cgroup *cg = sk->sk_cgrp_data.cgroup;
 
 		if (cg) {
-			r->cgroup_id = BPF_CORE_READ(cg, kn, id);
+			r->cgroup_id = cg->kn->id;
 			r->rec_flags |= SOCKITER_CGROUP;
 		}
 	}
@@ -370,13 +376,18 @@ int sockiter_tcp(struct bpf_iter__tcp *ctx)
 	if (skc->skc_family == AF_INET6 && skip_v6[SOCKITER_TCP])
 		return 0;
 	r.proto = SOCKITER_TCP;
-	r.cookie = bpf_get_socket_cookie(skc);
-	sockiter_addrs(&r, skc);
 	r.state = state == TCP_NEW_SYN_RECV ? TCP_SYN_RECV : (__u8)state;
+	r.sport = skc->skc_num;
+	if (want_ids) {
+		r.cookie = bpf_get_socket_cookie(skc);
+		sockiter_addrs(&r, skc);
+	}
 	if (tp) {
 		const struct sock *sk = (const struct sock *)tp;
 
 		sockiter_full(&r, sk);
+		if (!want_ids)
+			goto out;
 		r.uid = ctx->uid;
 		if (state == TCP_LISTEN) {
 			r.rqueue = sk->sk_ack_backlog;
@@ -388,6 +399,7 @@ int sockiter_tcp(struct bpf_iter__tcp *ctx)
 			r.wqueue = tp->write_seq - tp->snd_una;
 		}
 	}
+out:
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }
@@ -409,14 +421,17 @@ int sockiter_udp(struct bpf_iter__udp *ctx)
 	if (sk->__sk_common.skc_family == AF_INET6 && skip_v6[SOCKITER_UDP])
 		return 0;
 	r.proto = SOCKITER_UDP;
-	r.cookie = bpf_get_socket_cookie(us);
-	sockiter_addrs(&r, &sk->__sk_common);
 	r.state = sk->__sk_common.skc_state;
-	r.uid = ctx->uid;
+	r.sport = sk->__sk_common.skc_num;
 	sockiter_full(&r, sk);
-	/* udp_diag_get_info(): udp_rqueue_get() and sk_wmem_alloc_get() */
-	r.rqueue = r.mem[0] - us->forward_deficit;
-	r.wqueue = r.mem[2];
+	if (want_ids) {
+		r.cookie = bpf_get_socket_cookie(us);
+		sockiter_addrs(&r, &sk->__sk_common);
+		r.uid = ctx->uid;
+		/* udp_diag_get_info(): udp_rqueue_get() and sk_wmem_alloc_get() */
+		r.rqueue = r.mem[0] - us->forward_deficit;
+		r.wqueue = r.mem[2];
+	}
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }
