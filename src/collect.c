@@ -63,35 +63,41 @@ void collect_release(void)
 	bpfiter_close();
 }
 
-/* The backend of a live pass: out->used, and out->backend_why when auto
- * falls back to sock_diag.  Returns -errno for --backend bpf that cannot
- * load (the reason is a problem of the view). */
-static int collect_choose(const struct collect_req *q, struct collect_out *out)
+/* Live: the backend of the pass (out->used; out->backend_why when it is not
+ * BPF) and whether the BPF iterators are loaded, which gives the exact
+ * charge even when the pass goes through sock_diag (it wants tcp_info).
+ * Returns -errno for --backend bpf that cannot load (the reason is a
+ * problem of the view). */
+static int collect_choose(const struct collect_req *q, struct collect_out *out, bool *bpf)
 {
 	const char *why;
 	int rc;
 
 	out->used = COLLECT_NETLINK;
+	*bpf = false;
 	if (collect_backend == COLLECT_NETLINK) {
 		snprintf(out->backend_why, sizeof(out->backend_why), "--backend netlink");
-		return 0;
-	}
-	if (q->want_info) {
-		/* tcp_info (RTT, delivery rate) comes only through sock_diag */
-		snprintf(out->backend_why, sizeof(out->backend_why),
-			 "tcp_info is read through sock_diag only");
+		snprintf(out->exact.why, sizeof(out->exact.why),
+			 "the BPF backend is not in use (--backend netlink)");
 		return 0;
 	}
 	rc = bpfiter_open(&why);
-	if (rc == 0) {
-		out->used = COLLECT_BPF;
+	if (rc) {
+		snprintf(out->backend_why, sizeof(out->backend_why), "%s", why);
+		snprintf(out->exact.why, sizeof(out->exact.why), "the BPF backend is not in use (%.280s)",
+			 why);
+		if (collect_backend == COLLECT_BPF) {
+			sockdump_problem(&out->st, "--backend bpf: %s", why);
+			return rc;
+		}
 		return 0;
 	}
-	snprintf(out->backend_why, sizeof(out->backend_why), "%s", why);
-	if (collect_backend == COLLECT_BPF) {
-		sockdump_problem(&out->st, "--backend bpf: %s", why);
-		return rc;
-	}
+	*bpf = true;
+	if (q->want_info)	/* tcp_info (RTT, delivery rate) comes only through sock_diag */
+		snprintf(out->backend_why, sizeof(out->backend_why),
+			 "tcp_info is read through sock_diag only");
+	else
+		out->used = COLLECT_BPF;
 	return 0;
 }
 
@@ -148,26 +154,30 @@ static void collect_exact_from(struct collect_out *out, const struct sockiter_to
 	}
 }
 
+/* Not the live kernel: no backend, no exact charge. */
+static bool collect_recorded(const struct host *h, const struct collect_req *q,
+			     struct collect_out *out)
+{
+	if (!q->diag_file && !h->root[0])
+		return false;
+	snprintf(out->exact.why, sizeof(out->exact.why),
+		 "not the live kernel: the per-CPU caches are read only live");
+	return true;
+}
+
 int collect_exact(const struct host *h, const struct collect_req *q, struct collect_out *out)
 {
+	bool bpf;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->netns_complete = true;
-	if (q->diag_file || h->root[0]) {
-		snprintf(out->exact.why, sizeof(out->exact.why),
-			 "not the live kernel: the per-CPU caches are read only live");
+	if (collect_recorded(h, q, out))
 		return 0;
-	}
-	rc = collect_choose(q, out);
-	if (rc)
-		return rc;
-	if (out->used != COLLECT_BPF)
-		snprintf(out->exact.why, sizeof(out->exact.why), "the BPF backend is not in use (%.280s)",
-			 out->backend_why);
-	else
+	rc = collect_choose(q, out, &bpf);
+	if (!rc && bpf)
 		collect_exact_from(out, NULL);
-	return 0;
+	return rc;
 }
 
 #ifndef NSFS_MAGIC
@@ -242,10 +252,9 @@ static int collect_snapshot(const struct host *h, struct sockets *agg, struct co
 }
 
 static int collect_live(const struct host *h, const struct collect_req *q, struct sockets *agg,
-			struct collect_out *out)
+			struct collect_out *out, struct sockiter_totals tot[DP_COUNT])
 {
 	struct sockdump_status *st = &out->st;
-	struct sockiter_totals tot[DP_COUNT];
 	int rc;
 
 	/* No IPv6 socket of a protocol in use here (sockstat6, this namespace):
@@ -269,8 +278,6 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 	out->sockets_walked = st->messages;
 	if (rc)
 		out->absent_reason = "no protocol could be dumped (see problems)";
-	if (out->used == COLLECT_BPF)
-		collect_exact_from(out, tot);
 	if (q->count_netns)
 		out->netns_count = procscan_netns_count(&out->netns_complete);
 	return 0;
@@ -394,9 +401,6 @@ static int collect_all_netns(const struct host *h, const struct collect_req *q, 
 		 out->nper_ns, out->nper_ns == 1 ? "" : "s",
 		 collect_sums_only(q) ? " (TIME-WAIT left out)" : "");
 	out->present = !rc;
-	/* the counters are host-wide: read once, from wherever sockmem is */
-	if (!rc && out->used == COLLECT_BPF)
-		collect_exact_from(out, NULL);
 out:
 	if (self >= 0)
 		close(self);
@@ -408,30 +412,28 @@ int collect_sockets(const struct host *h, const struct collect_req *q, struct so
 		    struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
+	struct sockiter_totals tot[DP_COUNT];
+	bool bpf;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(tot, 0, sizeof(tot));
 	out->netns_complete = true;
 	out->st.want_info = q->want_info;
 	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
-	if (q->diag_file || h->root[0])
-		snprintf(out->exact.why, sizeof(out->exact.why),
-			 "not the live kernel: the per-CPU caches are read only live");
-	if (q->diag_file)
-		return collect_replay(q, agg, out);
-	if (h->root[0])
-		return collect_snapshot(h, agg, out);
-	rc = collect_choose(q, out);
+	if (collect_recorded(h, q, out))
+		return q->diag_file ? collect_replay(q, agg, out) : collect_snapshot(h, agg, out);
+	rc = collect_choose(q, out, &bpf);
 	if (rc)
 		return rc;
 	out->st.tcp_states = collect_sums_only(q) ? DIAG_STATES_CHARGED : DIAG_STATES_ALL;
-	if (out->used != COLLECT_BPF)
-		snprintf(out->exact.why, sizeof(out->exact.why), "the BPF backend is not in use (%.280s)",
-			 out->backend_why);
-	if (q->all_netns)
-		return collect_all_netns(h, q, agg, out);
-	return collect_live(h, q, agg, out);
+	rc = q->all_netns ? collect_all_netns(h, q, agg, out) : collect_live(h, q, agg, out, tot);
+	/* the counters are host-wide: the walk of this namespace read them,
+	 * else they are read on their own */
+	if (!rc && bpf)
+		collect_exact_from(out, out->used == COLLECT_BPF && !q->all_netns ? tot : NULL);
+	return rc;
 }
 
 void collect_free(struct collect_out *out)

@@ -416,7 +416,7 @@ static int report_counter_of(const struct proto_def *d)
 }
 
 /* Why the state of the true charge differs from the kernel's view. */
-static void report_exact_note(const struct report *r, struct proto_report *p)
+static void report_exact_note(struct proto_report *p)
 {
 	const char *pub = model_state_name(p->m.state), *ex = model_state_name(p->m_exact.state);
 	char cached[32];
@@ -436,7 +436,6 @@ static void report_exact_note(const struct report *r, struct proto_report *p)
 			 "by the true charge %s, not %s: %s pages freed into the CPUs' caches are "
 			 "not yet returned to the published figure, which the kernel decides on; "
 			 "it stays %s until a cache drains", ex, pub, cached, pub);
-	(void)r;
 }
 
 void report_add_exact(struct report *r, const struct report_exact_in *x)
@@ -460,7 +459,7 @@ void report_add_exact(struct report *r, const struct report_exact_in *x)
 					 ? (int64_t)pr->usage_exact_pages.v - (int64_t)pr->usage_pages.v
 					 : x->cached_pages[p];
 		report_classify(pr, pr->usage_exact_pages, opt_some(0), &pr->m_exact);
-		report_exact_note(r, pr);
+		report_exact_note(pr);
 		r->exact_ok = true;
 	}
 	for (p = 0; p < DP_COUNT && r->sk.present; p++) {
