@@ -232,26 +232,36 @@ static void state_after(void **state)
 	assert_int_equal(model_state_after(MS_OVER_LIMIT, 5000, 2000), MS_OVER_LIMIT);
 }
 
-/* Report built from a synthetic host: the FRAG figure is bytes, TCP pages. */
-static void report_units(void **state)
+/* A synthetic host: sockstat text ss, pages of page_size_bytes, tcp_mem
+ * min/pressure/max, every other input absent. */
+static struct host *test_host(const char *ss, uint64_t page_size_bytes, uint64_t min,
+			      uint64_t pressure, uint64_t max)
 {
 	struct host *h = calloc(1, sizeof(*h));
-	struct report *r = calloc(1, sizeof(*r));
 	struct parse_err e;
-	const char ss[] = "sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 10\n"
-			  "UDP: inuse 0 mem 3\nFRAG: inuse 1 memory 10\n";
 	int i;
 
+	assert_non_null(h);
 	assert_int_equal(sockstat_parse(ss, strlen(ss), &h->ss4, &e), 0);
-	h->page_size_bytes = 65536;
+	h->page_size_bytes = page_size_bytes;
 	h->sockstat6_rc = -ENOENT;
 	h->protocols_rc = h->netstat_rc = h->snmp_rc = -ENOENT;
 	for (i = 0; i < SC_COUNT; i++)
 		h->sysctl[i].rc = -ENOENT;
 	h->sysctl[SC_TCP_MEM].rc = 0;
-	h->sysctl[SC_TCP_MEM].v[0] = 5;
-	h->sysctl[SC_TCP_MEM].v[1] = 8;
-	h->sysctl[SC_TCP_MEM].v[2] = 12;
+	h->sysctl[SC_TCP_MEM].v[0] = min;
+	h->sysctl[SC_TCP_MEM].v[1] = pressure;
+	h->sysctl[SC_TCP_MEM].v[2] = max;
+	return h;
+}
+
+/* Report built from a synthetic host: the FRAG figure is bytes, TCP pages. */
+static void report_units(void **state)
+{
+	struct host *h = test_host("sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 10\n"
+				   "UDP: inuse 0 mem 3\nFRAG: inuse 1 memory 10\n", 65536, 5, 8, 12);
+	struct report *r = calloc(1, sizeof(*r));
+
 	h->sysctl[SC_IPFRAG_HIGH_THRESH].rc = 0;
 	h->sysctl[SC_IPFRAG_HIGH_THRESH].v[0] = 1000;
 	report_build(r, h);
@@ -272,25 +282,12 @@ static void report_units(void **state)
  * when the two differ, a negative sum is no charge. */
 static void report_exact(void **state)
 {
-	struct host *h = calloc(1, sizeof(*h));
+	struct host *h = test_host("sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
+				   "UDP: inuse 0 mem 0\n", 4096, 1950, 3000, 4000);
 	struct report *r = calloc(1, sizeof(*r));
 	struct report_exact_in x;
-	struct parse_err e;
-	const char ss[] = "sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
-			  "UDP: inuse 0 mem 0\n";
-	int i;
 
 	(void)state;
-	assert_int_equal(sockstat_parse(ss, strlen(ss), &h->ss4, &e), 0);
-	h->page_size_bytes = 4096;
-	h->sockstat6_rc = -ENOENT;
-	h->protocols_rc = h->netstat_rc = h->snmp_rc = -ENOENT;
-	for (i = 0; i < SC_COUNT; i++)
-		h->sysctl[i].rc = -ENOENT;
-	h->sysctl[SC_TCP_MEM].rc = 0;
-	h->sysctl[SC_TCP_MEM].v[0] = 1950;
-	h->sysctl[SC_TCP_MEM].v[1] = 3000;
-	h->sysctl[SC_TCP_MEM].v[2] = 4000;
 	report_build(r, h);
 	assert_int_equal(r->proto[0].m.state, MS_NORMAL);
 	memset(&x, 0, sizeof(x));
