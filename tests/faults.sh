@@ -450,6 +450,22 @@ while IFS=$'\x1f' read -r id cmd kind klass lit pp call err when per existed mpa
 done < "$TMPD/cases.tsv"
 diag "$n cases run in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 
+# watch --output into a directory that is removed: that cannot heal, so
+# watch stops (exit 2) and says why
+mkdir -p "$TMPD/gone"
+"$SOCKMEM" watch --format prometheus --output "$TMPD/gone/sockmem.prom" --interval 0.05 \
+	> /dev/null 2> "$TMPD/gone.err" &
+pg=$!
+for i in $(seq 200); do [ -s "$TMPD/gone/sockmem.prom" ] && break; nap 0.02; done
+rm -rf "$TMPD/gone"
+for i in $(seq 250); do kill -0 "$pg" 2>/dev/null || break; nap 0.02; done
+kill -0 "$pg" 2>/dev/null && { kill "$pg"; gone_st=running; }
+wait "$pg"
+gone_st=${gone_st:-$?}
+check "watch --output, its directory removed: stops with exit 2 (got $gone_st)" [ "$gone_st" = 2 ]
+check "watch --output, its directory removed: stderr names it and says No such file or directory" \
+	sh -c "grep -F '$TMPD/gone/' '$TMPD/gone.err' | grep -q 'No such file or directory'"
+
 phase ran
 # --- the outcome of each case, by rule
 export C
