@@ -138,32 +138,7 @@ churn_cgroups() {	# cgroups with a socket-holding process; every other one remov
 	done
 }
 churn_sockets() {	# loopback TCP connections and UDP sockets opened and closed
-	exec "$PY" -c '
-import os, random, socket, sys, time
-stop = sys.argv[1]
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen(256)
-srv.setblocking(False)
-while not os.path.exists(stop):
-    keep = []
-    for i in range(16):
-        c = socket.create_connection(srv.getsockname())
-        c.send(b"x" * random.randint(1, 30000))
-        keep.append(c)
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind(("127.0.0.1", 0))
-        u.sendto(b"y" * 500, u.getsockname())
-        keep.append(u)
-    try:
-        while True:
-            keep.append(srv.accept()[0])
-    except BlockingIOError:
-        pass
-    time.sleep(random.uniform(0.005, 0.04))
-    for s in keep:
-        s.close()
-' "$TMPD/stop"
+	exec "$PY" "$SRCDIR/tests/helpers/sockchurn.py" "$TMPD/stop" 16 30000
 }
 
 # --- the readers
