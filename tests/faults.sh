@@ -94,6 +94,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Helpers that outlive a command get no copy of the live lock (fd 9): one
+# that leaked would hold it for every test on the machine.
 # --- what sockmem will find: two named namespaces, a process with sockets
 # in a cgroup of ours, a process with sockets in a namespace of its own
 ip netns add "$NSA" 2>/dev/null && ip netns add "$NSB" 2>/dev/null ||
@@ -105,10 +107,10 @@ mkfifo "$TMPD/f1" "$TMPD/f2"
 (
 	for d in "$CG2" "$CG1"; do [ -n "$d" ] && echo "$BASHPID" > "$d/$CGN/cgroup.procs"; done
 	exec "$FILL" -t 4 -b 100000 -u 2 -d 3
-) < "$TMPD/f1" > "$TMPD/fill.out" 2>&1 &
+) < "$TMPD/f1" > "$TMPD/fill.out" 2>&1 9>&- &
 PF=$!
 exec 7> "$TMPD/f1"
-unshare -n sh -c 'ip link set lo up && exec "$0" -t 2 -b 50000' "$FILL" < "$TMPD/f2" > "$TMPD/ufill.out" 2>&1 &
+unshare -n sh -c 'ip link set lo up && exec "$0" -t 2 -b 50000' "$FILL" < "$TMPD/f2" > "$TMPD/ufill.out" 2>&1 9>&- &
 PU=$!
 exec 8> "$TMPD/f2"
 for i in $(seq 100); do
@@ -423,7 +425,7 @@ frun() { # ID PPATHS ESPEC ARGS...
 		last=$cur
 		[ $same -ge 30 ] && kill -KILL "$cur" 2>/dev/null
 	done
-) > /dev/null 2>&1 &
+) > /dev/null 2>&1 9>&- &
 WATCHDOG=$!
 
 phase derived
