@@ -265,9 +265,9 @@ for cmd in os.environ["CMDS"].split():
         pp = " ".join(pp)
         base = dict(cmd=cmd, klass=c, lit=lit, ppaths=pp, existed="1" if ok else "0")
         if c in covered:
-            # already covered by an earlier command: here all such inputs
-            # fail together in one run (sockstat, fatal, alone), each named
-            # directories and /proc/self/* gate other inputs: one by one
+            # already covered by an earlier command: here all such files
+            # fail together in one run, each to be named; sockstat (fatal),
+            # directories and /proc/self/* (they gate others) one by one
             if c == "/proc/net/sockstat" or isdir or c.startswith("/proc/self/"):
                 if nreads:
                     case(kind="read", call=readcall, err="EIO", **base)
@@ -323,7 +323,7 @@ for cmd, samples in (("showout", 1), ("watchout", 3)):
     n = {}
     for ev in parse(T + "/base." + cmd):
         pid, sc, args, ret, retpath, err = ev
-        if ".tmp." in args and sc not in ("openat",) or (sc == "openat" and ".tmp." in args):
+        if ".tmp." in args:     # on the temporary file (by name or by fd), or its rename
             n[sc] = n.get(sc, 0) + 1
     for sc in sorted(n):
         per = n[sc] // samples
