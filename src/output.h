@@ -37,6 +37,10 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);
 
+/* sockmem simulate */
+void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o);
+json_t *output_json_simulate(const struct report_sim *s);
+
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
 

@@ -672,3 +672,76 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 			(unsigned long long)s->output_errors, s->output_errors == 1 ? "" : "s",
 			strerror(s->output_last_errno));
 }
+
+void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o)
+{
+	const struct simulate_in *in = &s->in;
+	const char *label = s->pr->def->label;
+	char a[40], b[40], c[40];
+	int i, j;
+
+	fmt_bytes(a, sizeof(a), in->bytes_per_socket, o);
+	util_group_digits(b, sizeof(b), in->add_sockets);
+	fprintf(f, "simulate: +%s %s socket%s of %s (%llu page%s each, %s) from %s\n", b, label,
+		in->add_sockets == 1 ? "" : "s", a, (unsigned long long)s->out.pages_per_socket,
+		s->out.pages_per_socket == 1 ? "" : "s", in->dir == CHARGE_RECV ? "receive" : "send",
+		s->from_snapshot ? "the snapshot" : "the live state");
+	for (i = 0; i < s->nset; i++) {
+		const struct report_sim_set *st = &s->set[i];
+		const struct sysctl_def *d = &host_sysctl[st->id];
+
+		fprintf(f, "  with %s =", d->name);
+		for (j = 0; j < d->n; j++)
+			fprintf(f, " %llu", (unsigned long long)st->to[j]);
+		if (st->from_ok) {
+			fprintf(f, " (now");
+			for (j = 0; j < d->n; j++)
+				fprintf(f, " %llu", (unsigned long long)st->from[j]);
+			fprintf(f, ")\n");
+		} else {
+			fprintf(f, " (now not visible)\n");
+		}
+	}
+	util_group_digits(a, sizeof(a), in->usage_pages);
+	fmt_bytes(b, sizeof(b), s->usage_bytes_now, o);
+	fprintf(f, "now: %s %s, usage %s pages (%s); min/pressure/max %llu/%llu/%llu pages; "
+		"per-CPU band +/-%llu pages\n", label, model_state_name(s->pr->m.state), a, b,
+		(unsigned long long)in->limit_pages[0], (unsigned long long)in->limit_pages[1],
+		(unsigned long long)in->limit_pages[2], (unsigned long long)in->band_pages);
+	if (!s->nstep)
+		fprintf(f, "no transition\n");
+	for (i = 0; i < s->nstep; i++) {
+		const struct report_sim_step *st = &s->step[i];
+
+		util_group_digits(a, sizeof(a), st->t.at_added_sockets);
+		util_group_digits(b, sizeof(b), st->t.at_usage_pages);
+		if (st->when == SIM_WHEN_ALREADY) {
+			fprintf(f, "  already (usage %s pages): ", b);
+		} else if (st->when == SIM_WHEN_NEXT_CHARGE) {
+			fprintf(f, "  at the next charge (usage %s pages): ", b);
+		} else if (st->ranged) {
+			char lo[32], hi[32];
+
+			util_group_digits(lo, sizeof(lo), st->t.at_added_low);
+			util_group_digits(hi, sizeof(hi), st->t.at_added_high);
+			fprintf(f, "  at +%s sockets (%s to %s with the band; usage %s pages): ", a, lo, hi,
+				b);
+		} else {
+			fprintf(f, "  at +%s sockets (usage %s pages): ", a, b);
+		}
+		fprintf(f, "%s\n", st->description);
+	}
+	util_group_digits(a, sizeof(a), s->out.final_usage_pages);
+	fmt_bytes(b, sizeof(b), s->final_usage_bytes, o);
+	util_group_digits(c, sizeof(c), s->out.sockets_capped);
+	fprintf(f, "final: %s %s, usage %s pages (%s)%s; %s of the new sockets could not reach "
+		"their size\n", label, model_state_name(s->out.final_state), a, b,
+		in->kind == MODEL_PRESSURE ? (s->out.final_pressure ? ", kernel flag set"
+					      : ", kernel flag clear") : "", c);
+	if (s->forced_skb_carries) {
+		util_human_bytes(c, sizeof(c), in->skb_bytes);
+		fprintf(f, "  note: over max every charge but a forced one fails; the new sockets reach "
+			"their size only through the charge the kernel forces for each one's first "
+			"skb, assumed here to be %s (with smaller skbs they hold less)\n", c);
+	}
+}

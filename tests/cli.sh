@@ -127,4 +127,5 @@ check "top offers no --no-sockets" sh -c "! grep -q -e '--no-sockets' '$TMPD/top
 { "$SOCKMEM" watch --json --interval 0.05 --count 100 --no-sockets 2>"$TMPD/pipe.err"; echo $? > "$TMPD/pipe.st"; } | head -c 1 > /dev/null
 check "watch --json | head: exit 0" [ "$(cat "$TMPD/pipe.st")" = 0 ]
 check "watch --json | head: no message" [ ! -s "$TMPD/pipe.err" ]
+expect 64 "--direction send is for TCP" --root "$T" simulate --protocol udp --direction send
 done_testing
