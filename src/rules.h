@@ -1,7 +1,7 @@
-/* rules.h - the advice rules: one table, each rule a small pure function
- * over the report (and, when there is one, the per-socket view), returning a
- * finding with its evidence, the kernel mechanism and a fix computed for this
- * host; sysctl fixes are run through the model before they are proposed. */
+/* rules.h - the advice rules: one table (rules.c), each rule a small pure
+ * function over the report (and, when there is one, the per-socket view)
+ * emitting findings with their evidence, the kernel mechanism and a fix
+ * computed for this host. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_RULES_H
 #define SOCKMEM_RULES_H
