@@ -1,6 +1,7 @@
 /* rules.c - the advice rules: the table (id, scope, who can apply the fix,
  * family), the threshold table, the runner and the finding builder.  The
- * rules themselves live in rules_{state,counters,config,sockets,cgroup}.c. */
+ * rules themselves live in rules_{state,counters,config,sockets,cgroup}.c;
+ * every sysctl they propose goes through fix_verify() (fix.c). */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -122,19 +123,32 @@ struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ..
 	return f;
 }
 
-void rules_fix(struct rule_ctx *c, struct finding *f, enum sysctl_id id, const uint64_t *v)
+enum fix_verdict rules_fix(struct rule_ctx *c, struct finding *f, enum sysctl_id id, const uint64_t *v)
 {
-	char *p;
-	size_t n, left;
+	struct sysctl_change ch;
+	enum fix_verdict verdict;
+
+	if (c->verifying)
+		return FIX_OK;
+	fix_init(&ch, id, v);
+	verdict = fix_verify(c->in, &ch);
+	if (verdict != FIX_OK) {
+		if (!f->application[0])
+			fix_explain(&ch, verdict, f->application, sizeof(f->application));
+	} else if (f->nfix < FINDING_MAX_SYSCTL) {
+		f->fix[f->nfix++] = ch;
+	}
+	return verdict;
+}
+
+const struct sysctl_change *rules_prediction(const struct finding *f)
+{
 	int i;
 
-	if (c->verifying || f->nsysctl == FINDING_MAX_SYSCTL)
-		return;
-	p = f->sysctl[f->nsysctl++];
-	left = sizeof(f->sysctl[0]);
-	n = (size_t)snprintf(p, left, "%s =", host_sysctl[id].name);
-	for (i = 0; i < host_sysctl[id].n && n < left; i++)
-		n += (size_t)snprintf(p + n, left - n, " %llu", (unsigned long long)v[i]);
+	for (i = 0; i < f->nfix; i++)
+		if (f->fix[i].predicted)
+			return &f->fix[i];
+	return NULL;
 }
 
 /* ------------------------------------------------------------ accessors */

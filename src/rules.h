@@ -6,6 +6,7 @@
 #ifndef SOCKMEM_RULES_H
 #define SOCKMEM_RULES_H
 
+#include "fix.h"
 #include "report.h"
 
 enum sev { SEV_INFO, SEV_WARN, SEV_CRIT };
@@ -32,13 +33,13 @@ struct finding {
 	const char *mechanism;		/* the kernel behaviour behind it */
 	struct evidence ev[FINDING_MAX_EV];
 	int nev;
-	char sysctl[FINDING_MAX_SYSCTL][160];	/* "net.ipv4.tcp_mem = 1 2 3" */
-	int nsysctl;
-	char application[300];		/* a fix that is not a sysctl */
-	bool predicted;
-	char state_before[16], state_after[16];
-	int64_t headroom_before_bytes, headroom_after_bytes;	/* to pressure (TCP) or min (UDP) */
+	struct sysctl_change fix[FINDING_MAX_SYSCTL];	/* each passed fix_verify() */
+	int nfix;
+	char application[300];		/* a fix that is not a sysctl, or why none is proposed */
 };
+
+/* The first of f's fixes that the model made a prediction for, or NULL. */
+const struct sysctl_change *rules_prediction(const struct finding *f);
 
 /* Counter rates when the advice was sampled over time. */
 struct advise_rates {

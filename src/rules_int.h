@@ -111,8 +111,10 @@ struct opt rules_snmp(const struct advise_in *in, const char *group, const char 
 const struct count_report *rules_count_find(const struct report *r, const char *key);
 /* MemTotal in pages, 0 when unknown. */
 uint64_t rules_ram_pages(const struct host *h);
-/* Appends a sysctl proposal to the finding. */
-void rules_fix(struct rule_ctx *c, struct finding *f, enum sysctl_id id, const uint64_t *v);
+/* Proposes id = v[0..n-1]: through fix_verify(), and appended to f's fixes
+ * when it passes; when not, f->application (if still empty) says why.  No
+ * effect while verifying.  Returns the verdict. */
+enum fix_verdict rules_fix(struct rule_ctx *c, struct finding *f, enum sysctl_id id, const uint64_t *v);
 /* Runs the configuration rules only, judging the sysctls sc (a proposal's),
  * with no proposals of their own.  Returns how many findings. */
 int rules_run_config(const struct advise_in *in, const struct sysctl_val *sc,

@@ -40,7 +40,7 @@ void rule_bdp(struct rule_ctx *c)
 	const struct host *h = c->h;
 	const struct advise_bdp *b = &c->in->bdp;
 	const struct sysctl_val *rm = &c->sc[SC_TCP_RMEM], *wm = &c->sc[SC_TCP_WMEM], *tm = &c->sc[SC_TCP_MEM];
-	uint64_t bdp, need_r, need_w, v[3], conns, need_pages, rp = rules_ram_pages(h);
+	uint64_t bdp, need_r, need_w, v[3], conns, need_pages, cap = rules_ram_pages(h) / 4;
 	struct finding *f;
 
 	if (!b->given && !b->measured)
@@ -51,10 +51,11 @@ void rule_bdp(struct rule_ctx *c)
 	/* The window is about half of rcvbuf (scaling_ratio 50% initially since
 	 * 6.10, adv_win_scale 1 before 6.6), so rcvbuf needs 2 x BDP; the send
 	 * side keeps a BDP in flight plus what the application queues. */
-	need_r = bdp * 2;
-	need_w = bdp * 2;
+	need_r = util_mul_sat(bdp, 2, NULL);
+	need_w = need_r;
 	conns = b->connections ? b->connections : 1;
-	need_pages = h->page_size_bytes ? conns * (need_r + need_w) / h->page_size_bytes : 0;
+	need_pages = h->page_size_bytes ? util_mul_sat(conns, need_r > UINT64_MAX - need_w ? UINT64_MAX
+							: need_r + need_w, NULL) / h->page_size_bytes : 0;
 	f = rules_emit(c, rm->v[2] < need_r || wm->v[2] < need_w ? SEV_WARN : SEV_INFO,
 		       "Bandwidth-delay product %llu bytes (%s): a connection needs tcp_rmem max >= %llu "
 		       "and tcp_wmem max >= %llu", (unsigned long long)bdp,
@@ -74,6 +75,17 @@ void rule_bdp(struct rule_ctx *c)
 	ev_u(f, "tcp_wmem_max_bytes", wm->v[2]);
 	ev_u(f, "connections", conns);
 	ev_u(f, "tcp_mem_needed_pages", need_pages);
+	if (cap && need_pages > cap) {
+		/* buffers that size would let these connections take more than a
+		 * quarter of RAM: no buffer or tcp_mem proposal */
+		ev_u(f, "quarter_of_ram_pages", cap);
+		snprintf(f->application, sizeof(f->application),
+			 "%llu connection%s at full buffers need %llu pages, more than a quarter of RAM "
+			 "(%llu pages): fewer connections per host, or accept that they share",
+			 (unsigned long long)conns, conns == 1 ? "" : "s", (unsigned long long)need_pages,
+			 (unsigned long long)cap);
+		return;
+	}
 	if (rm->v[2] < need_r) {
 		memcpy(v, rm->v, sizeof(v));
 		v[2] = need_r;
@@ -84,19 +96,18 @@ void rule_bdp(struct rule_ctx *c)
 		v[2] = need_w;
 		rules_fix(c, f, SC_TCP_WMEM, v);
 	}
-	/* tcp_mem for that many connections at that size, within RAM */
+	/* tcp_mem whose pressure threshold holds that many connections at that
+	 * size; fix_verify keeps its max within a quarter of RAM */
 	if (tm->rc == 0 && need_pages > tm->v[1]) {
-		v[1] = need_pages;
-		v[0] = v[1] / 4 * 3;
-		v[2] = v[0] * 2;
-		if (rp && v[2] > rp / 4) {
+		fix_limits_for_pressure(need_pages, v);
+		if (rules_fix(c, f, SC_TCP_MEM, v) == FIX_ABOVE_RAM)
 			snprintf(f->application, sizeof(f->application),
-				 "%llu connections at full buffers need %llu pages, more than a quarter "
-				 "of RAM: fewer connections per host, or accept that they share",
-				 (unsigned long long)conns, (unsigned long long)need_pages);
-		} else {
-			rules_fix(c, f, SC_TCP_MEM, v);
-		}
+				 "The tcp_mem whose pressure threshold holds %llu connection%s at full "
+				 "buffers (%llu pages) would have a max of %llu pages, more than a "
+				 "quarter of RAM (%llu pages): fewer connections per host, or accept "
+				 "that they share", (unsigned long long)conns, conns == 1 ? "" : "s",
+				 (unsigned long long)need_pages, (unsigned long long)v[2],
+				 (unsigned long long)cap);
 	}
 }
 

@@ -5,126 +5,35 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "rules_int.h"
 
-/* True when none of the configuration rules is worse on the changed host
- * than on the current one. */
-static bool fix_is_safe(const struct rule_ctx *c, const struct host *changed)
-{
-	struct finding *before = calloc(RULES_MAX_FINDINGS, sizeof(*before));
-	struct finding *after = calloc(RULES_MAX_FINDINGS, sizeof(*after));
-	int nb, na, i, j;
-	bool ok = true;
-
-	if (!before || !after) {
-		free(before);
-		free(after);
-		return false;
-	}
-	nb = rules_run_config(c->in, c->sc, before, RULES_MAX_FINDINGS);
-	na = rules_run_config(c->in, changed->sysctl, after, RULES_MAX_FINDINGS);
-	for (i = 0; i < na && ok; i++) {
-		enum sev was = SEV_INFO;
-		bool seen = false;
-
-		for (j = 0; j < nb; j++)
-			if (!strcmp(before[j].id, after[i].id)) {
-				was = before[j].sev;
-				seen = true;
-			}
-		if (after[i].sev > (seen ? was : SEV_INFO) && after[i].sev >= SEV_WARN)
-			ok = false;
-	}
-	free(before);
-	free(after);
-	return ok;
-}
-
-/* Proposes new limits for sysctl id so that the usage sits at about 75% of
- * the pressure threshold (kernel ratios 3/4, 1, 3/2), never lower than now,
- * with max at most a quarter of RAM; runs it through the model and the
- * configuration rules.  Sets f->application when RAM cannot give more. */
+/* Proposes tcp_mem/udp_mem (id) that leave the state pr is in: min at least
+ * usage + band + a margin (fix_limits_for_usage), never below today's
+ * values, the kernel's default for this RAM when today's limits are far
+ * below it and the default covers the need.  fix_verify() checks it. */
 static void propose_mem(struct rule_ctx *c, struct finding *f, enum sysctl_id id,
 			const struct proto_report *pr)
 {
-	const struct host *h = c->h;
-	uint64_t v[3], band = c->r->band_pages.ok ? c->r->band_pages.v : 0, cap = rules_ram_pages(h) / 4;
-	uint64_t need = pr->usage_pages.v + pr->usage_pages.v / 3 + band;
-	struct host *ch;
-	struct report *cr;
-	const struct proto_report *cp;
+	uint64_t v[3], d[3];
 	int i;
 
 	if (c->verifying || !pr->limits_ok || !pr->usage_pages.ok)
 		return;
-	if (!cap) {
-		snprintf(f->application, sizeof(f->application),
-			 "RAM is not known (no /proc/meminfo in the input): a larger %s cannot be "
-			 "checked against it, so none is proposed", host_sysctl[id].name);
-		return;
-	}
-	if (pr->def->kind == MODEL_PRESSURE) {
-		/* TCP: usage at about 75% of the pressure threshold */
-		v[1] = need > pr->limit_pages[1] ? need : pr->limit_pages[1];
-		v[0] = v[1] / 4 * 3;
-		v[2] = v[0] * 2;
-	} else {
-		/* UDP: min is the effective limit, so it is min that needs room */
-		v[0] = need > pr->limit_pages[0] ? need : pr->limit_pages[0];
-		v[1] = v[0] / 3 * 4;
-		v[2] = v[0] * 2;
-	}
-	{
-		/* limits far below the kernel's default for this RAM: the default
-		 * is the better proposal if it covers the need */
-		uint64_t d[3];
-
-		if (rules_default_mem(h, id, d) && pr->limit_pages[1] * 2 < d[1] && d[1] >= v[1])
-			memcpy(v, d, sizeof(v));
-	}
+	fix_limits_for_usage(pr->usage_pages.v, c->r->band_pages.ok ? c->r->band_pages.v : 0, v);
+	if (rules_default_mem(c->h, id, d) && pr->limit_pages[1] * 2 < d[1] && d[0] >= v[0] &&
+	    d[1] >= v[1])
+		memcpy(v, d, sizeof(v));
 	for (i = 0; i < 3; i++)
 		if (v[i] < pr->limit_pages[i])
 			v[i] = pr->limit_pages[i];
-	if (v[2] > cap) {
-		/* limits that would let sockets take more than a quarter of RAM
-		 * are not proposed (bpftune caps tcp_mem[2] the same way) */
+	if (rules_fix(c, f, id, v) == FIX_ABOVE_RAM)
 		snprintf(f->application, sizeof(f->application),
 			 "RAM cannot give more: the %s that would cover this usage needs more than "
 			 "a quarter of RAM. Find the holders (sockmem top --by process) and lower "
 			 "per-socket buffers (tcp_rmem/tcp_wmem max) or the number of connections",
 			 host_sysctl[id].name);
-		return;
-	}
-	ch = malloc(sizeof(*ch));
-	cr = malloc(sizeof(*cr));
-	if (!ch || !cr) {
-		free(ch);
-		free(cr);
-		return;
-	}
-	*ch = *h;
-	memcpy(ch->sysctl[id].v, v, sizeof(v));
-	report_build(cr, ch);
-	cp = rules_proto(cr, pr->def->key);
-	if (fix_is_safe(c, ch)) {
-		rules_fix(c, f, id, v);
-		f->predicted = true;
-		snprintf(f->state_before, sizeof(f->state_before), "%s", model_state_name(pr->m.state));
-		/* the flag clears only below min: a state read after the change */
-		snprintf(f->state_after, sizeof(f->state_after), "%s",
-			 model_state_name(cp->m.state == MS_PRESSURE && cp->usage_pages.v > cp->limit_pages[0]
-					  ? MS_PRESSURE : cp->usage_pages.v <= cp->limit_pages[0]
-					  ? MS_NORMAL : cp->m.state));
-		f->headroom_before_bytes = pr->m.headroom_pages[pr->def->kind == MODEL_PRESSURE ? 1 : 0] *
-					   (int64_t)h->page_size_bytes;
-		f->headroom_after_bytes = cp->m.headroom_pages[pr->def->kind == MODEL_PRESSURE ? 1 : 0] *
-					  (int64_t)h->page_size_bytes;
-	}
-	free(ch);
-	free(cr);
 }
 
 static void common_mem_evidence(struct finding *f, const struct proto_report *pr, const struct report *r)
@@ -257,7 +166,7 @@ void rule_orphans(struct rule_ctx *c)
 	const struct count_report *n = rules_count_find(c->r, "tcp_orphan");
 	struct finding *f;
 	double pct;
-	uint64_t v[1];
+	uint64_t v[1], room;
 
 	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
 		return;
@@ -272,10 +181,18 @@ void rule_orphans(struct rule_ctx *c)
 		       "trouble starts at a quarter of the limit ('too many orphaned sockets').";
 	ev_u(f, "orphans", n->value.v);
 	ev_u(f, "tcp_max_orphans", n->limit.v);
-	v[0] = n->limit.v * 2;
-	rules_fix(c, f, SC_TCP_MAX_ORPHANS, v);
+	/* twice the limit, but only as many more orphans as TCP's headroom to
+	 * the pressure threshold holds at ~64 KiB each */
+	room = fix_orphans_room(c->in);
+	ev_u(f, "more_orphans_fit_at_64k", room);
 	snprintf(f->application, sizeof(f->application),
-		 "Find why peers do not finish closing (FIN-WAIT/LAST-ACK sockets in 'sockmem top --by state')");
+		 "Find why peers do not finish closing (FIN-WAIT/LAST-ACK sockets in 'sockmem top --by state')%s",
+		 room ? "" : "; tcp_mem has no room for more orphans at up to 64 KiB each, so a larger "
+		 "tcp_max_orphans is not proposed");
+	if (room) {
+		v[0] = n->limit.v + (room < n->limit.v ? room : n->limit.v);
+		rules_fix(c, f, SC_TCP_MAX_ORPHANS, v);
+	}
 }
 
 void rule_timewait(struct rule_ctx *c)

@@ -95,6 +95,18 @@ static const struct finding *find(const struct world *w, const char *id)
 	return NULL;
 }
 
+/* fix i of f as the sysctl file writes it: "net.ipv4.tcp_mem = 1 2 3" */
+static const char *fix_line(const struct finding *f, int i)
+{
+	static char buf[160];
+	char vals[80];
+
+	assert_true(i < f->nfix);
+	fix_values(&f->fix[i], vals, sizeof(vals));
+	snprintf(buf, sizeof(buf), "%s = %s", fix_name(&f->fix[i]), vals);
+	return buf;
+}
+
 static enum sev worst(const struct world *w)
 {
 	return w->n ? w->f[0].sev : SEV_INFO; /* sorted */
@@ -124,11 +136,11 @@ static void tcp_states(void **state)
 	f = find(w, "tcp-max");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_CRIT);
-	assert_int_equal(f->nsysctl, 1);
-	assert_string_equal(f->sysctl[0], "net.ipv4.tcp_mem = 289266 385688 578532");
-	assert_true(f->predicted);
-	assert_string_equal(f->state_before, "over-limit");
-	assert_string_equal(f->state_after, "normal");
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_mem = 289266 385688 578532");
+	assert_non_null(rules_prediction(f));
+	assert_int_equal(rules_prediction(f)->state_before, MS_OVER_LIMIT);
+	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
 	assert_false(f->container_can_apply);
 	assert_non_null(find(w, "mem-vs-default"));
 	assert_null(find(w, "tcp-near-max"));
@@ -177,8 +189,8 @@ static void udp_states(void **state)
 	f = find(w, "udp-limited");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);
-	assert_true(f->predicted);
-	assert_string_equal(f->state_after, "normal");
+	assert_non_null(rules_prediction(f));
+	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 8192\n", NULL, NULL, NULL);
 	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
@@ -267,7 +279,7 @@ static void misconfig(void **state)
 	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
 	world_run(w);
 	assert_int_equal(find(w, "rmem-max-below-tcp-rmem")->sev, SEV_INFO);
-	assert_string_equal(find(w, "rmem-max-below-tcp-rmem")->sysctl[0], "net.core.rmem_max = 33554432");
+	assert_string_equal(fix_line(find(w, "rmem-max-below-tcp-rmem"), 0), "net.core.rmem_max = 33554432");
 	free(w);
 }
 
@@ -294,7 +306,7 @@ static void safe_proposals(void **state)
 	world_run(w);
 	f = find(w, "tcp-max");
 	assert_non_null(f);
-	assert_int_equal(f->nsysctl, 0);
+	assert_int_equal(f->nfix, 0);
 	assert_non_null(strstr(f->application, "RAM cannot give more"));
 	free(w);
 }
@@ -313,8 +325,125 @@ static void bdp(void **state)
 	f = find(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);
-	assert_string_equal(f->sysctl[0], "net.ipv4.tcp_rmem = 4096 131072 200000000");
-	assert_string_equal(f->sysctl[1], "net.ipv4.tcp_wmem = 4096 16384 200000000");
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200000000");
+	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_wmem = 4096 16384 200000000");
+	free(w);
+}
+
+/* Every proposal goes through fix_verify: values sysctl -w accepts,
+ * ascending, a quarter of RAM, the model. */
+static void fix_checks(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	struct sysctl_change c;
+	static const uint64_t rmem_big[3] = { 4096, 131072, 3000000000ull };
+	static const uint64_t mem_down[3] = { 3, 2, 1 };
+	static const uint64_t mem_ram[3] = { 1000000, 1500000, 1600000 };	/* > 24 GiB / 4 */
+	static const uint64_t mem_ok[3] = { 300000, 400000, 600000 };
+	char why[300];
+
+	world_run(w);
+	fix_init(&c, SC_TCP_RMEM, rmem_big);
+	assert_int_equal(fix_verify(&w->in, &c), FIX_OUT_OF_RANGE);	/* tcp_rmem is an int */
+	fix_explain(&c, FIX_OUT_OF_RANGE, why, sizeof(why));
+	assert_non_null(strstr(why, "2147483647"));
+	fix_init(&c, SC_TCP_MEM, mem_down);
+	assert_int_equal(fix_verify(&w->in, &c), FIX_NOT_ASCENDING);
+	fix_init(&c, SC_TCP_MEM, mem_ram);
+	assert_int_equal(fix_verify(&w->in, &c), FIX_ABOVE_RAM);
+	fix_init(&c, SC_TCP_MEM, mem_ok);
+	assert_int_equal(fix_verify(&w->in, &c), FIX_OK);
+	assert_true(c.predicted);
+	assert_int_equal(c.state_after, MS_NORMAL);
+	/* RAM not known: no raise can be checked */
+	w->h.mem_total_bytes.ok = false;
+	assert_int_equal(fix_verify(&w->in, &c), FIX_RAM_UNKNOWN);
+	free(w);
+}
+
+/* kernel-audit: a proposed tcp_mem must leave pressure (min >= usage +
+ * band + margin); a proposal whose own prediction stays in pressure is
+ * never presented. */
+static void leaves_pressure(void **state)
+{
+	/* 5.10: exact counter, band 0; usage above the pressure threshold */
+	struct world *w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 400000\nUDP: inuse 0 mem 0\n",
+				    "protocol size sockets memory press\nTCP 1 1 400000 yes\n", NULL, NULL);
+	static const uint64_t old_proposal[3] = { 399999, 533333, 799998 };	/* propose_mem before */
+	struct sysctl_change c;
+	struct model_in mi = { MODEL_PRESSURE, { 1000, true }, true, { 900, 1000, 1200 }, PRESS_YES,
+			       { 510, true } };
+	static const uint64_t tight[3] = { 1200, 1600, 2400 }, roomy[3] = { 1510, 2014, 3020 };
+	const struct finding *f;
+
+	w->h.kver.minor = 10;
+	w->h.kver.major = 5;
+	world_set(w, SC_TCP_MEM, 300000, 380000, 600000);
+	world_run(w);
+	f = find(w, "tcp-pressure");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_int_equal(f->nfix, 1);
+	assert_true(f->fix[0].v[0] >= 400000 + 40000);	/* usage + band (0) + a tenth */
+	assert_int_equal(f->fix[0].state_after, MS_NORMAL);
+	fix_init(&c, SC_TCP_MEM, old_proposal);
+	assert_int_equal(fix_verify(&w->in, &c), FIX_STAYS_BAD);
+	assert_int_equal(c.state_after, MS_PRESSURE);
+	free(w);
+	/* the hysteresis: the flag is sure to clear only at usage + band <= min */
+	assert_int_equal(fix_state_after(&mi, tight), MS_PRESSURE);
+	assert_int_equal(fix_state_after(&mi, roomy), MS_NORMAL);
+	mi.press = PRESS_NO;
+	mi.usage_pages.v = 1700;	/* above the new pressure threshold: set at the next charge */
+	assert_int_equal(fix_state_after(&mi, tight), MS_PRESSURE);
+}
+
+/* r_bdp and r_orphans proposals are bounded (first-user 3, 4, 5;
+ * kernel-audit 13e) */
+static void bounded_proposals(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	const struct finding *f;
+
+	/* 1000 Tbit/s x 10 s: far beyond a quarter of RAM, nothing proposed */
+	w->in.bdp.given = true;
+	w->in.bdp.bandwidth_bytes_per_s = 1e15 / 8;
+	w->in.bdp.rtt_s = 10;
+	world_run(w);
+	f = find(w, "bdp-buffers");
+	assert_non_null(f);
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "more than a quarter of RAM"));
+	/* 1 Gbit/s x 20 ms x 500 connections: the buffers fit, the tcp_mem that
+	 * would hold them does not; the message quotes its max, not the need */
+	w->in.bdp.bandwidth_bytes_per_s = 1e9 / 8;
+	w->in.bdp.rtt_s = 0.02;
+	w->in.bdp.connections = 500;
+	world_run(w);
+	f = find(w, "bdp-buffers");
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5000000");
+	assert_non_null(strstr(f->application, "max of 1831050 pages, more than a quarter of RAM (1542755 pages)"));
+	free(w);
+
+	/* orphans: only as many more as TCP's headroom to pressure holds at
+	 * 64 KiB each: 131072 + (383867 - 500 - 510) x 4096 / 65536 */
+	w = world_new("TCP: inuse 10 orphan 40000 tw 0 alloc 20 mem 500\nUDP: inuse 0 mem 0\n",
+		      healthy_protocols, NULL, NULL);
+	world_run(w);
+	f = find(w, "tcp-orphans");
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_max_orphans = 155000");
+	assert_int_equal(f->fix[0].state_after, MS_ELEVATED);
+	free(w);
+	/* no headroom: no larger tcp_max_orphans */
+	w = world_new("TCP: inuse 10 orphan 40000 tw 0 alloc 20 mem 2900\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 10 2900 no\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	f = find(w, "tcp-orphans");
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "no room for more orphans"));
 	free(w);
 }
 
@@ -423,6 +552,9 @@ int main(void)
 		cmocka_unit_test(counts),
 		cmocka_unit_test(safe_proposals),
 		cmocka_unit_test(bdp),
+		cmocka_unit_test(fix_checks),
+		cmocka_unit_test(leaves_pressure),
+		cmocka_unit_test(bounded_proposals),
 		cmocka_unit_test(container),
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
