@@ -237,6 +237,13 @@ static enum fix_verdict predict_orphans(const struct advise_in *in, struct sysct
 	return bad_state(c->state_after) ? FIX_STAYS_BAD : FIX_OK;
 }
 
+/* the same rule about the same sysctl */
+static bool same_finding(const struct finding *a, const struct finding *b)
+{
+	return !strcmp(a->id, b->id) && (a->subject == b->subject ||
+					 (a->subject && b->subject && !strcmp(a->subject, b->subject)));
+}
+
 /* the configuration rules on the sysctl vector with the change applied */
 static enum fix_verdict check_config(const struct advise_in *in, const struct sysctl_change *c)
 {
@@ -258,7 +265,7 @@ static enum fix_verdict check_config(const struct advise_in *in, const struct sy
 		enum sev was = SEV_INFO;
 
 		for (j = 0; j < nb; j++)
-			if (!strcmp(before[j].id, after[i].id))
+			if (same_finding(&before[j], &after[i]))
 				was = before[j].sev;
 		if (after[i].sev > was && after[i].sev >= SEV_WARN)
 			v = FIX_WORSE_CONFIG;

@@ -107,18 +107,26 @@ const char *rules_scope_name(enum fscope s)
 
 /* ------------------------------------------------------ finding builder */
 
-struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ...)
+struct finding *rules_vemit(struct rule_ctx *c, enum sev sev, const char *fmt, va_list ap)
 {
 	struct finding *f = c->n < c->max ? &c->out[c->n++] : &c->spill;
-	va_list ap;
 
 	memset(f, 0, sizeof(*f));
 	f->id = c->rule->id;
 	f->scope = c->rule->scope;
 	f->container_can_apply = c->rule->container_can_apply;
 	f->sev = sev;
-	va_start(ap, fmt);
 	vsnprintf(f->summary, sizeof(f->summary), fmt, ap);
+	return f;
+}
+
+struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = rules_vemit(c, sev, fmt, ap);
 	va_end(ap);
 	return f;
 }

@@ -26,6 +26,7 @@ struct evidence {
 
 struct finding {
 	const char *id;
+	const char *subject;		/* what a per-protocol finding is about: "net.ipv4.udp_mem" */
 	enum sev sev;
 	enum fscope scope;
 	bool container_can_apply;	/* can a container (child netns) apply the fix */

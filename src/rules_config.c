@@ -6,12 +6,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rules_int.h"
 
+/* The four tcp_mem/udp_mem rules emit one finding per sysctl that has the
+ * problem, each with its own fix. */
 static const enum sysctl_id mem_ids[] = { SC_TCP_MEM, SC_UDP_MEM };
+
+static struct finding *emit_mem(struct rule_ctx *c, enum sysctl_id id, enum sev sev,
+				const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static struct finding *emit_mem(struct rule_ctx *c, enum sysctl_id id, enum sev sev,
+				const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = rules_vemit(c, sev, fmt, ap);
+	va_end(ap);
+	f->subject = host_sysctl[id].name;
+	return f;
+}
 
 void rule_not_ascending(struct rule_ctx *c)
 {
@@ -24,7 +42,7 @@ void rule_not_ascending(struct rule_ctx *c)
 
 		if (v->rc || (v->v[0] <= v->v[1] && v->v[1] <= v->v[2]))
 			continue;
-		f = rules_emit(c, SEV_CRIT, "%s is not ascending (%llu %llu %llu): min <= pressure <= max is "
+		f = emit_mem(c, mem_ids[k], SEV_CRIT, "%s is not ascending (%llu %llu %llu): min <= pressure <= max is "
 			       "expected", host_sysctl[mem_ids[k]].name, (unsigned long long)v->v[0],
 			       (unsigned long long)v->v[1], (unsigned long long)v->v[2]);
 		f->mechanism = "__sk_mem_raise_allocated compares usage with min, then pressure, then "
@@ -35,7 +53,6 @@ void rule_not_ascending(struct rule_ctx *c)
 		ev_u(f, "max_pages", v->v[2]);
 		if (rules_default_mem(c->h, mem_ids[k], d))
 			rules_fix(c, f, mem_ids[k], d);
-		return;
 	}
 }
 
@@ -71,7 +88,7 @@ void rule_bytes_in_pages(struct rule_ctx *c)
 
 		if (v->rc || !looks_like_bytes(c, v->v))
 			continue;
-		f = rules_emit(c, SEV_CRIT, "%s looks like bytes written into a sysctl counted in %llu-byte pages",
+		f = emit_mem(c, mem_ids[k], SEV_CRIT, "%s looks like bytes written into a sysctl counted in %llu-byte pages",
 			       host_sysctl[mem_ids[k]].name, (unsigned long long)c->h->page_size_bytes);
 		f->mechanism = "tcp_mem and udp_mem count pages; tcp_rmem and tcp_wmem count bytes. "
 			       "Bytes written here make the limits page-size times too large: the "
@@ -87,7 +104,6 @@ void rule_bytes_in_pages(struct rule_ctx *c)
 		if (d[0] < 128)
 			(void)rules_default_mem(c->h, mem_ids[k], d);
 		rules_fix(c, f, mem_ids[k], d);
-		return;
 	}
 }
 
@@ -103,7 +119,7 @@ void rule_above_ram(struct rule_ctx *c)
 
 		if (v->rc || !rp || v->v[2] * 2 <= rp || looks_like_bytes(c, v->v))
 			continue;
-		f = rules_emit(c, v->v[2] > rp ? SEV_CRIT : SEV_WARN, "%s max (%llu pages) is %.0f%% of RAM",
+		f = emit_mem(c, mem_ids[k], v->v[2] > rp ? SEV_CRIT : SEV_WARN, "%s max (%llu pages) is %.0f%% of RAM",
 			       host_sysctl[mem_ids[k]].name, (unsigned long long)v->v[2],
 			       100.0 * (double)v->v[2] / (double)rp);
 		f->mechanism = "Socket memory is unswappable kernel memory; a limit above what RAM "
@@ -113,7 +129,6 @@ void rule_above_ram(struct rule_ctx *c)
 		ev_u(f, "ram_pages", rp);
 		if (rules_default_mem(c->h, mem_ids[k], d))
 			rules_fix(c, f, mem_ids[k], d);
-		return;
 	}
 }
 
@@ -133,7 +148,7 @@ void rule_vs_default(struct rule_ctx *c)
 		ratio = (double)v->v[1] / (double)d[1];
 		if (ratio >= 0.5 && ratio <= 2.0)
 			continue;
-		f = rules_emit(c, ratio < 0.25 || ratio > 4.0 ? SEV_WARN : SEV_INFO,
+		f = emit_mem(c, mem_ids[k], ratio < 0.25 || ratio > 4.0 ? SEV_WARN : SEV_INFO,
 			       "%s pressure threshold is %.2f times the kernel's default for this RAM "
 			       "(%llu pages)", host_sysctl[mem_ids[k]].name, ratio, (unsigned long long)d[1]);
 		f->mechanism = "At boot the kernel sets limit = max(nr_free_buffer_pages / 16 (TCP) or "
@@ -143,7 +158,6 @@ void rule_vs_default(struct rule_ctx *c)
 		ev_d(f, "ratio", ratio);
 		if (ratio < 1.0)
 			rules_fix(c, f, mem_ids[k], d);
-		return;
 	}
 }
 

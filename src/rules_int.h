@@ -6,6 +6,7 @@
 #ifndef SOCKMEM_RULES_INT_H
 #define SOCKMEM_RULES_INT_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,8 @@ extern const struct rule_thresholds rules_thr;
  * the table, sev and summary from the caller. */
 struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+struct finding *rules_vemit(struct rule_ctx *c, enum sev sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 static inline struct evidence *ev_new(struct finding *f, const char *key)
 {

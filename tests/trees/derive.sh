@@ -115,3 +115,9 @@ rmdir $t/proc/sys/net/ipv6
 t=tcp-recon-outside; rm -rf $t; cp -R linux-6.18-loaded $t
 setss $t/proc/net/sockstat TCP mem 2443
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no
+
+# tcp_mem and udp_mem both at 160% of RAM (6171021 pages): one finding and
+# one fix each.
+t=mem-above-ram; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "4936816	6582422	9873633"
+put $t/proc/sys/net/ipv4/udp_mem "4936816	6582422	9873633"

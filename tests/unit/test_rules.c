@@ -283,6 +283,53 @@ static void misconfig(void **state)
 	free(w);
 }
 
+/* A rule emits one finding per protocol: tcp_mem and udp_mem both above
+ * RAM give two findings, each with its own fix (the loops returned at the
+ * first hit). */
+static void per_protocol(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	const struct finding *tcp = NULL, *udp = NULL;
+	int i, n = 0;
+
+	world_set(w, SC_TCP_MEM, 4936816, 6582422, 9873633);	/* 160% of RAM */
+	world_set(w, SC_UDP_MEM, 4936816, 6582422, 9873633);
+	world_run(w);
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->f[i].id, "mem-above-ram")) {
+			n++;
+			if (!strcmp(w->f[i].subject, "net.ipv4.tcp_mem"))
+				tcp = &w->f[i];
+			else if (!strcmp(w->f[i].subject, "net.ipv4.udp_mem"))
+				udp = &w->f[i];
+		}
+	assert_int_equal(n, 2);
+	assert_non_null(tcp);
+	assert_non_null(udp);
+	assert_int_equal(tcp->sev, SEV_CRIT);
+	assert_int_equal(udp->sev, SEV_CRIT);
+	assert_string_equal(fix_line(tcp, 0), "net.ipv4.tcp_mem = 289266 385688 578532");
+	assert_string_equal(fix_line(udp, 0), "net.ipv4.udp_mem = 578532 771377 1157064");
+	free(w);
+	/* both not ascending; both far below the default */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_set(w, SC_TCP_MEM, 3, 2, 1);
+	world_set(w, SC_UDP_MEM, 3, 2, 1);
+	world_run(w);
+	for (i = n = 0; i < w->n; i++)
+		n += !strcmp(w->f[i].id, "mem-not-ascending");
+	assert_int_equal(n, 2);
+	free(w);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_set(w, SC_UDP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	for (i = n = 0; i < w->n; i++)
+		n += !strcmp(w->f[i].id, "mem-vs-default") && w->f[i].nfix == 1;
+	assert_int_equal(n, 2);
+	free(w);
+}
+
 static void counts(void **state)
 {
 	struct world *w = world_new("TCP: inuse 10 orphan 40000 tw 120000 alloc 20 mem 500\nUDP: inuse 0 mem 0\n",
@@ -549,6 +596,7 @@ int main(void)
 		cmocka_unit_test(udp_states),
 		cmocka_unit_test(counters),
 		cmocka_unit_test(misconfig),
+		cmocka_unit_test(per_protocol),
 		cmocka_unit_test(counts),
 		cmocka_unit_test(safe_proposals),
 		cmocka_unit_test(bdp),
