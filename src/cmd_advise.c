@@ -445,6 +445,9 @@ int cmd_advise_run(void)
 			report_build(r0, h0);
 			in.rates.ok = true;
 			in.rates.seconds = adv_interval_s;
+			for (i = 0; i < r0->nproto; i++)
+				if (!strcmp(r0->proto[i].def->key, "tcp"))
+					in.rates.tcp_usage_first_pages = r0->proto[i].usage_pages;
 			for (i = 0; i < r->ncounter && i < 16; i++)
 				if (r->counter[i].value.ok && r0->counter[i].value.ok &&
 				    r->counter[i].value.v >= r0->counter[i].value.v)

@@ -47,6 +47,7 @@ struct advise_rates {
 	bool ok;
 	double seconds;
 	double per_s[16];		/* indexed like report.counter[] */
+	struct opt tcp_usage_first_pages;	/* TCP usage at the first sample */
 };
 
 /* Buffer sizing from the bandwidth-delay product. */

@@ -86,26 +86,45 @@ void rule_tcp_near_max(struct rule_ctx *c)
 void rule_tcp_pressure(struct rule_ctx *c)
 {
 	const struct proto_report *p = rules_proto(c->r, "tcp");
-	bool known = p->usage_pages.ok && p->limits_ok;
+	const struct advise_rates *rt = &c->in->rates;
+	bool known = p->usage_pages.ok && p->limits_ok, crossed;
 	enum sev sev;
 	struct finding *f;
 
 	if (p->m.state != MS_PRESSURE || (known && p->m.pct[2] >= rules_thr.near_max_pct))
 		return;	/* near or over max: tcp-near-max and tcp-max carry it */
+	/* usage seen above the pressure threshold: now, or at the first sample */
+	crossed = known && (p->usage_pages.v > p->limit_pages[1] ||
+			    (rt->ok && rt->tcp_usage_first_pages.ok &&
+			     rt->tcp_usage_first_pages.v > p->limit_pages[1]));
 	sev = known && p->usage_pages.v <= p->limit_pages[1] ? SEV_WARN : SEV_CRIT;
 	f = rules_emit(c, sev, "TCP is under memory pressure%s", sev == SEV_WARN
-		       ? " although usage is back under the pressure threshold (hysteresis: it ends below min)"
-		       : "");
+		       ? " although usage is below the pressure threshold: hysteresis (it ends at a "
+			 "charge with usage <= min), or a page or skb allocation failure (system memory "
+			 "shortage)" : "");
 	f->mechanism = "Under tcp_memory_pressure the kernel clamps receive windows to about 4 MSS, "
 		       "stops growing and shrinks send buffers, prunes out-of-order queues and admits "
-		       "a socket's charge only below its fair share tcp_mem[2] / sockets. Pressure "
-		       "is left only when usage falls below tcp_mem[0].";
+		       "a socket's charge only below its fair share tcp_mem[2] / sockets. It is entered "
+		       "at a charge above tcp_mem[1] and also when a page or skb allocation fails "
+		       "(sk_page_frag_refill, tcp_stream_alloc_skb), and left at a charge with usage "
+		       "<= tcp_mem[0] or a free below it.";
 	ev_s(f, "kernel_press_flag", protocols_press_name(p->press));
 	ev_s(f, "state_basis", model_basis_name(p->m.basis));
-	if (known) {
-		common_mem_evidence(f, p, c->r);
+	if (!known)
+		return;
+	common_mem_evidence(f, p, c->r);
+	if (rt->ok && rt->tcp_usage_first_pages.ok)
+		ev_u(f, "usage_at_first_sample_pages", rt->tcp_usage_first_pages.v);
+	if (crossed) {
 		propose_mem(c, f, SC_TCP_MEM, p);
+		return;
 	}
+	/* a larger tcp_mem does not fix an allocation failure */
+	snprintf(f->application, sizeof(f->application),
+		 "Look for 'page allocation failure' in the kernel log and check free memory: tcp_mem "
+		 "does not fix an allocation failure, and usage was not seen above tcp_mem[1], so no "
+		 "larger tcp_mem is proposed ('sockmem advise --interval 10' or 'sockmem watch' shows "
+		 "whether usage crosses it)");
 }
 
 void rule_tcp_elevated(struct rule_ctx *c)

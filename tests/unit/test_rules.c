@@ -162,6 +162,20 @@ static void tcp_states(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* hysteresis */
 	assert_non_null(strstr(f->summary, "hysteresis"));
+	/* kernel-audit: or an allocation failure; usage was not seen above
+	 * tcp_mem[1], so no larger tcp_mem */
+	assert_non_null(strstr(f->summary, "allocation failure"));
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "page allocation failure"));
+	/* ... unless the first of two samples saw it above tcp_mem[1] */
+	w->in.rates.ok = true;
+	w->in.rates.seconds = 2;
+	w->in.rates.tcp_usage_first_pages = opt_some(3100);
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = find(w, "tcp-pressure");
+	assert_int_equal(f->nfix, 1);
+	assert_int_equal(f->fix[0].id, SC_TCP_MEM);
+	assert_int_equal(f->fix[0].state_after, MS_NORMAL);
 	free(w);
 	/* elevated: info far from pressure, warn close to it */
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 2100\nUDP: inuse 0 mem 0\n",
