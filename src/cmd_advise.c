@@ -79,7 +79,8 @@ static const struct argp_option adv_options[] = {
 	{ "connections", OPT_CONNS, "N", 0,
 	  "Connections at that size, for the tcp_mem they need (default: the established ones)", 0 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0,
-	  "Sample the counters twice, SECONDS apart, and judge their rates", 0 },
+	  "Sample the counters twice, SECONDS apart, and judge them by their rates (a since-boot "
+	  "total that did not rise is info)", 0 },
 	{ 0 }
 };
 
@@ -338,6 +339,26 @@ static int adv_json(const struct finding *f, int n, bool partial)
 	return rc;
 }
 
+/* Seconds since boot (/proc/uptime), the age of the since-boot counters. */
+static struct opt adv_uptime_s(void)
+{
+	struct opt o = { 0, false };
+	char *buf = NULL, tmp[32], *end;
+	size_t len = 0, n;
+	double s;
+
+	if (host_read_file(NULL, "proc/uptime", &buf, &len) == 0) {
+		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+		memcpy(tmp, buf, n);
+		tmp[n] = '\0';
+		s = strtod(tmp, &end);
+		if (end != tmp && s >= 0 && s < 1e12)
+			o = opt_some((uint64_t)s);
+	}
+	free(buf);
+	return o;
+}
+
 int cmd_advise_run(void)
 {
 	struct host *h = malloc(sizeof(*h)), *h0 = NULL;
@@ -466,6 +487,8 @@ int cmd_advise_run(void)
 	if (live) {
 		struct memcg_entry mc[3];
 		int k;
+
+		in.uptime_s = adv_uptime_s();
 
 		procscan_kmem_tcp(&in.kmem_tcp_limited_cgroups, &in.kmem_tcp_usage_bytes,
 				  &in.kmem_tcp_known);

@@ -131,6 +131,16 @@ struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ..
 	return f;
 }
 
+void rules_summary_add(struct finding *f, const char *fmt, ...)
+{
+	size_t n = strlen(f->summary);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->summary + n, sizeof(f->summary) - n, fmt, ap);
+	va_end(ap);
+}
+
 enum fix_verdict rules_fix(struct rule_ctx *c, struct finding *f, enum sysctl_id id, const uint64_t *v)
 {
 	struct sysctl_change ch;

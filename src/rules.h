@@ -82,6 +82,7 @@ struct advise_in {
 	int nslow;
 	struct advise_memcg memcg[3];
 	int nmemcg;
+	struct opt uptime_s;		/* seconds since boot (live only): the age of since-boot totals */
 	bool kmem_tcp_known;
 	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
 	uint64_t kmem_tcp_usage_bytes;

@@ -49,6 +49,9 @@ struct finding *rules_emit(struct rule_ctx *c, enum sev sev, const char *fmt, ..
 struct finding *rules_vemit(struct rule_ctx *c, enum sev sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/* Appends to f's summary. */
+void rules_summary_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static inline struct evidence *ev_new(struct finding *f, const char *key)
 {
 	struct evidence *e;

@@ -224,22 +224,36 @@ static void counters(void **state)
 	const struct finding *f;
 
 	world_run(w);
+	/* issue 14: since-boot history alone is info, with its age if known */
 	f = find(w, "tcp-pressure-history");
 	assert_non_null(f);
-	assert_int_equal(f->sev, SEV_WARN);
-	assert_int_equal(find(w, "tcp-abort-on-memory")->sev, SEV_CRIT);
-	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* > 500 */
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_int_equal(find(w, "tcp-abort-on-memory")->sev, SEV_INFO);
+	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* hotsos: > 500 */
+	assert_int_equal(find(w, "udp-in-errors")->sev, SEV_WARN);		/* hotsos: > 500 */
+	w->in.uptime_s = opt_some(3 * 86400);
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	assert_non_null(strstr(find(w, "tcp-pressure-history")->summary, "since boot, 1.5 s in pressure (up 3.0 days)"));
 	assert_non_null(find(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
 	f = find(w, "udp-in-errors");					/* hotsos udp.yaml */
 	assert_non_null(f);
 	assert_non_null(strstr(f->summary, "72.42%"));
 	assert_null(find(w, "udp-buffer-errors"));
-	/* with rates: pressure during the sample is critical */
+	/* sampled, nothing rose: all of it is history, info */
 	w->in.rates.ok = true;
 	w->in.rates.seconds = 10;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = find(w, "tcp-pressure-history");
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_non_null(strstr(f->summary, "none during the 10 s sample"));
+	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	assert_int_equal(find(w, "udp-in-errors")->sev, SEV_INFO);
+	assert_int_equal(worst(w), SEV_WARN);	/* ip-reverse-path-filter: not sampled */
+	/* with rates: pressure during the sample is critical */
 	w->in.rates.per_s[0] = 0.1;
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
 	assert_int_equal(find(w, "tcp-pressure-history")->sev, SEV_CRIT);
+	assert_non_null(strstr(find(w, "tcp-pressure-history")->summary, "still rising"));
 	free(w);
 	/* zero-window advertisements alone are not drops; small counts are info */
 	w = world_new(healthy_sockstat, healthy_protocols,
