@@ -69,8 +69,8 @@ enum { OPT_FORMAT = 0x400, OPT_CHECK, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS, O
 
 static const struct argp_option adv_options[] = {
 	{ "format", OPT_FORMAT, "FMT", 0,
-	  "text (default), json, or sysctl: a file for /etc/sysctl.d/ with a comment above each "
-	  "line (sockmem never applies it)", 0 },
+	  "text (default), json, or sysctl: a file for /etc/sysctl.d/ with the fixes of warn and "
+	  "crit findings, a comment above each line (sockmem never applies it)", 0 },
 	{ "check", OPT_CHECK, NULL, 0,
 	  "Exit 1 if a finding is at or above --fail-on (for cron, CI or a node health check)", 0 },
 	{ "fail-on", OPT_FAIL_ON, "LEVEL", 0, "warn or crit (default crit)", 0 },
@@ -253,7 +253,7 @@ static const struct sysctl_change *adv_sysctl_earlier(const struct finding *f, i
 
 static void adv_sysctl_file(const struct finding *f, int n, const struct host *h)
 {
-	int i, j, lines = 0;
+	int i, j, lines = 0, skipped = 0;
 
 	printf("# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
 	       PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
@@ -264,6 +264,11 @@ static void adv_sysctl_file(const struct finding *f, int n, const struct host *h
 			const struct sysctl_change *c = &f[i].fix[j];
 			char vals[80];
 
+			if (f[i].sev == SEV_INFO) {
+				/* information, not a change to make on every host */
+				skipped++;
+				continue;
+			}
 			fix_values(c, vals, sizeof(vals));
 			printf("\n# %s (%s): %s\n", f[i].id, rules_sev_name(f[i].sev), f[i].summary);
 			if (adv_sysctl_earlier(f, i, j)) {
@@ -279,6 +284,9 @@ static void adv_sysctl_file(const struct finding *f, int n, const struct host *h
 		}
 	if (!lines)
 		printf("\n# nothing to change\n");
+	if (skipped)
+		printf("\n# %d fix%s of info findings left out (see sockmem advise)\n", skipped,
+		       skipped == 1 ? "" : "es");
 }
 
 static json_t *adv_json_finding(const struct finding *f)

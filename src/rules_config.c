@@ -161,11 +161,36 @@ void rule_vs_default(struct rule_ctx *c)
 	}
 }
 
+/* The kernel's defaults (kernel-model.md section 8): rmem_max/wmem_max
+ * are SK_{R,W}MEM_MAX = 212992 on 64-bit builds before 6.18 and 4 MiB
+ * since; tcp_rmem[2] = max(131072, min(X, free buffer pages << (PAGE_SHIFT
+ * - 7))) with X = 6 MiB, 32 MiB since 6.16; tcp_wmem[2] = max(64 KiB,
+ * min(4 MiB, the same)).  MemTotal stands in for the free buffer pages. */
+static bool stock_core_max(uint64_t v)
+{
+	return v == 212992 || v == 4194304;
+}
+
+static bool stock_tcp_max(const struct rule_ctx *c, enum sysctl_id tcp, uint64_t v)
+{
+	uint64_t ram = c->h->mem_total_bytes.ok ? c->h->mem_total_bytes.v : 0;
+	uint64_t lim = ram ? ram >> 7 : UINT64_MAX;
+	static const uint64_t rmax[] = { 6u << 20, 32u << 20 };
+	size_t i;
+
+	if (tcp == SC_TCP_WMEM)
+		return v == ((4u << 20) < lim ? (4u << 20) : lim > 65536 ? lim : 65536);
+	for (i = 0; i < ARRAY_SIZE(rmax); i++)
+		if (v == (rmax[i] < lim ? rmax[i] : lim > 131072 ? lim : 131072))
+			return true;
+	return false;
+}
+
 /* net.core.{r,w}mem_max below tcp_{r,w}mem[2]: SO_RCVBUF/SO_SNDBUF capped
- * below what autotuning reaches.  opt: the socket option; core_short: the
- * sysctl's name without "net.core.". */
+ * below what autotuning reaches.  On the kernel's defaults the gap is by
+ * design (first-user 12): no finding. */
 static void core_max_below(struct rule_ctx *c, enum sysctl_id core, enum sysctl_id tcp,
-			   const char *opt, const char *core_short)
+			   const char *opt, const char *core_short, const char *mechanism)
 {
 	const struct sysctl_val *cv = &c->sc[core], *tv = &c->sc[tcp];
 	struct finding *f;
@@ -173,13 +198,13 @@ static void core_max_below(struct rule_ctx *c, enum sysctl_id core, enum sysctl_
 
 	if (cv->rc || tv->rc || cv->v[0] >= tv->v[2])
 		return;
-	f = rules_emit(c, SEV_INFO, "%s (%llu) is below %s max (%llu): applications that set %s get at "
-		       "most 2 x %s and lose autotuning", host_sysctl[core].name,
-		       (unsigned long long)cv->v[0], host_sysctl[tcp].name,
-		       (unsigned long long)tv->v[2], opt, core_short);
-	f->mechanism = "tcp_rmem[2]/tcp_wmem[2] bound buffer autotuning; rmem_max/wmem_max bound "
-		       "setsockopt(SO_RCVBUF/SO_SNDBUF), which also locks the buffer and disables "
-		       "autotuning. The two are independent.";
+	if (stock_core_max(cv->v[0]) && stock_tcp_max(c, tcp, tv->v[2]))
+		return;
+	f = rules_emit(c, SEV_INFO, "%s (%llu) is below %s max (%llu), which is not the kernel's "
+		       "default: applications that set %s get at most 2 x %s, less than autotuned "
+		       "sockets reach", host_sysctl[core].name, (unsigned long long)cv->v[0],
+		       host_sysctl[tcp].name, (unsigned long long)tv->v[2], opt, core_short);
+	f->mechanism = mechanism;
 	ev_u(f, host_sysctl[core].key, cv->v[0]);
 	ev_u(f, tcp == SC_TCP_RMEM ? "tcp_rmem_max_bytes" : "tcp_wmem_max_bytes", tv->v[2]);
 	v[0] = tv->v[2];
@@ -188,12 +213,20 @@ static void core_max_below(struct rule_ctx *c, enum sysctl_id core, enum sysctl_
 
 void rule_rmem_max(struct rule_ctx *c)
 {
-	core_max_below(c, SC_RMEM_MAX, SC_TCP_RMEM, "SO_RCVBUF", "rmem_max");
+	core_max_below(c, SC_RMEM_MAX, SC_TCP_RMEM, "SO_RCVBUF", "rmem_max",
+		       "tcp_rmem[2] bounds receive buffer autotuning; rmem_max bounds "
+		       "setsockopt(SO_RCVBUF), which also locks the buffer and turns autotuning off "
+		       "for that socket. A larger rmem_max does not give autotuning back: it lets "
+		       "any application lock up to 2 x rmem_max per socket.");
 }
 
 void rule_wmem_max(struct rule_ctx *c)
 {
-	core_max_below(c, SC_WMEM_MAX, SC_TCP_WMEM, "SO_SNDBUF", "wmem_max");
+	core_max_below(c, SC_WMEM_MAX, SC_TCP_WMEM, "SO_SNDBUF", "wmem_max",
+		       "tcp_wmem[2] bounds send buffer autotuning; wmem_max bounds "
+		       "setsockopt(SO_SNDBUF), which also locks the buffer and stops it growing or "
+		       "being moderated. A larger wmem_max lets any application lock up to "
+		       "2 x wmem_max per socket.");
 }
 
 void rule_bypass(struct rule_ctx *c)

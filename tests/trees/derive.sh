@@ -121,3 +121,9 @@ setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no
 t=mem-above-ram; fresh $t
 put $t/proc/sys/net/ipv4/tcp_mem "4936816	6582422	9873633"
 put $t/proc/sys/net/ipv4/udp_mem "4936816	6582422	9873633"
+
+# tcp_rmem max raised to 64 MiB (not the kernel's default) with the stock
+# rmem_max: rmem-max-below-tcp-rmem fires (info, so it stays out of the
+# sysctl file).
+t=rmem-raised; fresh $t
+put $t/proc/sys/net/ipv4/tcp_rmem "4096	131072	67108864"

@@ -302,12 +302,38 @@ static void misconfig(void **state)
 	assert_int_equal(find(w, "mem-above-ram")->sev, SEV_WARN);
 	free(w);
 
-	/* rmem_max below tcp_rmem[2]: info (the 6.18 default is like this) */
+	/* rmem_max below tcp_rmem[2]: not on the kernel's defaults (first-user
+	 * 12: 6.18 has 4 MiB / 32 MiB, before 212992 / 6 MiB) */
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
 	world_run(w);
+	assert_null(find(w, "rmem-max-below-tcp-rmem"));
+	world_set(w, SC_TCP_RMEM, 4096, 87380, 6291456);
+	w->h.sysctl[SC_RMEM_MAX].v[0] = 212992;
+	world_run(w);
+	assert_null(find(w, "rmem-max-below-tcp-rmem"));
+	/* ... but when tcp_rmem max was raised: info, with a fix */
+	world_set(w, SC_TCP_RMEM, 4096, 131072, 67108864);
+	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
+	world_run(w);
 	assert_int_equal(find(w, "rmem-max-below-tcp-rmem")->sev, SEV_INFO);
-	assert_string_equal(fix_line(find(w, "rmem-max-below-tcp-rmem"), 0), "net.core.rmem_max = 33554432");
+	assert_string_equal(fix_line(find(w, "rmem-max-below-tcp-rmem"), 0), "net.core.rmem_max = 67108864");
+	free(w);
+
+	/* wmem_max below tcp_wmem[2]: not on the defaults (212992 or 4 MiB
+	 * against 4 MiB), nor when it is not below; fires when raised */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_run(w);
+	assert_null(find(w, "wmem-max-below-tcp-wmem"));	/* 4 MiB = 4 MiB */
+	w->h.sysctl[SC_WMEM_MAX].v[0] = 212992;
+	world_run(w);
+	assert_null(find(w, "wmem-max-below-tcp-wmem"));	/* pre-6.18 default */
+	world_set(w, SC_TCP_WMEM, 4096, 16384, 16777216);
+	world_run(w);
+	f = find(w, "wmem-max-below-tcp-wmem");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_string_equal(fix_line(f, 0), "net.core.wmem_max = 16777216");
 	free(w);
 }
 
