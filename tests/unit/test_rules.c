@@ -1,5 +1,7 @@
 /* test_rules.c - cmocka unit tests of every advice rule: a case where it
- * fires and one where it does not, and the fixes it proposes. */
+ * fires and one where it does not (fires()/quiet(), checked for every rule
+ * of the table by every_rule_tested), the fixes it proposes and what
+ * fix_verify() refuses. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -107,6 +109,43 @@ static const char *fix_line(const struct finding *f, int i)
 	return buf;
 }
 
+/* Every rule needs a case where it fires and one where it does not:
+ * fires() and quiet() record them, every_rule_tested() (run last) checks. */
+static bool seen_firing[64], seen_quiet[64];
+
+static int rule_index(const char *id)
+{
+	int i;
+
+	for (i = 0; i < rules_count() && i < 64; i++)
+		if (!strcmp(rules_id(i), id))
+			return i;
+	print_message("# no rule %s\n", id);
+	fail();
+	return 0;
+}
+
+static const struct finding *fires(const struct world *w, const char *id)
+{
+	const struct finding *f = find(w, id);
+
+	if (!f) {
+		print_message("# %s does not fire\n", id);
+		fail();
+	}
+	seen_firing[rule_index(id)] = true;
+	return f;
+}
+
+static void quiet(const struct world *w, const char *id)
+{
+	if (find(w, id)) {
+		print_message("# %s fires\n", id);
+		fail();
+	}
+	seen_quiet[rule_index(id)] = true;
+}
+
 static enum sev worst(const struct world *w)
 {
 	return w->n ? w->f[0].sev : SEV_INFO; /* sorted */
@@ -115,12 +154,12 @@ static enum sev worst(const struct world *w)
 static void healthy_default(void **state)
 {
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	int i;
 
 	world_run(w);
-	assert_true(worst(w) == SEV_INFO);
-	assert_null(find(w, "tcp-pressure"));
-	assert_null(find(w, "mem-vs-default"));
-	assert_null(find(w, "rmem-max-below-tcp-rmem")); /* rmem_max raised to tcp_rmem[2] here */
+	assert_int_equal(w->n, 0);	/* rmem_max raised to tcp_rmem[2] here */
+	for (i = 0; i < rules_count(); i++)
+		quiet(w, rules_id(i));
 	free(w);
 }
 
@@ -133,7 +172,7 @@ static void tcp_states(void **state)
 	/* limits far below the default: the default is proposed, through the model */
 	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
 	world_run(w);
-	f = find(w, "tcp-max");
+	f = fires(w, "tcp-max");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_CRIT);
 	assert_int_equal(f->nfix, 1);
@@ -142,8 +181,8 @@ static void tcp_states(void **state)
 	assert_int_equal(rules_prediction(f)->state_before, MS_OVER_LIMIT);
 	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
 	assert_false(f->container_can_apply);
-	assert_non_null(find(w, "mem-vs-default"));
-	assert_null(find(w, "tcp-near-max"));
+	assert_non_null(fires(w, "mem-vs-default"));
+	quiet(w, "tcp-near-max");
 	free(w);
 
 	/* 90% of max: near; flag set, hysteresis under pressure: warn */
@@ -151,14 +190,14 @@ static void tcp_states(void **state)
 		      "protocol size sockets memory press\nTCP 1 1 3600 yes\n", NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
 	world_run(w);
-	assert_non_null(find(w, "tcp-near-max"));
-	assert_null(find(w, "tcp-pressure"));	/* near-max carries it */
+	assert_non_null(fires(w, "tcp-near-max"));
+	quiet(w, "tcp-pressure");	/* near-max carries it */
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 2500\nUDP: inuse 0 mem 0\n",
 		      "protocol size sockets memory press\nTCP 1 1 2500 yes\n", NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
 	world_run(w);
-	f = find(w, "tcp-pressure");
+	f = fires(w, "tcp-pressure");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* hysteresis */
 	assert_non_null(strstr(f->summary, "hysteresis"));
@@ -172,7 +211,7 @@ static void tcp_states(void **state)
 	w->in.rates.seconds = 2;
 	w->in.rates.tcp_usage_first_pages = opt_some(3100);
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	f = find(w, "tcp-pressure");
+	f = fires(w, "tcp-pressure");
 	assert_int_equal(f->nfix, 1);
 	assert_int_equal(f->fix[0].id, SC_TCP_MEM);
 	assert_int_equal(f->fix[0].state_after, MS_NORMAL);
@@ -182,13 +221,29 @@ static void tcp_states(void **state)
 		      "protocol size sockets memory press\nTCP 1 1 2100 no\n", NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000, 4000, 5000);
 	world_run(w);
-	assert_int_equal(find(w, "tcp-elevated")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "tcp-elevated")->sev, SEV_INFO);
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 3800\nUDP: inuse 0 mem 0\n",
 		      "protocol size sockets memory press\nTCP 1 1 3800 no\n", NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000, 4000, 5000);
 	world_run(w);
-	assert_int_equal(find(w, "tcp-elevated")->sev, SEV_WARN);
+	assert_int_equal(fires(w, "tcp-elevated")->sev, SEV_WARN);
+	quiet(w, "tcp-pressure");	/* flag clear */
+	free(w);
+	/* at exactly min: normal; at 84% of max: not near it */
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 2000\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 2000 no\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 4000, 5000);
+	world_run(w);
+	quiet(w, "tcp-elevated");
+	free(w);
+	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 100 mem 3360\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 1 3360 no\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3500, 4000);
+	world_run(w);
+	quiet(w, "tcp-near-max");
+	quiet(w, "tcp-max");
+	fires(w, "tcp-elevated");
 	free(w);
 }
 
@@ -200,17 +255,17 @@ static void udp_states(void **state)
 
 	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
 	world_run(w);
-	f = find(w, "udp-limited");
-	assert_non_null(f);
+	f = fires(w, "udp-limited");
 	assert_int_equal(f->sev, SEV_WARN);
+	quiet(w, "udp-max");
 	assert_non_null(rules_prediction(f));
 	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 8192\n", NULL, NULL, NULL);
 	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
 	world_run(w);
-	assert_non_null(find(w, "udp-max"));
-	assert_null(find(w, "udp-limited")); /* limited, but udp-max is the finding at max */
+	assert_non_null(fires(w, "udp-max"));
+	quiet(w, "udp-limited"); /* limited, but udp-max is the finding at max */
 	free(w);
 }
 
@@ -225,46 +280,46 @@ static void counters(void **state)
 
 	world_run(w);
 	/* issue 14: since-boot history alone is info, with its age if known */
-	f = find(w, "tcp-pressure-history");
+	f = fires(w, "tcp-pressure-history");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_INFO);
-	assert_int_equal(find(w, "tcp-abort-on-memory")->sev, SEV_INFO);
-	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* hotsos: > 500 */
-	assert_int_equal(find(w, "udp-in-errors")->sev, SEV_WARN);		/* hotsos: > 500 */
+	assert_int_equal(fires(w, "tcp-abort-on-memory")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* hotsos: > 500 */
+	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_WARN);		/* hotsos: > 500 */
 	w->in.uptime_s = opt_some(3 * 86400);
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	assert_non_null(strstr(find(w, "tcp-pressure-history")->summary, "since boot, 1.5 s in pressure (up 3.0 days)"));
-	assert_non_null(find(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
-	f = find(w, "udp-in-errors");					/* hotsos udp.yaml */
+	assert_non_null(strstr(fires(w, "tcp-pressure-history")->summary, "since boot, 1.5 s in pressure (up 3.0 days)"));
+	assert_non_null(fires(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
+	f = fires(w, "udp-in-errors");					/* hotsos udp.yaml */
 	assert_non_null(f);
 	assert_non_null(strstr(f->summary, "72.42%"));
-	assert_null(find(w, "udp-buffer-errors"));
+	quiet(w, "udp-buffer-errors");
 	/* sampled, nothing rose: all of it is history, info */
 	w->in.rates.ok = true;
 	w->in.rates.seconds = 10;
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	f = find(w, "tcp-pressure-history");
+	f = fires(w, "tcp-pressure-history");
 	assert_int_equal(f->sev, SEV_INFO);
 	assert_non_null(strstr(f->summary, "none during the 10 s sample"));
-	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_INFO);
-	assert_int_equal(find(w, "udp-in-errors")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_INFO);
 	assert_int_equal(worst(w), SEV_WARN);	/* ip-reverse-path-filter: not sampled */
 	/* with rates: pressure during the sample is critical */
 	w->in.rates.per_s[0] = 0.1;
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	assert_int_equal(find(w, "tcp-pressure-history")->sev, SEV_CRIT);
-	assert_non_null(strstr(find(w, "tcp-pressure-history")->summary, "still rising"));
+	assert_int_equal(fires(w, "tcp-pressure-history")->sev, SEV_CRIT);
+	assert_non_null(strstr(fires(w, "tcp-pressure-history")->summary, "still rising"));
 	free(w);
 	/* zero-window advertisements alone are not drops; small counts are info */
 	w = world_new(healthy_sockstat, healthy_protocols,
 		      "TcpExt: TCPWantZeroWindowAdv PruneCalled\nTcpExt: 9 0\n", NULL);
 	world_run(w);
-	assert_null(find(w, "tcp-receive-pruning"));
+	quiet(w, "tcp-receive-pruning");
 	free(w);
 	w = world_new(healthy_sockstat, healthy_protocols,
 		      "TcpExt: PruneCalled TCPRcvQDrop\nTcpExt: 12 12\n", NULL);
 	world_run(w);
-	assert_int_equal(find(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_INFO);
 	free(w);
 }
 
@@ -275,7 +330,7 @@ static void misconfig(void **state)
 
 	world_set(w, SC_TCP_MEM, 383867, 287898, 575796);
 	world_run(w);
-	f = find(w, "mem-not-ascending");
+	f = fires(w, "mem-not-ascending");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_CRIT);
 	free(w);
@@ -284,22 +339,22 @@ static void misconfig(void **state)
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	world_set(w, SC_TCP_MEM, 4096, 87380, 6291456);
 	world_run(w);
-	f = find(w, "mem-in-bytes");
+	f = fires(w, "mem-in-bytes");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_CRIT);
-	assert_null(find(w, "mem-above-ram"));
+	quiet(w, "mem-above-ram");
 	free(w);
 
 	/* max above RAM (not bytes) */
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	world_set(w, SC_TCP_MEM, 5000000, 6000000, 7000000);
 	world_run(w);
-	assert_int_equal(find(w, "mem-above-ram")->sev, SEV_CRIT);
+	assert_int_equal(fires(w, "mem-above-ram")->sev, SEV_CRIT);
 	free(w);
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000000, 3000000, 3500000);
 	world_run(w);
-	assert_int_equal(find(w, "mem-above-ram")->sev, SEV_WARN);
+	assert_int_equal(fires(w, "mem-above-ram")->sev, SEV_WARN);
 	free(w);
 
 	/* rmem_max below tcp_rmem[2]: not on the kernel's defaults (first-user
@@ -307,30 +362,30 @@ static void misconfig(void **state)
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
 	world_run(w);
-	assert_null(find(w, "rmem-max-below-tcp-rmem"));
+	quiet(w, "rmem-max-below-tcp-rmem");
 	world_set(w, SC_TCP_RMEM, 4096, 87380, 6291456);
 	w->h.sysctl[SC_RMEM_MAX].v[0] = 212992;
 	world_run(w);
-	assert_null(find(w, "rmem-max-below-tcp-rmem"));
+	quiet(w, "rmem-max-below-tcp-rmem");
 	/* ... but when tcp_rmem max was raised: info, with a fix */
 	world_set(w, SC_TCP_RMEM, 4096, 131072, 67108864);
 	w->h.sysctl[SC_RMEM_MAX].v[0] = 4194304;
 	world_run(w);
-	assert_int_equal(find(w, "rmem-max-below-tcp-rmem")->sev, SEV_INFO);
-	assert_string_equal(fix_line(find(w, "rmem-max-below-tcp-rmem"), 0), "net.core.rmem_max = 67108864");
+	assert_int_equal(fires(w, "rmem-max-below-tcp-rmem")->sev, SEV_INFO);
+	assert_string_equal(fix_line(fires(w, "rmem-max-below-tcp-rmem"), 0), "net.core.rmem_max = 67108864");
 	free(w);
 
 	/* wmem_max below tcp_wmem[2]: not on the defaults (212992 or 4 MiB
 	 * against 4 MiB), nor when it is not below; fires when raised */
 	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	world_run(w);
-	assert_null(find(w, "wmem-max-below-tcp-wmem"));	/* 4 MiB = 4 MiB */
+	quiet(w, "wmem-max-below-tcp-wmem");	/* 4 MiB = 4 MiB */
 	w->h.sysctl[SC_WMEM_MAX].v[0] = 212992;
 	world_run(w);
-	assert_null(find(w, "wmem-max-below-tcp-wmem"));	/* pre-6.18 default */
+	quiet(w, "wmem-max-below-tcp-wmem");	/* pre-6.18 default */
 	world_set(w, SC_TCP_WMEM, 4096, 16384, 16777216);
 	world_run(w);
-	f = find(w, "wmem-max-below-tcp-wmem");
+	f = fires(w, "wmem-max-below-tcp-wmem");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_INFO);
 	assert_string_equal(fix_line(f, 0), "net.core.wmem_max = 16777216");
@@ -390,8 +445,15 @@ static void counts(void **state)
 				    healthy_protocols, NULL, NULL);
 
 	world_run(w);
-	assert_int_equal(find(w, "tcp-orphans")->sev, SEV_WARN);	/* 30% */
-	assert_int_equal(find(w, "tcp-time-wait")->sev, SEV_WARN);	/* 91% */
+	assert_int_equal(fires(w, "tcp-orphans")->sev, SEV_WARN);	/* 30% */
+	assert_int_equal(fires(w, "tcp-time-wait")->sev, SEV_WARN);	/* 91% */
+	free(w);
+	/* 24% of tcp_max_orphans, 79% of tcp_max_tw_buckets */
+	w = world_new("TCP: inuse 10 orphan 31457 tw 103546 alloc 20 mem 500\nUDP: inuse 0 mem 0\n",
+		      healthy_protocols, NULL, NULL);
+	world_run(w);
+	quiet(w, "tcp-orphans");
+	quiet(w, "tcp-time-wait");
 	free(w);
 }
 
@@ -405,7 +467,7 @@ static void safe_proposals(void **state)
 
 	world_set(w, SC_TCP_MEM, 1000000, 1200000, 1500000);
 	world_run(w);
-	f = find(w, "tcp-max");
+	f = fires(w, "tcp-max");
 	assert_non_null(f);
 	assert_int_equal(f->nfix, 0);
 	assert_non_null(strstr(f->application, "RAM cannot give more"));
@@ -423,7 +485,7 @@ static void bdp(void **state)
 	w->in.bdp.rtt_s = 0.08;
 	w->in.bdp.connections = 4;
 	world_run(w);
-	f = find(w, "bdp-buffers");
+	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);
 	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200000000");
@@ -481,7 +543,7 @@ static void leaves_pressure(void **state)
 	w->h.kver.major = 5;
 	world_set(w, SC_TCP_MEM, 300000, 380000, 600000);
 	world_run(w);
-	f = find(w, "tcp-pressure");
+	f = fires(w, "tcp-pressure");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_CRIT);
 	assert_int_equal(f->nfix, 1);
@@ -511,7 +573,7 @@ static void bounded_proposals(void **state)
 	w->in.bdp.bandwidth_bytes_per_s = 1e15 / 8;
 	w->in.bdp.rtt_s = 10;
 	world_run(w);
-	f = find(w, "bdp-buffers");
+	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->nfix, 0);
 	assert_non_null(strstr(f->application, "more than a quarter of RAM"));
@@ -521,7 +583,7 @@ static void bounded_proposals(void **state)
 	w->in.bdp.rtt_s = 0.02;
 	w->in.bdp.connections = 500;
 	world_run(w);
-	f = find(w, "bdp-buffers");
+	f = fires(w, "bdp-buffers");
 	assert_int_equal(f->nfix, 1);
 	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5000000");
 	assert_non_null(strstr(f->application, "max of 1831050 pages, more than a quarter of RAM (1542755 pages)"));
@@ -532,7 +594,7 @@ static void bounded_proposals(void **state)
 	w = world_new("TCP: inuse 10 orphan 40000 tw 0 alloc 20 mem 500\nUDP: inuse 0 mem 0\n",
 		      healthy_protocols, NULL, NULL);
 	world_run(w);
-	f = find(w, "tcp-orphans");
+	f = fires(w, "tcp-orphans");
 	assert_int_equal(f->nfix, 1);
 	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_max_orphans = 155000");
 	assert_int_equal(f->fix[0].state_after, MS_ELEVATED);
@@ -542,7 +604,7 @@ static void bounded_proposals(void **state)
 		      "protocol size sockets memory press\nTCP 1 10 2900 no\n", NULL, NULL);
 	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
 	world_run(w);
-	f = find(w, "tcp-orphans");
+	f = fires(w, "tcp-orphans");
 	assert_int_equal(f->nfix, 0);
 	assert_non_null(strstr(f->application, "no room for more orphans"));
 	free(w);
@@ -556,7 +618,7 @@ static void container(void **state)
 	w->h.sysctl[SC_UDP_MEM].rc = -ENOENT;
 	w->h.netns_child = true;
 	world_run(w);
-	assert_non_null(find(w, "limits-not-visible"));
+	assert_non_null(fires(w, "limits-not-visible"));
 	assert_true(worst(w) == SEV_INFO);
 	free(w);
 }
@@ -575,7 +637,7 @@ static void more_rules(void **state)
 
 	/* UDP buffer errors: 900 > 500 */
 	world_run(w);
-	f = find(w, "udp-buffer-errors");
+	f = fires(w, "udp-buffer-errors");
 	assert_non_null(f);
 	assert_int_equal(f->scope, FS_APPLICATION);
 	assert_true(f->container_can_apply);
@@ -613,30 +675,87 @@ static void more_rules(void **state)
 	w->in.nslow = 1;
 	snprintf(w->in.slow[0].who, sizeof(w->in.slow[0].who), "pid 42 (slowapp)");
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	assert_non_null(find(w, "bypass-prot-mem"));
-	f = find(w, "memcg-near-limit");
+	assert_non_null(fires(w, "bypass-prot-mem"));
+	f = fires(w, "memcg-near-limit");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* 97% of memory.max */
 	assert_int_equal(f->scope, FS_CGROUP);
-	assert_int_equal(find(w, "cgroup-v1-kmem-tcp")->sev, SEV_WARN);
-	f = find(w, "slow-readers");
+	assert_int_equal(fires(w, "cgroup-v1-kmem-tcp")->sev, SEV_WARN);
+	f = fires(w, "slow-readers");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* with drops */
 	assert_non_null(strstr(f->application, "pid 42 (slowapp)"));
-	f = find(w, "tcp-worst-case");
+	f = fires(w, "tcp-worst-case");
 	assert_non_null(f);			/* 600 x 4.1 MiB > 40000 pages */
-	f = find(w, "reconciliation");
+	f = fires(w, "reconciliation");
 	assert_non_null(f);			/* 500 pages vs 600 x 32 pages */
 	assert_int_equal(f->sev, SEV_INFO);
 	sockets_free(&agg);
 	free(w);
+
+	/* the same rules quiet: exactly 500 UDP errors (< 1%), five idle
+	 * sockets (no slow reader, worst case below max, sockstat within the
+	 * band of what they hold), a memory cgroup far from memory.max (info) */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL,
+		      "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n"
+		      "Udp: 100000 0 500 100 500 0\n");
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	memset(&d, 0, sizeof(d));
+	d.proto = DP_TCP;
+	d.state = 1;
+	d.nmem = 9;
+	d.mem[DM_RCVBUF] = 131072;
+	d.mem[DM_SNDBUF] = 16384;
+	for (i = 0; i < 5; i++)
+		sockets_add(&agg, &d);
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.h = &w->h;
+	w->in.r = &w->r;
+	w->in.nmemcg = 1;
+	snprintf(w->in.memcg[0].path, sizeof(w->in.memcg[0].path), "/system.slice/db.service");
+	w->in.memcg[0].current_bytes = 500;
+	w->in.memcg[0].max_bytes = 1000;
+	w->in.memcg[0].sock_bytes = 300;
+	w->in.kmem_tcp_known = true;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	quiet(w, "udp-buffer-errors");
+	quiet(w, "udp-in-errors");
+	quiet(w, "slow-readers");
+	quiet(w, "tcp-worst-case");
+	quiet(w, "reconciliation");
+	quiet(w, "cgroup-v1-kmem-tcp");	/* known, none limited */
+	quiet(w, "bypass-prot-mem");
+	assert_int_equal(fires(w, "memcg-near-limit")->sev, SEV_INFO);
+	sockets_free(&agg);
+	free(w);
+}
+
+/* Run last: every rule of the table fired in some case above and stayed
+ * quiet in another. */
+static void every_rule_tested(void **state)
+{
+	int i;
+
+	bool ok = true;
+
+	for (i = 0; i < rules_count(); i++) {
+		if (!seen_firing[i])
+			print_message("# rule %s: no case where it fires\n", rules_id(i));
+		if (!seen_quiet[i])
+			print_message("# rule %s: no case where it does not fire\n", rules_id(i));
+		ok &= seen_firing[i] && seen_quiet[i];
+	}
+	assert_true(ok);
 }
 
 static void table(void **state)
 {
 	int i, j;
 
-	assert_true(rules_count() >= 25);
+	assert_int_equal(rules_count(), 28);
+	assert_true(rules_count() <= 64);	/* seen_firing[] */
+	assert_null(rules_id(rules_count()));
 	for (i = 0; i < rules_count(); i++)
 		for (j = i + 1; j < rules_count(); j++)
 			assert_string_not_equal(rules_id(i), rules_id(j));
@@ -660,6 +779,7 @@ int main(void)
 		cmocka_unit_test(container),
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
+		cmocka_unit_test(every_rule_tested),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
