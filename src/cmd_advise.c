@@ -245,7 +245,7 @@ static const struct sysctl_change *adv_sysctl_earlier(const struct finding *f, i
 	int k, l;
 
 	for (k = 0; k <= i; k++)
-		for (l = 0; l < (k == i ? j : f[k].nfix); l++)
+		for (l = 0; f[k].sev != SEV_INFO && l < (k == i ? j : f[k].nfix); l++)
 			if (f[k].fix[l].id == f[i].fix[j].id)
 				return &f[k].fix[l];
 	return NULL;
@@ -261,7 +261,7 @@ static void adv_sysctl_file(const struct finding *f, int n, const struct host *h
 	printf("# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies nothing.\n");
 	for (i = 0; i < n; i++)
 		for (j = 0; j < f[i].nfix; j++) {
-			const struct sysctl_change *c = &f[i].fix[j];
+			const struct sysctl_change *c = &f[i].fix[j], *e;
 			char vals[80];
 
 			if (f[i].sev == SEV_INFO) {
@@ -271,9 +271,13 @@ static void adv_sysctl_file(const struct finding *f, int n, const struct host *h
 			}
 			fix_values(c, vals, sizeof(vals));
 			printf("\n# %s (%s): %s\n", f[i].id, rules_sev_name(f[i].sev), f[i].summary);
-			if (adv_sysctl_earlier(f, i, j)) {
+			if ((e = adv_sysctl_earlier(f, i, j))) {
 				/* one line per sysctl: the most urgent finding's */
-				printf("#   (%s = %s is set above)\n", fix_name(c), vals);
+				if (memcmp(e->v, c->v, sizeof(c->v)))
+					printf("#   (%s is set above; this finding would set %s)\n",
+					       fix_name(c), vals);
+				else
+					printf("#   (%s = %s is set above)\n", fix_name(c), vals);
 				continue;
 			}
 			if (c->predicted)

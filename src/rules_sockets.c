@@ -80,9 +80,10 @@ void rule_bdp(struct rule_ctx *c)
 		 * quarter of RAM: no buffer or tcp_mem proposal */
 		ev_u(f, "quarter_of_ram_pages", cap);
 		snprintf(f->application, sizeof(f->application),
-			 "%llu connection%s at full buffers need %llu pages, more than a quarter of RAM "
+			 "%llu connection%s at full buffers need%s %llu pages, more than a quarter of RAM "
 			 "(%llu pages): fewer connections per host, or accept that they share",
-			 (unsigned long long)conns, conns == 1 ? "" : "s", (unsigned long long)need_pages,
+			 (unsigned long long)conns, conns == 1 ? "" : "s", conns == 1 ? "s" : "",
+			 (unsigned long long)need_pages,
 			 (unsigned long long)cap);
 		return;
 	}
