@@ -37,13 +37,27 @@ void rule_memcg(struct rule_ctx *c)
 	pct = m->max_bytes ? 100.0 * (double)m->current_bytes / (double)m->max_bytes : 0;
 	f = rules_emit(c, pct >= rules_thr.memcg_warn_pct || (m->sock_throttled.ok && m->sock_throttled.v)
 		       ? SEV_WARN : SEV_INFO,
-		       "cgroup %.120s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: their "
-		       "charges fail there before tcp_mem", m->path, pct, (double)m->sock_bytes / 1048576.0);
-	f->mechanism = "In cgroup v2 socket memory is charged to memory.current and limited by "
-		       "memory.max; a refused memcg charge is handled like tcp_mem max "
-		       "(suppress_allocation), and reclaim pressure in the cgroup (vmpressure) "
-		       "throttles its sockets like global pressure - invisible in sockstat and "
-		       "/proc/net/protocols (memory.events sock_throttled counts it, 6.19+).";
+		       "cgroup %.120s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: a "
+		       "second limit on their memory, beside tcp_mem", m->path, pct,
+		       (double)m->sock_bytes / 1048576.0);
+	/* kernel-audit 5: since 5.15 gfp_memcg_charge() is GFP_ATOMIC in
+	 * softirq and try_charge_memcg() forces such charges; 5.4/5.10 refused
+	 * them (GFP_NOWAIT).  Unknown kernel: the current behaviour. */
+	if (!c->h->kver.ok || sysinfo_kver_ge(&c->h->kver, 5, 15))
+		f->mechanism = "In cgroup v2 socket memory is charged to memory.current and limited by "
+			       "memory.max. Since 5.15 receive charges made in softirq are forced past "
+			       "memory.max, not refused: the limit shows as reclaim, the memcg OOM killer "
+			       "and vmpressure, which throttles the cgroup's sockets like global "
+			       "pressure; only process-context charges (sendmsg, backlog) fail after "
+			       "reclaim, like tcp_mem max (suppress_allocation). None of it shows in "
+			       "sockstat or /proc/net/protocols (memory.events sock_throttled counts "
+			       "the throttling, 6.19+).";
+	else
+		f->mechanism = "In cgroup v2 socket memory is charged to memory.current and limited by "
+			       "memory.max; before 5.15 a charge that does not fit is refused and "
+			       "handled like tcp_mem max (suppress_allocation), and reclaim pressure in "
+			       "the cgroup (vmpressure) throttles its sockets like global pressure - "
+			       "invisible in sockstat and /proc/net/protocols.";
 	ev_s(f, "cgroup", m->path);
 	ev_u(f, "memory_current_bytes", m->current_bytes);
 	ev_u(f, "memory_max_bytes", m->max_bytes);

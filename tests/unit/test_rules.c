@@ -680,6 +680,8 @@ static void more_rules(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* 97% of memory.max */
 	assert_int_equal(f->scope, FS_CGROUP);
+	/* kernel-audit 5: 5.15+ forces softirq charges past memory.max */
+	assert_non_null(strstr(f->mechanism, "forced past memory.max"));
 	assert_int_equal(fires(w, "cgroup-v1-kmem-tcp")->sev, SEV_WARN);
 	f = fires(w, "slow-readers");
 	assert_non_null(f);
