@@ -70,8 +70,8 @@ enum { OPT_FORMAT = 0x400, OPT_CHECK, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS, O
 
 static const struct argp_option adv_options[] = {
 	{ "format", OPT_FORMAT, "FMT", 0,
-	  "text (default), json, or sysctl: a file for /etc/sysctl.d/ with a comment above each "
-	  "line (sockmem never applies it)", 0 },
+	  "text (default), json, or sysctl: a file for /etc/sysctl.d/ with the fixes of warn and "
+	  "crit findings, a comment above each line (sockmem never applies it)", 0 },
 	{ "check", OPT_CHECK, NULL, 0,
 	  "Exit 1 if a finding is at or above --fail-on (for cron, CI or a node health check)", 0 },
 	{ "fail-on", OPT_FAIL_ON, "LEVEL", 0, "warn or crit (default crit)", 0 },
@@ -80,7 +80,8 @@ static const struct argp_option adv_options[] = {
 	{ "connections", OPT_CONNS, "N", 0,
 	  "Connections at that size, for the tcp_mem they need (default: the established ones)", 0 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0,
-	  "Sample the counters twice, SECONDS apart, and judge their rates", 0 },
+	  "Sample the counters twice, SECONDS apart, and judge them by their rates (a since-boot "
+	  "total that did not rise is info)", 0 },
 	{ 0 }
 };
 
@@ -188,7 +189,26 @@ static json_t *adv_evidence_json(const struct finding *f)
 	return o;
 }
 
-static void adv_text(const struct finding *f, int n, const struct host *h, bool color)
+/* ---- rendering: text, sysctl file, JSON (formatting only) */
+
+static void adv_text_fix(const struct sysctl_change *c)
+{
+	char vals[80];
+
+	fix_values(c, vals, sizeof(vals));
+	printf("      fix: sysctl -w %s=\"%s\"\n", fix_name(c), vals);
+	if (c->predicted) {
+		char a[32], b[32];
+
+		util_human_bytes(a, sizeof(a), (uint64_t)llabs(c->headroom_before_bytes));
+		util_human_bytes(b, sizeof(b), (uint64_t)llabs(c->headroom_after_bytes));
+		printf("           predicted: %s -> %s, headroom %s%s -> %s%s\n",
+		       model_state_name(c->state_before), model_state_name(c->state_after),
+		       c->headroom_before_bytes < 0 ? "-" : "", a, c->headroom_after_bytes < 0 ? "-" : "", b);
+	}
+}
+
+static void adv_text(const struct finding *f, int n, bool color)
 {
 	static const char *const col[] = { "\033[36m", "\033[33m", "\033[31m" };
 	int i, j;
@@ -203,7 +223,7 @@ static void adv_text(const struct finding *f, int n, const struct host *h, bool 
 		printf("%s%-4s%s  %s  [%s%s]\n", color ? col[f[i].sev] : "",
 		       rules_sev_name(f[i].sev), color ? "\033[0m" : "", f[i].id,
 		       rules_scope_name(f[i].scope),
-		       f[i].nsysctl && !f[i].container_can_apply ? "; host-only: a container cannot apply it" : "");
+		       f[i].nfix && !f[i].container_can_apply ? "; host-only: a container cannot apply it" : "");
 		printf("      %s\n", f[i].summary);
 		printf("      evidence:");
 		for (j = 0; j < f[i].nev; j++) {
@@ -211,60 +231,145 @@ static void adv_text(const struct finding *f, int n, const struct host *h, bool 
 			printf(" %s", buf);
 		}
 		printf("\n      why: %s\n", f[i].mechanism);
-		for (j = 0; j < f[i].nsysctl; j++) {
-			const char *eq = strstr(f[i].sysctl[j], " = ");
-
-			printf("      fix: sysctl -w %.*s=\"%s\"\n", (int)(eq - f[i].sysctl[j]),
-			       f[i].sysctl[j], eq + 3);
-		}
-		if (f[i].predicted) {
-			char a[32], b[32];
-
-			util_human_bytes(a, sizeof(a), (uint64_t)llabs(f[i].headroom_before_bytes));
-			util_human_bytes(b, sizeof(b), (uint64_t)llabs(f[i].headroom_after_bytes));
-			printf("           predicted: %s -> %s, headroom %s%s -> %s%s\n", f[i].state_before,
-			       f[i].state_after, f[i].headroom_before_bytes < 0 ? "-" : "", a,
-			       f[i].headroom_after_bytes < 0 ? "-" : "", b);
-		}
+		for (j = 0; j < f[i].nfix; j++)
+			adv_text_fix(&f[i].fix[j]);
 		if (f[i].application[0])
-			printf("      %s %s\n", f[i].nsysctl ? "also:" : "fix:", f[i].application);
+			printf("      %s %s\n", f[i].nfix ? "also:" : "fix:", f[i].application);
 		putchar('\n');
 	}
-	(void)h;
+}
+
+/* The fix of finding i, number j, proposed by a more urgent finding before
+ * it (findings are sorted): the earlier one, or NULL. */
+static const struct sysctl_change *adv_sysctl_earlier(const struct finding *f, int i, int j)
+{
+	int k, l;
+
+	for (k = 0; k <= i; k++)
+		for (l = 0; f[k].sev != SEV_INFO && l < (k == i ? j : f[k].nfix); l++)
+			if (f[k].fix[l].id == f[i].fix[j].id)
+				return &f[k].fix[l];
+	return NULL;
 }
 
 static void adv_sysctl_file(const struct finding *f, int n, const struct host *h)
 {
-	int i, j, lines = 0;
+	int i, j, lines = 0, skipped = 0;
 
 	printf("# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
 	       PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
 	       h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
 	printf("# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies nothing.\n");
 	for (i = 0; i < n; i++)
-		for (j = 0; j < f[i].nsysctl; j++) {
-			const char *eq = strstr(f[i].sysctl[j], " = ");
-			int k, l;
-			bool dup = false;
+		for (j = 0; j < f[i].nfix; j++) {
+			const struct sysctl_change *c = &f[i].fix[j], *e;
+			char vals[80];
 
-			/* one line per sysctl: the most urgent finding's (they are sorted) */
-			for (k = 0; k < i && !dup; k++)
-				for (l = 0; l < f[k].nsysctl && !dup; l++)
-					dup = eq && !strncmp(f[k].sysctl[l], f[i].sysctl[j],
-							     (size_t)(eq - f[i].sysctl[j]) + 3);
-			if (dup) {
-				printf("\n# %s (%s): %s\n#   (%s is set above)\n", f[i].id,
-				       rules_sev_name(f[i].sev), f[i].summary, f[i].sysctl[j]);
+			if (f[i].sev == SEV_INFO) {
+				/* information, not a change to make on every host */
+				skipped++;
 				continue;
 			}
+			fix_values(c, vals, sizeof(vals));
 			printf("\n# %s (%s): %s\n", f[i].id, rules_sev_name(f[i].sev), f[i].summary);
-			if (f[i].predicted)
-				printf("# predicted: %s -> %s\n", f[i].state_before, f[i].state_after);
-			printf("%s\n", f[i].sysctl[j]);
+			if ((e = adv_sysctl_earlier(f, i, j))) {
+				/* one line per sysctl: the most urgent finding's */
+				if (memcmp(e->v, c->v, sizeof(c->v)))
+					printf("#   (%s is set above; this finding would set %s)\n",
+					       fix_name(c), vals);
+				else
+					printf("#   (%s = %s is set above)\n", fix_name(c), vals);
+				continue;
+			}
+			if (c->predicted)
+				printf("# predicted: %s -> %s\n", model_state_name(c->state_before),
+				       model_state_name(c->state_after));
+			printf("%s = %s\n", fix_name(c), vals);
 			lines++;
 		}
 	if (!lines)
 		printf("\n# nothing to change\n");
+	if (skipped)
+		printf("\n# %d fix%s of info findings left out (see sockmem advise)\n", skipped,
+		       skipped == 1 ? "" : "es");
+}
+
+static json_t *adv_json_finding(const struct finding *f)
+{
+	json_t *o = json_object(), *fix = json_object(), *sc = json_array();
+	const struct sysctl_change *p = rules_prediction(f);
+	int j;
+
+	json_object_set_new(o, "id", json_string(f->id));
+	json_object_set_new(o, "severity", json_string(rules_sev_name(f->sev)));
+	json_object_set_new(o, "scope", json_string(rules_scope_name(f->scope)));
+	json_object_set_new(o, "container_can_apply", json_boolean(f->container_can_apply));
+	json_object_set_new(o, "summary", json_string(f->summary));
+	json_object_set_new(o, "mechanism", json_string(f->mechanism));
+	json_object_set_new(o, "evidence", adv_evidence_json(f));
+	for (j = 0; j < f->nfix; j++) {
+		char vals[80], line[160];
+
+		fix_values(&f->fix[j], vals, sizeof(vals));
+		snprintf(line, sizeof(line), "%s = %s", fix_name(&f->fix[j]), vals);
+		json_array_append_new(sc, json_string(line));
+	}
+	json_object_set_new(fix, "sysctl", sc);
+	json_object_set_new(fix, "application", f->application[0] ? json_string(f->application) : json_null());
+	if (p) {
+		json_t *pj = json_object();
+
+		json_object_set_new(pj, "state_before", json_string(model_state_name(p->state_before)));
+		json_object_set_new(pj, "state_after", json_string(model_state_name(p->state_after)));
+		json_object_set_new(pj, "headroom_before_bytes", json_integer(p->headroom_before_bytes));
+		json_object_set_new(pj, "headroom_after_bytes", json_integer(p->headroom_after_bytes));
+		json_object_set_new(fix, "predicted", pj);
+	} else {
+		json_object_set_new(fix, "predicted", json_null());
+	}
+	json_object_set_new(o, "fix", fix);
+	return o;
+}
+
+/* Returns 0 or -EIO when stdout failed. */
+static int adv_json(const struct finding *f, int n, bool partial)
+{
+	json_t *doc = output_json_envelope("advise"), *arr = json_array(), *cnt = json_object();
+	int c[3] = { 0, 0, 0 }, i, rc;
+
+	json_object_set_new(doc, "partial", json_boolean(partial));
+	for (i = 0; i < n; i++) {
+		c[f[i].sev]++;
+		json_array_append_new(arr, adv_json_finding(&f[i]));
+	}
+	json_object_set_new(cnt, "crit", json_integer(c[SEV_CRIT]));
+	json_object_set_new(cnt, "warn", json_integer(c[SEV_WARN]));
+	json_object_set_new(cnt, "info", json_integer(c[SEV_INFO]));
+	json_object_set_new(doc, "counts", cnt);
+	json_object_set_new(doc, "findings", arr);
+	rc = output_json_dump(stdout, doc) ? -EIO : 0;
+	json_decref(doc);
+	return rc;
+}
+
+/* Seconds since boot (/proc/uptime), the age of the since-boot counters. */
+static struct opt adv_uptime_s(void)
+{
+	struct opt o = { 0, false };
+	char *buf = NULL, tmp[32], *end;
+	size_t len = 0, n;
+	double s;
+
+	if (host_read_file(NULL, "proc/uptime", &buf, &len) == 0) {
+		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+		memcpy(tmp, buf, n);
+		tmp[n] = '\0';
+		s = strtod(tmp, &end);
+		if (end != tmp && s >= 0 && s < 1e12)
+			o = opt_some((uint64_t)s);
+	}
+	free(buf);
+	return o;
 }
 
 int cmd_advise_run(void)
@@ -374,6 +479,9 @@ int cmd_advise_run(void)
 			report_build(r0, h0);
 			in.rates.ok = true;
 			in.rates.seconds = adv_interval_s;
+			for (i = 0; i < r0->nproto; i++)
+				if (!strcmp(r0->proto[i].def->key, "tcp"))
+					in.rates.tcp_usage_first_pages = r0->proto[i].usage_pages;
 			for (i = 0; i < r->ncounter && i < 16; i++)
 				if (r->counter[i].value.ok && r0->counter[i].value.ok &&
 				    r->counter[i].value.v >= r0->counter[i].value.v)
@@ -393,6 +501,8 @@ int cmd_advise_run(void)
 		struct memcg_entry mc[3];
 		int k;
 
+		in.uptime_s = adv_uptime_s();
+
 		procscan_kmem_tcp(&in.kmem_tcp_limited_cgroups, &in.kmem_tcp_usage_bytes,
 				  &in.kmem_tcp_known);
 		in.nmemcg = procscan_memcg_scan(mc, 3, 0.9);
@@ -411,51 +521,10 @@ int cmd_advise_run(void)
 	if (adv_format == FMT_SYSCTL) {
 		adv_sysctl_file(f, n, h);
 	} else if (adv_format == FMT_JSON || sm_common.json) {
-		json_t *doc = output_json_envelope("advise"), *arr = json_array(), *cnt = json_object();
-		int c[3] = { 0, 0, 0 };
-
-		json_object_set_new(doc, "partial", json_boolean(ret == SM_EXIT_PARTIAL));
-		for (i = 0; i < n; i++) {
-			json_t *o = json_object(), *fix = json_object(), *sc = json_array();
-			int j;
-
-			c[f[i].sev]++;
-			json_object_set_new(o, "id", json_string(f[i].id));
-			json_object_set_new(o, "severity", json_string(rules_sev_name(f[i].sev)));
-			json_object_set_new(o, "scope", json_string(rules_scope_name(f[i].scope)));
-			json_object_set_new(o, "container_can_apply", json_boolean(f[i].container_can_apply));
-			json_object_set_new(o, "summary", json_string(f[i].summary));
-			json_object_set_new(o, "mechanism", json_string(f[i].mechanism));
-			json_object_set_new(o, "evidence", adv_evidence_json(&f[i]));
-			for (j = 0; j < f[i].nsysctl; j++)
-				json_array_append_new(sc, json_string(f[i].sysctl[j]));
-			json_object_set_new(fix, "sysctl", sc);
-			json_object_set_new(fix, "application", f[i].application[0]
-					    ? json_string(f[i].application) : json_null());
-			if (f[i].predicted) {
-				json_t *p = json_object();
-
-				json_object_set_new(p, "state_before", json_string(f[i].state_before));
-				json_object_set_new(p, "state_after", json_string(f[i].state_after));
-				json_object_set_new(p, "headroom_before_bytes", json_integer(f[i].headroom_before_bytes));
-				json_object_set_new(p, "headroom_after_bytes", json_integer(f[i].headroom_after_bytes));
-				json_object_set_new(fix, "predicted", p);
-			} else {
-				json_object_set_new(fix, "predicted", json_null());
-			}
-			json_object_set_new(o, "fix", fix);
-			json_array_append_new(arr, o);
-		}
-		json_object_set_new(cnt, "crit", json_integer(c[SEV_CRIT]));
-		json_object_set_new(cnt, "warn", json_integer(c[SEV_WARN]));
-		json_object_set_new(cnt, "info", json_integer(c[SEV_INFO]));
-		json_object_set_new(doc, "counts", cnt);
-		json_object_set_new(doc, "findings", arr);
-		if (output_json_dump(stdout, doc))
+		if (adv_json(f, n, ret == SM_EXIT_PARTIAL))
 			ret = SM_EXIT_ERROR;
-		json_decref(doc);
 	} else {
-		adv_text(f, n, h, sm_use_color());
+		adv_text(f, n, sm_use_color());
 	}
 	if (adv_check)
 		for (i = 0; i < n; i++)

@@ -1,11 +1,12 @@
-/* rules.h - the advice rules: one table, each rule a small pure function
- * over the report (and, when there is one, the per-socket view), returning a
- * finding with its evidence, the kernel mechanism and a fix computed for this
- * host; sysctl fixes are run through the model before they are proposed. */
+/* rules.h - the advice rules: one table (rules.c), each rule a small pure
+ * function over the report (and, when there is one, the per-socket view)
+ * emitting findings with their evidence, the kernel mechanism and a fix
+ * computed for this host. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_RULES_H
 #define SOCKMEM_RULES_H
 
+#include "fix.h"
 #include "report.h"
 
 enum sev { SEV_INFO, SEV_WARN, SEV_CRIT };
@@ -25,6 +26,7 @@ struct evidence {
 
 struct finding {
 	const char *id;
+	const char *subject;		/* what a per-protocol finding is about: "net.ipv4.udp_mem" */
 	enum sev sev;
 	enum fscope scope;
 	bool container_can_apply;	/* can a container (child netns) apply the fix */
@@ -32,19 +34,20 @@ struct finding {
 	const char *mechanism;		/* the kernel behaviour behind it */
 	struct evidence ev[FINDING_MAX_EV];
 	int nev;
-	char sysctl[FINDING_MAX_SYSCTL][160];	/* "net.ipv4.tcp_mem = 1 2 3" */
-	int nsysctl;
-	char application[300];		/* a fix that is not a sysctl */
-	bool predicted;
-	char state_before[16], state_after[16];
-	int64_t headroom_before_bytes, headroom_after_bytes;	/* to pressure (TCP) or min (UDP) */
+	struct sysctl_change fix[FINDING_MAX_SYSCTL];	/* each passed fix_verify() */
+	int nfix;
+	char application[300];		/* a fix that is not a sysctl, or why none is proposed */
 };
+
+/* The first of f's fixes that the model made a prediction for, or NULL. */
+const struct sysctl_change *rules_prediction(const struct finding *f);
 
 /* Counter rates when the advice was sampled over time. */
 struct advise_rates {
 	bool ok;
 	double seconds;
 	double per_s[16];		/* indexed like report.counter[] */
+	struct opt tcp_usage_first_pages;	/* TCP usage at the first sample */
 };
 
 /* Buffer sizing from the bandwidth-delay product. */
@@ -79,6 +82,7 @@ struct advise_in {
 	int nslow;
 	struct advise_memcg memcg[3];
 	int nmemcg;
+	struct opt uptime_s;		/* seconds since boot (live only): the age of since-boot totals */
 	bool kmem_tcp_known;
 	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
 	uint64_t kmem_tcp_usage_bytes;

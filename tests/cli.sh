@@ -63,7 +63,7 @@ expect 64 "needs the live system" --root "$T" top --by process
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise
-expect 0 "rmem-max-below" --root "$T" advise --check --fail-on warn
+expect 0 "no findings" --root "$T" advise --check --fail-on warn
 expect 1 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on warn
 expect 0 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on crit
 expect 0 "^net.ipv4.tcp_mem = 289266 385688 578532$" --root "$O" advise --format sysctl
