@@ -187,8 +187,8 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_option format_options[] = {
-	{ "format", 'F', "FMT", 0, "Output format: text (default) or json (as --json); see the "
-	  "command's description for others", 0 },
+	{ "format", 'F', "FMT", 0, "Output format: text (default), json (as --json), and for "
+	  "advise sysctl (a file for /etc/sysctl.d/)", 0 },
 	{ 0 }
 };
 static const struct argp_option output_options[] = {
@@ -231,6 +231,13 @@ static const struct argp_option sampling_options[] = {
 	{ "count", 'c', "N", 0, "Number of samples", 0 },
 	{ 0 }
 };
+static const struct argp_option interval_options[] = {
+	{ "interval", 'i', "SECONDS", 0,
+	  "Sample the counters twice, SECONDS apart (0.01 to 86400), and judge their rates", 0 },
+	{ 0 }
+};
+static const struct argp interval_argp = { interval_options, sampling_parse, NULL, NULL, NULL,
+					   NULL, NULL };
 static const struct argp sampling_argp = { sampling_options, sampling_parse, NULL, NULL, NULL,
 					   NULL, NULL };
 
@@ -245,6 +252,13 @@ const struct argp_child sm_children_format[] = {
 	{ 0 }
 };
 const struct argp_child sm_children_sockets[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_advise[] = {
+	{ &interval_argp, 0, "Sampling:", 0 },
+	{ &format_argp, 0, "Output:", 0 },
 	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }

@@ -86,7 +86,8 @@ void sm_error(const char *what, const char *fmt, ...) __attribute__((format(prin
  * view (--diag-file, --no-sockets).  A command mounts them as children. */
 extern const struct argp sm_common_argp, sm_sockets_argp;
 extern const struct argp_child sm_children_common[], sm_children_sockets[], sm_children_format[],
-	sm_children_top[], sm_children_sampled[], sm_children_snapshot[];
+	sm_children_top[], sm_children_sampled[], sm_children_snapshot[],
+	sm_children_advise[];
 /* After every parser has run: --json against --format, the capabilities of
  * the command, live-only options against --root.  Returns an exit code to
  * stop with, or -1 to go on. */

@@ -19,6 +19,7 @@
 
 #include "collect.h"
 #include "procscan.h"
+#include "report_advise.h"
 #include "snapshot.h"
 
 #ifndef NSFS_MAGIC
@@ -300,5 +301,44 @@ void collect_top_names(struct report_top *t)
 						w->cg->kmem_tcp_limit_bytes.v >=
 						PROCSCAN_KMEM_UNLIMITED_BYTES;
 		}
+	}
+}
+
+/* Seconds since boot (/proc/uptime), the age of the since-boot counters. */
+static struct opt collect_uptime_s(void)
+{
+	struct opt o = { 0, false };
+	char *buf = NULL, tmp[32], *end;
+	size_t len = 0, n;
+	double s;
+
+	if (host_read_file(NULL, "proc/uptime", &buf, &len) == 0) {
+		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+		memcpy(tmp, buf, n);
+		tmp[n] = '\0';
+		s = strtod(tmp, &end);
+		if (end != tmp && s >= 0 && s < 1e12)
+			o = opt_some((uint64_t)s);
+	}
+	free(buf);
+	return o;
+}
+
+void collect_advise_extras(struct advise_in *in)
+{
+	struct memcg_entry mc[3];
+	int k;
+
+	in->uptime_s = collect_uptime_s();
+	procscan_kmem_tcp(&in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
+			  &in->kmem_tcp_known);
+	in->nmemcg = procscan_memcg_scan(mc, 3, 0.9);
+	for (k = 0; k < in->nmemcg; k++) {
+		util_safe_token(in->memcg[k].path, sizeof(in->memcg[k].path), mc[k].path,
+				strlen(mc[k].path));
+		in->memcg[k].current_bytes = mc[k].current_bytes;
+		in->memcg[k].max_bytes = mc[k].max_bytes;
+		in->memcg[k].sock_bytes = mc[k].sock_bytes;
+		in->memcg[k].sock_throttled = mc[k].sock_throttled;
 	}
 }

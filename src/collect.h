@@ -53,4 +53,10 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
  * memory controller figures. */
 void collect_top_names(struct report_top *t);
 
+/* What advise reads from the live system besides the report: uptime (the
+ * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
+ * controllers near memory.max. */
+struct advise_in;
+void collect_advise_extras(struct advise_in *in);
+
 #endif

@@ -41,6 +41,12 @@ void output_prom_sample(FILE *f, const struct report_sample *s);
 void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o);
 json_t *output_json_simulate(const struct report_sim *s);
 
+/* sockmem advise: findings as text, as a sysctl.d file, as JSON */
+struct report_advise;
+void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o);
+void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
+json_t *output_json_advise(const struct report_advise *a);
+
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
 

@@ -9,6 +9,7 @@
 
 #include "output.h"
 #include "procscan.h"
+#include "report_advise.h"
 
 json_t *output_json_u64(uint64_t v)
 {
@@ -649,5 +650,85 @@ json_t *output_json_simulate(const struct report_sim *s)
 	jset(fin, "admitted_pages", output_json_u64(s->out.admitted_pages));
 	jset(fin, "wanted_pages", output_json_u64(s->out.wanted_pages));
 	jset(doc, "final", fin);
+	return json_done(doc);
+}
+
+/* ---- sockmem advise */
+
+static json_t *json_evidence(const struct finding *f)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < f->nev; i++) {
+		const struct evidence *e = &f->ev[i];
+		json_t *v;
+
+		switch (e->t) {
+		case EV_U64: v = output_json_u64(e->u); break;
+		case EV_I64: v = json_i64(e->i); break;
+		case EV_DBL: v = json_real(e->d); break;
+		case EV_BOOL: v = json_boolean(e->u); break;
+		default: v = json_string(e->s); break;
+		}
+		jset(o, e->key, v);
+	}
+	return o;
+}
+
+static json_t *json_finding(const struct finding *f)
+{
+	json_t *o = json_object(), *fix = json_object(), *sc = json_array();
+	const struct sysctl_change *p = rules_prediction(f);
+	int j;
+
+	jset(o, "id", json_string(f->id));
+	jset(o, "severity", json_string(rules_sev_name(f->sev)));
+	jset(o, "scope", json_string(rules_scope_name(f->scope)));
+	jset(o, "container_can_apply", json_boolean(f->container_can_apply));
+	jset(o, "summary", json_string(f->summary));
+	jset(o, "mechanism", json_string(f->mechanism));
+	jset(o, "evidence", json_evidence(f));
+	for (j = 0; j < f->nfix; j++) {
+		char vals[80], line[160];
+
+		fix_values(&f->fix[j], vals, sizeof(vals));
+		snprintf(line, sizeof(line), "%s = %s", fix_name(&f->fix[j]), vals);
+		japp(sc, json_string(line));
+	}
+	jset(fix, "sysctl", sc);
+	jset(fix, "application", f->application[0] ? json_string(f->application) : json_null());
+	if (p) {
+		json_t *pj = json_object();
+
+		jset(pj, "state_before", json_string(model_state_name(p->state_before)));
+		jset(pj, "state_after", json_string(model_state_name(p->state_after)));
+		jset(pj, "headroom_before_bytes", json_i64(p->headroom_before_bytes));
+		jset(pj, "headroom_after_bytes", json_i64(p->headroom_after_bytes));
+		jset(fix, "predicted", pj);
+	} else {
+		jset(fix, "predicted", json_null());
+	}
+	jset(o, "fix", fix);
+	return o;
+}
+
+json_t *output_json_advise(const struct report_advise *a)
+{
+	json_t *doc, *arr, *cnt;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("advise");
+	jset(doc, "partial", json_boolean(a->partial));
+	arr = json_array();
+	for (i = 0; i < a->n; i++)
+		japp(arr, json_finding(&a->f[i]));
+	cnt = json_object();
+	jset(cnt, "crit", json_integer(a->count[SEV_CRIT]));
+	jset(cnt, "warn", json_integer(a->count[SEV_WARN]));
+	jset(cnt, "info", json_integer(a->count[SEV_INFO]));
+	jset(doc, "counts", cnt);
+	jset(doc, "findings", arr);
 	return json_done(doc);
 }

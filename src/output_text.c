@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "procscan.h"
+#include "report_advise.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -744,4 +745,115 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 			"their size only through the charge the kernel forces for each one's first "
 			"skb, assumed here to be %s (with smaller skbs they hold less)\n", c);
 	}
+}
+
+/* ---- sockmem advise */
+
+static void text_evidence(const struct evidence *e, char *buf, size_t n)
+{
+	switch (e->t) {
+	case EV_U64: snprintf(buf, n, "%s=%llu", e->key, (unsigned long long)e->u); break;
+	case EV_I64: snprintf(buf, n, "%s=%lld", e->key, (long long)e->i); break;
+	case EV_DBL: snprintf(buf, n, "%s=%.4g", e->key, e->d); break;
+	case EV_BOOL: snprintf(buf, n, "%s=%s", e->key, e->u ? "true" : "false"); break;
+	default: snprintf(buf, n, "%s=%s", e->key, e->s); break;
+	}
+}
+
+static void text_signed_bytes(char *dst, size_t n, int64_t b, const struct output_opts *o)
+{
+	char a[40];
+
+	fmt_bytes(a, sizeof(a), b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b, o);
+	snprintf(dst, n, "%s%s", b < 0 ? "-" : "", a);
+}
+
+static void text_advise_fix(FILE *f, const struct sysctl_change *c, const struct output_opts *o)
+{
+	char vals[80];
+
+	fix_values(c, vals, sizeof(vals));
+	fprintf(f, "      fix: sysctl -w %s=\"%s\"\n", fix_name(c), vals);
+	if (c->predicted) {
+		char a[48], b[48];
+
+		text_signed_bytes(a, sizeof(a), c->headroom_before_bytes, o);
+		text_signed_bytes(b, sizeof(b), c->headroom_after_bytes, o);
+		fprintf(f, "           predicted: %s -> %s, headroom %s -> %s\n",
+			model_state_name(c->state_before), model_state_name(c->state_after), a, b);
+	}
+}
+
+void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o)
+{
+	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
+	int i, j;
+
+	if (!a->n) {
+		fprintf(f, "no findings: socket memory looks healthy\n");
+		return;
+	}
+	for (i = 0; i < a->n; i++) {
+		const struct finding *x = &a->f[i];
+		char buf[sizeof(x->ev[0].s) + 64];
+
+		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? col[x->sev] : "",
+			rules_sev_name(x->sev), o->color ? C_RESET : "", x->id,
+			rules_scope_name(x->scope),
+			x->nfix && !x->container_can_apply ? "; host-only: a container cannot apply it"
+			: "");
+		fprintf(f, "      %s\n", x->summary);
+		fprintf(f, "      evidence:");
+		for (j = 0; j < x->nev; j++) {
+			text_evidence(&x->ev[j], buf, sizeof(buf));
+			fprintf(f, " %s", buf);
+		}
+		fprintf(f, "\n      why: %s\n", x->mechanism);
+		for (j = 0; j < x->nfix; j++)
+			text_advise_fix(f, &x->fix[j], o);
+		if (x->application[0])
+			fprintf(f, "      %s %s\n", x->nfix ? "also:" : "fix:", x->application);
+		fputc('\n', f);
+	}
+}
+
+void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
+{
+	const struct host *h = a->h;
+	int i, j;
+
+	fprintf(f, "# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
+		PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
+		h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
+	fprintf(f, "# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies "
+		"nothing.\n");
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++) {
+			const struct finding *x = &a->f[i];
+			const struct sysctl_change *c = &x->fix[j];
+			char vals[80];
+
+			if (a->line[i][j] == ADVISE_LINE_INFO)
+				continue;
+			fix_values(c, vals, sizeof(vals));
+			fprintf(f, "\n# %s (%s): %s\n", x->id, rules_sev_name(x->sev), x->summary);
+			if (a->line[i][j] == ADVISE_LINE_OTHER_ABOVE) {
+				fprintf(f, "#   (%s is set above; this finding would set %s)\n",
+					fix_name(c), vals);
+				continue;
+			}
+			if (a->line[i][j] == ADVISE_LINE_SET_ABOVE) {
+				fprintf(f, "#   (%s = %s is set above)\n", fix_name(c), vals);
+				continue;
+			}
+			if (c->predicted)
+				fprintf(f, "# predicted: %s -> %s\n", model_state_name(c->state_before),
+					model_state_name(c->state_after));
+			fprintf(f, "%s = %s\n", fix_name(c), vals);
+		}
+	if (!a->sysctl_lines)
+		fprintf(f, "\n# nothing to change\n");
+	if (a->sysctl_info_skipped)
+		fprintf(f, "\n# %d fix%s of info findings left out (see sockmem advise)\n",
+			a->sysctl_info_skipped, a->sysctl_info_skipped == 1 ? "" : "es");
 }

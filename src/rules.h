@@ -6,6 +6,8 @@
 #ifndef SOCKMEM_RULES_H
 #define SOCKMEM_RULES_H
 
+#include <limits.h>
+
 #include "fix.h"
 #include "report.h"
 
@@ -21,7 +23,7 @@ struct evidence {
 	uint64_t u;
 	int64_t i;
 	double d;
-	char s[120];
+	char s[1024];			/* sized for a Kubernetes cgroup path or a cause, never cut */
 };
 
 struct finding {
@@ -30,13 +32,13 @@ struct finding {
 	enum sev sev;
 	enum fscope scope;
 	bool container_can_apply;	/* can a container (child netns) apply the fix */
-	char summary[240];
+	char summary[PATH_MAX + 512];
 	const char *mechanism;		/* the kernel behaviour behind it */
 	struct evidence ev[FINDING_MAX_EV];
 	int nev;
 	struct sysctl_change fix[FINDING_MAX_SYSCTL];	/* each passed fix_verify() */
 	int nfix;
-	char application[300];		/* a fix that is not a sysctl, or why none is proposed */
+	char application[PATH_MAX + 512];		/* a fix that is not a sysctl, or why none is proposed */
 };
 
 /* The first of f's fixes that the model made a prediction for, or NULL. */
@@ -68,7 +70,7 @@ struct advise_slow {		/* the largest holders with slow readers */
 /* A cgroup v2 memory controller near its memory.max (a second, independent
  * limit on socket memory: the charge fails there before tcp_mem). */
 struct advise_memcg {
-	char path[160];
+	char path[PATH_MAX];
 	uint64_t current_bytes, max_bytes, sock_bytes;
 	struct opt sock_throttled;	/* memory.events, 6.19+ */
 };

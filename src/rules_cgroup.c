@@ -37,7 +37,7 @@ void rule_memcg(struct rule_ctx *c)
 	pct = m->max_bytes ? 100.0 * (double)m->current_bytes / (double)m->max_bytes : 0;
 	f = rules_emit(c, pct >= rules_thr.memcg_warn_pct || (m->sock_throttled.ok && m->sock_throttled.v)
 		       ? SEV_WARN : SEV_INFO,
-		       "cgroup %.120s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: a "
+		       "cgroup %s is at %.1f%% of memory.max, and its sockets hold %.1f MiB: a "
 		       "second limit on their memory, beside tcp_mem", m->path, pct,
 		       (double)m->sock_bytes / 1048576.0);
 	/* kernel-audit 5: since 5.15 gfp_memcg_charge() is GFP_ATOMIC in
@@ -66,6 +66,6 @@ void rule_memcg(struct rule_ctx *c)
 	if (m->sock_throttled.ok)
 		ev_u(f, "sock_throttled", m->sock_throttled.v);
 	snprintf(f->application, sizeof(f->application),
-		 "Raise memory.max of %.160s, or lower what its sockets hold (buffer sizes, connections)",
+		 "Raise memory.max of %s, or lower what its sockets hold (buffer sizes, connections)",
 		 m->path);
 }

@@ -71,7 +71,7 @@ expect 64 "not a rate" advise --bandwidth 10furlongs --rtt 1ms
 expect 64 "not a time" advise --bandwidth 1Gbit --rtt 80
 expect 64 "go together" advise --bandwidth 1Gbit
 expect 64 "not warn or crit" advise --fail-on info
-expect 64 "not text, json or sysctl" advise --format yaml
+expect 64 "not one of text, json, sysctl$" advise --format yaml
 
 # Common options before and after the command word give the same output.
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")
