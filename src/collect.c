@@ -342,3 +342,43 @@ void collect_advise_extras(struct advise_in *in)
 		in->memcg[k].sock_throttled = mc[k].sock_throttled;
 	}
 }
+
+int collect_record(const struct host *h, const char *dir, struct collect_out *out,
+		   bool recorded[DP_COUNT])
+{
+	struct sockets_params par = collect_params(h);
+	struct sockets agg;
+	FILE *rec[DP_COUNT] = { NULL, NULL };
+	int p, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (p = 0; p < DP_COUNT; p++)
+		recorded[p] = false;
+	if (sockets_init(&agg, &par, BY_SOCKET, 0, NULL))
+		return -ENOMEM;
+	for (p = 0; p < DP_COUNT && !rc; p++) {
+		char rel[64];
+		int fd;
+
+		snapshot_dump_path(rel, sizeof(rel), NULL, (enum diag_proto)p);
+		fd = snapshot_create_file(dir, rel);
+		if (fd < 0) {
+			rc = fd;
+			sockdump_problem(&out->st, "%s/%s: cannot write: %s", dir, rel, strerror(-fd));
+		} else if (!(rec[p] = fdopen(fd, "wb"))) {
+			rc = -errno;
+			close(fd);
+		}
+	}
+	if (!rc)
+		rc = sockdump_live(&agg, rec, &out->st);
+	for (p = 0; p < DP_COUNT; p++) {
+		if (rec[p] && fclose(rec[p]) && !rc)
+			rc = -EIO;
+		recorded[p] = rec[p] && out->st.ok[p];
+	}
+	out->present = !rc;
+	snprintf(out->source, sizeof(out->source), "sock_diag (this network namespace)");
+	sockets_free(&agg);
+	return rc;
+}

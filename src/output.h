@@ -47,6 +47,10 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
 json_t *output_json_advise(const struct report_advise *a);
 
+/* sockmem snapshot */
+void output_text_snapshot(FILE *f, const struct report_snapshot *s);
+json_t *output_json_snapshot(const struct report_snapshot *s);
+
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
 

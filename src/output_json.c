@@ -732,3 +732,22 @@ json_t *output_json_advise(const struct report_advise *a)
 	jset(doc, "findings", arr);
 	return json_done(doc);
 }
+
+json_t *output_json_snapshot(const struct report_snapshot *s)
+{
+	json_t *doc, *files;
+	size_t i;
+
+	json_failed = false;
+	doc = output_json_envelope("snapshot");
+	jset(doc, "directory", json_safe_string(s->directory));
+	jset(doc, "partial", json_boolean(s->partial));
+	files = json_array();
+	for (i = 0; i < s->nfiles; i++)
+		japp(files, json_string(s->files[i]));
+	jset(doc, "files", files);
+	jset(doc, "files_absent", json_integer(s->absent));
+	jset(doc, "files_failed", json_integer(s->failed));
+	jset(doc, "page_size_bytes", output_json_u64(s->page_size_bytes));
+	return json_done(doc);
+}

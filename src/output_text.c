@@ -857,3 +857,13 @@ void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 		fprintf(f, "\n# %d fix%s of info findings left out (see sockmem advise)\n",
 			a->sysctl_info_skipped, a->sysctl_info_skipped == 1 ? "" : "es");
 }
+
+void output_text_snapshot(FILE *f, const struct report_snapshot *s)
+{
+	char dir[PATH_MAX * 4 + 1];
+
+	util_safe_token(dir, sizeof(dir), s->directory, strlen(s->directory));
+	fprintf(f, "snapshot %s: %d files copied, %d absent on this system, %d failed; page size "
+		"%llu bytes\n", dir, s->copied, s->absent, s->failed,
+		(unsigned long long)s->page_size_bytes);
+}

@@ -214,6 +214,19 @@ int report_sim_build(struct report_sim *s, struct report *r, struct host *h,
 		     const struct report_sim_set *sets, int nset, enum diag_proto proto,
 		     enum model_dir dir, uint64_t add_sockets, uint64_t bytes_per_socket);
 
+/* ---- sockmem snapshot: what was written ---- */
+struct report_snapshot {
+	const char *directory;
+	const char **files;		/* written, relative to directory (static strings) */
+	size_t nfiles, cap;
+	int copied, absent, failed;
+	uint64_t page_size_bytes;
+	bool partial;			/* failed > 0 */
+};
+/* Adds a written file (rel must outlive the report); -ENOMEM. */
+int report_snapshot_add(struct report_snapshot *s, const char *rel);
+void report_snapshot_free(struct report_snapshot *s);
+
 /* ---- sockmem top: the largest holders, with what names them ---- */
 struct cgroup_info;
 
