@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -281,6 +283,71 @@ const struct argp_child sm_children_sampled[] = {
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
+
+/* ---- option values shared by the commands */
+
+/* "10Gbit", "100Mbit", "1.5Gbps", "800kbit": bits per second -> bytes/s */
+int sm_parse_rate(const char *arg, double *bytes_per_s)
+{
+	static const struct { const char *s; double m; } suf[] = {
+		{ "bit", 1 }, { "bps", 1 }, { "kbit", 1e3 }, { "kbps", 1e3 }, { "mbit", 1e6 },
+		{ "mbps", 1e6 }, { "gbit", 1e9 }, { "gbps", 1e9 }, { "tbit", 1e12 }, { "tbps", 1e12 },
+	};
+	char *end;
+	double v = strtod(arg, &end);
+	size_t i;
+
+	if (end == arg || !(v > 0) || !isfinite(v))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(suf); i++)
+		if (!strcasecmp(end, suf[i].s)) {
+			*bytes_per_s = v * suf[i].m / 8.0;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "80ms", "0.08s", "500us" -> seconds */
+int sm_parse_duration(const char *arg, double *s)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || !(v > 0) || !isfinite(v))
+		return -EINVAL;
+	if (!strcmp(end, "s"))
+		*s = v;
+	else if (!strcmp(end, "ms"))
+		*s = v / 1e3;
+	else if (!strcmp(end, "us"))
+		*s = v / 1e6;
+	else
+		return -EINVAL;
+	return *s <= 3600 ? 0 : -ERANGE;
+}
+
+/* "64K", "64KiB", "1.5M" are not needed: integers with a binary suffix. */
+int sm_parse_size(const char *arg, uint64_t *out)
+{
+	static const struct { const char *s; uint64_t m; } suf[] = {
+		{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 }, { "k", 1024 },
+		{ "M", 1u << 20 }, { "MB", 1u << 20 }, { "MiB", 1u << 20 },
+		{ "G", 1u << 30 }, { "GB", 1u << 30 }, { "GiB", 1u << 30 },
+	};
+	size_t n = strspn(arg, "0123456789"), i;
+	uint64_t v;
+
+	if (!n || util_parse_u64(arg, n, &v))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(suf); i++)
+		if (!strcmp(arg + n, suf[i].s)) {
+			if (v > UINT64_MAX / suf[i].m)
+				return -ERANGE;
+			*out = v * suf[i].m;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 void sm_sleep(double seconds, volatile sig_atomic_t *stop)
 {

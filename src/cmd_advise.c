@@ -5,11 +5,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 #include "collect.h"
@@ -21,46 +19,6 @@ static bool adv_check;
 static enum sev adv_fail_on = SEV_CRIT;
 static double adv_bw_bytes_per_s, adv_rtt_s;
 static uint64_t adv_connections;
-
-/* "10Gbit", "100Mbit", "1.5Gbps", "800kbit": bits per second -> bytes/s */
-int sm_parse_rate(const char *arg, double *bytes_per_s)
-{
-	static const struct { const char *s; double m; } suf[] = {
-		{ "bit", 1 }, { "bps", 1 }, { "kbit", 1e3 }, { "kbps", 1e3 }, { "mbit", 1e6 },
-		{ "mbps", 1e6 }, { "gbit", 1e9 }, { "gbps", 1e9 }, { "tbit", 1e12 }, { "tbps", 1e12 },
-	};
-	char *end;
-	double v = strtod(arg, &end);
-	size_t i;
-
-	if (end == arg || !(v > 0) || !isfinite(v))
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(suf); i++)
-		if (!strcasecmp(end, suf[i].s)) {
-			*bytes_per_s = v * suf[i].m / 8.0;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-/* "80ms", "0.08s", "500us" -> seconds */
-int sm_parse_duration(const char *arg, double *s)
-{
-	char *end;
-	double v = strtod(arg, &end);
-
-	if (end == arg || !(v > 0) || !isfinite(v))
-		return -EINVAL;
-	if (!strcmp(end, "s"))
-		*s = v;
-	else if (!strcmp(end, "ms"))
-		*s = v / 1e3;
-	else if (!strcmp(end, "us"))
-		*s = v / 1e6;
-	else
-		return -EINVAL;
-	return *s <= 3600 ? 0 : -ERANGE;
-}
 
 enum { OPT_CHECK = OPT_ADV_BASE, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS };
 

@@ -21,29 +21,6 @@ static bool sim_bytes_given;
 static enum diag_proto sim_proto = DP_TCP;
 static enum model_dir sim_dir = CHARGE_RECV;
 
-/* "64K", "64KiB", "1.5M" are not needed: integers with a binary suffix. */
-int sm_parse_size(const char *arg, uint64_t *out)
-{
-	static const struct { const char *s; uint64_t m; } suf[] = {
-		{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 }, { "k", 1024 },
-		{ "M", 1u << 20 }, { "MB", 1u << 20 }, { "MiB", 1u << 20 },
-		{ "G", 1u << 30 }, { "GB", 1u << 30 }, { "GiB", 1u << 30 },
-	};
-	size_t n = strspn(arg, "0123456789"), i;
-	uint64_t v;
-
-	if (!n || util_parse_u64(arg, n, &v))
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(suf); i++)
-		if (!strcmp(arg + n, suf[i].s)) {
-			if (v > UINT64_MAX / suf[i].m)
-				return -ERANGE;
-			*out = v * suf[i].m;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 static void sim_parse_set(struct argp_state *state, const char *arg)
 {
 	const char *eq = strchr(arg, '=');

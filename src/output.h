@@ -33,6 +33,10 @@ json_t *output_json_top(const struct report_top *t);
 
 /* sockmem watch: the terminal frame, the NDJSON document, the exposition
  * (show's plus sockmem's own output metrics) */
+/* The terminal for a view redrawn in place: the alternate screen with the
+ * cursor hidden, cleared before each frame, restored on the way out. */
+enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
+void output_text_screen(FILE *f, enum screen_op op);
 void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);

@@ -586,6 +586,17 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 	}
 }
 
+void output_text_screen(FILE *f, enum screen_op op)
+{
+	static const char *const seq[] = {
+		[SCREEN_ENTER] = "\033[?1049h\033[?25l",	/* alternate screen, hide cursor */
+		[SCREEN_CLEAR] = "\033[H\033[2J",
+		[SCREEN_LEAVE] = "\033[?25h\033[?1049l",	/* cursor back, main screen */
+	};
+
+	fputs(seq[op], f);
+}
+
 /* Usage against max as a bar; '|' marks min and pressure. */
 static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, int width)
 {
