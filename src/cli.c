@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "host.h"
+#include "output.h"
 #include "util.h"
 
 struct common_opts sm_common;
@@ -518,5 +519,35 @@ int cli_check_options(const char *name)
 		return cli_usage(name, "--page-size %llu: this kernel's pages are %ld bytes; "
 				 "--page-size describes the machine of a --root snapshot",
 				 (unsigned long long)sm_common.page_size, page);
+	return -1;
+}
+
+int cli_print_json(FILE *f, json_t *doc)
+{
+	int rc = 0;
+
+	if (!doc) {
+		sm_error("json", "could not build the document (out of memory)");
+		return -ENOMEM;
+	}
+	if (output_json_dump(f, doc))
+		rc = -EIO;	/* stdout: main names the write error */
+	json_decref(doc);
+	return rc;
+}
+
+int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
+		     const char *const *names, int n)
+{
+	char list[160] = "";
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	for (i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	argp_error(state, "%s: '%s' is not %s", option, arg, list);
 	return -1;
 }

@@ -117,6 +117,14 @@ int sm_out_close(struct sm_out *o, bool discard);
  * (the directory removed, permission, a read-only filesystem). */
 bool sm_out_error_heals(int err);
 
+/* Prints a JSON document (and frees it): 0, -ENOMEM when it could not be
+ * built (reported), -EIO when the write failed (main reports stdout). */
+typedef struct json_t json_t;
+int cli_print_json(FILE *f, json_t *doc);
+/* The index of arg among names, or an argp usage error that lists them. */
+int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
+		     const char *const *names, int n);
+
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);
 int sm_parse_duration(const char *arg, double *s);

@@ -39,14 +39,12 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CHECK:
 		adv_check = true;
 		break;
-	case OPT_FAIL_ON:
-		if (!strcmp(arg, "warn"))
-			adv_fail_on = SEV_WARN;
-		else if (!strcmp(arg, "crit"))
-			adv_fail_on = SEV_CRIT;
-		else
-			argp_error(state, "--fail-on: '%s' is not warn or crit", arg);
+	case OPT_FAIL_ON: {
+		static const char *const lv[] = { "warn", "crit" };
+
+		adv_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
 		break;
+	}
 	case OPT_BW:
 		if (sm_parse_rate(arg, &adv_bw_bytes_per_s))
 			argp_error(state, "--bandwidth: '%s' is not a rate such as 10Gbit or 100Mbit", arg);
@@ -172,13 +170,8 @@ int cmd_advise_run(void)
 	if (sm_common.format == OUTPUT_SYSCTL) {
 		output_text_advise_sysctl(stdout, a);
 	} else if (sm_common.json) {
-		json_t *doc = output_json_advise(a);
-
-		if (!doc)
-			sm_error("json", "could not build the document (out of memory)");
-		if (!doc || output_json_dump(stdout, doc))
+		if (cli_print_json(stdout, output_json_advise(a)))
 			ret = SM_EXIT_ERROR;
-		json_decref(doc);
 	} else {
 		output_text_advise(stdout, a, &oo);
 	}

@@ -94,22 +94,18 @@ static error_t sim_parse(int key, char *arg, struct argp_state *state)
 				   "G) between 1 and 1 TiB", arg);
 		sim_bytes_given = true;
 		break;
-	case OPT_PROTO:
-		if (!strcmp(arg, "tcp"))
-			sim_proto = DP_TCP;
-		else if (!strcmp(arg, "udp"))
-			sim_proto = DP_UDP;
-		else
-			argp_error(state, "--protocol: '%s' is not tcp or udp", arg);
+	case OPT_PROTO: {
+		static const char *const pr[] = { "tcp", "udp" };
+
+		sim_proto = cli_parse_choice(state, "--protocol", arg, pr, 2) ? DP_UDP : DP_TCP;
 		break;
-	case OPT_DIR:
-		if (!strcmp(arg, "recv"))
-			sim_dir = CHARGE_RECV;
-		else if (!strcmp(arg, "send"))
-			sim_dir = CHARGE_SEND;
-		else
-			argp_error(state, "--direction: '%s' is not recv or send", arg);
+	}
+	case OPT_DIR: {
+		static const char *const dr[] = { "recv", "send" };
+
+		sim_dir = cli_parse_choice(state, "--direction", arg, dr, 2) ? CHARGE_SEND : CHARGE_RECV;
 		break;
+	}
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -167,13 +163,8 @@ int cmd_simulate_run(void)
 	ret = s->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.json) {
-		json_t *doc = output_json_simulate(s);
-
-		if (!doc)
-			sm_error("json", "could not build the document (out of memory)");
-		if (!doc || output_json_dump(stdout, doc))
+		if (cli_print_json(stdout, output_json_simulate(s)))
 			ret = SM_EXIT_ERROR;
-		json_decref(doc);
 	} else {
 		output_text_simulate(stdout, s, &oo);
 	}

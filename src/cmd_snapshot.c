@@ -205,13 +205,8 @@ int cmd_snapshot_run(void)
 	rs.partial = rs.failed > 0;
 	ret = rs.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	if (sm_common.json) {
-		json_t *doc = output_json_snapshot(&rs);
-
-		if (!doc)
-			sm_error("json", "could not build the document (out of memory)");
-		if (!doc || output_json_dump(stdout, doc))
+		if (cli_print_json(stdout, output_json_snapshot(&rs)))
 			ret = SM_EXIT_ERROR;
-		json_decref(doc);
 	} else {
 		output_text_snapshot(stdout, &rs);
 	}
