@@ -127,10 +127,12 @@ static void text_trend(FILE *f, const struct proto_report *p)
 		return;
 	}
 	fputc('\n', f);
-	for (i = 1; i < 3; i++) {
+	for (i = 0; i < 3; i++) {
 		char a[32], b[32], c[32];
 
-		if (!p->eta_ok[i])
+		/* the thresholds that act: pressure and max for TCP, min and max
+		 * for UDP (udp_mem[1] is not used by the kernel) */
+		if (!p->eta_ok[i] || i == (p->def->kind == MODEL_PRESSURE ? 0 : 1))
 			continue;
 		if (p->eta_s[i] == 0) {
 			fprintf(f, "    %s: already above\n", lim_label[i]);
@@ -151,7 +153,7 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 {
 	static const char *const lim_label[3] = { "min", "pressure", "max" };
 	char a[40], b[40], c[40];
-	int i;
+	int i, k;
 
 	fprintf(f, "\n%s%-8s%s %s%-10s%s", o->color ? C_BOLD : "", p->def->label,
 		o->color ? C_RESET : "", o->color ? state_color(p->m.state) : "",
@@ -182,13 +184,22 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	if (!p->limits_ok) {
 		fprintf(f, "  %s: %s\n", host_sysctl[p->def->limits].name,
 			p->limits_why ? p->limits_why : "not available");
+		if (p->trend_ok)
+			text_trend(f, p);	/* the growth, even without limits */
 		return;
 	}
 	for (i = 0; i < 3; i++) {
 		char pct[48] = "-", head[48] = "-";
+		bool unused = i == 1 && p->def->kind != MODEL_PRESSURE;
 
 		fmt_count(a, sizeof(a), opt_some(p->limit_pages[i]));
 		fmt_bytes(b, sizeof(b), p->limit_bytes[i], o);
+		if (unused) {
+			/* udp_mem[1]: read by no code path of the kernel */
+			fprintf(f, "  %-9s %14s %12s %9s %12s  (not used by the kernel)\n", "[1]", a, b,
+				"-", "-");
+			continue;
+		}
 		if (p->usage_pages.ok) {
 			int64_t hb = p->headroom_bytes[i];
 
@@ -200,31 +211,36 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		}
 		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
 	}
-	if (p->usage_pages.ok && p->m.headroom_pages[1] > 0 &&
-	    (p->headroom_sockets_default[1].ok || p->headroom_sockets_avg[1].ok)) {
-		fputs("  sockets until pressure:", f);
-		if (p->headroom_sockets_avg[1].ok) {
-			fmt_count(a, sizeof(a), p->headroom_sockets_avg[1]);
+	/* TCP: sockets until pressure; UDP: until min, where it is limited */
+	k = p->def->kind == MODEL_PRESSURE ? 1 : 0;
+	if (p->usage_pages.ok && p->m.state == MS_PRESSURE) {
+		fputs("  sockets until pressure: already in pressure (the kernel leaves it when usage "
+		      "falls to min or below)\n", f);
+	} else if (p->usage_pages.ok && p->m.headroom_pages[k] > 0 &&
+		   (p->headroom_sockets_default[k].ok || p->headroom_sockets_avg[k].ok)) {
+		fprintf(f, "  sockets until %s:", k ? "pressure" : "min (limited)");
+		if (p->headroom_sockets_avg[k].ok) {
+			fmt_count(a, sizeof(a), p->headroom_sockets_avg[k]);
 			fmt_opt_bytes(b, sizeof(b), p->avg_charge_bytes, o);
 			fprintf(f, " %s at the average charge (%s)", a, b);
 		}
-		if (p->headroom_sockets_default[1].ok) {
-			fmt_count(a, sizeof(a), p->headroom_sockets_default[1]);
-			fmt_count(c, sizeof(c), p->headroom_sockets_full[1]);
+		if (p->headroom_sockets_default[k].ok) {
+			fmt_count(a, sizeof(a), p->headroom_sockets_default[k]);
+			fmt_count(c, sizeof(c), p->headroom_sockets_full[k]);
 			fprintf(f, "%s %s at default buffers, %s at full buffers",
-				p->headroom_sockets_avg[1].ok ? ";" : "", a, c);
+				p->headroom_sockets_avg[k].ok ? ";" : "", a, c);
 		}
 		fputc('\n', f);
 	}
 	if (p->trend_ok)
 		text_trend(f, p);
-	if (p->m.near[0] || p->m.near[1] || p->m.near[2]) {
+	if (p->m.near[0] || (p->m.near[1] && k) || p->m.near[2]) {
 		const char *sep = "";
 
 		fmt_count(a, sizeof(a), r->band_pages);
 		fprintf(f, "  ~ within the per-CPU band (+/-%s pages) of", a);
 		for (i = 0; i < 3; i++)
-			if (p->m.near[i]) {
+			if (p->m.near[i] && (i != 1 || k)) {
 				fprintf(f, "%s %s", sep, lim_label[i]);
 				sep = ",";
 			}
