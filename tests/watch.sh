@@ -34,7 +34,7 @@ jq -r '[paths | select(index("evidence") | not) | .[-1] | select(type == "string
 	"$TMPD/w.ndjson" | grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 missing=""
 while read -r k; do
-	grep -q -- "$(printf '%s' "$k" | sed 's/-/\\\\-/g')" "$SRCDIR/man/sockmem-json.5" || missing="$missing $k"
+	grep -q -- "$(printf '%s' "$k" | sed 's/-/\\\\-/g')" "${BUILDDIR:-$SRCDIR}/man/sockmem-json.5" || missing="$missing $k"
 done < "$TMPD/keys"
 check "every JSON key of watch documented in sockmem-json.5" [ -z "$missing" ]
 [ -z "$missing" ] || diag "undocumented:$missing"
