@@ -34,18 +34,25 @@ trap cleanup_tmp EXIT
 trap 'exit 130' INT TERM
 
 # Tests that read or load the live system take this lock shared; oracle.sh
-# (which lowers the host-wide tcp_mem) takes it exclusive.
+# (which lowers the host-wide tcp_mem) takes it exclusive.  The lock file is
+# opened for reading (flock needs no more), so that a user other than the
+# one who created it can take it too.
+lock_open() {
+	command -v flock >/dev/null || return 1
+	_lock=${TMPDIR:-/tmp}/sockmem-test.lock
+	[ -e "$_lock" ] || { : > "$_lock" && chmod 0644 "$_lock"; } 2>/dev/null
+	[ -r "$_lock" ] || return 1
+	exec 9< "$_lock"
+}
 lock_live_shared() {
-	command -v flock >/dev/null || return 0
-	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
-	flock -s 9
+	lock_open && flock -s 9
+	return 0
 }
 
 # Tests that load the host and check host-wide figures take it exclusive.
 lock_live_exclusive() {
-	command -v flock >/dev/null || return 0
-	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
-	flock -x 9
+	lock_open && flock -x 9
+	return 0
 }
 
 # Wait (at most 15 s) until sockstat TCP and UDP mem stop moving: sockets of
