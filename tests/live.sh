@@ -19,7 +19,7 @@ press() { awk -v P="$1" '$1 == P { print $5 }' /proc/net/protocols; }
 for proto in TCP UDP; do
 	key=$(echo "$proto" | tr 'A-Z' 'a-z')
 	done_ok=
-	for try in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		a=$(ssmem $proto)
 		"$SOCKMEM" --json show > "$TMPD/j" 2>/dev/null
 		b=$(ssmem $proto)

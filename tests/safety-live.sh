@@ -19,7 +19,7 @@ ln -s "$FILL" "$EVIL"
 "$EVIL" -w -t 2 -b 1000 < /dev/null > "$TMPD/fill.out" 2>&1 &
 FP=$!
 trap 'kill $FP 2>/dev/null; [ -n "${CG:-}" ] && { kill ${CP:-0} 2>/dev/null; sleep 0.3; rmdir "$CG" 2>/dev/null; }; cleanup_tmp' EXIT
-for i in $(seq 50); do grep -q ready "$TMPD/fill.out" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q ready "$TMPD/fill.out" && break; sleep 0.1; done
 "$SOCKMEM" top --by process -n 50 > "$TMPD/top.txt" 2>&1
 check "process name with escapes: found" grep -q "x1b" "$TMPD/top.txt"
 check "process name with escapes: no ESC or BEL byte in text" sh -c "! grep -q '[$ESC$(printf '\007')]' '$TMPD/top.txt'"
@@ -34,7 +34,7 @@ if [ -n "$CG2" ] && [ -w "$CG2" ]; then
 	mkdir "$CG"
 	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" -w -t 2 -b 1000' _ "$CG" "$FILL" < /dev/null > "$TMPD/fill2.out" 2>&1 &
 	CP=$!
-	for i in $(seq 50); do grep -q ready "$TMPD/fill2.out" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -q ready "$TMPD/fill2.out" && break; sleep 0.1; done
 	"$SOCKMEM" top --by cgroup -n 50 > "$TMPD/cg.txt" 2>&1
 	check "cgroup path with escapes: shown escaped" grep -q "sockmem-test-\\\\x1b" "$TMPD/cg.txt"
 	check "cgroup path with escapes: no ESC byte in text" sh -c "! grep -q '$ESC' '$TMPD/cg.txt'"
