@@ -16,9 +16,11 @@ complete -c sockmem -l page-size -x -a "4096 16384 65536" -d "page size of the i
 complete -c sockmem -l color -x -a "auto always never" -d "colour text output"
 complete -c sockmem -l no-color -d "no colour"
 complete -c sockmem -s V -l version -d "version"
+complete -c sockmem -l help -d "give the help list"
+complete -c sockmem -l usage -d "give a short usage message"
 # per-socket view
-complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l diag-file -r -F -d "replay an ss -D dump"
-complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot" -l no-sockets -d "skip the per-socket pass"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch snapshot" -l diag-file -r -F -d "replay an ss -D dump"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch snapshot" -l no-sockets -d "skip the per-socket pass"
 # show
 complete -c sockmem -n "__fish_seen_subcommand_from show" -s A -l all-netns -d "every network namespace"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s i -l interval -x -d "seconds between samples"
