@@ -41,7 +41,9 @@ if [ -n "$BC" ]; then
 	is "--bytes " sockmem --json show --by
 	is "cgroup port process socket state " sockmem top --by ""
 	is "--diag-file " sockmem show --dia
-	is "--count " sockmem top --cou
+	is "--number " sockmem top --num
+	is "net.core.mem_pcpu_rsv= net.ipv4.tcp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.ipv4.udp_mem= " sockmem simulate --set ""
+	is "json text " sockmem top --format ""
 else
 	skip "bash completion of commands, options and values: bash-completion not installed"
 fi
@@ -87,7 +89,8 @@ same() {
 		[ -z "$extra" ] || diag "completed but not in --help: $extra"
 	fi
 }
-cmds=$("$SOCKMEM" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }')
+cmds=$("$SOCKMEM" --help | sed -n '/^Commands/,/^$/p' | awk '/^  [a-z]/ && $1 != "help" { print $1 }')
+check "every command found in --help" [ "$(echo $cmds | wc -w)" -eq 6 ]
 if [ -n "$BC" ]; then
 	for c in "" $cmds; do same bash "$c"; done
 else
