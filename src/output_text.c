@@ -70,6 +70,8 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
 	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", h->root[0] ? "snapshot " : "live ",
 		o->color ? C_RESET : "");
+	if (!h->root[0] && h->collected_at[0])
+		fprintf(f, "at %s, ", h->collected_at);	/* for a paste into a ticket */
 	if (h->root[0]) {
 		char safe[512];
 

@@ -61,6 +61,7 @@ done
 check "live report complete (exit 0, partial false)" jq -e '.partial == false' "$TMPD/j"
 "$SOCKMEM" show > "$TMPD/t" 2>&1
 check "text report says it is of the live system" grep -q "^live " "$TMPD/t"
+check "text header carries the time of the reading (for a ticket)" grep -Eq "^live at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z, Linux " "$TMPD/t"
 
 # A snapshot of the live system reproduces its report.
 S=$TMPD/snap
