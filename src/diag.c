@@ -26,6 +26,11 @@ const char *diag_proto_name(enum diag_proto p)
 	return p == DP_TCP ? "tcp" : "udp";
 }
 
+const char *diag_proto_label(enum diag_proto p)
+{
+	return p == DP_TCP ? "TCP" : "UDP";
+}
+
 const char *diag_state_name(enum diag_proto proto, unsigned state)
 {
 	static const char *const names[DIAG_NSTATES] = {

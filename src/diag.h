@@ -54,5 +54,7 @@ int diag_parse(const struct nlmsghdr *nlh, enum diag_proto proto, struct diag_so
 const char *diag_state_name(enum diag_proto proto, unsigned state);
 #define DIAG_NSTATES 14
 const char *diag_proto_name(enum diag_proto p);
+/* "TCP", "UDP": as text output names them */
+const char *diag_proto_label(enum diag_proto p);
 
 #endif

@@ -348,11 +348,11 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 		const struct sock_sums *t = &k->agg->sum[p];
 
 		if (!k->st->ok[p] && !t->count) {
-			fprintf(f, "  %-9s %14s\n", p ? "UDP" : "TCP", "not dumped");
+			fprintf(f, "  %-9s %14s\n", diag_proto_label((enum diag_proto)p), "not dumped");
 			continue;
 		}
 		fmt_count(a, sizeof(a), opt_some(t->count));
-		fprintf(f, "  %-9s %14s", p ? "UDP" : "TCP", a);
+		fprintf(f, "  %-9s %14s", diag_proto_label((enum diag_proto)p), a);
 		for (i = 0; i < (int)ARRAY_SIZE(cols); i++) {
 			fmt_bytes(a, sizeof(a), t->mem[cols[i]], o);
 			fprintf(f, " %11s", a);
@@ -374,7 +374,7 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 
 		if (!t->count)
 			continue;
-		fprintf(f, "  %s states:", p ? "UDP" : "TCP");
+		fprintf(f, "  %s states:", diag_proto_label((enum diag_proto)p));
 		for (st = 0; st < DIAG_NSTATES; st++)
 			if (t->by_state[st]) {
 				fmt_count(a, sizeof(a), opt_some(t->by_state[st]));
@@ -384,7 +384,7 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 		fputc('\n', f);
 		if (t->slow_readers || t->sndbuf_small)
 			fprintf(f, "  %s: %llu slow reader%s (queue at 90%% of rcvbuf, drops or backlog)%s",
-				p ? "UDP" : "TCP", (unsigned long long)t->slow_readers,
+				diag_proto_label((enum diag_proto)p), (unsigned long long)t->slow_readers,
 				t->slow_readers == 1 ? "" : "s", p ? "\n" : "");
 		if (!p && (t->slow_readers || t->sndbuf_small))
 			fprintf(f, "; %llu with sndbuf below tcp_wmem default (shrunk under pressure "
@@ -426,17 +426,19 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 		o->color ? C_BOLD : "", o->color ? C_RESET : "");
 	for (p = 0; p < DP_COUNT; p++) {
 		const struct recon_report *c = &k->recon[p];
-		char b[40], d[40];
+		char b[40], d[40], e[40];
 
 		if (!c->ok) {
-			fprintf(f, "  %-4s not possible (usage or dump missing)\n", p ? "UDP" : "TCP");
+			fprintf(f, "  %-4s not possible (usage or dump missing)\n", diag_proto_label((enum diag_proto)p));
 			continue;
 		}
 		fmt_count(a, sizeof(a), opt_some(c->sockstat_pages));
 		fmt_count(b, sizeof(b), opt_some(c->sockets_pages));
 		fmt_count(d, sizeof(d), c->band_pages);
-		fprintf(f, "  %-4s sockstat %s pages, sockets %s pages, residual %+lld pages, band +/-%s: %s\n",
-			p ? "UDP" : "TCP", a, b, (long long)c->residual_pages, d,
+		util_group_digits(e, sizeof(e), c->residual_pages < 0 ? (uint64_t)(-(c->residual_pages + 1)) + 1
+							     : (uint64_t)c->residual_pages);
+		fprintf(f, "  %-4s sockstat %s pages, sockets %s pages, residual %s%s pages, band +/-%s: %s\n",
+			diag_proto_label((enum diag_proto)p), a, b, c->residual_pages < 0 ? "-" : "+", e, d,
 			!c->band_pages.ok ? "band unknown"
 			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
 		for (i = 0; i < c->ncause; i++)
@@ -692,9 +694,9 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 
 			util_human_bytes(a, sizeof(a), w->e.charged_bytes);
 			util_human_bytes(b, sizeof(b), w->e.mem[DM_RMEM_ALLOC]);
-			fprintf(f, "  %-4s %-6u %6llu sockets %10s charged, recv-q %s%s\n",
+			fprintf(f, "  %-4s %-6u %6llu socket%s %10s charged, recv-q %s%s\n",
 				diag_proto_name(w->key.proto), w->key.port, (unsigned long long)w->e.count,
-				a, b, w->e.slow_readers ? ", slow readers" : "");
+				w->e.count == 1 ? " " : "s", a, b, w->e.slow_readers ? ", slow readers" : "");
 		}
 	}
 	if (s->output_errors)

@@ -382,7 +382,7 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 			if ((netns_count > 1 || !netns_count) && !(k->all_netns && netns_complete))
 				recon_cause(c, "sockets in other network namespaces: sockstat mem is "
 					    "host-wide, the dump covers this namespace only "
-					    "(see network_namespaces)");
+					    "(see the network namespaces line)");
 			recon_cause(c, "sockets not visible to the dump: being created or closed "
 				    "during it (a dump is not atomic), or kernel sockets");
 		} else {
