@@ -106,7 +106,8 @@ cmd() { echo "$*" >&3; read -r reply <&4; }
 
 snap() { # STATE: sockmem snapshot now, for run.sh to copy out
 	[ "${SNAPSHOT:-0}" = 1 ] || return 0
-	"$SOCKMEM" snapshot "/tmp/snap/$1" > /dev/null 2>&1 || diag "snapshot $1 failed"
+	mkdir -p /tmp/snap
+	"$SOCKMEM" snapshot "/tmp/snap/$1" > /tmp/snap.out 2>&1 || diag "snapshot $1 failed: $(head -3 /tmp/snap.out)"
 }
 
 wait_quiet

@@ -331,19 +331,21 @@ run_kernel() { # NAME ARCH SUITE META
 	[ "$n_bad" = 0 ] && [ $keep = 0 ] && rm -f "$out/initrd"
 }
 
+# The snapshots into $snapdir/VERSION-ARCH-STATE (6.12.117-arm64-16k-pressure):
+# the upstream version of the Debian package, the matrix name's architecture
+# and page size.
 save_snapshots() { # NAME ARCH CONSOLE
-	local rel tmp=$WORK/$1/snapshots s
+	local ver tmp=$WORK/$1/snapshots s dir
+	ver=$(awk '{ sub(/-[^-]*$/, "", $2); print $2; exit }' "$CACHE/kernels/$1/package")
 	rm -rf "$tmp"; mkdir -p "$tmp"
 	tr -d '\r' < "$3" | sed -n '/^SOCKMEM-SNAPSHOTS-BEGIN/,/^SOCKMEM-SNAPSHOTS-END/p' | sed '1d;$d' |
 		base64 -d | tar -xz -C "$tmp" || { not_ok "$1: snapshots copied out of the VM"; return; }
 	for s in "$tmp"/*/; do
 		s=$(basename "$s")
-		rel=$(sed -n 's/^kernel_release=//p' "$tmp/$s/sockmem-snapshot.meta")
-		rel=${rel%%-*}; rel=${rel%%+*}
-		rm -rf "$snapdir/linux-$rel-$2-$s"
-		mkdir -p "$snapdir"
-		cp -R "$tmp/$s" "$snapdir/linux-$rel-$2-$s"
-		ok "$1: snapshot $s copied out to $snapdir/linux-$rel-$2-$s"
+		dir=$snapdir/$ver-${1%-*}-$s
+		rm -rf "$dir"; mkdir -p "$snapdir"
+		cp -R "$tmp/$s" "$dir"
+		ok "$1: snapshot $s copied out to $dir ($(find "$dir" -type f | wc -l) files)"
 	done
 }
 
