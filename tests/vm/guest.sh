@@ -111,6 +111,7 @@ snap() { # STATE: sockmem snapshot now, for run.sh to copy out
 }
 
 wait_quiet
+SAVED_TCP=$(cat /proc/sys/net/ipv4/tcp_mem) SAVED_UDP=$(cat /proc/sys/net/ipv4/udp_mem)
 BASE=$(ssmem TCP)
 L0=$((BASE + 4 * MIB)) L1=$((BASE + 12 * MIB)) L2=$((BASE + 16 * MIB))
 echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem
@@ -336,6 +337,8 @@ recon "UDP limited" udp
 cmd quit
 exec 3>&- 4<&-
 wait
+echo "$SAVED_TCP" > /proc/sys/net/ipv4/tcp_mem
+echo "$SAVED_UDP" > /proc/sys/net/ipv4/udp_mem
 
 # The snapshots go out on the console: a gzipped tar, base64.
 if [ "${SNAPSHOT:-0}" = 1 ] && [ -d /tmp/snap ]; then

@@ -6,6 +6,8 @@
 #     -i       first install the Debian packages it needs that are missing
 #              (qemu, cross compilers, cpio: see DEPS; as root)
 #     -l       list the matrix and exit
+#     -H       also run the host oracle, tests/oracle.sh (bash, jq, flock from
+#              this host), in the VMs of this host's architecture
 #     -k       keep the VM's console log and initramfs (always kept on failure)
 #     -s DIR   take "sockmem snapshot" at pressure, hysteresis and UDP limited
 #              and unpack them into DIR/<release>-<arch>-<state>/
@@ -62,14 +64,15 @@ ppc64le-64k-7.2  ppc64le sid      linux-image-powerpc64le-64k
 DEPS="qemu-system-x86 qemu-system-arm qemu-system-ppc cpio xz-utils zstd kmod binutils
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
 
-keep=0 snapdir= list=0 install=0
-while getopts ilks: o; do
+keep=0 snapdir= list=0 install=0 host_oracle=0
+while getopts iHlks: o; do
 	case $o in
 	i) install=1 ;;
+	H) host_oracle=1 ;;
 	l) list=1 ;;
 	k) keep=1 ;;
 	s) snapdir=$OPTARG ;;
-	*) echo "usage: $0 [-i] [-l] [-k] [-s DIR] [NAME...]" >&2; exit 64 ;;
+	*) echo "usage: $0 [-i] [-H] [-l] [-k] [-s DIR] [NAME...]" >&2; exit 64 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -231,8 +234,18 @@ build_arch() { # ARCH
 		$XCC -O2 -static $inc -o "$r/bin/jget" "$HERE/jget.c" -ljansson; } >> "$b/build.log" 2>&1; then
 		REASON="test tools did not build for $1: $(grep -m1 -i error "$b/build.log")"; return 1
 	fi
-	# the shared libraries sockmem needs, and the loader it names
-	q="$r/bin/sockmem"
+	# tests/oracle.sh as on a host: bash, jq and flock of this host
+	if [ $host_oracle = 1 ] && [ $NATIVE = 1 ]; then
+		for f in bash jq flock; do
+			command -v $f > /dev/null || { REASON="-H: $f not installed"; return 1; }
+			cp -L "$(command -v $f)" "$r/bin/$f"
+		done
+		mkdir -p "$r/host-tests/tests/helpers"
+		cp "$SRCDIR/tests/oracle.sh" "$SRCDIR/tests/lib.sh" "$r/host-tests/"
+		cp "$r/bin/sockfill" "$r/host-tests/tests/helpers/sockfill"
+	fi
+	# the shared libraries the dynamic programs need, and the loader
+	q=$(for f in "$r"/bin/*; do readelf -d "$f" 2> /dev/null | grep -q NEEDED && echo "$f"; done)
 	while [ -n "$q" ]; do
 		set -- $q; q=
 		for f in "$@"; do
@@ -241,7 +254,7 @@ build_arch() { # ARCH
 				for d in $libdirs; do
 					if [ -e "$d/$lib" ]; then cp -L "$d/$lib" "$r/lib/$lib"; q="$q $r/lib/$lib"; break; fi
 				done
-				[ -e "$r/lib/$lib" ] || { REASON="$lib (needed by sockmem) not found in $libdirs"; return 1; }
+				[ -e "$r/lib/$lib" ] || { REASON="$lib (needed by $f) not found in $libdirs"; return 1; }
 			done
 		done
 	done
@@ -301,39 +314,63 @@ run_kernel() { # NAME ARCH SUITE META
 		-serial "file:$con" -kernel "$CACHE/kernels/$name/vmlinuz" -initrd "$out/initrd" \
 		-append "console=$CONSOLE loglevel=1 panic=-1 rdinit=/init" < /dev/null > "$out/qemu.log" 2>&1
 	rc=$?
-	tap=$(tr -d '\r' < "$con" | sed -n '/^SOCKMEM-VM-BEGIN/,/^SOCKMEM-VM-END/p' |
-		sed '/^SOCKMEM-SNAPSHOTS-BEGIN/,/^SOCKMEM-SNAPSHOTS-END/d' | grep -E '^(ok|not ok|#|1\.\.|Bail out)')
+	tap=$(console_tap "$con" SOCKMEM-VM)
 	if [ -z "$tap" ]; then
 		not_ok "$name: booted and ran the guest (qemu exit $rc, $(( $(date +%s) - t1 )) s)"
 		diag "last lines of $con:" "$(tr -d '\r' < "$con" | tail -15)" "$(tail -5 "$out/qemu.log")"
 		return
 	fi
-	# the guest's points, renumbered, with the kernel's name
-	while IFS= read -r line; do
-		case $line in
-		"ok "*" # SKIP"*) d=${line#ok * - }; skip "$name: $d" ;;
-		"ok "*) ok "$name: ${line#ok * - }" ;;
-		"not ok "*" # TODO"*) tap_n=$((tap_n + 1)); echo "not ok $tap_n - $name: ${line#not ok * - }" ;;
-		"not ok "*) not_ok "$name: ${line#not ok * - }" ;;
-		"Bail out"*) not_ok "$name: $line" ;;
-		"#"*) echo "# $name: ${line#\# }" ;;
-		esac
-	done <<< "$tap"
-	plan=$(grep -c '^\(ok\|not ok\)' <<< "$tap")
-	if ! grep -qx "1\.\.$plan" <<< "$tap"; then
-		not_ok "$name: the guest ran to its end (got $plan points, plan $(grep '^1\.\.' <<< "$tap" || echo none))"
+	import_tap "$name" "$tap" guest.sh
+	if [ $host_oracle = 1 ] && [ $NATIVE = 1 ]; then
+		otap=$(console_tap "$con" SOCKMEM-ORACLE)
+		import_tap "$name: oracle.sh" "$otap" "oracle.sh (bash, jq)"
 	fi
 	if [ -n "$snapdir" ]; then
 		save_snapshots "$name" "$arch" "$con"
 	fi
 	diag "$name: $(head -1 "$CACHE/kernels/$name/package"): $(( $(date +%s) - t1 )) s in the VM, $(( t1 - t0 )) s to fetch and build"
 	n_bad=$(grep '^not ok' <<< "$tap" | grep -vc '# TODO')
+	# one line of the summary: time, and the agreement figures
+	set -- $(sed -n 's/^# agreement: tcp samples \([0-9]*\) judged \([0-9]*\) disagreements \([0-9]*\)$/\1 \2 \3/p' <<< "$tap") - - -
+	local a_s=$1 a_j=$2 a_d=$3
+	set -- $(sed -n 's/^# agreement: udp stopped [0-9]* min [0-9]* over \(-*[0-9]*\) band \([0-9]*\)$/\1 \2/p' <<< "$tap") - -
+	SUMMARY+=$(printf '%-17s %-22s %5s %7s %6s %8s %9s %5s %7s %5s' "$name" \
+		"$(awk '{ print $2; exit }' "$CACHE/kernels/$name/package")" "$(( $(date +%s) - t1 ))" \
+		"$a_s" "$a_j" "$a_d" "$1" "$2" "$(grep -c '^ok' <<< "$tap")" \
+		"$(grep -c '^not ok' <<< "$tap")")$'\n'
+
 	[ "$n_bad" = 0 ] && [ $keep = 0 ] && rm -f "$out/initrd"
 }
 
 # The snapshots into $snapdir/VERSION-ARCH-STATE (6.12.117-arm64-16k-pressure):
 # the upstream version of the Debian package, the matrix name's architecture
 # and page size.
+# The TAP lines between the markers MARK-BEGIN and MARK-END of a console log.
+console_tap() { # CONSOLE MARK
+	tr -d '\r' < "$1" | sed -n "/^$2-BEGIN/,/^$2-END/p" |
+		sed '/^SOCKMEM-SNAPSHOTS-BEGIN/,/^SOCKMEM-SNAPSHOTS-END/d' | grep -E '^(ok|not ok|#|1\.\.|Bail out)'
+}
+
+# A guest's points, renumbered, with the kernel's name; TODO kept.
+import_tap() { # PREFIX TAP WHAT
+	local line plan
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP"*) skip "$1: ${line#ok * - }" ;;
+		"ok "*) ok "$1: ${line#ok * - }" ;;
+		"not ok "*" # TODO"*) tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1: ${line#not ok * - }" ;;
+		"not ok "*) not_ok "$1: ${line#not ok * - }" ;;
+		"Bail out"*) not_ok "$1: $line" ;;
+		"1..0 # SKIP"*) skip "$1: $3: ${line#1..0 # SKIP }" ;;
+		"#"*) echo "# $1: ${line#\# }" ;;
+		esac
+	done <<< "$2"
+	plan=$(grep -c '^\(ok\|not ok\)' <<< "$2")
+	if ! grep -q '^1\.\.0 # SKIP' <<< "$2" && ! grep -qx "1\.\.$plan" <<< "$2"; then
+		not_ok "$1: $3 ran to its end (got $plan points, plan $(grep '^1\.\.' <<< "$2" || echo none))"
+	fi
+}
+
 save_snapshots() { # NAME ARCH CONSOLE
 	local ver tmp=$WORK/$1/snapshots s dir
 	ver=$(awk '{ sub(/-[^-]*$/, "", $2); print $2; exit }' "$CACHE/kernels/$1/package")
@@ -367,6 +404,10 @@ while read -r name arch suite meta; do
 	case $want in *" $name "*) ;; *) continue ;; esac
 	run_kernel "$name" "$arch" "$suite" "$meta"
 done <<< "$MATRIX"
+if [ -n "${SUMMARY:-}" ]; then
+	diag "$(printf '%-17s %-22s %5s %7s %6s %8s %9s %5s %7s %5s' kernel package 'VM s' samples judged disagree 'udp>min' band ok 'not ok')"
+	diag "${SUMMARY%$'\n'}"
+fi
 diag "kernel matrix: $ran booted, $skipped skipped, $failed failed, $(( $(date +%s) - start )) s"
 echo "1..$tap_n"
 if [ $ran = 0 ] && [ $failed = 0 ]; then
