@@ -98,11 +98,11 @@ log() { echo "run.sh: $*" >&2; }
 # deb architecture, GNU triplet, compiler, qemu, its machine arguments, console
 arch_info() {
 	case $1 in
-	x86_64)  DEBARCH=amd64 TRIPLET=x86_64-linux-gnu XCC=${CC:-gcc} QEMU=qemu-system-x86_64
+	x86_64)  DEBARCH=amd64 TRIPLET=x86_64-linux-gnu XCC=${CC:-gcc} QEMU=qemu-system-x86_64 QPKG=qemu-system-x86
 		QARGS=(-M q35 -cpu qemu64,-cx16 -m 512) CONSOLE=ttyS0 ;;
-	arm64)   DEBARCH=arm64 TRIPLET=aarch64-linux-gnu XCC=aarch64-linux-gnu-gcc QEMU=qemu-system-aarch64
+	arm64)   DEBARCH=arm64 TRIPLET=aarch64-linux-gnu XCC=aarch64-linux-gnu-gcc QEMU=qemu-system-aarch64 QPKG=qemu-system-arm
 		QARGS=(-M virt -cpu max,pauth-impdef=on -m 1024) CONSOLE=ttyAMA0 ;;
-	ppc64le) DEBARCH=ppc64el TRIPLET=powerpc64le-linux-gnu XCC=powerpc64le-linux-gnu-gcc QEMU=qemu-system-ppc64
+	ppc64le) DEBARCH=ppc64el TRIPLET=powerpc64le-linux-gnu XCC=powerpc64le-linux-gnu-gcc QEMU=qemu-system-ppc64 QPKG=qemu-system-ppc
 		QARGS=(-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,cap-hpt-max-page-size=64k
 			-cpu power9 -m 1024) CONSOLE=hvc0 ;;
 	esac
@@ -296,7 +296,7 @@ run_kernel() { # NAME ARCH SUITE META
 	local name=$1 arch=$2 suite=$3 meta=$4 out=$WORK/$1 t0 t1 con rc tap plan n_ok n_bad
 	REASON=
 	arch_info "$arch"
-	command -v "$QEMU" > /dev/null || { skip "$name: $QEMU not installed (Debian: qemu-system-${QEMU#qemu-system-})"; return; }
+	command -v "$QEMU" > /dev/null || { skip "$name: $QEMU not installed (Debian: $QPKG; run.sh -i installs it)"; return; }
 	command -v cpio > /dev/null || { skip "$name: cpio not installed"; return; }
 	t0=$(date +%s)
 	fetch_kernel "$name" "$suite" "$meta" "$DEBARCH" || { skip "$name: kernel not available: $REASON"; return; }
