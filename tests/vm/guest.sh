@@ -286,6 +286,18 @@ else
 	skip "hysteresis band: sockmem says pressure"
 	skip "hysteresis band: sockmem explains it"
 fi
+# Drain on through the band: the flag stays while the published figure is
+# above min and is cleared by the free that takes it below (at most min).
+left=
+while [ "$LAST_FLAG" = yes ] && [ $d -lt $PAIRS ]; do
+	d=$((d + 1)) prev_u=$LAST_U
+	cmd $DRAIN $d
+	sample $DRAIN
+	[ "$LAST_FLAG" = no ] && left=$d left_from=$prev_u left_to=$LAST_U
+done
+diag "pressure left after $DRAIN $left: published $left_from -> $left_to (min $L0)"
+check "left pressure when the published figure fell to min or below ($left_from -> $left_to, min $L0)" \
+	[ -n "$left" -a "${left_to:-0}" -le $L0 -a "${left_from:-0}" -gt $((L0 - ATT)) ]
 check "no new episode during the drain" [ $(( $(ctr TCPMemoryPressures) - P0 )) -eq 1 ]
 
 # Full drain: below min, pressure left, the episode's length is added.
