@@ -315,6 +315,10 @@ diag "agreement: tcp samples $samples judged $((samples - moved)) disagreements 
 UB=$(ssmem UDP)
 U0=$((UB + 4 * MIB)) U1=$((UB + 8 * MIB)) U2=$((UB + 32 * MIB))
 echo "$U0 $U1 $U2" > /proc/sys/net/ipv4/udp_mem
+# simulate: where one UDP socket that wants far more than udp_mem stops
+sm simulate --protocol udp --add-sockets 1 --bytes-per-socket 64M
+jv .final.protocols.udp.usage_pages .final.protocols.udp.state .final.sockets_capped
+{ read -r sim_u; read -r sim_st; read -r sim_capped; } < $J.v
 # every UDP socket's receive queue (hex), from the kernel
 udpq() { awk 'NR > 1 { split($5, q, ":"); printf "%s ", q[2] }' /proc/net/udp; }
 prev=-1 i=0
@@ -343,6 +347,16 @@ else
 fi
 check "UDP: no pressure flag (NI)" [ "$uflag" = NI ]
 check "UDP: the drops are on the socket ($udrops)" [ "$udrops" -gt 0 ]
+d=$((uu - sim_u)); [ $d -lt 0 ] && d=$((-d))
+diag "simulate --protocol udp: stops at $sim_u pages ($sim_st, $sim_capped capped); the kernel stopped at $uu"
+check "simulate predicted where UDP stops ($sim_u pages, the kernel $uu, band $BAND)" [ "$d" -le $((BAND + 2)) ]
+check "simulate: the socket is capped ($sim_capped)" [ "$sim_capped" = 1 ]
+if [ "$sim_st" != limited ] && [ "$sim_u" -le $U0 ]; then
+	known "simulate: capped at udp_mem[0] ($sim_u), the final state is limited ($sim_st)" \
+		"sockmem takes usage <= udp_mem[0] for normal, but every further charge is refused" false
+else
+	check "simulate: capped, the final state is limited ($sim_st)" [ "$sim_st" = limited ]
+fi
 snap udp-limited
 recon "UDP limited" udp
 
