@@ -16,26 +16,29 @@ complete -c sockmem -l page-size -x -a "4096 16384 65536" -d "page size of the i
 complete -c sockmem -l color -x -a "auto always never" -d "colour text output"
 complete -c sockmem -l no-color -d "no colour"
 complete -c sockmem -s V -l version -d "version"
+complete -c sockmem -l help -d "give the help list"
+complete -c sockmem -l usage -d "give a short usage message"
 # per-socket view
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l diag-file -r -F -d "replay an ss -D dump"
 complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot" -l no-sockets -d "skip the per-socket pass"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -s A -l all-netns -d "every network namespace"
 # show
-complete -c sockmem -n "__fish_seen_subcommand_from show" -s A -l all-netns -d "every network namespace"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s i -l interval -x -d "seconds between samples"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s c -l count -x -d "samples"
-complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l format -x -a "text json prometheus" -d "output format"
-complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l output -r -F -d "write FILE atomically"
+complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s F -l format -x -a "text json prometheus" -d "output format"
+complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s o -l output -r -F -d "write FILE atomically"
 # top
-complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l count -x -d "entries"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l number -x -d "entries"
+complete -c sockmem -n "__fish_seen_subcommand_from top simulate" -s F -l format -x -a "text json" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"
 # advise
-complete -c sockmem -n "__fish_seen_subcommand_from advise" -l format -x -a "text json sysctl" -d "output format"
+complete -c sockmem -n "__fish_seen_subcommand_from advise" -s F -l format -x -a "text json sysctl" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l check -d "exit 1 on findings"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l fail-on -x -a "warn crit" -d "level for --check"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l bandwidth -x -d "link rate, e.g. 10Gbit"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l rtt -x -d "round-trip time, e.g. 80ms"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l connections -x -d "connections at that size"
-complete -c sockmem -n "__fish_seen_subcommand_from advise" -l interval -x -d "sample counters over SECONDS"
+complete -c sockmem -n "__fish_seen_subcommand_from advise" -s i -l interval -x -d "sample counters over SECONDS"
 # simulate
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l set -x -a "net.ipv4.tcp_mem= net.ipv4.udp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.core.mem_pcpu_rsv=" -d "proposed sysctl"
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l add-sockets -x -d "more sockets"
@@ -43,5 +46,5 @@ complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l bytes-per-socke
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l protocol -x -a "tcp udp"
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l direction -x -a "recv send"
 # snapshot
-complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -s f -l force -d "write into a non-empty directory"
+complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -s f -l force -d "replace the earlier snapshot in the directory"
 complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -a "(__fish_complete_directories)"

@@ -52,7 +52,43 @@ check "inside A alone the dump misses B's sockets" [ "$(jq '.reconciliation.tcp.
 "$SOCKMEM" show --all-netns > "$TMPD/all.txt" 2>&1
 check "text lists the namespaces" grep -q "^  $A " "$TMPD/all.txt"
 "$SOCKMEM" --root "$SRCDIR/tests/trees/linux-6.18-idle" show --all-netns > /dev/null 2> "$TMPD/err"
-check "--all-netns with --root: exit 2" [ $? -eq 2 ]
+check "--all-netns with --root: a usage error (64)" [ $? -eq 64 ]
+
+# from inside a namespace, the host's is named as such (not "pid 2 (kthreadd)")
+ip netns exec "$A" "$SOCKMEM" --json show --all-netns > "$TMPD/in-a.json" 2>/dev/null
+check "inside A: the initial namespace is labelled 'initial (host)'" \
+	[ "$(jq '[.sockets.per_netns[].label] | index("initial (host)") != null' "$TMPD/in-a.json")" = true ]
+
+# in a container the limits are hidden, the growth rate is not (first-user #17)
+ip netns exec "$A" "$SOCKMEM" show --no-sockets --interval 0.05 --count 3 > "$TMPD/in-a-trend.txt" 2>&1
+check "inside A: show --interval prints the trend without limits" grep -q "^  trend: " "$TMPD/in-a-trend.txt"
+
+# top across namespaces: A's and B's connections are the largest holders
+"$SOCKMEM" --json top --all-netns -n 3 > "$TMPD/top.json"
+check "top --all-netns: exit 0 or 3" test $? -le 3
+check "top --all-netns: the largest holder is one of A's (100000 unread bytes)" \
+	[ "$(jq '.top[0].rmem_alloc_bytes >= 100000' "$TMPD/top.json")" = true ]
+"$SOCKMEM" --json top --all-netns --by port -n 50 > "$TMPD/topp.json"
+check "top --all-netns --by port: sums every namespace" \
+	[ "$(jq '[.top[].charged_bytes] | add' "$TMPD/topp.json")" -ge "$(( $(per "$A" tcp.charged_bytes) + $(per "$B" tcp.charged_bytes) ))" ]
+
+# Without CAP_SYS_ADMIN: its own namespace is dumped, the others are named,
+# and the report is partial (exit 3), never "no report" (first-user item 1).
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$SOCKMEM" --json show --all-netns \
+		> "$TMPD/np.json" 2> "$TMPD/np.err"
+	st=$?
+	check "unprivileged --all-netns: partial report (exit 3)" [ $st -eq 3 ]
+	check "unprivileged --all-netns: top-level partial agrees" [ "$(jq .partial "$TMPD/np.json")" = true ]
+	check "unprivileged --all-netns: its own namespace dumped" \
+		[ "$(jq '[.sockets.per_netns[] | select(.label | test("sockmem"))] | length' "$TMPD/np.json")" = 1 ]
+	check "unprivileged --all-netns: the others named" grep -q "cannot enter network namespace $A" "$TMPD/np.err"
+else
+	skip "unprivileged --all-netns: setpriv not installed"
+	skip "unprivileged --all-netns: top-level partial"
+	skip "unprivileged --all-netns: own namespace"
+	skip "unprivileged --all-netns: others named"
+fi
 echo quit >&7
 echo quit >&8
 done_testing

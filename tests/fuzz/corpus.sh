@@ -2,6 +2,7 @@
 # corpus.sh - builds the seed corpus of a fuzz harness from the test fixtures
 # (tests/trees, the peers' fixtures when present, recorded sock_diag dumps).
 #   corpus.sh NAME DIR
+# LISTINPUTS: the tests/helpers/listinputs program (default: in the source tree).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -eu
 name=$1 dir=$2
@@ -10,6 +11,11 @@ T=$src/tests/trees
 P=${PEER_FIXTURES:-$src/../shared/fixtures/peers}
 mkdir -p "$dir"
 n=0
+if [ "$name" = report ]; then
+	# the sysctls in the harness's order (enum sysctl_id), from host_inputs[]
+	LISTINPUTS=${LISTINPUTS:-$src/tests/helpers/listinputs}
+	sysctls=$("$LISTINPUTS" --sysctl) || { echo "corpus.sh: cannot run $LISTINPUTS" >&2; exit 1; }
+fi
 add() { [ -f "$1" ] || return 0; n=$((n + 1)); cp "$1" "$dir/seed-$n"; }
 addp() { n=$((n + 1)); printf "$1" > "$dir/seed-$n"; }
 for t in "$T"/*/; do
@@ -35,11 +41,8 @@ for t in "$T"/*/; do
 			cat "$t/proc/net/protocols" 2>/dev/null; echo %%
 			cat "$t/proc/net/netstat" 2>/dev/null; echo %%
 			cat "$t/proc/net/snmp" 2>/dev/null; echo %%
-			for f in ipv4/tcp_mem ipv4/udp_mem sctp/sctp_mem ipv4/tcp_rmem ipv4/tcp_wmem ipv4/udp_rmem_min \
-				 ipv4/udp_wmem_min core/rmem_default core/rmem_max core/wmem_default core/wmem_max \
-				 core/optmem_max core/mem_pcpu_rsv core/bypass_prot_mem ipv4/tcp_max_orphans \
-				 ipv4/tcp_max_tw_buckets ipv4/ipfrag_high_thresh ipv6/ip6frag_high_thresh; do
-				cat "$t/proc/sys/net/$f" 2>/dev/null || echo; echo %%
+			for f in $sysctls; do
+				cat "$t/$f" 2>/dev/null || echo; echo %%
 			done
 		} > "$dir/seed-$n" ;;
 	esac

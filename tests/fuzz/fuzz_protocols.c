@@ -12,8 +12,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct protocols *p = malloc(sizeof(*p));
 	struct parse_err e;
 
-	if (p && protocols_parse((const char *)data, size, p, &e) == 0)
+	if (p && protocols_parse((const char *)data, size, p, &e) == 0) {
 		(void)protocols_find(p, "TCP");
+		protocols_free(p);
+	}
 	free(p);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "output.h"
 #include "rules.h"
+#include "simulate.h"
 
 /* sections separated by a line "%%" */
 static const char *section(const char *b, size_t len, int k, size_t *n)
@@ -87,16 +88,27 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	in.r = r;
 	(void)rules_run(&in, f, RULES_MAX_FINDINGS);
 	if (r->proto[0].limits_ok && r->proto[0].usage_pages.ok) {
-		struct sim_in si = { MODEL_PRESSURE, CHARGE_RECV, r->proto[0].usage_pages.v,
+		struct simulate_in si = { MODEL_PRESSURE, CHARGE_RECV, h->kver.major, h->kver.minor,
+				     r->proto[0].usage_pages.v,
 				     { r->proto[0].limit_pages[0], r->proto[0].limit_pages[1],
 				       r->proto[0].limit_pages[2] }, r->proto[0].press, 510, size,
 				     size % 5000, size * 977, h->page_size_bytes, 4096, 65536,
 				     h->mem_total_bytes };
-		struct sim_out so;
+		struct simulate_out so;
 
-		model_simulate(&si, &so);
+		simulate_run(&si, &so);
+		/* the send path and the UDP path on the same figures */
+		si.dir = CHARGE_SEND;
+		si.skb_bytes = 32768;
+		simulate_run(&si, &so);
+		si.kind = MODEL_NO_PRESSURE;
+		si.dir = CHARGE_RECV;
+		si.skb_bytes = 2304;
+		simulate_run(&si, &so);
 	}
 out:
+	if (h)
+		protocols_free(&h->protos);
 	free(h);
 	free(r);
 	free(f);

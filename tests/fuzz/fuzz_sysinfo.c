@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "procscan.h"
+#include "snapshot.h"
 #include "sysinfo.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -16,7 +17,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct parse_err e;
 	uint64_t v[3], x;
 	struct kversion k;
-	struct snapmeta m;
+	struct snapshot_meta m;
+	char text[SNAPSHOT_META_MAX];
+	int n;
 
 	if (!size)
 		return 0;
@@ -30,7 +33,14 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (!sysinfo_parse_osrelease(b, size, &k, &e))
 			(void)sysinfo_kver_ge(&k, 6, 9);
 		break;
-	case 5: sysinfo_parse_snapmeta(b, size, &m, &e); break;
+	case 5:
+		/* what was read is written back readable */
+		if (!snapshot_meta_parse(b, size, &m, &e)) {
+			n = snapshot_meta_format(text, sizeof(text), &m);
+			if (n < 0 || snapshot_meta_parse(text, (size_t)n, &m, &e))
+				abort();
+		}
+		break;
 	case 6: (void)procscan_parse_u64(b, size, "sock"); break;
 	default: (void)procscan_parse_u64(b, size, NULL); break;
 	}

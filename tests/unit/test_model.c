@@ -13,20 +13,23 @@
 
 #include <cmocka.h>
 
+#include "charge.h"
 #include "model.h"
 #include "report.h"
+#include "simulate.h"
+#include "trend.h"
 
 static struct model_in tcp_in(uint64_t usage, enum press_flag press)
 {
 	struct model_in in = { MODEL_PRESSURE, { usage, true }, true, { 2000, 3000, 4000 }, press,
-			       { 510, true } };
+			       { 510, true }, 1 };
 	return in;
 }
 
 static struct model_in udp_in(uint64_t usage)
 {
 	struct model_in in = { MODEL_NO_PRESSURE, { usage, true }, true, { 2048, 4096, 8192 },
-			       PRESS_NI, { 510, true } };
+			       PRESS_NI, { 510, true }, 1 };
 	return in;
 }
 
@@ -179,12 +182,54 @@ static void default_mem(void **state)
 	uint64_t m[3];
 
 	/* kernel-model.md 8: 24 GiB VM tcp_mem 287898 383866 575796 */
-	model_default_mem(383866ull * 16, 16, m);
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(383866ull * 16 * 4096), 4096, m));
 	assert_int_equal(m[0], 287898);
 	assert_int_equal(m[1], 383866);
 	assert_int_equal(m[2], 575796);
-	model_default_mem(10, 16, m);
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(10 * 4096), 4096, m));
 	assert_int_equal(m[1], 128);
+	/* udp_init: the same shape from nr_free_buffer_pages / 8 */
+	assert_true(model_default_mem(MODEL_UDP_MEM, opt_some(383866ull * 16 * 4096), 4096, m));
+	assert_int_equal(m[1], 383866 * 2);
+	assert_int_equal(m[0], 383866 * 2 / 4 * 3);
+	assert_int_equal(m[2], 383866 * 2 / 4 * 3 * 2);
+	/* 64 KiB pages: the same RAM is 16 times fewer pages */
+	assert_true(model_default_mem(MODEL_TCP_MEM, opt_some(383866ull * 16 * 4096), 65536, m));
+	assert_int_equal(m[1], 383866 / 16);
+	/* RAM or page size not known: no default */
+	assert_false(model_default_mem(MODEL_TCP_MEM, (struct opt){ 0, false }, 4096, m));
+	assert_false(model_default_mem(MODEL_TCP_MEM, opt_some(1u << 30), 0, m));
+}
+
+/* The kernel's 3/4 : 1 : 3/2 shape around the limiting threshold. */
+static void limits_for_pressure(void **state)
+{
+	uint64_t m[3];
+
+	/* TCP: around the pressure threshold, as tcp_init_mem */
+	model_limits_for_pressure(MODEL_PRESSURE, 383866, m);
+	assert_int_equal(m[0], 287898);
+	assert_int_equal(m[1], 383866);
+	assert_int_equal(m[2], 575796);
+	/* UDP: around min, its effective limit */
+	model_limits_for_pressure(MODEL_NO_PRESSURE, 3000, m);
+	assert_int_equal(m[0], 3000);
+	assert_int_equal(m[1], 4000);
+	assert_int_equal(m[2], 6000);
+}
+
+/* After changed limits: __sk_mem_raise_allocated leaves pressure on a charge
+ * at allocated <= limit[0] (every version 4.19-7.2); above it the flag stays. */
+static void state_after(void **state)
+{
+	/* usage exactly at the new min: the next charge leaves pressure */
+	assert_int_equal(model_state_after(MS_PRESSURE, 2000, 2000), MS_NORMAL);
+	/* one page above it: hysteresis, still pressure */
+	assert_int_equal(model_state_after(MS_PRESSURE, 2001, 2000), MS_PRESSURE);
+	/* no flag set: the classified state */
+	assert_int_equal(model_state_after(MS_ELEVATED, 2500, 2000), MS_ELEVATED);
+	assert_int_equal(model_state_after(MS_LIMITED, 2500, 2000), MS_LIMITED);
+	assert_int_equal(model_state_after(MS_OVER_LIMIT, 5000, 2000), MS_OVER_LIMIT);
 }
 
 /* Report built from a synthetic host: the FRAG figure is bytes, TCP pages. */
@@ -298,9 +343,11 @@ static void charge_branches(void **state)
 	in.sockets_allocated = 1000;
 	in.wmem_queued_bytes = 1000;
 	assert_int_equal(charge(in, &o), MBR_WMEM0);
-	/* send refused below sndbuf: moderated and failed */
+	/* send refused below sndbuf: moderated and failed (SO_SNDBUF set, so
+	 * sk_stream_moderate_sndbuf() leaves sndbuf alone) */
 	in.wmem_queued_bytes = 8192;
 	in.sndbuf_bytes = 65536;
+	in.sndbuf_locked = true;
 	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
 	assert_true(o.sndbuf_moderated && !o.accepted);
 	/* send refused at or over sndbuf: kept (forced) */
@@ -344,8 +391,8 @@ static void charge_versions(void **state)
 	struct model_charge_out o;
 	struct model_charge_in in = charge_in(2500, false);
 
-	/* memcg pressure without global pressure: since 6.5 the fair-share
-	 * test is skipped (global flag only); before 6.5 it applied. */
+	/* memcg pressure without global pressure: since 6.7 the fair-share
+	 * test is skipped (global flag only); before 6.7 it applied. */
 	in.memcg_enabled = in.memcg_charge_ok = in.memcg_pressure = true;
 	in.sockets_allocated = 1000;
 	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
@@ -379,9 +426,247 @@ static void charge_versions(void **state)
 	assert_false(model_free_leaves_pressure(100, 2000, false));
 }
 
-static struct sim_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
+/* kernel-audit 8: net/core/sock.c __sk_mem_raise_allocated uses
+ * sk_under_memory_pressure() (global OR memcg) in 6.6.63 and
+ * sk_under_global_memory_pressure() in 6.12 ("sock: Fix improper heuristic
+ * on raising memory", the 6.7 series), not 6.5. */
+static void charge_fair_share_6_7(void **state)
 {
-	struct sim_in in = { 0 };
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2500, false);
+
+	in.memcg_enabled = in.memcg_charge_ok = in.memcg_pressure = true;
+	in.sockets_allocated = 1000;	/* 17 pages * 1000 >= 4000: over the fair share */
+	/* applies: 6.5 and 6.6 still count memcg pressure */
+	in.kver_minor = 6;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_false(o.accepted);
+	in.kver_minor = 5;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	/* does not apply: 6.7 and later look at the global flag only */
+	in.kver_minor = 7;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+	assert_true(o.accepted);
+	in.kver_major = 7;
+	in.kver_minor = 2;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+	/* without memcg pressure the version does not matter */
+	in = charge_in(2500, false);
+	in.kver_minor = 6;
+	in.sockets_allocated = 1000;
+	assert_int_equal(charge(in, &o), MBR_NOT_IN_PRESSURE);
+}
+
+/* kernel-model.md 0.11: a charge leaves pressure at allocated <= limit[0]
+ * ("Under limit"), enters it at > limit[1], fails at > limit[2]; the free
+ * path leaves only at < limit[0] (__sk_mem_raise_allocated /
+ * __sk_mem_reduce_allocated, 4.19 to 7.2). */
+static void charge_boundaries(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in;
+
+	/* at min: under limit; one above: not */
+	assert_int_equal(charge(charge_in(2000, true), &o), MBR_UNDER_MIN);
+	assert_true(o.leave_pressure);
+	assert_int_not_equal(charge(charge_in(2001, true), &o), MBR_UNDER_MIN);
+	assert_false(o.leave_pressure);
+	/* at pressure: not entered; one above: entered */
+	charge(charge_in(3000, false), &o);
+	assert_false(o.enter_pressure);
+	charge(charge_in(3001, false), &o);
+	assert_true(o.enter_pressure);
+	/* at max: not over (a small socket still gets its fair share); one above: over */
+	in = charge_in(4000, true);
+	in.sockets_allocated = 10;
+	assert_int_equal(charge(in, &o), MBR_FAIR_SHARE);
+	in.allocated_pages = 4001;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* the free path: strictly below min */
+	assert_true(model_free_leaves_pressure(1999, 2000, true));
+	assert_false(model_free_leaves_pressure(2000, 2000, true));
+	/* the classification agrees: normal at min, over-limit only above max */
+	{
+		struct model_out mo;
+
+		assert_int_equal(classify(tcp_in(2000, PRESS_NO), &mo), MS_NORMAL);
+		assert_int_equal(classify(tcp_in(4000, PRESS_YES), &mo), MS_PRESSURE);
+		assert_int_equal(classify(tcp_in(4001, PRESS_YES), &mo), MS_OVER_LIMIT);
+		assert_int_equal(classify(udp_in(8192), &mo), MS_LIMITED);
+		assert_int_equal(classify(udp_in(8193), &mo), MS_OVER_LIMIT);
+	}
+}
+
+/* kernel-audit 2/3: the UDP guarantee by version, and none above udp_mem[2].
+ * net/ipv4/udp.c __udp_enqueue_schedule_skb: 4.19/6.1/6.12 add the skb to
+ * sk_rmem_alloc before the charge; 6.18+ charge before adding the batch. */
+static void charge_udp_versions(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(2049, false);
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.stream = false;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	/* the second 1000-byte datagram (truesize 2304) of experiment 11.2 */
+	assert_int_equal(model_udp_rmem_seen(6, 12, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(6, 17, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(4, 19, 2304, 2304), 4608);
+	assert_int_equal(model_udp_rmem_seen(6, 18, 2304, 2304), 2304);
+	assert_int_equal(model_udp_rmem_seen(7, 2, 2304, 2304), 2304);
+	/* <= 6.17: refused, one page per socket */
+	in.kver_minor = 12;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 2304, 2304);
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	assert_false(o.accepted);
+	/* 6.18: admitted (the 2 pages measured on 6.18.44) */
+	in.kver_minor = 18;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 18, 2304, 2304);
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	assert_true(o.accepted);
+	/* <= 6.17: a datagram of udp_rmem_min or more is refused by an empty socket */
+	in.kver_minor = 12;
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 0, 4096);
+	assert_int_equal(charge(in, &o), MBR_NO_PRESSURE_PROTO);
+	in.rmem_alloc_bytes = model_udp_rmem_seen(6, 12, 0, 2304);
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	/* above udp_mem[2]: the guarantee does not apply, even to an empty socket */
+	in.allocated_pages = 8193;
+	in.rmem_alloc_bytes = 0;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+	/* ... and at udp_mem[2] it still does */
+	in.allocated_pages = 8192;
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+}
+
+/* Above tcp_mem[2] no guarantee either: only forced charges pass (kernel-model.md 0.3). */
+static void charge_tcp_over_max_no_guarantee(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(4001, true);
+
+	in.rmem_alloc_bytes = 0;	/* under tcp_rmem[0] */
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+	in.allocated_pages = 3999;	/* below max the same socket is guaranteed */
+	assert_int_equal(charge(in, &o), MBR_RMEM0);
+	in = charge_in(4001, true);
+	in.dir = CHARGE_SEND;
+	in.wmem_queued_bytes = 0;	/* under tcp_wmem[0], sndbuf not reached */
+	in.size_bytes = 2304;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	assert_false(o.accepted);
+}
+
+/* include/net/sock.h sk_stream_moderate_sndbuf() (4.19, 6.1, 6.12): the
+ * suppress branch first shrinks sndbuf to max(min(sndbuf, wmem_queued/2),
+ * SOCK_MIN_SNDBUF), then keeps the charge if wmem_queued + size >= sndbuf. */
+static void charge_sndbuf_moderation(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(3500, true);
+
+	in.dir = CHARGE_SEND;
+	in.sockets_allocated = 1000;
+	in.wmem_queued_bytes = 8192;
+	in.sndbuf_bytes = 65536;
+	/* applies: not locked, moderated to 4608, 8192 + 2304 >= 4608: kept */
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	assert_int_equal(o.sndbuf_after_bytes, MODEL_SOCK_MIN_SNDBUF);
+	assert_true(o.sndbuf_moderated && o.kept_over_sndbuf && o.accepted);
+	/* a large queue: moderated to half of it */
+	in.wmem_queued_bytes = 40960;
+	charge(in, &o);
+	assert_int_equal(o.sndbuf_after_bytes, 20480);
+	assert_true(o.accepted);
+	/* does not apply: an empty queue stays under the 4608 floor: refused */
+	in.wmem_queued_bytes = 0;
+	in.wmem0_bytes = 0;
+	charge(in, &o);
+	assert_true(o.sndbuf_moderated && !o.accepted);
+	/* does not apply: SO_SNDBUF locked, sndbuf unchanged: refused */
+	in.wmem_queued_bytes = 8192;
+	in.sndbuf_locked = true;
+	charge(in, &o);
+	assert_int_equal(o.sndbuf_after_bytes, 65536);
+	assert_false(o.accepted);
+	/* receive charges never moderate */
+	in = charge_in(3500, true);
+	in.sockets_allocated = 1000;
+	charge(in, &o);
+	assert_false(o.sndbuf_moderated);
+}
+
+/* kernel-audit 1: 4.19.0-5.15.215 include/net/sock.h SK_MEM_QUANTUM 4096,
+ * sk_prot_mem_limits() "val <<= PAGE_SHIFT - SK_MEM_QUANTUM_SHIFT",
+ * sk_mem_pages() rounds to 4096; 6.1.192: PAGE_SIZE again. */
+static void mem_quantum(void **state)
+{
+	struct model_charge_out o;
+	struct model_charge_in in = charge_in(5000, false);
+	struct model_out mo;
+	struct model_in mi;
+
+	/* the unit */
+	assert_int_equal(model_mem_unit_bytes(5, 15, 65536), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 19, 16384), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 11, 65536), 4096);
+	assert_int_equal(model_mem_unit_bytes(4, 10, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(6, 0, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(6, 1, 65536), 65536);
+	assert_int_equal(model_mem_unit_bytes(5, 15, 4096), 4096);
+	assert_int_equal(model_mem_unit_bytes(0, 0, 65536), 65536); /* not known: newest */
+	assert_int_equal(model_units_per_page(5, 4, 65536), 16);
+	assert_int_equal(model_units_per_page(5, 4, 16384), 4);
+	assert_int_equal(model_units_per_page(6, 1, 65536), 1);
+	assert_int_equal(model_limit_in_units(23992, 5, 15, 65536), 23992 * 16);
+	assert_int_equal(model_limit_in_units(23992, 6, 1, 65536), 23992);
+	/* applies: 5.15 on 64 KiB pages, tcp_mem 2000 3000 4000 pages are
+	 * 32000/48000/64000 quanta, so 5000 quanta is under min */
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	assert_int_equal(charge(in, &o), MBR_UNDER_MIN);
+	/* does not apply: 6.1 on 64 KiB pages counts pages, 5000 > 4000 */
+	in.kver_major = 6;
+	in.kver_minor = 1;
+	assert_int_equal(charge(in, &o), MBR_OVER_MAX);
+	/* the fair share rounds to the quantum: 69632 bytes are 17 quanta
+	 * (17 * 3000 < 4000 * 16: within it) but 2 pages of 64 KiB
+	 * (2 * 3000 >= 4000: over it) */
+	in = charge_in(3500 * 16, true);
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 10;
+	in.sockets_allocated = 3000;
+	assert_int_equal(charge(in, &o), MBR_FAIR_SHARE);
+	in = charge_in(3500, true);
+	in.page_size_bytes = 65536;
+	in.kver_minor = 1;
+	in.sockets_allocated = 3000;
+	assert_int_equal(charge(in, &o), MBR_OVER_FAIR_SHARE);
+	/* the classification: kernel-audit 1's tree, sockstat mem 25600 on a
+	 * 5.15 64 KiB kernel with tcp_mem 17994 23992 35988 is 6.7% of the
+	 * pressure threshold, not above it */
+	mi = tcp_in(25600, PRESS_NO);
+	mi.limit_pages[0] = 17994;
+	mi.limit_pages[1] = 23992;
+	mi.limit_pages[2] = 35988;
+	mi.units_per_page = model_units_per_page(5, 15, 65536);
+	assert_int_equal(classify(mi, &mo), MS_NORMAL);
+	assert_true(mo.pct[1] > 6.6 && mo.pct[1] < 6.8);
+	assert_int_equal(mo.headroom_pages[1], 23992 * 16 - 25600);
+	/* ... and the same figures on 6.1 are above it */
+	mi.units_per_page = model_units_per_page(6, 1, 65536);
+	assert_int_equal(classify(mi, &mo), MS_ELEVATED);
+}
+
+static struct simulate_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
+{
+	struct simulate_in in = { 0 };
 
 	in.kind = MODEL_PRESSURE;
 	in.dir = CHARGE_RECV;
@@ -396,11 +681,13 @@ static struct sim_in sim_tcp(uint64_t usage, uint64_t add, uint64_t bytes)
 	in.bytes_per_socket = bytes;
 	in.page_size_bytes = 4096;
 	in.guarantee_bytes = 4096;
-	in.first_skb_bytes = 65536;
+	in.skb_bytes = 65536;
+	in.kver_major = 6;
+	in.kver_minor = 18;
 	return in;
 }
 
-static const struct sim_transition *sim_find(const struct sim_out *o, enum sim_event e)
+static const struct simulate_transition *sim_find(const struct simulate_out *o, enum sim_event e)
 {
 	int i;
 
@@ -412,11 +699,11 @@ static const struct sim_transition *sim_find(const struct sim_out *o, enum sim_e
 
 static void simulate_tcp(void **state)
 {
-	struct sim_in in = sim_tcp(0, 1000, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(0, 1000, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	assert_int_equal(o.pages_per_socket, 16);
 	/* 16 pages each: above min at the 126th (2016 > 2000) */
 	t = sim_find(&o, SIM_ABOVE_MIN);
@@ -440,15 +727,17 @@ static void simulate_tcp(void **state)
 
 static void simulate_fair_share(void **state)
 {
-	/* 256 KiB sockets: only the first skb (16 pages) is forced; under
-	 * pressure the fair share 3999 / sockets caps the rest */
-	struct sim_in in = sim_tcp(2900, 100, 64 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	/* 256 KiB sockets arriving as one-page segments: the first gets the
+	 * tcp_rmem[0] guarantee; under pressure the fair share 3999 / sockets
+	 * caps the rest (201 * 19 < 4000 <= 201 * 20) */
+	struct simulate_in in = sim_tcp(2900, 100, 64 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	in.press = PRESS_YES;
 	in.sockets_now = 200;
-	model_simulate(&in, &o);
+	in.skb_bytes = 4096;
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_CAPPED);
 	assert_non_null(t);
 	assert_int_equal(t->at_added_sockets, 1);
@@ -459,19 +748,19 @@ static void simulate_fair_share(void **state)
 
 static void simulate_band_and_next_charge(void **state)
 {
-	struct sim_in in = sim_tcp(3500, 100, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(3500, 100, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	/* a lowered limit below the usage: pressure at the next charge */
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_ENTER_PRESSURE);
 	assert_non_null(t);
 	assert_int_equal(t->at_added_sockets, 0);
 	/* the band widens the crossing of max into a range */
 	in = sim_tcp(0, 1000, 16 * 4096);
 	in.band_pages = 160;
-	model_simulate(&in, &o);
+	simulate_run(&in, &o);
 	t = sim_find(&o, SIM_ENTER_PRESSURE);
 	assert_int_equal(t->at_added_low, 178);  /* 178 * 16 = 2848 > 3000 - 160 */
 	assert_int_equal(t->at_added_high, 198); /* 198 * 16 = 3168 > 3000 + 160 */
@@ -479,16 +768,17 @@ static void simulate_band_and_next_charge(void **state)
 
 static void simulate_udp(void **state)
 {
-	struct sim_in in = sim_tcp(2049, 100, 16 * 4096);
-	struct sim_out o;
-	const struct sim_transition *t;
+	struct simulate_in in = sim_tcp(2049, 100, 16 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
 
 	in.kind = MODEL_NO_PRESSURE;
 	in.press = PRESS_NI;
 	in.limit_pages[0] = 2048;
 	in.limit_pages[1] = 4096;
 	in.limit_pages[2] = 8192;
-	model_simulate(&in, &o);
+	in.skb_bytes = 2304;	/* 1000-byte datagrams, as in experiment 11.2 (6.18.44) */
+	simulate_run(&in, &o);
 	assert_null(sim_find(&o, SIM_ENTER_PRESSURE)); /* no pressure state */
 	t = sim_find(&o, SIM_CAPPED);
 	assert_non_null(t);
@@ -497,25 +787,243 @@ static void simulate_udp(void **state)
 	assert_false(o.final_pressure);
 }
 
+/* The simulator decides through model_charge(): the same socket with the
+ * same figures as a direct model_charge() call. */
+static void simulate_through_charge(void **state)
+{
+	struct simulate_in in = sim_tcp(2900, 1, 64 * 4096);
+	struct simulate_out o;
+	struct model_charge_in ci = charge_in(2900 + 16, true);
+	struct model_charge_out co;
+	const struct simulate_transition *t;
+
+	/* 64 KiB skbs: the first is guaranteed (rmem 0 < tcp_rmem[0]); the
+	 * second asks for 16 pages with rmem 65536: the fair-share test counts
+	 * the skb being charged, 201 * 32 >= 4000, and refuses it whole */
+	in.press = PRESS_YES;
+	in.sockets_now = 200;
+	simulate_run(&in, &o);
+	t = sim_find(&o, SIM_CAPPED);
+	assert_non_null(t);
+	assert_int_equal(t->capped_pages, 16);
+	assert_true(o.charges >= 2);
+	ci.rmem_alloc_bytes = 65536;
+	ci.amt_pages = 16;
+	ci.size_bytes = 65536;
+	ci.fwd_alloc_bytes = 16 * 4096;
+	ci.sockets_allocated = 201;
+	ci.allocated_pages = 2916 + 16;
+	assert_int_equal(charge(ci, &co), MBR_OVER_FAIR_SHARE);
+	ci.rmem_alloc_bytes = 0;
+	ci.allocated_pages = 2916;
+	assert_int_equal(charge(ci, &co), MBR_RMEM0);
+	/* under min in one run: a large socket costs few charges (fast-forward) */
+	in = sim_tcp(0, 1, 1024 * 4096);
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 1024);
+	assert_true(o.charges <= 4);
+	assert_int_equal(o.sockets_full, 1);
+}
+
+/* The first skb into an empty receive queue is forced (tcp_data_queue,
+ * sk_forced_mem_schedule): 4.19-6.1 outright, 6.6+ after the normal charge
+ * failed.  Either way above max each new socket holds it. */
+static void simulate_forced_first_skb_recv(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, 10, 32 * 4096);
+	struct simulate_out o;
+	struct simulate_socket k = { 0 };
+	uint64_t u = 5000;
+
+	/* applies: TCP receive, 16 pages forced whatever the usage */
+	assert_int_equal(simulate_forced_first_skb(&in, &k, 65536, &u), 16);
+	assert_int_equal(u, 5016);
+	assert_true(k.forced);
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 16);
+	assert_int_equal(o.sockets_capped, 10);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 16);
+	/* 6.1: forced outright, no charge attempted for it; 6.18: one attempt
+	 * (refused over max) before it, then the second skb's refusal */
+	in.kver_minor = 1;
+	in.add_sockets = 1;
+	simulate_run(&in, &o);
+	assert_int_equal(o.charges, 1);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(o.charges, 2);
+	/* does not apply: UDP has no forced charge, over max a socket gets nothing */
+	in.kind = MODEL_NO_PRESSURE;
+	in.skb_bytes = 2304;
+	in.limit_pages[2] = 4000;
+	memset(&k, 0, sizeof(k));
+	u = 5000;
+	assert_int_equal(simulate_forced_first_skb(&in, &k, 2304, &u), 0);
+	assert_false(k.forced);
+	in.add_sockets = 10;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000);
+	assert_int_equal(o.admitted_pages, 0);
+}
+
+/* TCP send above max (kernel-audit 6): the forced head of the first skb;
+ * a charge the suppress path keeps because wmem_queued + size reaches the
+ * moderated sndbuf; and since 6.0 tcp_wmem_schedule() forcing up to
+ * tcp_wmem[0] when the charge is refused. */
+static void simulate_send_over_max(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, 10, 16 * 4096);
+	struct simulate_out o;
+
+	in.dir = CHARGE_SEND;
+	in.skb_bytes = 32768;
+	in.guarantee_bytes = 8192;	/* tcp_wmem[0] of two pages */
+	/* 32 KiB copies: head (1 page, 3072 bytes left), then 29696 bytes
+	 * asked: sndbuf moderated to 4608 <= 1024 + 29696, kept (8 pages),
+	 * then the sender blocks: 9 pages, on every version */
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 9);
+	assert_int_equal(o.sockets_capped, 10);
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 9);
+	/* 2 KiB copies: the second asks for 1024 bytes with 3072 queued, 4096 <
+	 * 4608: refused; 6.0+ forces min(8192 - 3072, 2048): one more page */
+	in.skb_bytes = 2048;
+	in.kver_major = 6;
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 2);
+	/* 5.15: no tcp_wmem_schedule(), only the head */
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.final_usage_pages, 5000 + 10 * 1);
+}
+
+/* kernel-audit 2 in the simulator: above udp_mem[0] a 6.12 socket gets one
+ * page of 1000-byte datagrams, a 6.18 socket two. */
+static void simulate_udp_versions(void **state)
+{
+	struct simulate_in in = sim_tcp(2049, 100, 16 * 4096);
+	struct simulate_out o;
+
+	in.kind = MODEL_NO_PRESSURE;
+	in.press = PRESS_NI;
+	in.limit_pages[0] = 2048;
+	in.limit_pages[1] = 4096;
+	in.limit_pages[2] = 8192;
+	in.skb_bytes = 2304;
+	in.kver_minor = 12;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 1);
+	assert_int_equal(o.final_usage_pages, 2049 + 100);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 2);
+	/* <= 6.17 a datagram of udp_rmem_min or more is dropped even by an empty socket */
+	in.kver_minor = 12;
+	in.skb_bytes = 4096;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 0);
+	in.kver_minor = 18;
+	simulate_run(&in, &o);
+	assert_int_equal(sim_find(&o, SIM_CAPPED)->capped_pages, 1);
+	/* below min every datagram is admitted */
+	in = sim_tcp(0, 10, 16 * 4096);
+	in.kind = MODEL_NO_PRESSURE;
+	in.press = PRESS_NI;
+	in.skb_bytes = 2304;
+	simulate_run(&in, &o);
+	assert_int_equal(o.sockets_capped, 0);
+	assert_int_equal(o.final_usage_pages, 10 * 16);
+}
+
+/* kernel-audit 1 in the simulator: a 5.15 kernel on 64 KiB pages counts
+ * 4096-byte quanta and scales tcp_mem by 16. */
+static void simulate_quantum(void **state)
+{
+	struct simulate_in in = sim_tcp(0, 100, 16 * 4096);
+	struct simulate_out o;
+
+	in.page_size_bytes = 65536;
+	in.kver_major = 5;
+	in.kver_minor = 15;
+	simulate_run(&in, &o);
+	assert_int_equal(o.unit_bytes, 4096);
+	assert_int_equal(o.pages_per_socket, 16);
+	assert_null(sim_find(&o, SIM_ABOVE_MIN));	/* 1600 quanta < 32000 */
+	assert_int_equal(o.final_usage_pages, 1600);
+	/* 6.1 on the same pages: 1 page per socket, above min at the 2001st */
+	in.kver_minor = 1;
+	in.kver_major = 6;
+	in.add_sockets = 2001;
+	simulate_run(&in, &o);
+	assert_int_equal(o.unit_bytes, 65536);
+	assert_int_equal(o.pages_per_socket, 1);
+	assert_int_equal(sim_find(&o, SIM_ABOVE_MIN)->at_added_sockets, 2001);
+}
+
+/* Over max every further socket gets the same: the rest is extrapolated,
+ * the crossing of RAM included. */
+static void simulate_steady_state(void **state)
+{
+	struct simulate_in in = sim_tcp(5000, SIM_MAX_ADD, 32 * 4096);
+	struct simulate_out o;
+	const struct simulate_transition *t;
+
+	in.mem_total_bytes = opt_some(1000000ull * 4096);
+	simulate_run(&in, &o);
+	assert_true(o.charges < 100);
+	assert_int_equal(o.final_usage_pages, 5000 + SIM_MAX_ADD * 16);
+	assert_int_equal(o.sockets_capped, SIM_MAX_ADD);
+	t = sim_find(&o, SIM_OVER_RAM);
+	assert_non_null(t);
+	/* 5000 + k * 16 > 1000000 first at k = 62188 */
+	assert_int_equal(t->at_added_sockets, 62188);
+	assert_int_equal(t->at_usage_pages, 5000 + 62188 * 16);
+	/* below the limits every socket gets its size: skipped to just before
+	 * each crossing, which still falls on the exact socket */
+	in = sim_tcp(0, SIM_MAX_ADD, 16 * 4096);
+	in.limit_pages[0] = 200000000;
+	in.limit_pages[1] = 300000000;
+	in.limit_pages[2] = 400000000;
+	in.band_pages = 510;
+	simulate_run(&in, &o);
+	assert_true(o.charges < 1000);
+	t = sim_find(&o, SIM_ABOVE_MIN);
+	assert_int_equal(t->at_added_sockets, 200000000 / 16 + 1);
+	assert_int_equal(t->at_added_low, (200000000 - 510) / 16 + 1);
+	assert_int_equal(t->at_added_high, (200000000 + 510) / 16 + 1);
+	t = sim_find(&o, SIM_ENTER_PRESSURE);
+	assert_int_equal(t->at_added_sockets, 300000000 / 16 + 1);
+	t = sim_find(&o, SIM_OVER_MAX);
+	assert_int_equal(t->at_added_sockets, 400000000 / 16 + 1);
+	/* over max each still gets its one skb, forced: all full */
+	assert_int_equal(o.sockets_full, SIM_MAX_ADD);
+	assert_int_equal(o.final_usage_pages, SIM_MAX_ADD * 16);
+}
+
 static void trend_robust(void **state)
 {
 	double t[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	double u[8] = { 100, 110, 120, 386, 140, 150, 160, 170 }; /* one per-CPU jump */
 	double flat[3] = { 5, 5, 5 }, eta, lo, hi;
-	struct model_trend tr;
+	struct trend tr;
 	bool unb;
 
-	assert_int_equal(model_trend(t, u, 8, &tr), 0);
+	assert_int_equal(trend_fit(t, u, 8, &tr), 0);
 	assert_true(tr.slope > 9.9 && tr.slope < 10.1); /* the outlier does not move it */
 	assert_true(tr.growing);
-	assert_true(model_seconds_to(&tr, 170, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(trend_seconds_to(&tr, 170, 1170, 0, &eta, &lo, &hi, &unb));
 	assert_true(eta > 99 && eta < 101);
-	assert_true(model_seconds_to(&tr, 2000, 1170, 0, &eta, &lo, &hi, &unb));
+	assert_true(trend_seconds_to(&tr, 2000, 1170, 0, &eta, &lo, &hi, &unb));
 	assert_true(eta == 0);
-	assert_int_equal(model_trend(t, flat, 3, &tr), 0);
+	assert_int_equal(trend_fit(t, flat, 3, &tr), 0);
 	assert_false(tr.growing);
-	assert_false(model_seconds_to(&tr, 5, 100, 0, &eta, &lo, &hi, &unb));
-	assert_int_equal(model_trend(t, u, 1, &tr), -EINVAL);
+	assert_false(trend_seconds_to(&tr, 5, 100, 0, &eta, &lo, &hi, &unb));
+	assert_int_equal(trend_fit(t, u, 1, &tr), -EINVAL);
 }
 
 int main(void)
@@ -529,14 +1037,28 @@ int main(void)
 		cmocka_unit_test(percent_near_headroom),
 		cmocka_unit_test(reserve_versions),
 		cmocka_unit_test(default_mem),
+		cmocka_unit_test(limits_for_pressure),
+		cmocka_unit_test(state_after),
 		cmocka_unit_test(report_units),
 		cmocka_unit_test(charge_branches),
 		cmocka_unit_test(charge_udp),
 		cmocka_unit_test(charge_versions),
+		cmocka_unit_test(charge_fair_share_6_7),
+		cmocka_unit_test(charge_boundaries),
+		cmocka_unit_test(charge_udp_versions),
+		cmocka_unit_test(charge_tcp_over_max_no_guarantee),
+		cmocka_unit_test(charge_sndbuf_moderation),
+		cmocka_unit_test(mem_quantum),
 		cmocka_unit_test(simulate_tcp),
 		cmocka_unit_test(simulate_fair_share),
 		cmocka_unit_test(simulate_band_and_next_charge),
 		cmocka_unit_test(simulate_udp),
+		cmocka_unit_test(simulate_through_charge),
+		cmocka_unit_test(simulate_forced_first_skb_recv),
+		cmocka_unit_test(simulate_send_over_max),
+		cmocka_unit_test(simulate_udp_versions),
+		cmocka_unit_test(simulate_quantum),
+		cmocka_unit_test(simulate_steady_state),
 		cmocka_unit_test(trend_robust),
 	};
 

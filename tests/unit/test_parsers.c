@@ -3,17 +3,23 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "host.h"
 #include "netstat.h"
 #include "protocols.h"
+#include "snapshot.h"
 #include "sockstat.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -71,6 +77,50 @@ static void sockstat_unknown_keys_kept(void **state)
 					&e), 0);
 	assert_int_equal(sockstat_get(&s, "TCP", "mem").v, 5);
 	assert_int_equal(sockstat_get(&s, "NEWPROTO", "inuse").v, 3);
+}
+
+/* A newer kernel: long keys, long names, many keys and lines are read, never
+ * fatal (sockmem used to stop at 15 characters, 8 keys and 32 lines). */
+static void sockstat_no_limits(void **state)
+{
+	static const char in[] =
+		"sockets: used 7\n"
+		"TCP: inuse 1 orphan 0 tw 0 alloc 4 memory_pressure_threshold 9 a 1 b 2 c 3 d 4 e 5 f 6 mem 18\n"
+		"A_PROTOCOL_NAME_OF_MANY_CHARACTERS: inuse 2\n";
+	struct sockstat s;
+	struct parse_err e = { 0, "" };
+	char *big, *q;
+	int i;
+
+	assert_int_equal(sockstat_parse(S(in), &s, &e), 0);
+	assert_int_equal(s.nlines, 3);
+	assert_int_equal(sockstat_get(&s, "TCP", "mem").v, 18);		/* the 12th key */
+	assert_int_equal(sockstat_get(&s, "TCP", "memory_pressure_threshold").v, 9);
+	assert_false(sockstat_get(&s, "TCP", "memory").ok);
+	assert_false(sockstat_get(&s, "TCP", "memory_pressure_threshol").ok);
+	assert_int_equal(sockstat_get(&s, "A_PROTOCOL_NAME_OF_MANY_CHARACTERS", "inuse").v, 2);
+	assert_false(sockstat_get(&s, "A_PROTOCOL", "inuse").ok);
+
+	/* 2000 lines of 100 keys each: nothing in the way, duplicates still found */
+	big = malloc(2000 * 1100 + 64);
+	assert_non_null(big);
+	for (q = big, i = 0; i < 2000; i++) {
+		int k;
+
+		q += sprintf(q, "L%d:", i);
+		for (k = 0; k < 100; k++)
+			q += sprintf(q, " k%d %d", k, i);
+		*q++ = '\n';
+	}
+	assert_int_equal(sockstat_parse(big, (size_t)(q - big), &s, &e), 0);
+	assert_int_equal(s.nlines, 2000);
+	assert_int_equal(sockstat_get(&s, "L1999", "k99").v, 1999);
+	q += sprintf(q, "L7: x 1\n");
+	assert_int_equal(sockstat_parse(big, (size_t)(q - big), &s, &e), -EINVAL);
+	assert_int_equal(e.line, 2001);
+	assert_non_null(strstr(e.msg, "duplicate line 'L7'"));
+	assert_false(sockstat_get(&s, "L1", "k1").ok);	/* a failed parse is empty */
+	free(big);
 }
 
 struct bad_case {
@@ -197,6 +247,60 @@ static void protocols_columns_by_name(void **state)
 	assert_int_equal(protocols_find(&p, "TCP")->press, PRESS_YES);
 }
 
+/* Every module loaded: more rows than fit in place, a long protocol name, a
+ * header of 80 columns (sockmem used to stop at 64 rows, 23 characters and 64
+ * columns). */
+static void protocols_no_limits(void **state)
+{
+	struct protocols p;
+	struct parse_err e = { 0, "" };
+	const struct protocols_row *r;
+	char *big = malloc(200 * 400), *q = big;
+	int i;
+
+	assert_non_null(big);
+	q += sprintf(q, "protocol size sockets");
+	for (i = 0; i < 76; i++)
+		q += sprintf(q, " c%d", i);
+	q += sprintf(q, " memory press\n");
+	for (i = 0; i < 150; i++) {
+		int k;
+
+		q += sprintf(q, i == 149 ? "A_PROTOCOL_NAME_OF_31_CHARS_%d 1 %d" : "P%d 1 %d", i, i);
+		for (k = 0; k < 76; k++)
+			q += sprintf(q, " y");
+		q += sprintf(q, " %d %s\n", i * 10, i % 2 ? "yes" : "NI");
+	}
+	assert_int_equal(protocols_parse(big, (size_t)(q - big), &p, &e), 0);
+	assert_int_equal(p.nrows, 150);
+	assert_true(p.nrows > PROTOCOLS_IN_PLACE);
+	r = protocols_find(&p, "P0");
+	assert_non_null(r);
+	assert_int_equal(r->press, PRESS_NI);
+	r = protocols_find(&p, "P100");
+	assert_non_null(r);
+	assert_int_equal(r->sockets.v, 100);
+	assert_int_equal(r->memory_pages, 1000);
+	r = protocols_find(&p, "A_PROTOCOL_NAME_OF_31_CHARS_149");
+	assert_non_null(r);
+	assert_int_equal(r->press, PRESS_YES);
+	assert_null(protocols_find(&p, "P1000"));
+	assert_null(protocols_find(&p, "P"));
+	protocols_free(&p);
+	assert_int_equal(p.nrows, 0);
+
+	/* a duplicate among the rows on the heap */
+	q += sprintf(q, "P120 1 1");
+	for (i = 0; i < 76; i++)
+		q += sprintf(q, " y");
+	q += sprintf(q, " 1 no\n");
+	assert_int_equal(protocols_parse(big, (size_t)(q - big), &p, &e), -EINVAL);
+	assert_int_equal(e.line, 152);
+	assert_non_null(strstr(e.msg, "duplicate protocol 'P120'"));
+	assert_int_equal(p.nrows, 0);
+	free(big);
+}
+
 static void protocols_bad(void **state)
 {
 	static const struct { const char *in; int line; const char *msg; } cases[] = {
@@ -249,6 +353,51 @@ static void netstat_snmp_negative(void **state)
 	assert_false(netstat_get(n, "Tcp", "MaxConn").ok); /* negative: not a counter */
 	assert_int_equal(netstat_get(n, "Udp", "RcvbufErrors").v, 2);
 	free(n);
+}
+
+/* A newer kernel's counter of 200 characters, a group of 40, 3000 counters in
+ * a group: all read (sockmem used to reject names of 48 characters or more,
+ * groups of 16, and more than 1024 counters). */
+static void netstat_no_limits(void **state)
+{
+	struct netstat n;
+	struct parse_err e = { 0, "" };
+	char name[201], *big, *h, *v;
+	size_t len;
+	int i;
+
+	memset(name, 'X', 200);
+	name[200] = '\0';
+	len = (size_t)snprintf(NULL, 0, "TcpExt: %s TCPMemoryPressures\nTcpExt: 5 4\n"
+			       "AVeryLongGroupNameOfForty_Characters_x1: A\n"
+			       "AVeryLongGroupNameOfForty_Characters_x1: 3\n", name);
+	big = malloc(len + 1 + 2 * 3000 * 16);
+	assert_non_null(big);
+	snprintf(big, len + 1, "TcpExt: %s TCPMemoryPressures\nTcpExt: 5 4\n"
+		 "AVeryLongGroupNameOfForty_Characters_x1: A\n"
+		 "AVeryLongGroupNameOfForty_Characters_x1: 3\n", name);
+	assert_int_equal(netstat_parse(big, len, &n, &e), 0);
+	assert_int_equal(n.n, 3);
+	assert_int_equal(netstat_get(&n, "TcpExt", name).v, 5);
+	assert_int_equal(netstat_get(&n, "TcpExt", "TCPMemoryPressures").v, 4);
+	assert_int_equal(netstat_get(&n, "AVeryLongGroupNameOfForty_Characters_x1", "A").v, 3);
+	assert_false(netstat_get(&n, "TcpExt", "XXXX").ok);
+
+	/* 3000 counters in one group, the wanted one last */
+	h = big;
+	h += sprintf(h, "TcpExt:");
+	for (i = 0; i < 3000; i++)
+		h += sprintf(h, " C%d", i);
+	h += sprintf(h, "\n");
+	v = h;
+	v += sprintf(v, "TcpExt:");
+	for (i = 0; i < 3000; i++)
+		v += sprintf(v, " %d", i);
+	v += sprintf(v, "\n");
+	assert_int_equal(netstat_parse(big, (size_t)(v - big), &n, &e), 0);
+	assert_int_equal(n.n, 3000);
+	assert_int_equal(netstat_get(&n, "TcpExt", "C2999").v, 2999);
+	free(big);
 }
 
 static void netstat_bad(void **state)
@@ -343,23 +492,156 @@ static void osrelease_cases(void **state)
 	assert_false(sysinfo_kver_ge(&k, 6, 19));
 	assert_int_equal(sysinfo_parse_osrelease(S("5.15.0-91-generic\n"), &k, &e), 0);
 	assert_false(sysinfo_kver_ge(&k, 6, 0));
+	/* the kernel's longest release, whole, and one longer */
+	assert_int_equal(sysinfo_parse_osrelease(S("6.18.0-1234567890123456789012345678901234567890"
+						   "12345678901234567\n"), &k, &e), 0);
+	assert_int_equal(strlen(k.release), 64);
+	assert_int_equal(sysinfo_parse_osrelease(S("6.18.0-1234567890123456789012345678901234567890"
+						   "123456789012345678\n"), &k, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "65 characters"));
+	assert_int_equal(sysinfo_parse_osrelease(S("6.1.0-\x1b[31m\n"), &k, &e), 0);
+	assert_string_equal(k.release, "6.1.0-\\x1b[31m");
 	assert_int_equal(sysinfo_parse_osrelease(S("banana\n"), &k, &e), -EINVAL);
 	assert_false(k.ok);
 	assert_false(sysinfo_kver_ge(&k, 1, 0));
 }
 
-static void snapmeta_cases(void **state)
-{
-	struct snapmeta m;
-	struct parse_err e = { 0, "" };
+/* ----------------------------------------------------------- snapshot */
 
-	assert_int_equal(sysinfo_parse_snapmeta(S("# c\npage_size_bytes=65536\nkernel_release=6.1.0\n"
-						  "possible_cpus=64\nfuture_key=1\n"), &m, &e), 0);
+static void snapshot_meta_cases(void **state)
+{
+	/* as tests/trees/ hold them (sockmem 0.1.0) */
+	static const char old[] = "# sockmem snapshot metadata: key=value, one per line\n"
+				  "page_size_bytes=65536\nkernel_release=6.1.0-18-arm64\n"
+				  "possible_cpus=64\ntime=2026-11-22T00:21:24Z\nsockmem_version=0.1.0\n";
+	struct snapshot_meta m, m2;
+	struct parse_err e = { 0, "" };
+	char text[SNAPSHOT_META_MAX], big[200];
+	int n;
+
+	assert_int_equal(snapshot_meta_parse(S(old), &m, &e), 0);
 	assert_int_equal(m.page_size_bytes.v, 65536);
 	assert_int_equal(m.possible_cpus.v, 64);
-	assert_string_equal(m.kernel_release, "6.1.0");
-	assert_int_equal(sysinfo_parse_snapmeta(S("page_size_bytes=big\n"), &m, &e), -EINVAL);
-	assert_int_equal(sysinfo_parse_snapmeta(S("nonsense\n"), &m, &e), -EINVAL);
+	assert_string_equal(m.kernel_release, "6.1.0-18-arm64");
+	assert_string_equal(m.time, "2026-11-22T00:21:24Z");
+	assert_string_equal(m.sockmem_version, "0.1.0");
+	/* written back: the same text */
+	n = snapshot_meta_format(text, sizeof(text), &m);
+	assert_int_equal(n, (int)strlen(old));
+	assert_string_equal(text, old);
+	assert_int_equal(snapshot_meta_format(text, 40, &m), -ENOSPC);
+
+	/* 0.1.0 wrote "possible_cpus=#0" when it did not know: not known */
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=4096\npossible_cpus=#0\n"), &m, &e), 0);
+	assert_false(m.possible_cpus.ok);
+	assert_true(m.page_size_bytes.ok);
+	/* what is not known is left out, and read back as not known */
+	memset(&m, 0, sizeof(m));
+	m.page_size_bytes = opt_some(4096);
+	n = snapshot_meta_format(text, sizeof(text), &m);
+	assert_non_null(strstr(text, "page_size_bytes=4096\n"));
+	assert_null(strstr(text, "possible_cpus"));
+	assert_null(strstr(text, "kernel_release"));
+	assert_int_equal(snapshot_meta_parse(text, (size_t)n, &m2, &e), 0);
+	assert_false(m2.possible_cpus.ok);
+	assert_string_equal(m2.kernel_release, "");
+
+	assert_int_equal(snapshot_meta_parse(S("# c\npage_size_bytes=65536\nfuture_key=1\n"), &m, &e), 0);
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=big\n"), &m, &e), -EINVAL);
+	assert_false(m.page_size_bytes.ok);
+	assert_int_equal(snapshot_meta_parse(S("nonsense\n"), &m, &e), -EINVAL);
+	assert_string_equal(e.msg, "expected key=value");
+	assert_int_equal(snapshot_meta_parse(S("time=1\ntime=2\n"), &m, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "duplicate key 'time'"));
+	assert_int_equal(snapshot_meta_parse(S("page_size_bytes=4096"), &m, &e), -EINVAL);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "kernel_release=", 15);
+	big[15 + 65] = '\n';
+	assert_int_equal(snapshot_meta_parse(big, 15 + 66, &m, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "65 characters"));
+	big[15 + 64] = '\n';
+	assert_int_equal(snapshot_meta_parse(big, 15 + 65, &m, &e), 0);
+	assert_int_equal(strlen(m.kernel_release), 64);
+}
+
+static void snapshot_paths(void **state)
+{
+	char b[64];
+
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), NULL, DP_TCP), 0);
+	assert_string_equal(b, "sock_diag/tcp.dump");
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), "", DP_UDP), 0);
+	assert_string_equal(b, "sock_diag/udp.dump");
+	assert_int_equal(snapshot_dump_path(b, sizeof(b), "/srv/snap", DP_TCP), 0);
+	assert_string_equal(b, "/srv/snap/sock_diag/tcp.dump");
+	assert_int_equal(snapshot_dump_path(b, 10, "/srv/snap", DP_TCP), -ENAMETOOLONG);
+	assert_string_equal(b, "");
+}
+
+static int count_file(const char *rel, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	return strcmp(rel, "sock_diag/udp.dump") ? 0 : 42;
+}
+
+/* Writing and clearing a snapshot directory never follows a symbolic link. */
+static void snapshot_dir_cases(void **state)
+{
+	char dir[] = "/tmp/sockmem-unit.XXXXXX", p[256], q[256], bad[64];
+	struct stat st;
+	int n = 0, fd;
+
+	assert_int_equal(snapshot_foreach_file(count_file, &n), 42);
+	assert_int_equal(n, (int)host_ninputs + DP_COUNT);
+
+	assert_non_null(mkdtemp(dir));
+	assert_false(snapshot_is_snapshot(dir));
+	assert_int_equal(snapshot_write_file(dir, "proc/net/sockstat", "TCP: inuse 1\n", 13), 0);
+	assert_int_equal(snapshot_write_file(dir, "proc/net/sockstat", "x\n", 2), -EEXIST);
+	assert_int_equal(snapshot_write_file(dir, SNAPSHOT_META_FILE, "time=1\n", 7), 0);
+	assert_true(snapshot_is_snapshot(dir));
+	snprintf(p, sizeof(p), "%s/notes.txt", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	/* a link in the place of a file goes itself, its target stays */
+	snprintf(p, sizeof(p), "%s/target", dir);
+	fd = open(p, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(snapshot_write_file(dir, "proc/meminfo", "", 0), 0);
+	snprintf(q, sizeof(q), "%s/proc/net/snmp", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(snapshot_clear(dir, bad, sizeof(bad)), 0);
+	snprintf(q, sizeof(q), "%s/proc/net/sockstat", dir);
+	assert_int_equal(lstat(q, &st), -1);
+	snprintf(q, sizeof(q), "%s/proc/net/snmp", dir);
+	assert_int_equal(lstat(q, &st), -1);
+	assert_int_equal(stat(p, &st), 0);			/* target */
+	snprintf(q, sizeof(q), "%s/notes.txt", dir);
+	assert_int_equal(stat(q, &st), 0);			/* not a snapshot's */
+	assert_false(snapshot_is_snapshot(dir));
+
+	/* a link in the place of a directory: refused, nothing removed */
+	assert_int_equal(snapshot_write_file(dir, SNAPSHOT_META_FILE, "time=1\n", 7), 0);
+	snprintf(p, sizeof(p), "%s/elsewhere", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(q, sizeof(q), "%s/elsewhere/sockstat", dir);
+	fd = open(q, O_WRONLY | O_CREAT, 0644);
+	close(fd);
+	snprintf(q, sizeof(q), "%s/sys", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(snapshot_clear(dir, bad, sizeof(bad)), -ENOTDIR);
+	assert_string_equal(bad, "sys/devices/system/cpu/possible");
+	assert_true(snapshot_is_snapshot(dir));
+	assert_int_equal(snapshot_write_file(dir, "sys/x", "", 0), -ENOTDIR);
+	snprintf(q, sizeof(q), "%s/elsewhere/x", dir);
+	assert_int_equal(stat(q, &st), -1);
+
+	assert_int_equal(system(strcat(strcpy(p, "rm -rf "), dir)), 0);
 }
 
 /* ---------------------------------------------------------------- util */
@@ -389,28 +671,164 @@ static void util_cases(void **state)
 	assert_true(ovf);
 }
 
+/* The prologue of every parser: text as procfs writes it, not empty. */
+static void text_begin_cases(void **state)
+{
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(util_text_begin(S("TCP: inuse 1\n"), &e), 0);
+	assert_int_equal(util_text_begin(S("\nx\n"), &e), 0);
+	assert_int_equal(util_text_begin(S(""), &e), -EINVAL);
+	assert_int_equal(e.line, 0);
+	assert_string_equal(e.msg, "empty file");
+	assert_int_equal(util_text_begin(S("\n\n\n"), &e), -EINVAL);
+	assert_string_equal(e.msg, "empty file");
+	assert_int_equal(util_text_begin(S("a\nb"), &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "truncated"));
+	assert_int_equal(util_text_begin("a\n\0\n", 4, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_non_null(strstr(e.msg, "NUL byte"));
+	/* the single-line files say which line is wrong */
+	{
+		uint64_t v;
+
+		assert_int_equal(sysinfo_parse_vector(S("\n5\n"), &v, 1, &e), -EINVAL);
+		assert_string_equal(e.msg, "line 1 is empty");
+		assert_int_equal(sysinfo_parse_cpulist(S("\n0-1\n"), &v, &e), -EINVAL);
+		assert_int_equal(sysinfo_parse_meminfo(S(""), &v, &e), -EINVAL);
+		assert_string_equal(e.msg, "empty file");
+	}
+}
+
+/* Duplicates among any number of keys, found in one pass. */
+static void strset_cases(void **state)
+{
+	struct util_strset set = { 0 };
+	char key[16];
+	static char keys[5000 * 8];
+	int i;
+
+	assert_int_equal(util_strset_add(&set, "mem", 3), 0);
+	assert_int_equal(util_strset_add(&set, "memory", 6), 0);
+	assert_int_equal(util_strset_add(&set, "memory", 3), 1);	/* "mem" */
+	assert_int_equal(util_strset_add(&set, "", 0), 0);
+	assert_int_equal(util_strset_add(&set, "", 0), 1);
+	util_strset_clear(&set);
+	assert_int_equal(set.n, 0);
+	assert_int_equal(util_strset_add(&set, "mem", 3), 0);
+	util_strset_clear(&set);
+	for (i = 0; i < 5000; i++) {
+		snprintf(keys + i * 8, 8, "k%d", i);
+		assert_int_equal(util_strset_add(&set, keys + i * 8, strlen(keys + i * 8)), 0);
+	}
+	assert_int_equal(set.n, 5000);
+	snprintf(key, sizeof(key), "k%d", 4321);
+	assert_int_equal(util_strset_add(&set, key, strlen(key)), 1);
+	util_strset_free(&set);
+	assert_null(set.slot);
+}
+
+/* ------------------------------------------------------------- host */
+
+/* Problems name the file in full however long the root, and escape it for a
+ * terminal; collecting again on the same struct releases the first. */
+static void host_problems_untruncated(void **state)
+{
+	struct host *h = malloc(sizeof(*h));
+	const struct host_problem *p;
+	char root[3001];
+	int n = 0;
+
+	assert_non_null(h);
+	memset(root, 'k', sizeof(root) - 1);
+	for (n = 0; n < (int)sizeof(root) - 1; n += 100)
+		root[n] = '/';		/* components the kernel accepts (NAME_MAX) */
+	n = 0;
+	root[150] = '\x1b';
+	root[sizeof(root) - 1] = '\0';
+	assert_int_equal(host_collect(h, root, 0), -ENOENT);
+	assert_true(h->partial);
+	assert_true(host_problem_count(h) > 5);
+	host_foreach_problem(p, h) {
+		if (!n++) {
+			assert_int_equal(strlen(p->path), strlen(root) + strlen("/proc/net/sockstat"));
+			assert_memory_equal(p->path, root, strlen(root));
+			assert_string_equal(p->path + strlen(root), "/proc/net/sockstat");
+			assert_non_null(strstr(p->path_safe, "k\\x1bk"));
+			assert_string_equal(p->path_safe + strlen(p->path_safe) - 18, "/proc/net/sockstat");
+			assert_string_equal(p->msg, "missing");
+		}
+	}
+	assert_int_equal(n, host_problem_count(h));
+	assert_int_equal(host_collect(h, root, 0), -ENOENT);	/* again: the first is released */
+	assert_int_equal(host_problem_count(h), n);
+	host_free(h);
+	assert_int_equal(host_problem_count(h), 0);
+	host_foreach_problem(p, h)
+		fail();
+	free(h);
+}
+
+/* The input table: every sysctl has its file, named like the sysctl
+ * (net.ipv4.tcp_mem is proc/sys/net/ipv4/tcp_mem), every path once. */
+static void host_inputs_table(void **state)
+{
+	size_t i, j;
+
+	for (i = 0; i < SC_COUNT; i++) {
+		const struct host_input *in = host_sysctl_input((enum sysctl_id)i);
+		char want[128];
+		size_t k;
+
+		assert_non_null(in);
+		snprintf(want, sizeof(want), "proc/sys/%s", host_sysctl[i].name);
+		for (k = 0; want[k]; k++)
+			if (want[k] == '.')
+				want[k] = '/';
+		assert_string_equal(in->path, want);
+		assert_false(in->expected);
+		assert_int_equal(in->origin, HOST_KERNEL);
+	}
+	for (i = 0; i < host_ninputs; i++) {
+		assert_non_null(host_inputs[i].parse);
+		assert_true(host_inputs[i].path[0] != '/');
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(host_inputs[i].path, host_inputs[j].path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sockstat_ipv4),
 		cmocka_unit_test(sockstat_ipv6),
 		cmocka_unit_test(sockstat_unknown_keys_kept),
+		cmocka_unit_test(sockstat_no_limits),
 		cmocka_unit_test(sockstat_bad),
 		cmocka_unit_test(sockstat_max_u64),
 		cmocka_unit_test(sockstat_nul),
 		cmocka_unit_test(sockstat_every_truncation),
 		cmocka_unit_test(protocols_ok),
 		cmocka_unit_test(protocols_columns_by_name),
+		cmocka_unit_test(protocols_no_limits),
 		cmocka_unit_test(protocols_bad),
 		cmocka_unit_test(netstat_ok),
 		cmocka_unit_test(netstat_snmp_negative),
+		cmocka_unit_test(netstat_no_limits),
 		cmocka_unit_test(netstat_bad),
 		cmocka_unit_test(vector_cases),
 		cmocka_unit_test(meminfo_cases),
 		cmocka_unit_test(cpulist_cases),
 		cmocka_unit_test(osrelease_cases),
-		cmocka_unit_test(snapmeta_cases),
+		cmocka_unit_test(snapshot_meta_cases),
+		cmocka_unit_test(snapshot_paths),
+		cmocka_unit_test(snapshot_dir_cases),
 		cmocka_unit_test(util_cases),
+		cmocka_unit_test(text_begin_cases),
+		cmocka_unit_test(strset_cases),
+		cmocka_unit_test(host_problems_untruncated),
+		cmocka_unit_test(host_inputs_table),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);

@@ -1,0 +1,152 @@
+/* host.h - everything sockmem reads about one machine (live or a --root
+ * snapshot), as read: parsed files, sysctls, and what was missing or bad. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_HOST_H
+#define SOCKMEM_HOST_H
+
+#include <limits.h>
+
+#include "netstat.h"
+#include "protocols.h"
+#include "snapshot.h"
+#include "sockstat.h"
+#include "sysinfo.h"
+
+enum unit { UNIT_PAGES, UNIT_BYTES, UNIT_COUNT, UNIT_BOOL };
+enum scope { SCOPE_HOST, SCOPE_NETNS };
+
+enum sysctl_id {
+	SC_TCP_MEM, SC_UDP_MEM, SC_SCTP_MEM,
+	SC_TCP_RMEM, SC_TCP_WMEM, SC_UDP_RMEM_MIN, SC_UDP_WMEM_MIN,
+	SC_RMEM_DEFAULT, SC_RMEM_MAX, SC_WMEM_DEFAULT, SC_WMEM_MAX, SC_OPTMEM_MAX,
+	SC_MEM_PCPU_RSV, SC_BYPASS_PROT_MEM,
+	SC_TCP_MAX_ORPHANS, SC_TCP_MAX_TW_BUCKETS,
+	SC_IPFRAG_HIGH_THRESH, SC_IP6FRAG_HIGH_THRESH,
+	SC_COUNT
+};
+
+struct host;
+
+struct sysctl_def {
+	const char *name;	/* net.ipv4.tcp_mem (its file: host_sysctl_input()) */
+	const char *key;	/* JSON key, unit suffixed: tcp_mem_pages */
+	int n;			/* values in the vector */
+	enum unit unit;
+	enum scope scope;
+	const char *field[3];	/* names of the vector's values */
+	unsigned since_major, since_minor; /* 0: long-standing */
+};
+extern const struct sysctl_def host_sysctl[SC_COUNT];
+
+struct sysctl_val {
+	int rc;			/* 0, -ENOENT (absent), other -errno */
+	uint64_t v[3];
+};
+
+/* An input that could not be used.  The strings belong to the struct host
+ * (host_free()); nothing is truncated. */
+struct host_problem {
+	const char *path;	/* as opened: "/proc/net/sockstat", "ROOT/proc/net/sockstat" */
+	const char *path_safe;	/* path, control and non-ASCII bytes as \xNN: for a terminal */
+	int line;		/* 1-based; 0: the file as a whole */
+	int rc;			/* -errno */
+	const char *msg;	/* what is wrong (without the line number) */
+};
+
+struct host_store;
+
+struct host {
+	char root[PATH_MAX];		/* "" when live */
+	char collected_at[40];		/* ISO 8601 UTC */
+	uint64_t page_size_bytes;
+	const char *page_size_source;	/* "running kernel", "snapshot metadata", "--page-size", ... */
+	struct opt possible_cpus;
+	struct kversion kver;
+	struct opt mem_total_bytes;
+	bool netns_child;		/* host-only sysctls absent while per-netns ones exist */
+	bool have_meta;
+	struct snapshot_meta meta;
+
+	int sockstat_rc, sockstat6_rc, protocols_rc, netstat_rc, snmp_rc;
+	struct sockstat ss4, ss6;
+	struct protocols protos;
+	struct netstat netstat, snmp;
+	struct sysctl_val sysctl[SC_COUNT];
+
+	/* What could not be used, in the order read: host_foreach_problem(). */
+	struct host_problem *problem;
+	int nproblems;
+	bool partial;			/* some expected input could not be used */
+
+	struct host_store *store;	/* what host_collect() allocated: host_free() */
+};
+
+/* Number of problems, and a loop over them:
+ *	const struct host_problem *p;
+ *	host_foreach_problem(p, h)
+ *		report(p->path_safe, p->line, p->msg); */
+static inline int host_problem_count(const struct host *h)
+{
+	return h->nproblems;
+}
+#define host_foreach_problem(p, h) \
+	for ((p) = (h)->problem; (p) && (p) < (h)->problem + (h)->nproblems; (p)++)
+
+/* Where an input comes from. */
+enum host_origin {
+	HOST_KERNEL,		/* the running kernel's: read live, copied by "sockmem snapshot" */
+	HOST_SNAPSHOT,		/* written by "sockmem snapshot": read only under a root */
+};
+
+#define HOST_NO_RC ((size_t)-1)
+
+/* One file of the host view.  host_inputs[] is the one list of them: what
+ * host_collect() reads, what "sockmem snapshot" copies, and what the tests
+ * are generated from (tests/helpers/listinputs prints it). */
+struct host_input {
+	const char *path;	/* relative to the root: "proc/net/sockstat" */
+	bool expected;		/* its absence is a problem: the report is partial */
+	enum host_origin origin;
+	/* Parses the file's text into dest (h + .dest); 0 or -errno with err set. */
+	int (*parse)(struct host *h, const struct host_input *in, void *dest, const char *text,
+		     size_t len, struct parse_err *err);
+	size_t dest;		/* offsetof(struct host, ...) of what parse fills */
+	size_t rc;		/* offsetof(struct host, ...) of the int that gets the result,
+				 * or HOST_NO_RC */
+	bool keeps_text;	/* what parse fills points into the text: keep it */
+	int sysctl;		/* enum sysctl_id of a sysctl, -1 for other files */
+};
+extern const struct host_input host_inputs[];
+extern const size_t host_ninputs;
+
+/* The input of a sysctl: host_sysctl_input(SC_TCP_MEM)->path is
+ * "proc/sys/net/ipv4/tcp_mem". */
+const struct host_input *host_sysctl_input(enum sysctl_id id);
+
+/**
+ * host_collect() - read everything sockmem reads about one machine
+ * @h: filled; its earlier contents are not looked at
+ * @root: NULL or "" for the live system, else a snapshot directory
+ * @page_size_opt: 0 unless --page-size was given
+ *
+ * Problems are recorded in @h either way.  The parsed files, texts and problems
+ * belong to @h until host_free(@h) or the next host_collect(@h), which releases
+ * them first (a struct that is only free()d keeps them reachable until then).
+ * Return: 0, or -errno when the report cannot be made at all (sockstat unusable).
+ */
+int host_collect(struct host *h, const char *root, uint64_t page_size_opt);
+
+/**
+ * host_free() - release what host_collect() allocated for @h
+ * @h: a collected host, or a zeroed one; not the struct itself (the caller's)
+ *
+ * @h is empty afterwards: collect again before reading it.
+ */
+void host_free(struct host *h);
+
+/* Read a root-relative file into a malloc'ed buffer (at most HOST_MAX_FILE).
+ * Returns 0 or -errno (-ENAMETOOLONG: ROOT/REL longer than PATH_MAX). */
+#define HOST_MAX_FILE (1u << 20)
+int host_read_file(const char *root, const char *rel, char **buf, size_t *len);
+
+#endif

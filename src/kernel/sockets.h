@@ -1,0 +1,93 @@
+/* sockets.h - streaming aggregation of per-socket meminfo: totals per
+ * protocol and state, the charged bytes the kernel counts against
+ * tcp_mem/udp_mem, worst-case commitment, slow readers, and a bounded top-N
+ * by socket or by process, cgroup, port or state.  Memory does not grow with
+ * the number of sockets (only with the number of groups).  Pure: no I/O. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_SOCKETS_H
+#define SOCKMEM_SOCKETS_H
+
+#include "diag.h"
+#include "keymap.h"
+
+struct sock_sums {
+	uint64_t count;			/* sockets seen */
+	uint64_t with_mem;		/* ... that carried SK_MEMINFO */
+	uint64_t with_drops_field;	/* ... whose SK_MEMINFO had the drops field */
+	uint64_t by_state[DIAG_NSTATES];
+	uint64_t mem[DM_COUNT];		/* sums of SK_MEMINFO fields (bytes; drops: packets) */
+	uint64_t charged_bytes;		/* TCP r + w + f, UDP r + f */
+	uint64_t charged_pages;		/* sum over sockets of ceil(charged / page) */
+	uint64_t worst_case_bytes;	/* TCP: min(rb, tcp_rmem[2]) + min(tb, tcp_wmem[2]) */
+	uint64_t slow_readers;		/* r >= 90% of rb, or drops, or backlog */
+	uint64_t sndbuf_small;		/* TCP tb below tcp_wmem[1]: moderated or SO_SNDBUF */
+	uint64_t with_drops, with_backlog;
+	/* established TCP connections with tcp_info: bandwidth-delay product
+	 * (delivery_rate x rtt) in log2 buckets of bytes */
+	uint64_t bdp_hist[48];
+	uint64_t bdp_n;
+};
+/* The q-quantile (0..1) of the BDP histogram: the upper edge of its bucket. */
+uint64_t sockets_bdp_quantile(const struct sock_sums *t, double q);
+
+struct sockets_params {
+	uint64_t page_size_bytes;
+	bool tcp_limits_ok;
+	uint64_t tcp_rmem_max_bytes, tcp_wmem_max_bytes, tcp_wmem_default_bytes;
+};
+
+enum sockets_by { BY_SOCKET, BY_PROCESS, BY_CGROUP, BY_PORT, BY_STATE, BY_COUNT };
+extern const char *const sockets_by_name[BY_COUNT];
+
+/* A group key decoded: what a sock_entry's key means for each grouping. */
+struct sock_group_key {
+	enum sockets_by by;
+	enum diag_proto proto;		/* BY_PORT, BY_STATE */
+	uint16_t port;			/* BY_PORT: local port */
+	uint8_t state;			/* BY_STATE: TCP_* / UDP state */
+	uint64_t id;			/* BY_PROCESS: pid; BY_CGROUP: cgroup id */
+};
+struct sock_group_key sockets_group_key(enum sockets_by by, uint64_t key);
+
+/* One socket, or one group of sockets. */
+struct sock_entry {
+	uint64_t key;			/* encoded group key: sockets_group_key() decodes it */
+	uint64_t charged_bytes;
+	uint64_t count;
+	uint64_t mem[DM_COUNT];
+	uint64_t slow_readers, sndbuf_small;
+	bool drops_known;
+	struct diag_sock s;		/* BY_SOCKET: the socket; groups: the largest one */
+};
+
+struct sockets {
+	struct sockets_params par;
+	struct sock_sums sum[DP_COUNT];
+	enum sockets_by by;
+	int topn;
+	struct sock_entry *heap;	/* BY_SOCKET: min-heap of the topn largest */
+	int nheap;
+	struct keymap groups;		/* other BY_*: key -> struct sock_entry */
+	const struct keymap *inode_pid;	/* BY_PROCESS: socket inode -> uint32_t pid */
+	uint64_t unattributed, unattributed_bytes;
+};
+
+int sockets_init(struct sockets *s, const struct sockets_params *par, enum sockets_by by, int topn,
+		 const struct keymap *inode_pid);
+void sockets_reset(struct sockets *s);
+void sockets_free(struct sockets *s);
+/* Adds one socket.  Returns 0 or -ENOMEM. */
+int sockets_add(struct sockets *s, const struct diag_sock *d);
+/* Adds src's protocol sums into dst (for several network namespaces). */
+void sockets_merge_sums(struct sockets *dst, const struct sockets *src);
+/* Adds everything of src (same grouping) into dst: sums, top entries,
+ * groups.  Returns 0, -EINVAL (different grouping) or -ENOMEM. */
+int sockets_merge(struct sockets *dst, const struct sockets *src);
+/* Charged bytes of one socket (TCP r+w+f, UDP r+f). */
+uint64_t sockets_charged(const struct diag_sock *d);
+bool sockets_slow_reader(const struct diag_sock *d);
+bool sockets_sndbuf_small(const struct sockets_params *par, const struct diag_sock *d);
+/* The top entries, largest first, into out[max]; returns how many. */
+int sockets_top(const struct sockets *s, struct sock_entry *out, int max);
+
+#endif
