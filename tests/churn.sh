@@ -376,14 +376,16 @@ print("ok\x1f%d runs (%d in the loop, %d forced races): none crashed, every one 
       "not ok\x1fno run crashed or printed no JSON (%d of %d did)\x1f\x1f%s" % (len(crash), len(runs), " | ".join(crash[:5])))
 print("%s\x1fevery run's figures add up (sums of the namespaces, counts non-negative, charged within its parts)\x1f\x1f%s"
       % ("not ok" if incons else "ok", " | ".join(incons[:5])))
-A = "issue 19 a: a namespace deleted during the walk makes setns fail with EINVAL: exit 3 while the top-level partial is false"
-print("%s\x1fevery run's exit status agrees with its top-level partial (%d disagree)\x1f%s\x1f%s"
-      % ("not ok" if disagree else "ok", len(disagree), A, " | ".join(disagree[:5])))
-A2 = "issue 19 a: a namespace, process or cgroup that goes away during the walk is churn: not partial, exit 0"
-print("%s\x1fno run calls its report partial for churn (%d did)\x1f%s\x1f%s"
-      % ("not ok" if partial else "ok", len(partial), A2, " | ".join(partial[:5])))
+# Issue 19 a: on main the top-level partial agrees with the exit status and
+# churn is no longer partial; what went away is counted inside (netns only)
+# but not reported.
+print("%s\x1fevery run's exit status agrees with its top-level partial (%d disagree)\x1f\x1f%s"
+      % ("not ok" if disagree else "ok", len(disagree), " | ".join(disagree[:5])))
+print("%s\x1fno run calls its report partial for churn (%d did)\x1f\x1f%s"
+      % ("not ok" if partial else "ok", len(partial), " | ".join(partial[:5])))
 
-A3 = "issue 19 a: what disappears during the walk is reported as deleted during the walk and counted"
+A3 = ("issue 19 a: what disappears during the walk is reported as deleted during the walk and counted "
+      "(main counts namespaces in collect but shows the count nowhere; processes and cgroups not at all)")
 for rid in ("race1", "race2", "race3", "race4", "race5"):
     what = read(R + "/%s.what" % rid).strip()
     if not what:
@@ -404,7 +406,7 @@ for rid in ("race1", "race2", "race3", "race4", "race5"):
         d = {}
     err = read(base + ".err").strip()
     print("%s\x1f%s: exit 0, not partial\x1f%s\x1fexit %d, partial %s; %s" % ("ok" if rc == 0 and d.get("partial") is False else "not ok",
-          what, A2 if rid in ("race1",) else "", rc, json.dumps(d.get("partial")), err[:200]))
+          what, "", rc, json.dumps(d.get("partial")), err[:200]))
     n = deleted_count(d)
     if rid == "race5":
         cgid = int(read(R + "/race5.cgid").strip() or 0)
