@@ -381,6 +381,7 @@ FILE *sm_out_open(struct sm_out *o, const char *path)
 			close(fd);
 		return NULL;
 	}
+	errno = 0;	/* so that sm_out_close can tell a write's error */
 	return o->f;
 }
 
@@ -390,7 +391,10 @@ int sm_out_close(struct sm_out *o, bool discard)
 
 	if (o->f == stdout || !o->f)
 		return 0;
-	if (fflush(o->f) || fsync(fileno(o->f)))
+	/* a write() that failed inside stdio leaves only the error flag */
+	if (ferror(o->f))
+		rc = errno ? -errno : -EIO;	/* the failed write's, nothing ran since */
+	else if (fflush(o->f) || fsync(fileno(o->f)))
 		rc = -errno;
 	if (fclose(o->f) && !rc)
 		rc = -errno;

@@ -91,7 +91,9 @@ int cmd_top_run(void)
 		return SM_EXIT_ERROR;
 	}
 	/* collect */
-	host_collect(h, sm_common.root, sm_common.page_size); /* for page size and tcp_wmem */
+	/* for the page size and tcp_rmem/tcp_wmem; what could not be read is said */
+	host_collect(h, sm_common.root, sm_common.page_size);
+	sm_report_problems(h);
 	if (top_by == BY_PROCESS) {
 		if (keymap_init(&inode_pid, sizeof(uint32_t)) ||
 		    (rc = procscan_socket_inodes(&inode_pid, &ps)) == -ENOMEM) {
@@ -116,12 +118,15 @@ int cmd_top_run(void)
 		goto out;
 	}
 	/* report */
-	if (report_top_build(&t, &agg, top_n, co.source, co.st.partial, ps.processes, ps.denied)) {
+	if (report_top_build(&t, &agg, top_n, co.source, co.st.partial || h->partial, ps.processes,
+			     ps.denied)) {
 		sm_error("top", "out of memory");
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
 	collect_top_names(&t);
+	t.h = h;
+	t.st = &co.st;
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.json) {

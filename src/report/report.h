@@ -241,6 +241,8 @@ struct top_row {
 };
 
 struct report_top {
+	const struct host *h;		/* for its problem list (may be NULL) */
+	const struct sockdump_status *st;	/* the dump's problems (may be NULL) */
 	enum sockets_by by;
 	int requested;			/* -n */
 	const char *source;
