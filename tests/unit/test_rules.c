@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/socket.h>
 
 #include "rules.h"
 
@@ -479,7 +480,8 @@ static void bdp(void **state)
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	const struct finding *f;
 
-	/* 10 Gbit/s x 80 ms = 100 MB in flight: rcvbuf 200 MB */
+	/* 10 Gbit/s x 80 ms = 100 MB in flight: buffers of 200 MB, rounded up
+	 * to a whole MiB (191 MiB) */
 	w->in.bdp.given = true;
 	w->in.bdp.bandwidth_bytes_per_s = 10e9 / 8;
 	w->in.bdp.rtt_s = 0.08;
@@ -488,8 +490,114 @@ static void bdp(void **state)
 	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);
-	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200000000");
-	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_wmem = 4096 16384 200000000");
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200278016");
+	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_wmem = 4096 16384 200278016");
+	/* 4 x 2 x 191 MiB = 391168 pages: above today's pressure threshold */
+	assert_string_equal(fix_line(f, 2), "net.ipv4.tcp_mem = 293376 391168 586752");
+	/* 100 Mbit/s x 10 ms: today's buffers hold it (info); below a MiB,
+	 * rounded up to a page */
+	w->in.bdp.bandwidth_bytes_per_s = 100e6 / 8;
+	w->in.bdp.rtt_s = 0.01;
+	w->in.bdp.connections = 1;
+	world_run(w);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->summary, ">= 253952 (248 KiB"));
+	free(w);
+	/* neither --bandwidth nor a measured connection: quiet */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_run(w);
+	quiet(w, "bdp-buffers");
+	free(w);
+}
+
+/* An established connection for the BDP: rate x rtt = bdp_bytes. */
+static struct diag_sock bdp_conn(uint64_t bdp_bytes, uint32_t rtt_us, bool loopback)
+{
+	struct diag_sock d;
+
+	memset(&d, 0, sizeof(d));
+	d.proto = DP_TCP;
+	d.family = AF_INET;
+	d.state = 1;
+	d.nmem = 9;
+	d.mem[DM_RCVBUF] = 131072;
+	d.mem[DM_SNDBUF] = 16384;
+	d.src[0] = loopback ? 127 : 10;
+	d.src[3] = 1;
+	d.dst[0] = loopback ? 127 : 192;
+	d.dst[3] = 7;
+	d.has_tcp_info = true;
+	d.rtt_us = rtt_us;
+	d.delivery_rate = bdp_bytes * 1000000 / rtt_us;
+	return d;
+}
+
+/* first-user 3: the live sizing.  120 loopback connections stalled by a
+ * reader that does not read (rtt inflated to 5-10 ms by probe backoff,
+ * rates of Gbit/s) gave "tcp_rmem max >= 67108862" for a 24 GiB host. */
+static void bdp_measured(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockdump_status st;
+	struct sockets agg;
+	const struct finding *f;
+	int i;
+
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	for (i = 0; i < 120; i++) {
+		struct diag_sock d = bdp_conn(12000000 + (uint64_t)i * 200000, 5000 + (uint32_t)i * 40, true);
+
+		sockets_add(&agg, &d);
+	}
+	/* as cmd_advise: measured only when a connection measured a path */
+	assert_int_equal(agg.sum[DP_TCP].bdp_n, 0);
+	assert_int_equal(agg.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_LOOPBACK], 120);
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.h = &w->h;
+	w->in.r = &w->r;
+	w->in.bdp.connections = agg.sum[DP_TCP].by_state[1];
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	quiet(w, "bdp-buffers");
+	/* ten connections over a real path, 1 to 10 MB in flight: p90 9 MB,
+	 * buffers 18 MiB (twice, rounded up to a MiB; never an odd value) */
+	for (i = 1; i <= 10; i++) {
+		struct diag_sock d = bdp_conn((uint64_t)i * 1000000, 20000, false);
+
+		sockets_add(&agg, &d);
+	}
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.bdp.measured = agg.sum[DP_TCP].bdp_n > 0;
+	w->in.bdp.measured_bdp_bytes = sockets_bdp_quantile(&agg.sum[DP_TCP], 0.9);
+	w->in.bdp.measured_connections = agg.sum[DP_TCP].bdp_n;
+	assert_true(w->in.bdp.measured_bdp_bytes >= 9000000 && w->in.bdp.measured_bdp_bytes <= 9437184);
+	/* all 130 established connections at 18 MiB buffers: 1198080 pages,
+	 * whose tcp_mem max (1797120) is above a quarter of RAM: nothing */
+	w->in.bdp.connections = agg.sum[DP_TCP].by_state[1];
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = fires(w, "bdp-buffers");
+	assert_non_null(strstr(f->summary, "90th percentile of 10 live connections measuring a path"));
+	assert_non_null(strstr(f->summary, ">= 18874368 (18 MiB"));
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "max of 1797120 pages, more than a quarter of RAM (1542755 pages)"));
+	/* ... for 10 of them: tcp_wmem (tcp_rmem max already holds 18 MiB) */
+	w->in.bdp.connections = 10;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->sev, SEV_WARN);
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 18874368");
+	assert_int_equal(f->fix[0].v[2] % (1u << 20), 0);
+	for (i = 0; i < f->nev; i++)
+		if (!strcmp(f->ev[i].key, "connections_skipped_loopback"))
+			assert_int_equal(f->ev[i].u, 120);
+	sockets_free(&agg);
 	free(w);
 }
 
@@ -568,7 +676,10 @@ static void bounded_proposals(void **state)
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	const struct finding *f;
 
-	/* 1000 Tbit/s x 10 s: far beyond a quarter of RAM, nothing proposed */
+	/* 1000 Tbit/s x 10 s (first-user 4): 2.5 PB buffers are no int; capped
+	 * at the largest whole MiB tcp_rmem/tcp_wmem take, and even one
+	 * connection at that size needs a tcp_mem above a quarter of RAM:
+	 * nothing proposed, and the finding says both */
 	w->in.bdp.given = true;
 	w->in.bdp.bandwidth_bytes_per_s = 1e15 / 8;
 	w->in.bdp.rtt_s = 10;
@@ -576,17 +687,28 @@ static void bounded_proposals(void **state)
 	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->nfix, 0);
-	assert_non_null(strstr(f->application, "more than a quarter of RAM"));
-	/* 1 Gbit/s x 20 ms x 500 connections: the buffers fit, the tcp_mem that
-	 * would hold them does not; the message quotes its max, not the need */
+	assert_non_null(strstr(f->summary, ">= 2146435072 (2047 MiB: twice the BDP, capped"));
+	assert_non_null(strstr(f->application, "1 connection at 2047 MiB buffers takes up to 1048064 pages"));
+	assert_non_null(strstr(f->application, "max of 1572096 pages, more than a quarter of RAM (1542755 pages)"));
+	/* 1 Gbit/s x 20 ms x 500 connections (first-user 5): 5 MiB buffers,
+	 * 1280000 pages under the pressure threshold, fewer than a quarter of
+	 * RAM; the tcp_mem that holds them has a max of 1920000, more: the
+	 * rule tests that max, says it, and proposes no buffer either */
 	w->in.bdp.bandwidth_bytes_per_s = 1e9 / 8;
 	w->in.bdp.rtt_s = 0.02;
 	w->in.bdp.connections = 500;
 	world_run(w);
 	f = fires(w, "bdp-buffers");
-	assert_int_equal(f->nfix, 1);
-	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5000000");
-	assert_non_null(strstr(f->application, "max of 1831050 pages, more than a quarter of RAM (1542755 pages)"));
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "500 connections at 5 MiB buffers take up to 1280000 pages"));
+	assert_non_null(strstr(f->application, "max of 1920000 pages, more than a quarter of RAM (1542755 pages)"));
+	/* 300 of them fit: 768000 pages, a max of 1152000 */
+	w->in.bdp.connections = 300;
+	world_run(w);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->nfix, 2);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5242880");
+	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_mem = 576000 768000 1152000");
 	free(w);
 
 	/* orphans: only as many more as TCP's headroom to pressure holds at
@@ -775,6 +897,7 @@ int main(void)
 		cmocka_unit_test(counts),
 		cmocka_unit_test(safe_proposals),
 		cmocka_unit_test(bdp),
+		cmocka_unit_test(bdp_measured),
 		cmocka_unit_test(fix_checks),
 		cmocka_unit_test(leaves_pressure),
 		cmocka_unit_test(bounded_proposals),
