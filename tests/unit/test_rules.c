@@ -293,7 +293,10 @@ static void counters(void **state)
 	assert_non_null(fires(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
 	f = fires(w, "udp-in-errors");					/* hotsos udp.yaml */
 	assert_non_null(f);
-	assert_non_null(strstr(f->summary, "72.42%"));
+	/* first-user 9: of InDatagrams + InErrors (InDatagrams counts only
+	 * what was read), with hotsos's InErrors / InDatagrams beside it */
+	assert_non_null(strstr(f->summary, "1234 (42.00% of the 2938 received; 72.42% of InDatagrams, "
+				"as hotsos counts); 22 checksum errors among them"));
 	quiet(w, "udp-buffer-errors");
 	/* sampled, nothing rose: all of it is history, info */
 	w->in.rates.ok = true;
@@ -321,6 +324,51 @@ static void counters(void **state)
 		      "TcpExt: PruneCalled TCPRcvQDrop\nTcpExt: 12 12\n", NULL);
 	world_run(w);
 	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	free(w);
+}
+
+/* first-user 9: 540 drops of 540 arrivals, none read (InDatagrams 0):
+ * 100% of the received, not 0%; n/a where nothing was sent; and the drops
+ * once, as buffer errors, not again as ingress errors */
+static void udp_percentages(void **state)
+{
+	static const char hdr[] = "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors "
+				  "InCsumErrors MemErrors\n";
+	char snmp[256];
+	struct world *w;
+	const struct finding *f;
+	int i;
+
+	snprintf(snmp, sizeof(snmp), "%sUdp: 0 0 540 0 540 0 0 0\n", hdr);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, snmp);
+	world_run(w);
+	f = fires(w, "udp-buffer-errors");
+	assert_string_equal(f->summary, "UDP socket buffer errors: 540 receive (100.00% of the 540 received), "
+			    "0 send (n/a: none sent)");
+	for (i = 0; i < f->nev; i++)
+		assert_string_not_equal(f->ev[i].key, "sndbuf_errors_percent");
+	quiet(w, "udp-in-errors");	/* all 540 are the receive-buffer drops */
+	free(w);
+	/* 1300 ingress errors, 540 of them rcvbuf: the other 760 are the
+	 * ingress finding's, 20 of them udp_mem refusals */
+	snprintf(snmp, sizeof(snmp), "%sUdp: 100000 0 1300 5000 540 0 0 20\n", hdr);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, snmp);
+	world_run(w);
+	f = fires(w, "udp-buffer-errors");
+	assert_non_null(strstr(f->summary, "540 receive (0.53% of the 101300 received), 0 send (0.00% of the 5000 sent)"));
+	f = fires(w, "udp-in-errors");
+	assert_non_null(strstr(f->summary, "at 760 besides the receive-buffer drops (0.75% of the 101300 received; "
+				"0.76% of InDatagrams, as hotsos counts); 20 refused by udp_mem"));
+	/* sampled: the InErrors that rose were rcvbuf drops only: not the
+	 * ingress finding's present */
+	w->in.rates.ok = true;
+	w->in.rates.seconds = 10;
+	for (i = 0; i < w->r.ncounter; i++)
+		if (!strcmp(w->r.counter[i].key, "UdpInErrors") || !strcmp(w->r.counter[i].key, "UdpRcvbufErrors"))
+			w->in.rates.per_s[i] = 3;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "udp-buffer-errors")->sev, SEV_WARN);
 	free(w);
 }
 
@@ -892,6 +940,7 @@ int main(void)
 		cmocka_unit_test(tcp_states),
 		cmocka_unit_test(udp_states),
 		cmocka_unit_test(counters),
+		cmocka_unit_test(udp_percentages),
 		cmocka_unit_test(misconfig),
 		cmocka_unit_test(per_protocol),
 		cmocka_unit_test(counts),
