@@ -132,7 +132,10 @@ void rule_receive_pruning(struct rule_ctx *c)
 	f->mechanism = "PruneCalled: a receive charge failed (rcvbuf full, or the global/memcg "
 		       "limit). PruneCalled == TCPRcvQDrop with RcvPruned 0 means the global limit "
 		       "refused it; RcvPruned means rcvbuf was exhausted even after collapsing "
-		       "(TCPRcvCollapsed). TCPOFODrop/OfoPruned: out-of-order data dropped.";
+		       "(TCPRcvCollapsed). TCPOFODrop/OfoPruned: out-of-order data dropped. "
+		       "TCPWantZeroWindowAdv (not a drop): the receiver wanted to advertise a zero "
+		       "window but could not shrink the one it offered, usually a full rcvbuf (a slow "
+		       "reader).";
 	for (k = 0; k < ARRAY_SIZE(keys); k++)
 		if (v[k].ok && v[k].v)
 			ev_u(f, keys[k], v[k].v);

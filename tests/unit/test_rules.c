@@ -278,6 +278,7 @@ static void counters(void **state)
 				    "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors\n"
 				    "Udp: 1704 0 1234 253 0 0 22\n");
 	const struct finding *f;
+	int i;
 
 	world_run(w);
 	/* issue 14: since-boot history alone is info, with its age if known */
@@ -286,6 +287,17 @@ static void counters(void **state)
 	assert_int_equal(f->sev, SEV_INFO);
 	assert_int_equal(fires(w, "tcp-abort-on-memory")->sev, SEV_INFO);
 	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* hotsos: > 500 */
+	/* first-user 21, kernel-audit 13f: tcp_select_window() counts
+	 * TCPWantZeroWindowAdv when __tcp_select_window() wants 0 but the
+	 * offered window may not shrink: a full rcvbuf, not "forced by memory" */
+	for (i = 0; i < w->r.ncounter; i++)
+		if (!strcmp(w->r.counter[i].key, "TCPWantZeroWindowAdv")) {
+			assert_non_null(strstr(w->r.counter[i].meaning, "wanted a zero window but could not "
+					       "shrink it: full rcvbuf (slow reader)"));
+			assert_null(strstr(w->r.counter[i].meaning, "forced"));
+		}
+	assert_non_null(strstr(fires(w, "tcp-receive-pruning")->mechanism, "TCPWantZeroWindowAdv (not a drop): "
+			       "the receiver wanted to advertise a zero window but could not shrink"));
 	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_WARN);		/* hotsos: > 500 */
 	w->in.uptime_s = opt_some(3 * 86400);
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
