@@ -184,6 +184,21 @@ static void tcp_states(void **state)
 	assert_false(f->container_can_apply);
 	assert_non_null(fires(w, "mem-vs-default"));
 	quiet(w, "tcp-near-max");
+	assert_non_null(strstr(f->summary, "over its hard limit: 4526 of 4000 pages"));
+	free(w);
+	/* kernel-audit 13b: at exactly tcp_mem[2].  The kernel's test is
+	 * strict (allocated > tcp_mem[2]) on a usage that already holds the
+	 * charge: the next charge fails, and the finding says so */
+	w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 4000\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 10 4000 yes\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	f = fires(w, "tcp-max");
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_string_equal(f->summary, "TCP memory is at its hard limit: 4000 of 4000 pages: the kernel "
+			    "refuses every charge that would take usage above it");
+	assert_non_null(strstr(f->mechanism, "adds the charge, then fails it if usage is above tcp_mem[2]"));
+	quiet(w, "tcp-near-max");
 	free(w);
 
 	/* 90% of max: near; flag set, hysteresis under pressure: warn */
@@ -261,6 +276,21 @@ static void udp_states(void **state)
 	quiet(w, "udp-max");
 	assert_non_null(rules_prediction(f));
 	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
+	/* kernel-audit 13b: "about two pages per socket" is 6.18's; up to 6.17
+	 * the datagram is counted in rmem_alloc before the charge: one */
+	assert_non_null(strstr(f->mechanism, "keeps about two pages"));
+	assert_null(strstr(f->mechanism, "one page"));
+	w->h.kver.minor = 17;
+	world_run(w);
+	f = fires(w, "udp-limited");
+	assert_non_null(strstr(f->mechanism, "keeps about one page, none for a datagram of udp_rmem_min or more"));
+	assert_null(strstr(f->mechanism, "two pages"));
+	w->h.kver.ok = false;
+	w->h.kver.major = w->h.kver.minor = 0;
+	world_run(w);
+	f = fires(w, "udp-limited");
+	assert_non_null(strstr(f->mechanism, "up to 6.17 counting the datagram itself (about one page"));
+	assert_non_null(strstr(f->mechanism, "from 6.18 before its batch (about two pages)"));
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 8192\n", NULL, NULL, NULL);
 	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
