@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <sys/socket.h>
 
+#include "report_advise.h"
 #include "rules.h"
 
 struct world {
@@ -835,6 +836,55 @@ static void container(void **state)
 	free(w);
 }
 
+/* first-user 29: in a child network namespace the sysctl file must not set
+ * host-only sysctls (tcp_mem, udp_mem, net.core.*mem_*: absent there, or
+ * read-only since 6.18): those lines are marked, the per-namespace ones
+ * stay */
+static void sysctl_file_in_container(void **state)
+{
+	struct world *w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 4526\nUDP: inuse 0 mem 0\n",
+				    "protocol size sockets memory press\nTCP 1 10 4526 yes\n", NULL, NULL);
+	struct report_advise *a = calloc(1, sizeof(*a));
+	int i, j, host_only = 0, set = 0;
+
+	assert_non_null(a);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	w->in.bdp.given = true;
+	w->in.bdp.bandwidth_bytes_per_s = 10e9 / 8;
+	w->in.bdp.rtt_s = 0.01;
+	w->in.bdp.connections = 1;
+	world_run(w);
+	/* on the host: every fix of a warn or crit finding is a line */
+	report_advise_build(a, &w->in, w->f, false, -1);
+	assert_int_equal(a->sysctl_host_only, 0);
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++)
+			assert_int_not_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+	/* in a container (limits left visible here, to have a host-only fix) */
+	w->h.netns_child = true;
+	report_build(&w->r, &w->h);
+	report_advise_build(a, &w->in, w->f, false, -1);
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++) {
+			const struct sysctl_change *c = &a->f[i].fix[j];
+
+			if (a->f[i].sev == SEV_INFO)
+				continue;
+			if (host_sysctl[c->id].scope == SCOPE_HOST) {
+				assert_int_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+				host_only++;
+			} else {
+				assert_int_not_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+				set += a->line[i][j] == ADVISE_LINE_SET;
+			}
+		}
+	assert_true(host_only >= 1);		/* tcp-max's tcp_mem */
+	assert_int_equal(a->sysctl_host_only, host_only);
+	assert_int_equal(set, 1);		/* bdp-buffers' tcp_wmem */
+	free(a);
+	free(w);
+}
+
 static void more_rules(void **state)
 {
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL,
@@ -993,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(leaves_pressure),
 		cmocka_unit_test(bounded_proposals),
 		cmocka_unit_test(container),
+		cmocka_unit_test(sysctl_file_in_container),
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
 		cmocka_unit_test(every_rule_tested),
