@@ -44,11 +44,13 @@ static uint64_t bdp_buffer(uint64_t bdp, uint64_t page, uint64_t max, bool *capp
 	uint64_t need = util_mul_sat(bdp, 2, NULL), unit = need >= mib || !page ? mib : page;
 	uint64_t top = max / mib * mib;
 
-	*capped = need > top || need > UINT64_MAX - unit;
+	/* need <= top <= LONG_MAX: rounding it up to unit cannot wrap */
+	*capped = need > top;
 	if (*capped)
 		return top;
 	need = (need + unit - 1) / unit * unit;
-	return need > top ? top : need;
+	*capped = need > top;
+	return *capped ? top : need;
 }
 
 void rule_bdp(struct rule_ctx *c)

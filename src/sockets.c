@@ -8,9 +8,9 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sockets.h"
 
