@@ -82,10 +82,12 @@
               '(UDP has no pressure state: above it a socket can only charge up to its minimum), ' +
               'and UdpRcvbufErrors or UdpMemErrors are rising: datagrams are being dropped.'),
         alert('SockmemTCPMemoryPressureEpisodes', 'warning', '',
-              'increase(sockmem_kernel_events_total%s[1h]) >= %d' %
-              [s('protocol="tcp",name="TCPMemoryPressures"'), c.tcpPressureEpisodesPerHour],
+              'increase(sockmem_kernel_events_total%s[%s]) >= %d' %
+              [s('protocol="tcp",name="TCPMemoryPressures"'), c.tcpPressureEpisodesWindow,
+               c.tcpPressureEpisodesPerHour],
               'TCP entered memory pressure repeatedly on {{ $labels.instance }}.',
-              'TCP entered memory pressure {{ $value | humanize }} times in the last hour ' +
+              'TCP entered memory pressure {{ $value | humanize }} times in the last %s ' %
+              c.tcpPressureEpisodesWindow +
               '(TCPMemoryPressures): usage keeps crossing tcp_mem[1], even if no scrape saw the ' +
               'flag set.'),
         alert('SockmemTCPAbortOnMemory', 'critical', '',

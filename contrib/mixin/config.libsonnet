@@ -14,8 +14,10 @@
     tcpPredictHours: 4,
     tcpPredictWindow: '6h',
     tcpPredictMinRatio: 0.5,
-    // Pressure episodes (TCPMemoryPressures) per hour that warrant a look.
+    // Pressure episodes (TCPMemoryPressures) within tcpPressureEpisodesWindow
+    // that warrant a look.
     tcpPressureEpisodesPerHour: 3,
+    tcpPressureEpisodesWindow: '1h',
     // Orphans against net.ipv4.tcp_max_orphans: the kernel already resets
     // penalised orphans at a quarter of the limit (tcp_check_oom, shift 2).
     orphansWarningRatio: 0.25,
