@@ -176,7 +176,9 @@ others() { # ALL minus the arguments
 	done
 }
 
-# --- 0. the real sockmem watch into the textfile directory
+# --- 0. the real sockmem watch into the textfile directory (the live
+# system: not while oracle.sh lowers the host's tcp_mem)
+lock_live_shared
 "$SOCKMEM" watch --interval 1 --format prometheus --output "$TEXT/sockmem.prom" 2> "$TMPD/watch.err" &
 WATCH=$!
 PIDS="$PIDS $WATCH"
@@ -190,6 +192,7 @@ kill "$WATCH" 2> /dev/null
 wait "$WATCH"
 rc=$?
 PIDS=$(for p in $PIDS; do [ "$p" != "$WATCH" ] && echo "$p"; done)
+exec 9>&-	# the rest reads only the scripted tree
 check "live: sockmem watch's samples reach Prometheus through node_exporter (sockmem_samples_total $got)" [ -n "$got" ]
 check "live: watch ends with 0 on SIGTERM" [ $rc -eq 0 ]
 
