@@ -6,16 +6,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "host.h"
+#include "output.h"
 #include "util.h"
 
 struct common_opts sm_common;
@@ -187,8 +190,8 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_option format_options[] = {
-	{ "format", 'F', "FMT", 0, "Output format: text (default) or json (as --json); see the "
-	  "command's description for others", 0 },
+	{ "format", 'F', "FMT", 0, "Output format: text (default), json (as --json), and for "
+	  "advise sysctl (a file for /etc/sysctl.d/)", 0 },
 	{ 0 }
 };
 static const struct argp_option output_options[] = {
@@ -231,6 +234,13 @@ static const struct argp_option sampling_options[] = {
 	{ "count", 'c', "N", 0, "Number of samples", 0 },
 	{ 0 }
 };
+static const struct argp_option interval_options[] = {
+	{ "interval", 'i', "SECONDS", 0,
+	  "Sample the counters twice, SECONDS apart (0.01 to 86400), and judge their rates", 0 },
+	{ 0 }
+};
+static const struct argp interval_argp = { interval_options, sampling_parse, NULL, NULL, NULL,
+					   NULL, NULL };
 static const struct argp sampling_argp = { sampling_options, sampling_parse, NULL, NULL, NULL,
 					   NULL, NULL };
 
@@ -245,6 +255,13 @@ const struct argp_child sm_children_format[] = {
 	{ 0 }
 };
 const struct argp_child sm_children_sockets[] = {
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_advise[] = {
+	{ &interval_argp, 0, "Sampling:", 0 },
+	{ &format_argp, 0, "Output:", 0 },
 	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
@@ -267,6 +284,71 @@ const struct argp_child sm_children_sampled[] = {
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
+
+/* ---- option values shared by the commands */
+
+/* "10Gbit", "100Mbit", "1.5Gbps", "800kbit": bits per second -> bytes/s */
+int sm_parse_rate(const char *arg, double *bytes_per_s)
+{
+	static const struct { const char *s; double m; } suf[] = {
+		{ "bit", 1 }, { "bps", 1 }, { "kbit", 1e3 }, { "kbps", 1e3 }, { "mbit", 1e6 },
+		{ "mbps", 1e6 }, { "gbit", 1e9 }, { "gbps", 1e9 }, { "tbit", 1e12 }, { "tbps", 1e12 },
+	};
+	char *end;
+	double v = strtod(arg, &end);
+	size_t i;
+
+	if (end == arg || !(v > 0) || !isfinite(v))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(suf); i++)
+		if (!strcasecmp(end, suf[i].s)) {
+			*bytes_per_s = v * suf[i].m / 8.0;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "80ms", "0.08s", "500us" -> seconds */
+int sm_parse_duration(const char *arg, double *s)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || !(v > 0) || !isfinite(v))
+		return -EINVAL;
+	if (!strcmp(end, "s"))
+		*s = v;
+	else if (!strcmp(end, "ms"))
+		*s = v / 1e3;
+	else if (!strcmp(end, "us"))
+		*s = v / 1e6;
+	else
+		return -EINVAL;
+	return *s <= 3600 ? 0 : -ERANGE;
+}
+
+/* "64K", "64KiB", "1.5M" are not needed: integers with a binary suffix. */
+int sm_parse_size(const char *arg, uint64_t *out)
+{
+	static const struct { const char *s; uint64_t m; } suf[] = {
+		{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 }, { "k", 1024 },
+		{ "M", 1u << 20 }, { "MB", 1u << 20 }, { "MiB", 1u << 20 },
+		{ "G", 1u << 30 }, { "GB", 1u << 30 }, { "GiB", 1u << 30 },
+	};
+	size_t n = strspn(arg, "0123456789"), i;
+	uint64_t v;
+
+	if (!n || util_parse_u64(arg, n, &v))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(suf); i++)
+		if (!strcmp(arg + n, suf[i].s)) {
+			if (v > UINT64_MAX / suf[i].m)
+				return -ERANGE;
+			*out = v * suf[i].m;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 void sm_sleep(double seconds, volatile sig_atomic_t *stop)
 {
@@ -437,5 +519,35 @@ int cli_check_options(const char *name)
 		return cli_usage(name, "--page-size %llu: this kernel's pages are %ld bytes; "
 				 "--page-size describes the machine of a --root snapshot",
 				 (unsigned long long)sm_common.page_size, page);
+	return -1;
+}
+
+int cli_print_json(FILE *f, json_t *doc)
+{
+	int rc = 0;
+
+	if (!doc) {
+		sm_error("json", "could not build the document (out of memory)");
+		return -ENOMEM;
+	}
+	if (output_json_dump(f, doc))
+		rc = -EIO;	/* stdout: main names the write error */
+	json_decref(doc);
+	return rc;
+}
+
+int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
+		     const char *const *names, int n)
+{
+	char list[160] = "";
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	for (i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	argp_error(state, "%s: '%s' is not %s", option, arg, list);
 	return -1;
 }

@@ -86,7 +86,8 @@ void sm_error(const char *what, const char *fmt, ...) __attribute__((format(prin
  * view (--diag-file, --no-sockets).  A command mounts them as children. */
 extern const struct argp sm_common_argp, sm_sockets_argp;
 extern const struct argp_child sm_children_common[], sm_children_sockets[], sm_children_format[],
-	sm_children_top[], sm_children_sampled[], sm_children_snapshot[];
+	sm_children_top[], sm_children_sampled[], sm_children_snapshot[],
+	sm_children_advise[];
 /* After every parser has run: --json against --format, the capabilities of
  * the command, live-only options against --root.  Returns an exit code to
  * stop with, or -1 to go on. */
@@ -115,6 +116,14 @@ int sm_out_close(struct sm_out *o, bool discard);
  * so that a long-running writer should retry at the next sample, or not
  * (the directory removed, permission, a read-only filesystem). */
 bool sm_out_error_heals(int err);
+
+/* Prints a JSON document (and frees it): 0, -ENOMEM when it could not be
+ * built (reported), -EIO when the write failed (main reports stdout). */
+typedef struct json_t json_t;
+int cli_print_json(FILE *f, json_t *doc);
+/* The index of arg among names, or an argp usage error that lists them. */
+int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
+		     const char *const *names, int n);
 
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);

@@ -5,73 +5,24 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
-#include "output.h"
-#include "procscan.h"
 #include "cli.h"
 #include "collect.h"
-#include "rules.h"
+#include "output.h"
+#include "procscan.h"
+#include "report_advise.h"
 
-enum adv_format { FMT_TEXT, FMT_JSON, FMT_SYSCTL };
-
-static enum adv_format adv_format = FMT_TEXT;
 static bool adv_check;
 static enum sev adv_fail_on = SEV_CRIT;
-static double adv_interval_s, adv_bw_bps, adv_rtt_s;
+static double adv_bw_bytes_per_s, adv_rtt_s;
 static uint64_t adv_connections;
 
-/* "10Gbit", "100Mbit", "1.5Gbps", "800kbit": bits per second -> bytes/s */
-int sm_parse_rate(const char *arg, double *bytes_per_s)
-{
-	static const struct { const char *s; double m; } suf[] = {
-		{ "bit", 1 }, { "bps", 1 }, { "kbit", 1e3 }, { "kbps", 1e3 }, { "mbit", 1e6 },
-		{ "mbps", 1e6 }, { "gbit", 1e9 }, { "gbps", 1e9 }, { "tbit", 1e12 }, { "tbps", 1e12 },
-	};
-	char *end;
-	double v = strtod(arg, &end);
-	size_t i;
-
-	if (end == arg || !(v > 0) || !isfinite(v))
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(suf); i++)
-		if (!strcasecmp(end, suf[i].s)) {
-			*bytes_per_s = v * suf[i].m / 8.0;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-/* "80ms", "0.08s", "500us" -> seconds */
-int sm_parse_duration(const char *arg, double *s)
-{
-	char *end;
-	double v = strtod(arg, &end);
-
-	if (end == arg || !(v > 0) || !isfinite(v))
-		return -EINVAL;
-	if (!strcmp(end, "s"))
-		*s = v;
-	else if (!strcmp(end, "ms"))
-		*s = v / 1e3;
-	else if (!strcmp(end, "us"))
-		*s = v / 1e6;
-	else
-		return -EINVAL;
-	return *s <= 3600 ? 0 : -ERANGE;
-}
-
-enum { OPT_FORMAT = 0x400, OPT_CHECK, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS, OPT_INTERVAL };
+enum { OPT_CHECK = OPT_ADV_BASE, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS };
 
 static const struct argp_option adv_options[] = {
-	{ "format", OPT_FORMAT, "FMT", 0,
-	  "text (default), json, or sysctl: a file for /etc/sysctl.d/ with a comment above each "
-	  "line (sockmem never applies it)", 0 },
 	{ "check", OPT_CHECK, NULL, 0,
 	  "Exit 1 if a finding is at or above --fail-on (for cron, CI or a node health check)", 0 },
 	{ "fail-on", OPT_FAIL_ON, "LEVEL", 0, "warn or crit (default crit)", 0 },
@@ -79,42 +30,23 @@ static const struct argp_option adv_options[] = {
 	{ "rtt", OPT_RTT, "TIME", 0, "Round-trip time for buffer sizing, e.g. 80ms", 0 },
 	{ "connections", OPT_CONNS, "N", 0,
 	  "Connections at that size, for the tcp_mem they need (default: the established ones)", 0 },
-	{ "interval", OPT_INTERVAL, "SECONDS", 0,
-	  "Sample the counters twice, SECONDS apart, and judge their rates", 0 },
 	{ 0 }
 };
 
 static error_t adv_parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = NULL;
-		break;
-	case OPT_FORMAT:
-		if (!strcmp(arg, "text"))
-			adv_format = FMT_TEXT;
-		else if (!strcmp(arg, "json"))
-			adv_format = FMT_JSON;
-		else if (!strcmp(arg, "sysctl"))
-			adv_format = FMT_SYSCTL;
-		else
-			argp_error(state, "--format: '%s' is not text, json or sysctl", arg);
-		break;
 	case OPT_CHECK:
 		adv_check = true;
 		break;
-	case OPT_FAIL_ON:
-		if (!strcmp(arg, "warn"))
-			adv_fail_on = SEV_WARN;
-		else if (!strcmp(arg, "crit"))
-			adv_fail_on = SEV_CRIT;
-		else
-			argp_error(state, "--fail-on: '%s' is not warn or crit", arg);
+	case OPT_FAIL_ON: {
+		static const char *const lv[] = { "warn", "crit" };
+
+		adv_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
 		break;
+	}
 	case OPT_BW:
-		if (sm_parse_rate(arg, &adv_bw_bps))
+		if (sm_parse_rate(arg, &adv_bw_bytes_per_s))
 			argp_error(state, "--bandwidth: '%s' is not a rate such as 10Gbit or 100Mbit", arg);
 		break;
 	case OPT_RTT:
@@ -125,17 +57,11 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 		if (util_parse_u64(arg, strlen(arg), &adv_connections) || !adv_connections)
 			argp_error(state, "--connections: '%s' is not a positive number", arg);
 		break;
-	case OPT_INTERVAL:
-		adv_interval_s = strtod(arg, &end);
-		if (*end || !(adv_interval_s >= 0.01 && adv_interval_s <= 3600))
-			argp_error(state, "--interval: '%s' is not a number of seconds from 0.01 to 3600",
-				   arg);
-		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if ((adv_bw_bps > 0) != (adv_rtt_s > 0))
+		if ((adv_bw_bytes_per_s > 0) != (adv_rtt_s > 0))
 			argp_error(state, "--bandwidth and --rtt go together");
 		break;
 	default:
@@ -153,210 +79,69 @@ const struct argp cmd_advise_argp = {
 	"change when no sysctl is the answer.  sockmem never applies anything.\v"
 	"Exit status with --check: 1 if a finding is at or above --fail-on, else as without it "
 	"(0 complete, 3 partial).",
-	sm_children_sockets, NULL, NULL
+	sm_children_advise, NULL, NULL
 };
-
-static void adv_evidence_text(const struct evidence *e, char *buf, size_t n)
-{
-	switch (e->t) {
-	case EV_U64: snprintf(buf, n, "%s=%llu", e->key, (unsigned long long)e->u); break;
-	case EV_I64: snprintf(buf, n, "%s=%lld", e->key, (long long)e->i); break;
-	case EV_DBL: snprintf(buf, n, "%s=%.4g", e->key, e->d); break;
-	case EV_BOOL: snprintf(buf, n, "%s=%s", e->key, e->u ? "true" : "false"); break;
-	default: snprintf(buf, n, "%s=%s", e->key, e->s); break;
-	}
-}
-
-static json_t *adv_evidence_json(const struct finding *f)
-{
-	json_t *o = json_object();
-	int i;
-
-	for (i = 0; i < f->nev; i++) {
-		const struct evidence *e = &f->ev[i];
-		json_t *v;
-
-		switch (e->t) {
-		case EV_U64: v = output_json_u64(e->u); break;
-		case EV_I64: v = json_integer(e->i); break;
-		case EV_DBL: v = json_real(e->d); break;
-		case EV_BOOL: v = json_boolean(e->u); break;
-		default: v = json_string(e->s); break;
-		}
-		json_object_set_new(o, e->key, v);
-	}
-	return o;
-}
-
-static void adv_text(const struct finding *f, int n, const struct host *h, bool color)
-{
-	static const char *const col[] = { "\033[36m", "\033[33m", "\033[31m" };
-	int i, j;
-
-	if (!n) {
-		printf("no findings: socket memory looks healthy\n");
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		char buf[200];
-
-		printf("%s%-4s%s  %s  [%s%s]\n", color ? col[f[i].sev] : "",
-		       rules_sev_name(f[i].sev), color ? "\033[0m" : "", f[i].id,
-		       rules_scope_name(f[i].scope),
-		       f[i].nsysctl && !f[i].container_can_apply ? "; host-only: a container cannot apply it" : "");
-		printf("      %s\n", f[i].summary);
-		printf("      evidence:");
-		for (j = 0; j < f[i].nev; j++) {
-			adv_evidence_text(&f[i].ev[j], buf, sizeof(buf));
-			printf(" %s", buf);
-		}
-		printf("\n      why: %s\n", f[i].mechanism);
-		for (j = 0; j < f[i].nsysctl; j++) {
-			const char *eq = strstr(f[i].sysctl[j], " = ");
-
-			printf("      fix: sysctl -w %.*s=\"%s\"\n", (int)(eq - f[i].sysctl[j]),
-			       f[i].sysctl[j], eq + 3);
-		}
-		if (f[i].predicted) {
-			char a[32], b[32];
-
-			util_human_bytes(a, sizeof(a), (uint64_t)llabs(f[i].headroom_before_bytes));
-			util_human_bytes(b, sizeof(b), (uint64_t)llabs(f[i].headroom_after_bytes));
-			printf("           predicted: %s -> %s, headroom %s%s -> %s%s\n", f[i].state_before,
-			       f[i].state_after, f[i].headroom_before_bytes < 0 ? "-" : "", a,
-			       f[i].headroom_after_bytes < 0 ? "-" : "", b);
-		}
-		if (f[i].application[0])
-			printf("      %s %s\n", f[i].nsysctl ? "also:" : "fix:", f[i].application);
-		putchar('\n');
-	}
-	(void)h;
-}
-
-static void adv_sysctl_file(const struct finding *f, int n, const struct host *h)
-{
-	int i, j, lines = 0;
-
-	printf("# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
-	       PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
-	       h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
-	printf("# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies nothing.\n");
-	for (i = 0; i < n; i++)
-		for (j = 0; j < f[i].nsysctl; j++) {
-			const char *eq = strstr(f[i].sysctl[j], " = ");
-			int k, l;
-			bool dup = false;
-
-			/* one line per sysctl: the most urgent finding's (they are sorted) */
-			for (k = 0; k < i && !dup; k++)
-				for (l = 0; l < f[k].nsysctl && !dup; l++)
-					dup = eq && !strncmp(f[k].sysctl[l], f[i].sysctl[j],
-							     (size_t)(eq - f[i].sysctl[j]) + 3);
-			if (dup) {
-				printf("\n# %s (%s): %s\n#   (%s is set above)\n", f[i].id,
-				       rules_sev_name(f[i].sev), f[i].summary, f[i].sysctl[j]);
-				continue;
-			}
-			printf("\n# %s (%s): %s\n", f[i].id, rules_sev_name(f[i].sev), f[i].summary);
-			if (f[i].predicted)
-				printf("# predicted: %s -> %s\n", f[i].state_before, f[i].state_after);
-			printf("%s\n", f[i].sysctl[j]);
-			lines++;
-		}
-	if (!lines)
-		printf("\n# nothing to change\n");
-}
 
 int cmd_advise_run(void)
 {
+	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
 	struct host *h = malloc(sizeof(*h)), *h0 = NULL;
-	struct report *r = malloc(sizeof(*r));
+	struct report *r = malloc(sizeof(*r)), *r0 = NULL;
 	struct finding *f = calloc(RULES_MAX_FINDINGS, sizeof(*f));
+	struct report_advise *a = malloc(sizeof(*a));
 	struct advise_in in;
 	struct sockets agg = { 0 };
 	struct collect_out co = { 0 };
+	struct report_top t = { 0 };
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps;
-	int n, i, rc, ret = SM_EXIT_OK;
-	bool live;
+	bool live = !sm_common.root, partial;
+	int rc, i, ret = SM_EXIT_ERROR;
 
 	memset(&in, 0, sizeof(in));
-	if (!h || !r || !f) {
+	if (!h || !r || !f || !a) {
 		sm_error("advise", "out of memory");
-		ret = SM_EXIT_ERROR;
 		goto out;
 	}
-	if (sm_check_root(sm_common.root)) {
-		ret = SM_EXIT_ERROR;
+	if (sm_check_root(sm_common.root))
 		goto out;
-	}
-	live = !sm_common.root;
-	if (adv_interval_s) {
-		if (!live) {
-			sm_error("advise", "--interval samples the live system; a snapshot does not move");
-			ret = SM_EXIT_ERROR;
-			goto out;
-		}
+	/* collect: the host (twice with --interval), the sockets, the cgroups */
+	if (sm_common.interval_s) {
 		h0 = malloc(sizeof(*h0));
-		if (!h0 || host_collect(h0, NULL, sm_common.page_size)) {
-			sm_report_problems(h0);
-			ret = SM_EXIT_ERROR;
+		r0 = malloc(sizeof(*r0));
+		if (!h0 || !r0 || host_collect(h0, NULL, sm_common.page_size)) {
+			if (h0)
+				sm_report_problems(h0);
 			goto out;
 		}
-		sm_sleep(adv_interval_s, NULL);
+		report_build(r0, h0);
+		sm_sleep(sm_common.interval_s, NULL);
 	}
 	rc = host_collect(h, sm_common.root, sm_common.page_size);
 	sm_report_problems(h);
-	if (rc) {
-		ret = SM_EXIT_ERROR;
+	if (rc)
 		goto out;
-	}
-	if (h->partial)
-		ret = SM_EXIT_PARTIAL;
 	report_build(r, h);
-
+	partial = r->partial;
 	if (!sm_common.no_sockets) {
-		enum sockets_by by = BY_PORT;
-
-		if (live && !sm_common.diag_file && keymap_init(&inode_pid, sizeof(uint32_t)) == 0 &&
-		    procscan_socket_inodes(&inode_pid, &ps) == 0 && !ps.denied)
-			by = BY_PROCESS;
-		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, by, 3, &inode_pid,
+		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, BY_PORT, 3, NULL,
 					 true, false };
 
+		if (live && !sm_common.diag_file && keymap_init(&inode_pid, sizeof(uint32_t)) == 0 &&
+		    procscan_socket_inodes(&inode_pid, &ps) == 0 && !ps.denied) {
+			q.by = BY_PROCESS;
+			q.inode_pid = &inode_pid;
+		}
 		rc = collect_sockets(h, &q, &agg, &co);
 		for (i = 0; i < co.st.nproblems; i++)
 			sm_error("sockets", "%s", co.st.problem[i]);
 		if (rc == 0 && co.present) {
-			struct sock_entry top[3];
-			int k, nt;
-
 			collect_to_report(r, &agg, &co);
-			if (co.st.partial)
-				ret = SM_EXIT_PARTIAL;
-			/* the largest holders that have slow readers */
-			nt = sockets_top(&agg, top, 3);
-			for (k = 0; k < nt; k++) {
-				struct advise_slow *s;
-
-				if (!top[k].slow_readers)
-					continue;
-				s = &in.slow[in.nslow++];
-				if (by == BY_PROCESS) {
-					char comm[64];
-
-					procscan_comm((uint32_t)top[k].key, comm, sizeof(comm));
-					snprintf(s->who, sizeof(s->who), "pid %llu (%s)",
-						 (unsigned long long)top[k].key, comm);
-				} else {
-					snprintf(s->who, sizeof(s->who), "%s port %llu",
-						 diag_proto_name((enum diag_proto)(top[k].key >> 16)),
-						 (unsigned long long)(top[k].key & 0xffff));
-				}
-				s->sockets = top[k].count;
-				s->slow = top[k].slow_readers;
-				s->drops = top[k].mem[DM_DROPS];
-				s->charged_bytes = top[k].charged_bytes;
+			partial |= co.st.partial;
+			/* the largest holders, named, for the slow readers among them */
+			if (report_top_build(&t, &agg, 3, co.source, false, 0, 0) == 0) {
+				collect_top_names(&t);
+				report_advise_slow(&in, &t);
 			}
 			if (agg.sum[DP_TCP].bdp_n) {
 				in.bdp.measured = true;
@@ -365,110 +150,48 @@ int cmd_advise_run(void)
 			}
 		}
 	}
+	if (live)
+		collect_advise_extras(&in);
+	/* report */
 	in.h = h;
 	in.r = r;
-	if (h0) {
-		struct report *r0 = malloc(sizeof(*r0));
-
-		if (r0) {
-			report_build(r0, h0);
-			in.rates.ok = true;
-			in.rates.seconds = adv_interval_s;
-			for (i = 0; i < r->ncounter && i < 16; i++)
-				if (r->counter[i].value.ok && r0->counter[i].value.ok &&
-				    r->counter[i].value.v >= r0->counter[i].value.v)
-					in.rates.per_s[i] = (double)(r->counter[i].value.v -
-								     r0->counter[i].value.v) / adv_interval_s;
-			free(r0);
-		}
-	}
-	if (adv_bw_bps > 0) {
+	if (r0)
+		report_advise_rates(&in, r0, r, sm_common.interval_s);
+	if (adv_bw_bytes_per_s > 0) {
 		in.bdp.given = true;
-		in.bdp.bandwidth_bytes_per_s = adv_bw_bps;
+		in.bdp.bandwidth_bytes_per_s = adv_bw_bytes_per_s;
 		in.bdp.rtt_s = adv_rtt_s;
 	}
 	in.bdp.connections = adv_connections ? adv_connections
 			     : r->sk.present ? agg.sum[DP_TCP].by_state[1] : 0;
-	if (live) {
-		struct memcg_entry mc[3];
-		int k;
-
-		procscan_kmem_tcp(&in.kmem_tcp_limited_cgroups, &in.kmem_tcp_usage_bytes,
-				  &in.kmem_tcp_known);
-		in.nmemcg = procscan_memcg_scan(mc, 3, 0.9);
-		for (k = 0; k < in.nmemcg; k++) {
-			util_safe_token(in.memcg[k].path, sizeof(in.memcg[k].path), mc[k].path,
-					strlen(mc[k].path));
-			in.memcg[k].current_bytes = mc[k].current_bytes;
-			in.memcg[k].max_bytes = mc[k].max_bytes;
-			in.memcg[k].sock_bytes = mc[k].sock_bytes;
-			in.memcg[k].sock_throttled = mc[k].sock_throttled;
-		}
-	}
-
-	n = rules_run(&in, f, RULES_MAX_FINDINGS);
-
-	if (adv_format == FMT_SYSCTL) {
-		adv_sysctl_file(f, n, h);
-	} else if (adv_format == FMT_JSON || sm_common.json) {
-		json_t *doc = output_json_envelope("advise"), *arr = json_array(), *cnt = json_object();
-		int c[3] = { 0, 0, 0 };
-
-		json_object_set_new(doc, "partial", json_boolean(ret == SM_EXIT_PARTIAL));
-		for (i = 0; i < n; i++) {
-			json_t *o = json_object(), *fix = json_object(), *sc = json_array();
-			int j;
-
-			c[f[i].sev]++;
-			json_object_set_new(o, "id", json_string(f[i].id));
-			json_object_set_new(o, "severity", json_string(rules_sev_name(f[i].sev)));
-			json_object_set_new(o, "scope", json_string(rules_scope_name(f[i].scope)));
-			json_object_set_new(o, "container_can_apply", json_boolean(f[i].container_can_apply));
-			json_object_set_new(o, "summary", json_string(f[i].summary));
-			json_object_set_new(o, "mechanism", json_string(f[i].mechanism));
-			json_object_set_new(o, "evidence", adv_evidence_json(&f[i]));
-			for (j = 0; j < f[i].nsysctl; j++)
-				json_array_append_new(sc, json_string(f[i].sysctl[j]));
-			json_object_set_new(fix, "sysctl", sc);
-			json_object_set_new(fix, "application", f[i].application[0]
-					    ? json_string(f[i].application) : json_null());
-			if (f[i].predicted) {
-				json_t *p = json_object();
-
-				json_object_set_new(p, "state_before", json_string(f[i].state_before));
-				json_object_set_new(p, "state_after", json_string(f[i].state_after));
-				json_object_set_new(p, "headroom_before_bytes", json_integer(f[i].headroom_before_bytes));
-				json_object_set_new(p, "headroom_after_bytes", json_integer(f[i].headroom_after_bytes));
-				json_object_set_new(fix, "predicted", p);
-			} else {
-				json_object_set_new(fix, "predicted", json_null());
-			}
-			json_object_set_new(o, "fix", fix);
-			json_array_append_new(arr, o);
-		}
-		json_object_set_new(cnt, "crit", json_integer(c[SEV_CRIT]));
-		json_object_set_new(cnt, "warn", json_integer(c[SEV_WARN]));
-		json_object_set_new(cnt, "info", json_integer(c[SEV_INFO]));
-		json_object_set_new(doc, "counts", cnt);
-		json_object_set_new(doc, "findings", arr);
-		if (output_json_dump(stdout, doc))
+	report_advise_build(a, &in, f, partial, adv_check ? (int)adv_fail_on : -1);
+	ret = a->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
+	/* render */
+	if (sm_common.format == OUTPUT_SYSCTL) {
+		output_text_advise_sysctl(stdout, a);
+	} else if (sm_common.json) {
+		if (cli_print_json(stdout, output_json_advise(a)))
 			ret = SM_EXIT_ERROR;
-		json_decref(doc);
 	} else {
-		adv_text(f, n, h, sm_use_color());
+		output_text_advise(stdout, a, &oo);
 	}
-	if (adv_check)
-		for (i = 0; i < n; i++)
-			if (f[i].sev >= adv_fail_on)
-				ret = SM_EXIT_FINDINGS;
+	if (a->check_failed && ret != SM_EXIT_ERROR)
+		ret = SM_EXIT_FINDINGS;
 out:
+	report_top_free(&t);
 	sockets_free(&agg);
 	collect_free(&co);
 	if (inode_pid.keys)
 		keymap_free(&inode_pid);
+	if (h0)
+		host_free(h0);
+	if (h)
+		host_free(h);
 	free(h0);
 	free(h);
+	free(r0);
 	free(r);
 	free(f);
+	free(a);
 	return ret;
 }

@@ -132,16 +132,8 @@ int cmd_show_run(void)
 		if (sm_common.format == OUTPUT_PROMETHEUS) {
 			output_prom_show(f, r);
 		} else if (sm_common.json) {
-			json_t *doc = output_json_show(r);
-
-			if (!doc) {
-				sm_error("json", "could not build the document (out of memory)");
+			if (cli_print_json(f, output_json_show(r)))
 				ret = SM_EXIT_ERROR;
-			} else {
-				if (output_json_dump(f, doc))
-					ret = SM_EXIT_ERROR;
-				json_decref(doc);
-			}
 		} else {
 			if (sm_common.output)
 				oo.color = false;

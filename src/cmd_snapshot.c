@@ -17,11 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "cli.h"
+#include "collect.h"
 #include "output.h"
 #include "snapshot.h"
-#include "sockdump.h"
-#include "cli.h"
 
 static const char *snap_dir;
 static bool snap_force;
@@ -66,24 +65,6 @@ const struct argp cmd_snapshot_argp = {
 	"any machine.  Files absent on this system stay absent.",
 	sm_children_snapshot, NULL, NULL
 };
-
-/* mkdir -p for the parents of rel inside dir. */
-static int snap_mkparents(const char *dir, const char *rel)
-{
-	char path[PATH_MAX];
-	char *p;
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
-}
 
 static int snap_prepare_dir(const char *dir)
 {
@@ -160,149 +141,82 @@ static int snap_copy(const char *rel)
 	return 1;
 }
 
-/* Live dump of this namespace's TCP and UDP sockets into DIR/sock_diag/. */
-static int snap_record_sockets(json_t *files)
-{
-	struct sockets_params par = { 4096, false, 0, 0, 0 };
-	struct sockdump_status st;
-	struct sockets agg;
-	FILE *rec[DP_COUNT] = { NULL, NULL };
-	char path[PATH_MAX + 64];
-	int p, rc = 0, n = 0;
-
-	memset(&st, 0, sizeof(st));
-	if (snap_mkparents(snap_dir, SNAPSHOT_DIAG_DIR "/x") || sockets_init(&agg, &par, BY_SOCKET, 0, NULL)) {
-		sm_error(snap_dir, "cannot create " SNAPSHOT_DIAG_DIR "/");
-		return -EIO;
-	}
-	for (p = 0; p < DP_COUNT; p++) {
-		int fd;
-
-		snprintf(path, sizeof(path), "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", snap_dir,
-			 diag_proto_name(p));
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-		rec[p] = fd >= 0 ? fdopen(fd, "wb") : NULL;
-		if (!rec[p]) {
-			sm_error(path, "cannot write: %s", strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			rc = -EIO;
-			goto out;
-		}
-	}
-	rc = sockdump_live(&agg, rec, &st);
-	for (p = 0; p < st.nproblems; p++)
-		sm_error("sockets", "%s", st.problem[p]);
-	for (p = 0; p < DP_COUNT; p++) {
-		if (fclose(rec[p]) && !rc)
-			rc = -EIO;
-		rec[p] = NULL;
-		if (st.ok[p]) {
-			char rel[64];
-
-			snprintf(rel, sizeof(rel), SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(p));
-			json_array_append_new(files, json_string(rel));
-			n++;
-		}
-	}
-	if (st.partial && !rc)
-		rc = -EIO;
-out:
-	for (p = 0; p < DP_COUNT; p++)
-		if (rec[p])
-			fclose(rec[p]);
-	sockets_free(&agg);
-	return rc < 0 ? rc : n;
-}
-
 int cmd_snapshot_run(void)
 {
+	struct report_snapshot rs = { 0 };
 	struct snapshot_meta meta;
 	char text[SNAPSHOT_META_MAX];
 	struct host *h;
-	int copied = 0, absent = 0, failed = 0, rc, n;
-	int i;
-	json_t *files;
+	int rc, n, i, ret = SM_EXIT_ERROR;
 
 	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
 	h = malloc(sizeof(*h));
-	files = json_array();
-	if (!h || !files) {
-		free(h);
-		json_decref(files);
+	if (!h) {
 		sm_error("snapshot", "out of memory");
 		return SM_EXIT_ERROR;
 	}
+	rs.directory = snap_dir;
 
 	/* Metadata first, what the tree cannot say about itself (page size above
 	 * all): an interrupted snapshot is still one that --force replaces. */
 	host_collect(h, sm_common.root, sm_common.page_size);
+	rs.page_size_bytes = h->page_size_bytes;
 	snapshot_meta_from_host(&meta, h);
 	n = snapshot_meta_format(text, sizeof(text), &meta);
 	rc = n < 0 ? n : snapshot_write_file(snap_dir, SNAPSHOT_META_FILE, text, (size_t)n);
 	if (rc) {
 		sm_error(snap_dir, "cannot write " SNAPSHOT_META_FILE ": %s", strerror(-rc));
-		failed++;
+		rs.failed++;
 	}
-
 	for (i = 0; i < (int)host_ninputs; i++) {
 		const char *rel = host_inputs[i].path;
 
 		if (host_inputs[i].origin != HOST_KERNEL)
 			continue;	/* the metadata, written above */
 		rc = snap_copy(rel);
-		if (rc > 0) {
-			copied++;
-			json_array_append_new(files, json_string(rel));
-		} else if (rc == 0) {
-			absent++;
-		} else {
-			failed++;
-		}
+		if (rc > 0 && report_snapshot_add(&rs, rel))
+			goto nomem;
+		rs.absent += rc == 0;
+		rs.failed += rc < 0;
 	}
-
 	/* The per-socket view, recorded in the format of "ss -D" (raw netlink
 	 * replies), one file per protocol.  From a --root tree: copied. */
 	if (sm_common.root) {
 		for (i = 0; i < DP_COUNT; i++) {
-			char rel[64];
-
-			snapshot_dump_path(rel, sizeof(rel), NULL, (enum diag_proto)i);
-			rc = snap_copy(rel);
-			if (rc > 0) {
-				copied++;
-				json_array_append_new(files, json_string(rel));
-			} else if (rc < 0) {
-				failed++;
-			}
+			rc = snap_copy(snapshot_dump_rel((enum diag_proto)i));
+			if (rc > 0 && report_snapshot_add(&rs, snapshot_dump_rel((enum diag_proto)i)))
+				goto nomem;
+			rs.failed += rc < 0;
 		}
 	} else if (!sm_common.no_sockets) {
-		rc = snap_record_sockets(files);
-		if (rc > 0)
-			copied += rc;
-		else if (rc < 0)
-			failed++;
-	}
+		struct collect_out co;
+		bool recorded[DP_COUNT];
 
+		rc = collect_record(h, snap_dir, &co, recorded);
+		for (i = 0; i < co.st.nproblems; i++)
+			sm_error("sockets", "%s", co.st.problem[i]);
+		for (i = 0; i < DP_COUNT; i++)
+			if (recorded[i] && report_snapshot_add(&rs, snapshot_dump_rel((enum diag_proto)i)))
+				goto nomem;
+		rs.failed += rc < 0 || co.st.partial;
+		collect_free(&co);
+	}
+	rs.partial = rs.failed > 0;
+	ret = rs.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	if (sm_common.json) {
-		json_t *doc = output_json_envelope("snapshot");
-
-		json_object_set_new(doc, "directory", json_string(snap_dir));
-		json_object_set_new(doc, "partial", json_boolean(failed > 0));
-		json_object_set_new(doc, "files", files);
-		json_object_set_new(doc, "files_absent", json_integer(absent));
-		json_object_set_new(doc, "files_failed", json_integer(failed));
-		json_object_set_new(doc, "page_size_bytes", json_integer((json_int_t)h->page_size_bytes));
-		output_json_dump(stdout, doc);
-		json_decref(doc);
+		if (cli_print_json(stdout, output_json_snapshot(&rs)))
+			ret = SM_EXIT_ERROR;
 	} else {
-		json_decref(files);
-		printf("snapshot %s: %d files copied, %d absent on this system, %d failed; page size "
-		       "%llu bytes\n", snap_dir, copied, absent, failed,
-		       (unsigned long long)h->page_size_bytes);
+		output_text_snapshot(stdout, &rs);
 	}
+	goto out;
+nomem:
+	sm_error("snapshot", "out of memory");
+	ret = SM_EXIT_ERROR;
+out:
+	report_snapshot_free(&rs);
 	host_free(h);
 	free(h);
-	return failed ? SM_EXIT_PARTIAL : SM_EXIT_OK;
+	return ret;
 }

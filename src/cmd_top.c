@@ -125,13 +125,8 @@ int cmd_top_run(void)
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.json) {
-		json_t *doc = output_json_top(&t);
-
-		if (!doc)
-			sm_error("json", "could not build the document (out of memory)");
-		if (!doc || output_json_dump(stdout, doc))
-			ret = SM_EXIT_ERROR;	/* a write error is reported by main */
-		json_decref(doc);
+		if (cli_print_json(stdout, output_json_top(&t)))
+			ret = SM_EXIT_ERROR;
 	} else {
 		output_text_top(stdout, &t, &oo);
 	}

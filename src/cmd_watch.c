@@ -117,7 +117,7 @@ int cmd_watch_run(void)
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is EPIPE on write: stop cleanly */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (tty)
-		fputs("\033[?1049h\033[?25l", stdout);	/* alternate screen, hide cursor */
+		output_text_screen(stdout, SCREEN_ENTER);
 
 	while (!watch_stop) {
 		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
@@ -158,7 +158,7 @@ int cmd_watch_run(void)
 				break;
 			}
 		} else if (tty) {
-			fputs("\033[H\033[2J", stdout);
+			output_text_screen(stdout, SCREEN_CLEAR);
 			output_text_watch(stdout, &smp, sm_common.interval_s, color);
 			fflush(stdout);
 		} else {
@@ -188,7 +188,7 @@ int cmd_watch_run(void)
 			sm_sleep(sm_common.interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
 	}
 	if (tty)
-		fputs("\033[?25h\033[?1049l", stdout);	/* restore the terminal */
+		output_text_screen(stdout, SCREEN_LEAVE);
 	fflush(stdout);
 	if (out_errno && ret == SM_EXIT_OK)
 		ret = SM_EXIT_ERROR;	/* the last sample's file could not be written */

@@ -19,6 +19,7 @@
 
 #include "collect.h"
 #include "procscan.h"
+#include "report_advise.h"
 #include "snapshot.h"
 
 #ifndef NSFS_MAGIC
@@ -301,4 +302,83 @@ void collect_top_names(struct report_top *t)
 						PROCSCAN_KMEM_UNLIMITED_BYTES;
 		}
 	}
+}
+
+/* Seconds since boot (/proc/uptime), the age of the since-boot counters. */
+static struct opt collect_uptime_s(void)
+{
+	struct opt o = { 0, false };
+	char *buf = NULL, tmp[32], *end;
+	size_t len = 0, n;
+	double s;
+
+	if (host_read_file(NULL, "proc/uptime", &buf, &len) == 0) {
+		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+		memcpy(tmp, buf, n);
+		tmp[n] = '\0';
+		s = strtod(tmp, &end);
+		if (end != tmp && s >= 0 && s < 1e12)
+			o = opt_some((uint64_t)s);
+	}
+	free(buf);
+	return o;
+}
+
+void collect_advise_extras(struct advise_in *in)
+{
+	struct memcg_entry mc[3];
+	int k;
+
+	in->uptime_s = collect_uptime_s();
+	procscan_kmem_tcp(&in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
+			  &in->kmem_tcp_known);
+	in->nmemcg = procscan_memcg_scan(mc, 3, 0.9);
+	for (k = 0; k < in->nmemcg; k++) {
+		util_safe_token(in->memcg[k].path, sizeof(in->memcg[k].path), mc[k].path,
+				strlen(mc[k].path));
+		in->memcg[k].current_bytes = mc[k].current_bytes;
+		in->memcg[k].max_bytes = mc[k].max_bytes;
+		in->memcg[k].sock_bytes = mc[k].sock_bytes;
+		in->memcg[k].sock_throttled = mc[k].sock_throttled;
+	}
+}
+
+int collect_record(const struct host *h, const char *dir, struct collect_out *out,
+		   bool recorded[DP_COUNT])
+{
+	struct sockets_params par = collect_params(h);
+	struct sockets agg;
+	FILE *rec[DP_COUNT] = { NULL, NULL };
+	int p, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (p = 0; p < DP_COUNT; p++)
+		recorded[p] = false;
+	if (sockets_init(&agg, &par, BY_SOCKET, 0, NULL))
+		return -ENOMEM;
+	for (p = 0; p < DP_COUNT && !rc; p++) {
+		char rel[64];
+		int fd;
+
+		snapshot_dump_path(rel, sizeof(rel), NULL, (enum diag_proto)p);
+		fd = snapshot_create_file(dir, rel);
+		if (fd < 0) {
+			rc = fd;
+			sockdump_problem(&out->st, "%s/%s: cannot write: %s", dir, rel, strerror(-fd));
+		} else if (!(rec[p] = fdopen(fd, "wb"))) {
+			rc = -errno;
+			close(fd);
+		}
+	}
+	if (!rc)
+		rc = sockdump_live(&agg, rec, &out->st);
+	for (p = 0; p < DP_COUNT; p++) {
+		if (rec[p] && fclose(rec[p]) && !rc)
+			rc = -EIO;
+		recorded[p] = rec[p] && out->st.ok[p];
+	}
+	out->present = !rc;
+	snprintf(out->source, sizeof(out->source), "sock_diag (this network namespace)");
+	sockets_free(&agg);
+	return rc;
 }

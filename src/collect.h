@@ -53,4 +53,17 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
  * memory controller figures. */
 void collect_top_names(struct report_top *t);
 
+/* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
+ * sock_diag/ files (the ss -D format), following no symbolic link.
+ * recorded[p]: that protocol's file is complete.  Returns 0 or -errno
+ * (out->st.problem says why). */
+int collect_record(const struct host *h, const char *dir, struct collect_out *out,
+		   bool recorded[DP_COUNT]);
+
+/* What advise reads from the live system besides the report: uptime (the
+ * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
+ * controllers near memory.max. */
+struct advise_in;
+void collect_advise_extras(struct advise_in *in);
+
 #endif

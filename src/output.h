@@ -33,9 +33,27 @@ json_t *output_json_top(const struct report_top *t);
 
 /* sockmem watch: the terminal frame, the NDJSON document, the exposition
  * (show's plus sockmem's own output metrics) */
+/* The terminal for a view redrawn in place: the alternate screen with the
+ * cursor hidden, cleared before each frame, restored on the way out. */
+enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
+void output_text_screen(FILE *f, enum screen_op op);
 void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);
+
+/* sockmem simulate */
+void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o);
+json_t *output_json_simulate(const struct report_sim *s);
+
+/* sockmem advise: findings as text, as a sysctl.d file, as JSON */
+struct report_advise;
+void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o);
+void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
+json_t *output_json_advise(const struct report_advise *a);
+
+/* sockmem snapshot */
+void output_text_snapshot(FILE *f, const struct report_snapshot *s);
+json_t *output_json_snapshot(const struct report_snapshot *s);
 
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);

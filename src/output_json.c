@@ -9,6 +9,7 @@
 
 #include "output.h"
 #include "procscan.h"
+#include "report_advise.h"
 
 json_t *output_json_u64(uint64_t v)
 {
@@ -559,5 +560,194 @@ json_t *output_json_sample(const struct report_sample *s)
 	} else {
 		jset(doc, "counter_rates_per_s", json_null());
 	}
+	return json_done(doc);
+}
+
+json_t *output_json_simulate(const struct report_sim *s)
+{
+	const struct simulate_in *in = &s->in;
+	const char *proto = diag_proto_name(s->proto);
+	json_t *doc, *x, *sets, *now, *np, *ns, *lim, *tr, *fin, *fp, *ft;
+	int i, j;
+
+	json_failed = false;
+	doc = output_json_envelope("simulate");
+	jset(doc, "partial", json_boolean(s->partial));
+	x = json_object();
+	jset(x, "protocol", json_string(proto));
+	jset(x, "direction", json_string(in->dir == CHARGE_RECV ? "recv" : "send"));
+	jset(x, "add_sockets", output_json_u64(in->add_sockets));
+	jset(x, "bytes_per_socket", output_json_u64(in->bytes_per_socket));
+	jset(x, "pages_per_socket", output_json_u64(s->out.pages_per_socket));
+	jset(x, "page_size_bytes", output_json_u64(in->page_size_bytes));
+	jset(x, "uncertainty_pages", output_json_u64(in->band_pages));
+	sets = json_array();
+	for (i = 0; i < s->nset; i++) {
+		const struct report_sim_set *st = &s->set[i];
+		json_t *o = json_object(), *f = st->from_ok ? json_array() : json_null(),
+		       *t = json_array();
+
+		for (j = 0; j < host_sysctl[st->id].n; j++) {
+			if (st->from_ok)
+				japp(f, output_json_u64(st->from[j]));
+			japp(t, output_json_u64(st->to[j]));
+		}
+		jset(o, "sysctl", json_string(host_sysctl[st->id].name));
+		jset(o, "from", f);
+		jset(o, "to", t);
+		japp(sets, o);
+	}
+	jset(x, "set", sets);
+	jset(doc, "input", x);
+	ns = json_object();
+	jset(ns, "state", json_string(model_state_name(s->pr->m.state)));
+	jset(ns, "usage_pages", output_json_u64(in->usage_pages));
+	jset(ns, "usage_bytes", output_json_opt(s->pr->usage_bytes));
+	lim = json_object();
+	jset(lim, "min", output_json_u64(in->limit_pages[0]));
+	jset(lim, "pressure", output_json_u64(in->limit_pages[1]));
+	jset(lim, "max", output_json_u64(in->limit_pages[2]));
+	jset(ns, "limits_pages", lim);
+	jset(ns, "kernel_pressure", in->kind == MODEL_PRESSURE ? json_boolean(in->press == PRESS_YES)
+							      : json_null());
+	np = json_object();
+	jset(np, proto, ns);
+	now = json_object();
+	jset(now, "protocols", np);
+	jset(doc, "now", now);
+	tr = json_array();
+	for (i = 0; i < s->nstep; i++) {
+		const struct report_sim_step *st = &s->step[i];
+		json_t *o = json_object(), *rg = json_array();
+
+		jset(o, "protocol", json_string(proto));
+		jset(o, "event", json_string(simulate_event_name(st->t.event)));
+		jset(o, "to_state", json_string(model_state_name(st->t.to_state)));
+		jset(o, "at_added_sockets", output_json_u64(st->t.at_added_sockets));
+		japp(rg, output_json_u64(st->t.at_added_low));
+		japp(rg, output_json_u64(st->t.at_added_high));
+		jset(o, "at_added_sockets_range", rg);
+		jset(o, "at_usage_pages", output_json_u64(st->t.at_usage_pages));
+		jset(o, "at_usage_bytes", output_json_u64(st->at_usage_bytes));
+		jset(o, "capped_pages_per_socket", st->t.event == SIM_CAPPED
+		     ? output_json_u64(st->t.capped_pages) : json_null());
+		jset(o, "description", json_string(st->description));
+		japp(tr, o);
+	}
+	jset(doc, "transitions", tr);
+	ft = json_object();
+	jset(ft, "state", json_string(model_state_name(s->out.final_state)));
+	jset(ft, "usage_pages", output_json_u64(s->out.final_usage_pages));
+	jset(ft, "usage_bytes", output_json_u64(s->final_usage_bytes));
+	jset(ft, "kernel_pressure", in->kind == MODEL_PRESSURE ? json_boolean(s->out.final_pressure)
+							      : json_null());
+	fp = json_object();
+	jset(fp, proto, ft);
+	fin = json_object();
+	jset(fin, "protocols", fp);
+	jset(fin, "sockets_at_full_size", output_json_u64(s->out.sockets_full));
+	jset(fin, "sockets_capped", output_json_u64(s->out.sockets_capped));
+	jset(fin, "admitted_pages", output_json_u64(s->out.admitted_pages));
+	jset(fin, "wanted_pages", output_json_u64(s->out.wanted_pages));
+	jset(doc, "final", fin);
+	return json_done(doc);
+}
+
+/* ---- sockmem advise */
+
+static json_t *json_evidence(const struct finding *f)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < f->nev; i++) {
+		const struct evidence *e = &f->ev[i];
+		json_t *v;
+
+		switch (e->t) {
+		case EV_U64: v = output_json_u64(e->u); break;
+		case EV_I64: v = json_i64(e->i); break;
+		case EV_DBL: v = json_real(e->d); break;
+		case EV_BOOL: v = json_boolean(e->u); break;
+		default: v = json_string(e->s); break;
+		}
+		jset(o, e->key, v);
+	}
+	return o;
+}
+
+static json_t *json_finding(const struct finding *f)
+{
+	json_t *o = json_object(), *fix = json_object(), *sc = json_array();
+	const struct sysctl_change *p = rules_prediction(f);
+	int j;
+
+	jset(o, "id", json_string(f->id));
+	jset(o, "severity", json_string(rules_sev_name(f->sev)));
+	jset(o, "scope", json_string(rules_scope_name(f->scope)));
+	jset(o, "container_can_apply", json_boolean(f->container_can_apply));
+	jset(o, "summary", json_string(f->summary));
+	jset(o, "mechanism", json_string(f->mechanism));
+	jset(o, "evidence", json_evidence(f));
+	for (j = 0; j < f->nfix; j++) {
+		char vals[80], line[160];
+
+		fix_values(&f->fix[j], vals, sizeof(vals));
+		snprintf(line, sizeof(line), "%s = %s", fix_name(&f->fix[j]), vals);
+		japp(sc, json_string(line));
+	}
+	jset(fix, "sysctl", sc);
+	jset(fix, "application", f->application[0] ? json_string(f->application) : json_null());
+	if (p) {
+		json_t *pj = json_object();
+
+		jset(pj, "state_before", json_string(model_state_name(p->state_before)));
+		jset(pj, "state_after", json_string(model_state_name(p->state_after)));
+		jset(pj, "headroom_before_bytes", json_i64(p->headroom_before_bytes));
+		jset(pj, "headroom_after_bytes", json_i64(p->headroom_after_bytes));
+		jset(fix, "predicted", pj);
+	} else {
+		jset(fix, "predicted", json_null());
+	}
+	jset(o, "fix", fix);
+	return o;
+}
+
+json_t *output_json_advise(const struct report_advise *a)
+{
+	json_t *doc, *arr, *cnt;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("advise");
+	jset(doc, "partial", json_boolean(a->partial));
+	arr = json_array();
+	for (i = 0; i < a->n; i++)
+		japp(arr, json_finding(&a->f[i]));
+	cnt = json_object();
+	jset(cnt, "crit", json_integer(a->count[SEV_CRIT]));
+	jset(cnt, "warn", json_integer(a->count[SEV_WARN]));
+	jset(cnt, "info", json_integer(a->count[SEV_INFO]));
+	jset(doc, "counts", cnt);
+	jset(doc, "findings", arr);
+	return json_done(doc);
+}
+
+json_t *output_json_snapshot(const struct report_snapshot *s)
+{
+	json_t *doc, *files;
+	size_t i;
+
+	json_failed = false;
+	doc = output_json_envelope("snapshot");
+	jset(doc, "directory", json_safe_string(s->directory));
+	jset(doc, "partial", json_boolean(s->partial));
+	files = json_array();
+	for (i = 0; i < s->nfiles; i++)
+		japp(files, json_string(s->files[i]));
+	jset(doc, "files", files);
+	jset(doc, "files_absent", json_integer(s->absent));
+	jset(doc, "files_failed", json_integer(s->failed));
+	jset(doc, "page_size_bytes", output_json_u64(s->page_size_bytes));
 	return json_done(doc);
 }

@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "procscan.h"
+#include "report_advise.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -585,6 +586,17 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 	}
 }
 
+void output_text_screen(FILE *f, enum screen_op op)
+{
+	static const char *const seq[] = {
+		[SCREEN_ENTER] = "\033[?1049h\033[?25l",	/* alternate screen, hide cursor */
+		[SCREEN_CLEAR] = "\033[H\033[2J",
+		[SCREEN_LEAVE] = "\033[?25h\033[?1049l",	/* cursor back, main screen */
+	};
+
+	fputs(seq[op], f);
+}
+
 /* Usage against max as a bar; '|' marks min and pressure. */
 static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, int width)
 {
@@ -671,4 +683,198 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 		fprintf(f, "\noutput: %llu write error%s, the last: %s\n",
 			(unsigned long long)s->output_errors, s->output_errors == 1 ? "" : "s",
 			strerror(s->output_last_errno));
+}
+
+void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o)
+{
+	const struct simulate_in *in = &s->in;
+	const char *label = s->pr->def->label;
+	char a[40], b[40], c[40];
+	int i, j;
+
+	fmt_bytes(a, sizeof(a), in->bytes_per_socket, o);
+	util_group_digits(b, sizeof(b), in->add_sockets);
+	fprintf(f, "simulate: +%s %s socket%s of %s (%llu page%s each, %s) from %s\n", b, label,
+		in->add_sockets == 1 ? "" : "s", a, (unsigned long long)s->out.pages_per_socket,
+		s->out.pages_per_socket == 1 ? "" : "s", in->dir == CHARGE_RECV ? "receive" : "send",
+		s->from_snapshot ? "the snapshot" : "the live state");
+	for (i = 0; i < s->nset; i++) {
+		const struct report_sim_set *st = &s->set[i];
+		const struct sysctl_def *d = &host_sysctl[st->id];
+
+		fprintf(f, "  with %s =", d->name);
+		for (j = 0; j < d->n; j++)
+			fprintf(f, " %llu", (unsigned long long)st->to[j]);
+		if (st->from_ok) {
+			fprintf(f, " (now");
+			for (j = 0; j < d->n; j++)
+				fprintf(f, " %llu", (unsigned long long)st->from[j]);
+			fprintf(f, ")\n");
+		} else {
+			fprintf(f, " (now not visible)\n");
+		}
+	}
+	util_group_digits(a, sizeof(a), in->usage_pages);
+	fmt_bytes(b, sizeof(b), s->usage_bytes_now, o);
+	fprintf(f, "now: %s %s, usage %s pages (%s); min/pressure/max %llu/%llu/%llu pages; "
+		"per-CPU band +/-%llu pages\n", label, model_state_name(s->pr->m.state), a, b,
+		(unsigned long long)in->limit_pages[0], (unsigned long long)in->limit_pages[1],
+		(unsigned long long)in->limit_pages[2], (unsigned long long)in->band_pages);
+	if (!s->nstep)
+		fprintf(f, "no transition\n");
+	for (i = 0; i < s->nstep; i++) {
+		const struct report_sim_step *st = &s->step[i];
+
+		util_group_digits(a, sizeof(a), st->t.at_added_sockets);
+		util_group_digits(b, sizeof(b), st->t.at_usage_pages);
+		if (st->when == SIM_WHEN_ALREADY) {
+			fprintf(f, "  already (usage %s pages): ", b);
+		} else if (st->when == SIM_WHEN_NEXT_CHARGE) {
+			fprintf(f, "  at the next charge (usage %s pages): ", b);
+		} else if (st->ranged) {
+			char lo[32], hi[32];
+
+			util_group_digits(lo, sizeof(lo), st->t.at_added_low);
+			util_group_digits(hi, sizeof(hi), st->t.at_added_high);
+			fprintf(f, "  at +%s sockets (%s to %s with the band; usage %s pages): ", a, lo, hi,
+				b);
+		} else {
+			fprintf(f, "  at +%s sockets (usage %s pages): ", a, b);
+		}
+		fprintf(f, "%s\n", st->description);
+	}
+	util_group_digits(a, sizeof(a), s->out.final_usage_pages);
+	fmt_bytes(b, sizeof(b), s->final_usage_bytes, o);
+	util_group_digits(c, sizeof(c), s->out.sockets_capped);
+	fprintf(f, "final: %s %s, usage %s pages (%s)%s; %s of the new sockets could not reach "
+		"their size\n", label, model_state_name(s->out.final_state), a, b,
+		in->kind == MODEL_PRESSURE ? (s->out.final_pressure ? ", kernel flag set"
+					      : ", kernel flag clear") : "", c);
+	if (s->forced_skb_carries) {
+		util_human_bytes(c, sizeof(c), in->skb_bytes);
+		fprintf(f, "  note: over max every charge but a forced one fails; the new sockets reach "
+			"their size only through the charge the kernel forces for each one's first "
+			"skb, assumed here to be %s (with smaller skbs they hold less)\n", c);
+	}
+}
+
+/* ---- sockmem advise */
+
+static void text_evidence(const struct evidence *e, char *buf, size_t n)
+{
+	switch (e->t) {
+	case EV_U64: snprintf(buf, n, "%s=%llu", e->key, (unsigned long long)e->u); break;
+	case EV_I64: snprintf(buf, n, "%s=%lld", e->key, (long long)e->i); break;
+	case EV_DBL: snprintf(buf, n, "%s=%.4g", e->key, e->d); break;
+	case EV_BOOL: snprintf(buf, n, "%s=%s", e->key, e->u ? "true" : "false"); break;
+	default: snprintf(buf, n, "%s=%s", e->key, e->s); break;
+	}
+}
+
+static void text_signed_bytes(char *dst, size_t n, int64_t b, const struct output_opts *o)
+{
+	char a[40];
+
+	fmt_bytes(a, sizeof(a), b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b, o);
+	snprintf(dst, n, "%s%s", b < 0 ? "-" : "", a);
+}
+
+static void text_advise_fix(FILE *f, const struct sysctl_change *c, const struct output_opts *o)
+{
+	char vals[80];
+
+	fix_values(c, vals, sizeof(vals));
+	fprintf(f, "      fix: sysctl -w %s=\"%s\"\n", fix_name(c), vals);
+	if (c->predicted) {
+		char a[48], b[48];
+
+		text_signed_bytes(a, sizeof(a), c->headroom_before_bytes, o);
+		text_signed_bytes(b, sizeof(b), c->headroom_after_bytes, o);
+		fprintf(f, "           predicted: %s -> %s, headroom %s -> %s\n",
+			model_state_name(c->state_before), model_state_name(c->state_after), a, b);
+	}
+}
+
+void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o)
+{
+	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
+	int i, j;
+
+	if (!a->n) {
+		fprintf(f, "no findings: socket memory looks healthy\n");
+		return;
+	}
+	for (i = 0; i < a->n; i++) {
+		const struct finding *x = &a->f[i];
+		char buf[sizeof(x->ev[0].s) + 64];
+
+		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? col[x->sev] : "",
+			rules_sev_name(x->sev), o->color ? C_RESET : "", x->id,
+			rules_scope_name(x->scope),
+			x->nfix && !x->container_can_apply ? "; host-only: a container cannot apply it"
+			: "");
+		fprintf(f, "      %s\n", x->summary);
+		fprintf(f, "      evidence:");
+		for (j = 0; j < x->nev; j++) {
+			text_evidence(&x->ev[j], buf, sizeof(buf));
+			fprintf(f, " %s", buf);
+		}
+		fprintf(f, "\n      why: %s\n", x->mechanism);
+		for (j = 0; j < x->nfix; j++)
+			text_advise_fix(f, &x->fix[j], o);
+		if (x->application[0])
+			fprintf(f, "      %s %s\n", x->nfix ? "also:" : "fix:", x->application);
+		fputc('\n', f);
+	}
+}
+
+void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
+{
+	const struct host *h = a->h;
+	int i, j;
+
+	fprintf(f, "# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
+		PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
+		h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
+	fprintf(f, "# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies "
+		"nothing.\n");
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++) {
+			const struct finding *x = &a->f[i];
+			const struct sysctl_change *c = &x->fix[j];
+			char vals[80];
+
+			if (a->line[i][j] == ADVISE_LINE_INFO)
+				continue;
+			fix_values(c, vals, sizeof(vals));
+			fprintf(f, "\n# %s (%s): %s\n", x->id, rules_sev_name(x->sev), x->summary);
+			if (a->line[i][j] == ADVISE_LINE_OTHER_ABOVE) {
+				fprintf(f, "#   (%s is set above; this finding would set %s)\n",
+					fix_name(c), vals);
+				continue;
+			}
+			if (a->line[i][j] == ADVISE_LINE_SET_ABOVE) {
+				fprintf(f, "#   (%s = %s is set above)\n", fix_name(c), vals);
+				continue;
+			}
+			if (c->predicted)
+				fprintf(f, "# predicted: %s -> %s\n", model_state_name(c->state_before),
+					model_state_name(c->state_after));
+			fprintf(f, "%s = %s\n", fix_name(c), vals);
+		}
+	if (!a->sysctl_lines)
+		fprintf(f, "\n# nothing to change\n");
+	if (a->sysctl_info_skipped)
+		fprintf(f, "\n# %d fix%s of info findings left out (see sockmem advise)\n",
+			a->sysctl_info_skipped, a->sysctl_info_skipped == 1 ? "" : "es");
+}
+
+void output_text_snapshot(FILE *f, const struct report_snapshot *s)
+{
+	char dir[PATH_MAX * 4 + 1];
+
+	util_safe_token(dir, sizeof(dir), s->directory, strlen(s->directory));
+	fprintf(f, "snapshot %s: %d files copied, %d absent on this system, %d failed; page size "
+		"%llu bytes\n", dir, s->copied, s->absent, s->failed,
+		(unsigned long long)s->page_size_bytes);
 }

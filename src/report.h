@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "host.h"
+#include "simulate.h"
 #include "model.h"
 #include "trend.h"
 #include "sockdump.h"
@@ -166,6 +167,65 @@ struct report_rates {
 };
 void report_rates(struct report_rates *out, const struct report *prev, const struct report *now,
 		  double seconds);
+
+/* ---- sockmem simulate: proposed sysctls and more sockets ---- */
+#define REPORT_SIM_MAX_SETS 16
+
+struct report_sim_set {
+	enum sysctl_id id;
+	uint64_t to[3];
+	bool from_ok;			/* the value before was visible */
+	uint64_t from[3];
+};
+
+enum report_sim_when { SIM_WHEN_ALREADY, SIM_WHEN_NEXT_CHARGE, SIM_WHEN_AT_SOCKETS };
+
+struct report_sim_step {
+	struct simulate_transition t;
+	enum report_sim_when when;
+	bool ranged;			/* the band moves it: at_added_low != high */
+	uint64_t at_usage_bytes;	/* saturated */
+	char description[256];
+};
+
+struct report_sim {
+	const struct report *r;		/* with the proposed sysctls */
+	const struct proto_report *pr;	/* the protocol simulated */
+	enum diag_proto proto;
+	bool from_snapshot;
+	bool partial;
+	struct report_sim_set set[REPORT_SIM_MAX_SETS];
+	int nset;
+	struct simulate_in in;
+	struct simulate_out out;
+	uint64_t usage_bytes_now, final_usage_bytes;	/* saturated */
+	struct report_sim_step step[SIM_MAX_TRANSITIONS];	/* in the order they happen */
+	int nstep;
+	/* over max with every new socket at full size: the forced first skb of
+	 * each new socket is what carried it there (said in the text) */
+	bool forced_skb_carries;
+	char unknown_why[300];		/* when the protocol's usage or limits are not known */
+};
+
+/* Applies the proposed sysctls to h (keeping what they were), builds r with
+ * them and runs the simulator for proto/dir.  Returns 0, or -ENODATA when the
+ * protocol's usage or limits are not known (s->unknown_why says which). */
+int report_sim_build(struct report_sim *s, struct report *r, struct host *h,
+		     const struct report_sim_set *sets, int nset, enum diag_proto proto,
+		     enum model_dir dir, uint64_t add_sockets, uint64_t bytes_per_socket);
+
+/* ---- sockmem snapshot: what was written ---- */
+struct report_snapshot {
+	const char *directory;
+	const char **files;		/* written, relative to directory (static strings) */
+	size_t nfiles, cap;
+	int copied, absent, failed;
+	uint64_t page_size_bytes;
+	bool partial;			/* failed > 0 */
+};
+/* Adds a written file (rel must outlive the report); -ENOMEM. */
+int report_snapshot_add(struct report_snapshot *s, const char *rel);
+void report_snapshot_free(struct report_snapshot *s);
 
 /* ---- sockmem top: the largest holders, with what names them ---- */
 struct cgroup_info;

@@ -1,11 +1,14 @@
-/* rules.h - the advice rules: one table, each rule a small pure function
- * over the report (and, when there is one, the per-socket view), returning a
- * finding with its evidence, the kernel mechanism and a fix computed for this
- * host; sysctl fixes are run through the model before they are proposed. */
+/* rules.h - the advice rules: one table (rules.c), each rule a small pure
+ * function over the report (and, when there is one, the per-socket view)
+ * emitting findings with their evidence, the kernel mechanism and a fix
+ * computed for this host. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_RULES_H
 #define SOCKMEM_RULES_H
 
+#include <limits.h>
+
+#include "fix.h"
 #include "report.h"
 
 enum sev { SEV_INFO, SEV_WARN, SEV_CRIT };
@@ -20,31 +23,33 @@ struct evidence {
 	uint64_t u;
 	int64_t i;
 	double d;
-	char s[120];
+	char s[1024];			/* sized for a Kubernetes cgroup path or a cause, never cut */
 };
 
 struct finding {
 	const char *id;
+	const char *subject;		/* what a per-protocol finding is about: "net.ipv4.udp_mem" */
 	enum sev sev;
 	enum fscope scope;
 	bool container_can_apply;	/* can a container (child netns) apply the fix */
-	char summary[240];
+	char summary[PATH_MAX + 512];
 	const char *mechanism;		/* the kernel behaviour behind it */
 	struct evidence ev[FINDING_MAX_EV];
 	int nev;
-	char sysctl[FINDING_MAX_SYSCTL][160];	/* "net.ipv4.tcp_mem = 1 2 3" */
-	int nsysctl;
-	char application[300];		/* a fix that is not a sysctl */
-	bool predicted;
-	char state_before[16], state_after[16];
-	int64_t headroom_before_bytes, headroom_after_bytes;	/* to pressure (TCP) or min (UDP) */
+	struct sysctl_change fix[FINDING_MAX_SYSCTL];	/* each passed fix_verify() */
+	int nfix;
+	char application[PATH_MAX + 512];		/* a fix that is not a sysctl, or why none is proposed */
 };
+
+/* The first of f's fixes that the model made a prediction for, or NULL. */
+const struct sysctl_change *rules_prediction(const struct finding *f);
 
 /* Counter rates when the advice was sampled over time. */
 struct advise_rates {
 	bool ok;
 	double seconds;
 	double per_s[16];		/* indexed like report.counter[] */
+	struct opt tcp_usage_first_pages;	/* TCP usage at the first sample */
 };
 
 /* Buffer sizing from the bandwidth-delay product. */
@@ -65,7 +70,7 @@ struct advise_slow {		/* the largest holders with slow readers */
 /* A cgroup v2 memory controller near its memory.max (a second, independent
  * limit on socket memory: the charge fails there before tcp_mem). */
 struct advise_memcg {
-	char path[160];
+	char path[PATH_MAX];
 	uint64_t current_bytes, max_bytes, sock_bytes;
 	struct opt sock_throttled;	/* memory.events, 6.19+ */
 };
@@ -79,6 +84,7 @@ struct advise_in {
 	int nslow;
 	struct advise_memcg memcg[3];
 	int nmemcg;
+	struct opt uptime_s;		/* seconds since boot (live only): the age of since-boot totals */
 	bool kmem_tcp_known;
 	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
 	uint64_t kmem_tcp_usage_bytes;

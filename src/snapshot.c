@@ -156,15 +156,22 @@ int snapshot_meta_format(char *buf, size_t size, const struct snapshot_meta *m)
 
 /* ---------------------------------------------------------- file list */
 
+const char *snapshot_dump_rel(enum diag_proto proto)
+{
+	static const char *const rel[DP_COUNT] = { SNAPSHOT_DIAG_DIR "/tcp.dump",
+						   SNAPSHOT_DIAG_DIR "/udp.dump" };
+
+	return rel[proto < DP_COUNT ? proto : DP_TCP];
+}
+
 int snapshot_dump_path(char *buf, size_t size, const char *root, enum diag_proto proto)
 {
 	int n;
 
 	if (root && root[0])
-		n = snprintf(buf, size, "%s/" SNAPSHOT_DIAG_DIR "/%s.dump", root,
-			     diag_proto_name(proto));
+		n = snprintf(buf, size, "%s/%s", root, snapshot_dump_rel(proto));
 	else
-		n = snprintf(buf, size, SNAPSHOT_DIAG_DIR "/%s.dump", diag_proto_name(proto));
+		n = snprintf(buf, size, "%s", snapshot_dump_rel(proto));
 	if (n < 0 || (size_t)n >= size) {
 		if (size)
 			buf[0] = '\0';
@@ -302,11 +309,10 @@ int snapshot_clear(const char *dir, char *bad, size_t badsz)
 	return rc;
 }
 
-int snapshot_write_file(const char *dir, const char *rel, const char *buf, size_t len)
+int snapshot_create_file(const char *dir, const char *rel)
 {
 	const char *base;
-	int dirfd, parent, fd, rc = 0;
-	size_t off = 0;
+	int dirfd, parent, fd;
 
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
@@ -316,10 +322,19 @@ int snapshot_write_file(const char *dir, const char *rel, const char *buf, size_
 	if (parent < 0)
 		return parent;
 	fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	rc = fd < 0 ? -errno : 0;
+	if (fd < 0)
+		fd = -errno;
 	close(parent);
-	if (rc)
-		return rc;
+	return fd;
+}
+
+int snapshot_write_file(const char *dir, const char *rel, const char *buf, size_t len)
+{
+	int fd = snapshot_create_file(dir, rel), rc = 0;
+	size_t off = 0;
+
+	if (fd < 0)
+		return fd;
 	while (off < len) {
 		ssize_t w = write(fd, buf + off, len - off);
 

@@ -65,6 +65,9 @@ void snapshot_meta_from_host(struct snapshot_meta *m, const struct host *h);
  */
 int snapshot_meta_format(char *buf, size_t size, const struct snapshot_meta *m);
 
+/* "sock_diag/tcp.dump": a protocol's dump inside a snapshot (static). */
+const char *snapshot_dump_rel(enum diag_proto proto);
+
 /**
  * snapshot_dump_path() - where the sock_diag dump of one protocol is
  * @buf: receives "ROOT/sock_diag/tcp.dump", or "sock_diag/tcp.dump" without a root
@@ -103,6 +106,10 @@ bool snapshot_is_snapshot(const char *dir);
  * Return: 0 or -errno.
  */
 int snapshot_clear(const char *dir, char *bad, size_t badsz);
+
+/* Creates DIR/REL (and its parents) for writing, following no symbolic link
+ * and replacing nothing; returns the fd or -errno. */
+int snapshot_create_file(const char *dir, const char *rel);
 
 /**
  * snapshot_write_file() - create @dir/@rel with the given bytes

@@ -63,7 +63,7 @@ expect 64 "needs the live system" --root "$T" top --by process
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise
-expect 0 "rmem-max-below" --root "$T" advise --check --fail-on warn
+expect 0 "no findings" --root "$T" advise --check --fail-on warn
 expect 1 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on warn
 expect 0 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on crit
 expect 0 "^net.ipv4.tcp_mem = 289266 385688 578532$" --root "$O" advise --format sysctl
@@ -71,7 +71,7 @@ expect 64 "not a rate" advise --bandwidth 10furlongs --rtt 1ms
 expect 64 "not a time" advise --bandwidth 1Gbit --rtt 80
 expect 64 "go together" advise --bandwidth 1Gbit
 expect 64 "not warn or crit" advise --fail-on info
-expect 64 "not text, json or sysctl" advise --format yaml
+expect 64 "not one of text, json, sysctl$" advise --format yaml
 
 # Common options before and after the command word give the same output.
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")
@@ -127,4 +127,5 @@ check "top offers no --no-sockets" sh -c "! grep -q -e '--no-sockets' '$TMPD/top
 { "$SOCKMEM" watch --json --interval 0.05 --count 100 --no-sockets 2>"$TMPD/pipe.err"; echo $? > "$TMPD/pipe.st"; } | head -c 1 > /dev/null
 check "watch --json | head: exit 0" [ "$(cat "$TMPD/pipe.st")" = 0 ]
 check "watch --json | head: no message" [ ! -s "$TMPD/pipe.err" ]
+expect 64 "--direction send is for TCP" --root "$T" simulate --protocol udp --direction send
 done_testing
