@@ -47,6 +47,9 @@ json_t *output_json_simulate(const struct report_sim *s);
 
 /* sockmem advise: findings as text, as a sysctl.d file, as JSON */
 struct report_advise;
+/* The findings as sockmem_finding{id,severity,scope,subject} 1 and their
+ * counts per severity (sockmem check --format prometheus). */
+void output_prom_findings(FILE *f, const struct report_advise *a);
 void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o);
 void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
 json_t *output_json_advise(const struct report_advise *a);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "report_advise.h"
 
 static void prom_family(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -343,4 +344,35 @@ void output_prom_sample(FILE *f, const struct report_sample *s)
 	prom_family(f, "sockmem_output_write_errors_total", "counter",
 		    "Samples whose --output file could not be written (the previous file was kept)");
 	fprintf(f, "sockmem_output_write_errors_total %llu\n", (unsigned long long)s->output_errors);
+}
+
+/* advise's findings: one series per finding (id and subject name it) and the
+ * counts per severity, 0 included, so that "none" is a value, not an absence.
+ * A file of its own beside show's or watch's: it repeats none of their
+ * families (node_exporter refuses a series that two files define). */
+void output_prom_findings(FILE *f, const struct report_advise *a)
+{
+	static const enum sev sevs[] = { SEV_CRIT, SEV_WARN, SEV_INFO };
+	int i;
+	size_t j;
+
+	prom_family(f, "sockmem_findings", "gauge", "Findings of sockmem advise, per severity");
+	for (j = 0; j < ARRAY_SIZE(sevs); j++)
+		fprintf(f, "sockmem_findings{severity=\"%s\"} %d\n", rules_sev_name(sevs[j]),
+			a->count[sevs[j]]);
+	if (!a->n)
+		return;
+	prom_family(f, "sockmem_finding", "gauge",
+		    "1 for each finding of sockmem advise (its id, severity, scope and what it is "
+		    "about); 'sockmem advise' on the host has its evidence and fix");
+	for (i = 0; i < a->n; i++) {
+		const struct finding *x = &a->f[i];
+
+		fprintf(f, "sockmem_finding{id=\"");
+		prom_label_value(f, x->id);
+		fprintf(f, "\",severity=\"%s\",scope=\"%s\",subject=\"", rules_sev_name(x->sev),
+			rules_scope_name(x->scope));
+		prom_label_value(f, x->subject ? x->subject : "");
+		fputs("\"} 1\n", f);
+	}
 }

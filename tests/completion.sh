@@ -24,7 +24,8 @@ is() { # EXPECTED WORDS...
 	if [ "$got" = "$want" ]; then ok "complete '$*' -> $want"; else not_ok "complete '$*' -> '$got', want '$want'"; fi
 }
 
-is "advise show simulate snapshot top watch " sockmem ""
+is "advise check show simulate snapshot top watch " sockmem ""
+is "tcp-abort-on-memory tcp-over-limit tcp-pressure " sockmem check --condition tcp-
 is "json prometheus text " sockmem watch --format ""
 is "json sysctl text " sockmem advise --format ""
 is "recv send " sockmem simulate --direction ""

@@ -6,7 +6,7 @@
 
 M8=$SRCDIR/man/sockmem.8
 M5=$SRCDIR/man/sockmem-json.5
-for c in show top advise simulate watch snapshot; do
+for c in show top advise simulate watch snapshot check; do
 	check "man page sockmem-$c.8 exists" [ -s "$SRCDIR/man/sockmem-$c.8" ]
 	if command -v man >/dev/null; then
 		w=$(MANWIDTH=80 man --warnings -l "$SRCDIR/man/sockmem-$c.8" 2>&1 >/dev/null)
