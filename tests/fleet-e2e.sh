@@ -7,7 +7,8 @@
 # expressions are the committed ones, the durations are test-sized).  A
 # scripted --root tree walks the host through normal -> rising -> pressure ->
 # over max -> drained -> an unreadable input -> a stale textfile -> no
-# textfile; after each step the alerts that must fire fire and the ones that
+# textfile, with advise's findings (sockmem check --format prometheus) in a
+# second file beside show's; after each step the alerts that must fire fire and the ones that
 # must not do not, as Prometheus' HTTP API reports them.  The dashboard's
 # queries and the recording rules are run against the same server.  Both
 # servers listen on 127.0.0.1 only and are stopped on every exit path.
@@ -56,7 +57,7 @@ local mixin = (import 'mixin.libsonnet') + { _config+:: {
   tcpPredictWindow: '15s', tcpPressureEpisodesWindow: '20s', rateWindow: '15s',
   textfileStaleSeconds: 10,
   forPressure: '3s', forOverLimit: '3s', forPredict: '3s', forUDP: '3s', forOrphans: '3s',
-  forStale: '3s', forFailing: '3s',
+  forStale: '3s', forFailing: '3s', forFinding: '3s',
 } };
 {
   'alerts.yaml': std.manifestYamlDoc(mixin.prometheusAlerts, quote_keys=false),
@@ -136,6 +137,8 @@ write() {
 	counter TcpExt TCPAbortOnMemory $aborts "$TREE/proc/net/netstat"
 	[ -f "$TREE/proc/net/snmp" ] && counter Udp RcvbufErrors $udperr "$TREE/proc/net/snmp"
 	"$SOCKMEM" --root "$TREE" show --format prometheus --output "$TEXT/sockmem.prom" 2>> "$TMPD/sockmem.err"
+	# advise's findings in a file of their own beside it (sockmem-findings.timer)
+	"$SOCKMEM" --root "$TREE" check --format prometheus --output "$TEXT/sockmem-findings.prom" 2>> "$TMPD/sockmem.err"
 }
 
 # phase NAME "MUST FIRE" "MUST NOT FIRE" MAX_SECONDS STEP: runs STEP (which
@@ -208,13 +211,14 @@ phase "rising" "SockmemTCPMemoryPressurePredicted" \
 
 # --- 3. pressure: above tcp_mem[1], the kernel's flag set, entering it again and again
 step_pressure() { host 3100 yes 0 0; pressures=$((pressures + 1)); write; }
-phase "pressure" "SockmemTCPMemoryPressure SockmemTCPMemoryPressureEpisodes" \
-	"$(others SockmemTCPMemoryPressure SockmemTCPMemoryPressureEpisodes)" 60 step_pressure
+# (advise's tcp-pressure finding is crit: SockmemCriticalFinding too)
+phase "pressure" "SockmemTCPMemoryPressure SockmemTCPMemoryPressureEpisodes SockmemCriticalFinding" \
+	"$(others SockmemTCPMemoryPressure SockmemTCPMemoryPressureEpisodes SockmemCriticalFinding)" 60 step_pressure
 
 # --- 4. over max: TCP above tcp_mem[2] and resetting, UDP above udp_mem[0]
 # and dropping, orphans at 30% of tcp_max_orphans
 step_over() { host 4500 yes 1500 40000; aborts=$((aborts + 3)); udperr=$((udperr + 50)); write; }
-phase "over max" "SockmemTCPMemoryPressure SockmemTCPMemoryOverLimit SockmemTCPAbortOnMemory SockmemUDPMemoryLimited SockmemTCPOrphansNearLimit" \
+phase "over max" "SockmemTCPMemoryPressure SockmemTCPMemoryOverLimit SockmemTCPAbortOnMemory SockmemUDPMemoryLimited SockmemTCPOrphansNearLimit SockmemCriticalFinding" \
 	"SockmemTCPMemoryPressurePredicted SockmemCollectionFailing SockmemTextfileStale SockmemMetricsMissing" 60 step_over
 r=$(query 'instance_protocol_threshold:sockmem_usage_bytes:ratio_limit{protocol="tcp",threshold="max"}' | jq -r '.data.result[0].value[1]')
 check "recording rule: TCP usage / tcp_mem[2] = 4500/4000 ($r)" [ "$r" = "1.125" ]
@@ -241,11 +245,11 @@ phase "unreadable input" "SockmemCollectionFailing" "$(others SockmemCollectionF
 
 # --- 7. the textfile is no longer written
 step_none() { :; }
-phase "stale textfile" "SockmemTextfileStale" "$(others SockmemTextfileStale SockmemCollectionFailing)" 60 step_none
+phase "stale textfile" "SockmemTextfileStale" "$(others SockmemTextfileStale SockmemCollectionFailing SockmemCriticalFinding)" 60 step_none
 
 # --- 8. and then is gone
-rm -f "$TEXT/sockmem.prom"
-phase "no textfile" "SockmemMetricsMissing" "$(others SockmemMetricsMissing SockmemCollectionFailing)" 60 step_none
+rm -f "$TEXT/sockmem.prom" "$TEXT/sockmem-findings.prom"
+phase "no textfile" "SockmemMetricsMissing" "$(others SockmemMetricsMissing SockmemCollectionFailing SockmemCriticalFinding)" 60 step_none
 
 check "node_exporter read every file sockmem wrote (no textfile errors)" \
 	sh -c "! grep -qi 'error' '$TMPD/node_exporter.log'"

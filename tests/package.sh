@@ -54,6 +54,9 @@ for f in usr/sbin/sockmem \
 	lib/systemd/system/sockmem-textfile.service \
 	lib/systemd/system/sockmem-textfile-oneshot.service \
 	lib/systemd/system/sockmem-textfile.timer \
+	lib/systemd/system/sockmem-findings.service \
+	lib/systemd/system/sockmem-findings.timer \
+	usr/share/man/man8/sockmem-check.8.gz \
 	usr/share/sockmem/mixin/prometheus_alerts.yaml \
 	usr/share/sockmem/mixin/prometheus_rules.yaml \
 	usr/share/sockmem/mixin/sockmem-overview.json \
@@ -78,7 +81,8 @@ if command -v systemd-analyze > /dev/null && [ -e /lib/systemd/system/sysinit.ta
 	# package; only the binary's absence from the host is expected
 	out=$(cd "$R" && MANPATH=$R/usr/share/man SYSTEMD_LOG_LEVEL=err systemd-analyze verify \
 		lib/systemd/system/sockmem-textfile.service lib/systemd/system/sockmem-textfile-oneshot.service \
-		lib/systemd/system/sockmem-textfile.timer 2>&1 | grep -v 'Command /usr/sbin/sockmem is not executable')
+		lib/systemd/system/sockmem-textfile.timer lib/systemd/system/sockmem-findings.service \
+		lib/systemd/system/sockmem-findings.timer 2>&1 | grep -v 'Command /usr/sbin/sockmem is not executable')
 	if [ -z "$out" ]; then ok "systemd-analyze verify: the units, and the man pages they cite"; else not_ok "systemd-analyze verify"; diag "$out"; fi
 else
 	skip "systemd-analyze verify: no systemd on this host"

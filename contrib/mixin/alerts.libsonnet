@@ -116,6 +116,12 @@
               'No sockmem metrics from {{ $labels.instance }}.',
               "node_exporter is up but has no sockmem metrics: the textfile is missing, or " +
               'node_exporter could not parse it (node_textfile_scrape_error).'),
+        alert('SockmemCriticalFinding', 'warning', c.forFinding,
+              'sockmem_finding%s == 1' % s('severity="crit"'),
+              'sockmem advise has a critical finding on {{ $labels.instance }}: {{ $labels.id }}.',
+              'sockmem advise reports {{ $labels.id }} ({{ $labels.scope }}{{ with $labels.subject }}, ' +
+              '{{ . }}{{ end }}) as critical: run sockmem advise on the node for the evidence, ' +
+              'the kernel mechanism and the sysctl values computed for it.'),
         alert('SockmemCollectionFailing', 'warning', c.forFailing,
               |||
                 sockmem_partial%(s)s == 1

@@ -33,6 +33,7 @@
     forOrphans: '10m',
     forStale: '5m',
     forFailing: '15m',
+    forFinding: '15m',
     rateWindow: '5m',
 
     // Where the runbook is: one section per alert, anchored by its name.

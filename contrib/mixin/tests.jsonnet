@@ -209,6 +209,26 @@ local series(name, values) = { series: name, values: values };
       ],
     },
     {
+      name: 'a critical finding of sockmem advise, and a warning that is not one',
+      interval: '1m',
+      input_series: [
+        series(sm('sockmem_finding', 'instance="n1",id="tcp-max",severity="crit",scope="host",subject=""'), '1x30'),
+        series(sm('sockmem_finding', 'instance="n1",id="mem-vs-default",severity="warn",scope="host",subject="net.ipv4.tcp_mem"'), '1x30'),
+        series(sm('sockmem_finding', 'instance="n2",id="udp-mem-limited",severity="crit",scope="host",subject="net.ipv4.udp_mem"'), '1x5'),
+      ],
+      alert_rule_test: [
+        at('10m', 'SockmemCriticalFinding', []),
+        at('20m', 'SockmemCriticalFinding', [{
+          exp_labels: { job: 'node', instance: 'n1', id: 'tcp-max', severity: 'warning', scope: 'host' },
+          exp_annotations: {
+            summary: 'sockmem advise has a critical finding on n1: tcp-max.',
+            description: 'sockmem advise reports tcp-max (host) as critical: run sockmem advise on the node for the evidence, the kernel mechanism and the sysctl values computed for it.',
+            runbook_url: byName.SockmemCriticalFinding.annotations.runbook_url,
+          },
+        }]),
+      ],
+    },
+    {
       name: 'recording rules: usage / limit per threshold, event rates',
       interval: '1m',
       input_series: [
