@@ -16,7 +16,6 @@
 #include "cli.h"
 #include "collect.h"
 #include "output.h"
-#include "procscan.h"
 #include "report_check.h"
 
 static enum check_condition chk_cond = CHECK_FINDINGS;
@@ -172,8 +171,8 @@ int cmd_check_run(void)
 			partial |= co.st.partial;
 			if (live && report_top_build(&t, &agg, 1, co.source, false, 0, 0) == 0 && t.n > 0) {
 				collect_top_names(&t);
-				if (t.row[0].cg && t.row[0].cg->found)
-					report_check_pod(t.row[0].cg->path, &in.pod);
+				report_top_pods(&t);
+				in.pod = t.row[0].pod;
 			}
 		}
 	}

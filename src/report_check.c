@@ -1,10 +1,9 @@
 /* report_check.c - "sockmem check": the verdict and the one line for
  * node-problem-detector, per condition, from the report (and advise's
- * findings), and the Kubernetes pod a cgroup path names.  Pure. */
+ * findings).  Pure. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,101 +14,12 @@ const char *const check_condition_name[CHECK_COUNT] = {
 	"findings", "tcp-pressure", "tcp-over-limit", "tcp-abort-on-memory",
 };
 
-/* A pod UID at s: 8-4-4-4-12 hex digits with '-' (cgroupfs) or '_'
- * (systemd, which escapes '-'), or a static pod's 32-hex config hash. */
-static size_t check_uid_at(const char *s, char *uid)
-{
-	static const int group[] = { 8, 4, 4, 4, 12 };
-	size_t i, k = 0, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(group); i++) {
-		int j;
-
-		if (i) {
-			if (s[n] != '-' && s[n] != '_')
-				break;
-			uid[k++] = '-';
-			n++;
-		}
-		for (j = 0; j < group[i]; j++, n++) {
-			if (!isxdigit((unsigned char)s[n]))
-				goto hash;
-			uid[k++] = (char)tolower((unsigned char)s[n]);
-		}
-	}
-	if (i == ARRAY_SIZE(group)) {
-		uid[k] = '\0';
-		return n;
-	}
-hash:
-	for (n = 0; n < 32 && isxdigit((unsigned char)s[n]); n++)
-		uid[n] = (char)tolower((unsigned char)s[n]);
-	if (n != 32)
-		return 0;
-	uid[n] = '\0';
-	return n;
-}
-
-bool report_check_pod(const char *path, struct check_pod *out)
-{
-	const char *c = path, *next;
-
-	memset(out, 0, sizeof(*out));
-	if (!path)
-		return false;
-	for (; *c; c = next) {
-		size_t len, n;
-		const char *p;
-
-		while (*c == '/')
-			c++;
-		next = strchr(c, '/');
-		if (!next)
-			next = c + strlen(c);
-		len = (size_t)(next - c);
-		if (out->found) {
-			/* the container below the pod: "cri-containerd-ID.scope",
-			 * "crio-ID.scope", "docker-ID.scope" or "ID" */
-			static const char *const prefix[] = { "cri-containerd-", "crio-", "docker-",
-							      "containerd-" };
-			size_t i, k;
-
-			for (i = 0; i < ARRAY_SIZE(prefix); i++)
-				if (!strncmp(c, prefix[i], strlen(prefix[i]))) {
-					c += strlen(prefix[i]);
-					len -= strlen(prefix[i]);
-					break;
-				}
-			if (len > 6 && !strncmp(c + len - 6, ".scope", 6))
-				len -= 6;
-			for (k = 0; k < len && isxdigit((unsigned char)c[k]); k++)
-				;
-			if (k == len && len >= 12 && len < sizeof(out->container)) {
-				memcpy(out->container, c, len);
-				out->container[len] = '\0';
-			}
-			return true;
-		}
-		/* "pod<uid>" or "kubepods-<qos>-pod<uid>.slice" */
-		if (strncmp(c, "pod", 3) && strncmp(c, "kubepods", 8))
-			continue;
-		for (p = c; p + 3 <= next; p++)
-			if (!strncmp(p, "pod", 3) && (p == c || p[-1] == '-') &&
-			    (n = check_uid_at(p + 3, out->uid)) > 0 &&
-			    (p + 3 + n == next || !strncmp(p + 3 + n, ".slice", 6))) {
-				out->found = true;
-				break;
-			}
-	}
-	return out->found;
-}
-
 /* The line: fmt's text, then "; pod UID" when the pod is known and fits
  * (the whole UID, or its first 8 digits), cut to CHECK_LINE_MAX bytes with
  * "..." when longer; one line whatever a summary holds. */
-static void check_line(struct report_check *c, const struct check_pod *pod, const char *fmt, ...)
+static void check_line(struct report_check *c, const struct report_pod *pod, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void check_line(struct report_check *c, const struct check_pod *pod, const char *fmt, ...)
+static void check_line(struct report_check *c, const struct report_pod *pod, const char *fmt, ...)
 {
 	char buf[8192];
 	va_list ap;

@@ -1,8 +1,8 @@
 /* report_check.h - the report of "sockmem check": one verdict and one line
  * for node-problem-detector's custom plugin protocol (exit 0 OK, 1 the
  * problem is there, 2 unknown; a message of at most 80 bytes that is useful
- * alone), per condition; and the Kubernetes pod and container a cgroup path
- * names.  Pure: the command collects, reads and writes the state file. */
+ * alone), per condition.  Pure: the command collects, reads and writes the
+ * state file. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_REPORT_CHECK_H
 #define SOCKMEM_REPORT_CHECK_H
@@ -23,22 +23,12 @@ extern const char *const check_condition_name[CHECK_COUNT];
 
 enum check_verdict { CHECK_OK = 0, CHECK_PROBLEM = 1, CHECK_UNKNOWN = 2 };
 
-/* A Kubernetes pod from a cgroup path (systemd or cgroupfs driver):
- * ".../kubepods-burstable-pod<uid>.slice/cri-containerd-<id>.scope" or
- * ".../kubepods/burstable/pod<uid>/<id>". */
-struct check_pod {
-	bool found;
-	char uid[37];		/* dashes, as kubectl shows it; a static pod's 32-hex hash */
-	char container[65];	/* the container id, "" when the socket is the pod's */
-};
-bool report_check_pod(const char *cgroup_path, struct check_pod *out);
-
 struct check_in {
 	enum check_condition cond;
 	const struct report *r;		/* NULL: no report could be made */
 	const char *why;		/* when r is NULL */
 	const struct report_advise *a;	/* CHECK_FINDINGS */
-	struct check_pod pod;		/* the largest holder's pod, if any */
+	struct report_pod pod;		/* the largest holder's pod, if any */
 	/* CHECK_TCP_ABORT: TCPAbortOnMemory now, and at the last check */
 	struct opt aborts, aborts_prev;
 };

@@ -51,20 +51,20 @@ static void pod_paths(void **state)
 		"/system.slice/podman-1234.scope", "/machine.slice/libpod-" CID ".scope",
 		"/kubepods/burstable/pod" UID "x",
 	};
-	struct check_pod p;
+	struct report_pod p;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		assert_true(report_check_pod(ok[i].path, &p));
+		assert_true(report_pod_from_cgroup(ok[i].path, &p));
 		assert_string_equal(p.uid, ok[i].uid);
 		assert_string_equal(p.container, ok[i].container);
 	}
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
-		assert_false(report_check_pod(no[i], &p));
+		assert_false(report_pod_from_cgroup(no[i], &p));
 		assert_false(p.found);
 	}
-	assert_false(report_check_pod(NULL, &p));
+	assert_false(report_pod_from_cgroup(NULL, &p));
 }
 
 static const struct proto_def tcp_def = { "tcp", "TCP", "TCP", "TCP", SC_TCP_MEM, MODEL_PRESSURE,
@@ -120,7 +120,7 @@ static void verdicts(void **state)
 	assert_int_equal(c.verdict, CHECK_PROBLEM);
 	assert_string_equal(c.line, "TCP over-limit: 17.6 MiB of 15.6 MiB tcp_mem[2] (112%)");
 	/* the pod, whole when it fits */
-	assert_true(report_check_pod("/kubepods/burstable/pod" UID "/" CID, &in.pod));
+	assert_true(report_pod_from_cgroup("/kubepods/burstable/pod" UID "/" CID, &in.pod));
 	report_check_build(&c, &in);
 	assert_string_equal(c.line, "TCP over-limit: 17.6 MiB of 15.6 MiB tcp_mem[2] (112%); pod 8a1f2b3c");
 	assert_true(strlen(c.line) <= CHECK_LINE_MAX);
