@@ -24,8 +24,8 @@ complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot c
 complete -c sockmem -n "__fish_seen_subcommand_from show" -s A -l all-netns -d "every network namespace"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s i -l interval -x -d "seconds between samples"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s c -l count -x -d "samples"
-complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l format -x -a "text json prometheus" -d "output format"
-complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l output -r -F -d "write FILE atomically"
+complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -l format -x -a "text json prometheus" -d "output format"
+complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -l output -r -F -d "write FILE atomically"
 # top
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l count -x -d "entries"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"

@@ -30,6 +30,8 @@ int output_json_dump_line(FILE *f, json_t *doc);
 /* sockmem top */
 void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o);
 json_t *output_json_top(const struct report_top *t);
+/* --by cgroup or process: the rows as series (top refuses the others) */
+void output_prom_top(FILE *f, const struct report_top *t);
 
 /* sockmem watch: the terminal frame, the NDJSON document, the exposition
  * (show's plus sockmem's own output metrics) */

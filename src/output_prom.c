@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "procscan.h"
 #include "report_advise.h"
 
 static void prom_family(FILE *f, const char *name, const char *type, const char *help)
@@ -374,5 +375,78 @@ void output_prom_findings(FILE *f, const struct report_advise *a)
 			rules_scope_name(x->scope));
 		prom_label_value(f, x->subject ? x->subject : "");
 		fputs("\"} 1\n", f);
+	}
+}
+
+/* sockmem top --by cgroup|process: the -n largest holders as series.
+ * Bounded cardinality: at most -n of each; cgroups carry the Kubernetes pod
+ * UID and container their path names, and the memory controller's own
+ * socket figure beside the sum. */
+void output_prom_top(FILE *f, const struct report_top *t)
+{
+	const char *by = sockets_by_name[t->by];
+	char name[64];
+	int i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		snprintf(name, sizeof(name), "sockmem_top_%s_%s", by, pass ? "sockets" : "charged_bytes");
+		if (t->by == BY_CGROUP)
+			prom_family(f, name, "gauge", pass ? "The largest holders by cgroup: their sockets"
+				    : "The largest holders by cgroup (sockmem top -n): bytes charged "
+				      "against tcp_mem/udp_mem, with the Kubernetes pod and container "
+				      "the cgroup path names");
+		else if (t->by == BY_PROCESS)
+			prom_family(f, name, "gauge", pass ? "The largest holders by process: their sockets"
+				    : "The largest holders by process (sockmem top -n): bytes charged "
+				      "against tcp_mem/udp_mem");
+		else
+			prom_family(f, name, "gauge", pass ? "The largest holders by local port: their sockets"
+				    : "The largest holders by local port (sockmem top -n): bytes charged");
+		for (i = 0; i < t->n; i++) {
+			const struct top_row *w = &t->row[i];
+
+			fprintf(f, "%s{", name);
+			if (t->by == BY_CGROUP) {
+				fputs("cgroup=\"", f);
+				if (w->cg && w->cg->found)
+					prom_label_value(f, w->cg->path);
+				else
+					fprintf(f, "id:%llu", (unsigned long long)w->key.id);
+				fprintf(f, "\",pod_uid=\"%s\",container=\"%s\"", w->pod.uid, w->pod.container);
+			} else if (t->by == BY_PROCESS) {
+				fprintf(f, "pid=\"%llu\",comm=\"", (unsigned long long)w->key.id);
+				prom_label_value(f, w->comm);
+				fputc('"', f);
+			} else {
+				fprintf(f, "protocol=\"%s\",port=\"%u\"", diag_proto_name(w->key.proto),
+					w->key.port);
+			}
+			fprintf(f, "} %llu\n", (unsigned long long)(pass ? w->e.count : w->e.charged_bytes));
+		}
+	}
+	if (t->by == BY_CGROUP) {
+		bool any = false;
+
+		for (i = 0; i < t->n; i++) {
+			const struct top_row *w = &t->row[i];
+
+			if (!w->cg || !w->cg->found || !w->cg->sock_bytes.ok)
+				continue;
+			if (!any)
+				prom_family(f, "sockmem_top_cgroup_memcg_sock_bytes", "gauge",
+					    "The memory controller's own socket figure of those cgroups "
+					    "(cgroup v2 memory.stat sock)");
+			any = true;
+			fputs("sockmem_top_cgroup_memcg_sock_bytes{cgroup=\"", f);
+			prom_label_value(f, w->cg->path);
+			fprintf(f, "\",pod_uid=\"%s\",container=\"%s\"} %llu\n", w->pod.uid, w->pod.container,
+				(unsigned long long)w->cg->sock_bytes.v);
+		}
+	}
+	if (t->attribution) {
+		snprintf(name, sizeof(name), "sockmem_top_%s_unattributed_bytes", by);
+		prom_family(f, name, "gauge", "Charged bytes of the sockets no process or cgroup was "
+			    "found for");
+		fprintf(f, "%s %llu\n", name, (unsigned long long)t->unattributed_bytes);
 	}
 }

@@ -165,6 +165,23 @@ else
 fi
 "$SOCKMEM" show --format prometheus --output "$TMPD/textfile/show.prom"
 check "show --output writes the file, not stdout" [ -s "$TMPD/textfile/show.prom" ]
+# the largest holders by cgroup and by process, bounded by -n (live: the
+# names come from /proc and the cgroup hierarchy)
+"$SOCKMEM" top --by cgroup -n 3 --format prometheus --output "$TMPD/textfile/top-cgroup.prom" 2> "$TMPD/err"
+rc=$?
+check "top --by cgroup --format prometheus --output: exit 0 or 3" [ $rc -eq 0 -o $rc -eq 3 ]
+check "top by cgroup: at most -n series, each with cgroup, pod_uid and container" sh -c \
+	"n=\$(grep -c '^sockmem_top_cgroup_charged_bytes{cgroup=\"[^\"]*\",pod_uid=\"[^\"]*\",container=\"[^\"]*\"} [0-9]' '$TMPD/textfile/top-cgroup.prom'); [ \$n -ge 1 ] && [ \$n -le 3 ]"
+"$SOCKMEM" top --by process -n 2 --format prometheus > "$TMPD/top-process.prom" 2> /dev/null
+check "top by process: at most -n series with pid and comm" sh -c \
+	"n=\$(grep -c '^sockmem_top_process_charged_bytes{pid=\"[0-9]*\",comm=\"' '$TMPD/top-process.prom'); [ \$n -le 2 ]"
+if command -v promtool > /dev/null; then
+	check "promtool check metrics: top by cgroup and by process" sh -c \
+		"promtool check metrics < '$TMPD/textfile/top-cgroup.prom' && promtool check metrics < '$TMPD/top-process.prom'"
+fi
+"$SOCKMEM" top --by socket --format prometheus > /dev/null 2>&1
+check "top --by socket --format prometheus: usage error (unbounded labels)" [ $? -eq 64 ]
+rm -f "$TMPD/textfile/top-cgroup.prom"
 "$SOCKMEM" watch --format prometheus > /dev/null 2> "$TMPD/err"
 check "watch --format prometheus without --output: usage error" [ $? -eq 64 ]
 
