@@ -1,6 +1,6 @@
 // dashboards.libsonnet - one Grafana dashboard: usage against the three
-// limits, the state, pressure episodes and drops, orphans, and the top
-// holders.  Plain JSON (no grafonnet), Grafana 9+ panel types.
+// limits, the state, pressure episodes and drops, orphans, the top holders
+// (by port, by cgroup with their pods) and advise's findings.  Plain JSON (no grafonnet), Grafana 9+ panel types.
 {
   local c = self._config,
   local sel(extra) = '{%s,instance=~"$instance"%s}' % [c.sockmemSelector, if extra == '' then '' else ',' + extra],
@@ -127,6 +127,19 @@
           options: { showHeader: true, sortBy: [{ displayName: 'Value', desc: true }] },
           targets: [
             target('topk(10, sockmem_top_port_charged_bytes%s)' % sel(''), '', 'A', instant=true),
+          ],
+        },
+        {
+          id: 14,
+          type: 'table',
+          title: 'Top holders by cgroup (Kubernetes pod)',
+          description: 'sockmem top --by cgroup (sockmem-findings.timer): charged bytes, the pod UID and container the cgroup path names, and the memory controller\'s own sock figure',
+          datasource: ds,
+          gridPos: { x: 0, y: 51, w: 24, h: 8 },
+          fieldConfig: { defaults: { unit: 'bytes' }, overrides: [] },
+          options: { showHeader: true, sortBy: [{ displayName: 'Value', desc: true }] },
+          targets: [
+            target('topk(10, sockmem_top_cgroup_charged_bytes%s)' % sel(''), '', 'A', instant=true),
           ],
         },
         {
