@@ -50,9 +50,14 @@ fi
 
 # --- conventions, coverage, metric names
 if [ -x "$PY" ] && "$PY" -c 'import yaml' 2> /dev/null; then
-	for t in "$SRCDIR"/tests/trees/*/; do
-		"$SOCKMEM" --root "$t" show --format prometheus 2> /dev/null
-	done > "$TMPD/all.prom"
+	{
+		for t in "$SRCDIR"/tests/trees/*/; do
+			"$SOCKMEM" --root "$t" show --format prometheus 2> /dev/null
+		done
+		# the families of top (live: cgroups and processes) and of the findings
+		"$SOCKMEM" top --by cgroup --format prometheus 2> /dev/null
+		"$SOCKMEM" top --by process --format prometheus 2> /dev/null
+	} > "$TMPD/all.prom"
 	if out=$("$PY" - "$M" "$TMPD/all.prom" "$SRCDIR/src/output_prom.c" <<'PYEOF' 2>&1
 import json, re, sys, yaml
 m, prom, src = sys.argv[1:4]
@@ -93,6 +98,7 @@ for r in rules:
         errs.append(r["record"] + ": no unit test")
 # the sockmem metrics in the rules and the dashboard are sockmem's
 written = set(re.findall(r"^(sockmem_[a-z_]+?)(?:\{| )", open(prom).read(), re.M))
+written |= set(re.findall(r"^# TYPE (sockmem_[a-z_]+) ", open(prom).read(), re.M))
 written |= set(re.findall(r'prom_family\(f, "(sockmem_[a-z_]+)"', open(src).read()))
 exprs = [a["expr"] for a in alerts] + [r["expr"] for r in rules]
 ids = []
