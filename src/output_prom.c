@@ -340,6 +340,12 @@ void output_prom_sample(FILE *f, const struct report_sample *s)
 				diag_proto_name(s->top[i].key.proto), s->top[i].key.port,
 				(unsigned long long)s->top[i].e.count);
 	}
+	if (s->collect_ok) {
+		prom_family(f, "sockmem_collection_duration_seconds", "gauge",
+			    "Seconds this sample's collection took (the host's files and the sock_diag "
+			    "dumps)");
+		fprintf(f, "sockmem_collection_duration_seconds %.6f\n", s->collect_s);
+	}
 	prom_family(f, "sockmem_samples_total", "counter", "Samples taken by this sockmem watch");
 	fprintf(f, "sockmem_samples_total %llu\n", (unsigned long long)s->n);
 	prom_family(f, "sockmem_output_write_errors_total", "counter",

@@ -287,6 +287,10 @@ struct report_sample {
 	/* --output: write errors so far, and the last one (0: none) */
 	uint64_t output_errors;
 	int output_last_errno;
+	/* seconds the collection took (host files and the sock_diag pass),
+	 * measured by the command; collect_ok false: not measured */
+	bool collect_ok;
+	double collect_s;
 };
 /* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,
