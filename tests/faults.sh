@@ -766,7 +766,7 @@ def check(c, rc, out, err, tl, inj, label, allowed, what, exit_check=True):
     if what == "fatal-out":
         res(c, what, "file", final == prev, "%s: the previous file intact" % label)
     elif what == "stop":
-        res(c, what, "file", final.endswith("\n") and "sockmem_tcp_usage_bytes" in final and final != prev,
+        res(c, what, "file", final.endswith("\n") and 'sockmem_usage_bytes{protocol="tcp"}' in final and final != prev,
             "%s: the last good file (sample 1) kept" % label)
     else:
         m = re.search(r"^sockmem_output_write_errors_total(\{[^}]*\})? ([0-9.e+]+)$", final, re.M)

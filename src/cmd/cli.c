@@ -273,7 +273,13 @@ const struct argp_child sm_children_snapshot[] = {
 };
 const struct argp_child sm_children_top[] = {
 	{ &sockets_view_argp, 0, "Per-socket view:", 0 },
-	{ &format_argp, 0, "Output:", 0 },
+	{ &output_argp, 0, "Output:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_check[] = {
+	{ &output_argp, 0, "Output:", 0 },
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
