@@ -107,7 +107,8 @@ check "closed pipe: no message" [ ! -s "$TMPD/err" ]
 # resolved silently (first-user review items 23, 24, 27, 29).
 expect 64 "--json conflicts with --format prometheus" --root "$T" --json show --format prometheus
 expect 64 "conflicts with --format" --root "$T" show --format json --format text
-expect 64 "not one of text, json$" --root "$T" top --format prometheus
+expect 64 "not one of text, json$" --root "$T" simulate --format prometheus
+expect 64 "--by process or cgroup" --root "$T" top --format prometheus
 expect 64 "watch samples the live system" --root "$T" watch
 expect 64 "--all-netns needs the live system" --root "$T" show --all-netns
 expect 64 "give one of them" show --all-netns --diag-file /nonexistent

@@ -27,7 +27,8 @@ is() { # EXPECTED WORDS...
 }
 
 if [ -n "$BC" ]; then
-	is "advise show simulate snapshot top watch " sockmem ""
+	is "advise check show simulate snapshot top watch " sockmem ""
+	is "tcp-abort-on-memory tcp-over-limit tcp-pressure " sockmem check --condition tcp-
 	is "json prometheus text " sockmem watch --format ""
 	is "json sysctl text " sockmem advise --format ""
 	is "recv send " sockmem simulate --direction ""
@@ -43,7 +44,7 @@ if [ -n "$BC" ]; then
 	is "--diag-file " sockmem show --dia
 	is "--number " sockmem top --num
 	is "net.core.mem_pcpu_rsv= net.ipv4.tcp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.ipv4.udp_mem= " sockmem simulate --set ""
-	is "json text " sockmem top --format ""
+	is "json prometheus text " sockmem top --format ""
 else
 	skip "bash completion of commands, options and values: bash-completion not installed"
 fi
@@ -90,7 +91,7 @@ same() {
 	fi
 }
 cmds=$("$SOCKMEM" --help | sed -n '/^Commands/,/^$/p' | awk '/^  [a-z]/ && $1 != "help" { print $1 }')
-check "every command found in --help" [ "$(echo $cmds | wc -w)" -eq 6 ]
+check "every command found in --help" [ "$(echo $cmds | wc -w)" -eq 7 ]
 if [ -n "$BC" ]; then
 	for c in "" $cmds; do same bash "$c"; done
 else

@@ -20,7 +20,7 @@ for src in "$SRCDIR"/man/*.in; do
 	check "$p: no @VARIABLE@ left" sh -c "! grep -q '@[A-Za-z_]*@' '$M/$p'"
 done
 
-for c in show top advise simulate watch snapshot; do
+for c in show top advise simulate watch snapshot check; do
 	check "man page sockmem-$c.8 exists" [ -s "$M/sockmem-$c.8" ]
 	if command -v man >/dev/null; then
 		w=$(MANWIDTH=80 man --warnings -l "$M/sockmem-$c.8" 2>&1 >/dev/null)

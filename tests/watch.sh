@@ -1,8 +1,10 @@
 #!/bin/bash
 # watch.sh - monitoring the live system: NDJSON lines parse, carry increasing
 # timestamps and rates equal to counter differences over time, and every key
-# is documented in sockmem-json(5); the live Prometheus exposition parses; the
-# textfile is written atomically; the terminal view renders under tmux, and
+# is documented in sockmem-json(5); the live Prometheus exposition parses and
+# passes promtool, the textfile is written atomically with watch's own
+# metrics, top's series by cgroup and process are bounded, check speaks the
+# plugin protocol on the live host; the terminal view renders under tmux, and
 # ends cleanly.  (prometheus.sh checks the exposition's numbers offline.)
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
@@ -64,11 +66,37 @@ else
 	skip "live exposition parses: python3-prometheus-client not installed"
 fi
 check "live exposition: every family has HELP and TYPE" sh -c "[ \$(grep -c '^# HELP' '$TMPD/live.prom') -eq \$(grep -c '^# TYPE' '$TMPD/live.prom') ]"
-check "live exposition: metric names carry units" sh -c "! grep -v '^#' '$TMPD/live.prom' | grep -E '^sockmem_[a-z_]+(usage|limit|headroom)[ {]'"
+check "live exposition: metric names carry units" sh -c "! grep -v '^#' '$TMPD/live.prom' | grep -v '^sockmem_sockets_limit' | grep -E '^sockmem_[a-z_]+(usage|limit|headroom)[ {]'"
 mkdir -p "$TMPD/textfile"
 "$SOCKMEM" watch --interval 0.1 --count 3 --format prometheus --output "$TMPD/textfile/sockmem.prom"
 check "textfile written" [ -s "$TMPD/textfile/sockmem.prom" ]
 check "textfile: no temporary file left" [ "$(ls "$TMPD/textfile" | wc -l)" -eq 1 ]
+check "textfile: the third sample's self-metrics" grep -qx 'sockmem_samples_total 3' "$TMPD/textfile/sockmem.prom"
+if command -v promtool > /dev/null; then
+	check "promtool check metrics: the live exposition and watch's textfile" sh -c \
+		"promtool check metrics < '$TMPD/live.prom' && promtool check metrics < '$TMPD/textfile/sockmem.prom'"
+else
+	skip "promtool check metrics: promtool (Debian's prometheus) not installed"
+fi
+# the largest holders by cgroup and by process, bounded by -n (live: the
+# names come from /proc and the cgroup hierarchy)
+"$SOCKMEM" top --by cgroup -n 3 --format prometheus --output "$TMPD/top-cgroup.prom" 2> "$TMPD/err"
+rc=$?
+check "top --by cgroup --format prometheus --output: exit 0 or 3" [ $rc -eq 0 -o $rc -eq 3 ]
+check "top by cgroup: at most -n series, each with cgroup, pod_uid and container" sh -c \
+	"n=\$(grep -c '^sockmem_top_cgroup_charged_bytes{cgroup=\"[^\"]*\",pod_uid=\"[^\"]*\",container=\"[^\"]*\"} [0-9]' '$TMPD/top-cgroup.prom'); [ \$n -ge 1 ] && [ \$n -le 3 ]"
+"$SOCKMEM" top --by process -n 2 --format prometheus > "$TMPD/top-process.prom" 2> /dev/null
+check "top by process: at most -n series with pid and comm" sh -c \
+	"n=\$(grep -c '^sockmem_top_process_charged_bytes{pid=\"[0-9]*\",comm=\"' '$TMPD/top-process.prom'); [ \$n -le 2 ]"
+if command -v promtool > /dev/null; then
+	check "promtool check metrics: top by cgroup and by process" sh -c \
+		"promtool check metrics < '$TMPD/top-cgroup.prom' && promtool check metrics < '$TMPD/top-process.prom'"
+fi
+# sockmem check on the live host: whatever its state, the plugin protocol
+"$SOCKMEM" check --condition=tcp-pressure > "$TMPD/check" 2> /dev/null
+rc=$?
+check "check on the live host: exit 0, 1 or 2 with one line ($(cat "$TMPD/check"))" \
+	sh -c "[ $rc -le 2 ] && [ \$(wc -l < '$TMPD/check') -eq 1 ]"
 
 # --- the terminal view
 if command -v tmux >/dev/null; then

@@ -273,7 +273,13 @@ const struct argp_child sm_children_snapshot[] = {
 };
 const struct argp_child sm_children_top[] = {
 	{ &sockets_view_argp, 0, "Per-socket view:", 0 },
-	{ &format_argp, 0, "Output:", 0 },
+	{ &output_argp, 0, "Output:", 0 },
+	{ &sm_common_argp, 0, "Common options:", 0 },
+	{ 0 }
+};
+const struct argp_child sm_children_check[] = {
+	{ &output_argp, 0, "Output:", 0 },
+	{ &sm_sockets_argp, 0, "Per-socket view:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
 	{ 0 }
 };
@@ -381,6 +387,7 @@ FILE *sm_out_open(struct sm_out *o, const char *path)
 			close(fd);
 		return NULL;
 	}
+	errno = 0;	/* so that sm_out_close can tell a write's error */
 	return o->f;
 }
 
@@ -390,7 +397,10 @@ int sm_out_close(struct sm_out *o, bool discard)
 
 	if (o->f == stdout || !o->f)
 		return 0;
-	if (fflush(o->f) || fsync(fileno(o->f)))
+	/* a write() that failed inside stdio leaves only the error flag */
+	if (ferror(o->f))
+		rc = errno ? -errno : -EIO;	/* the failed write's, nothing ran since */
+	else if (fflush(o->f) || fsync(fileno(o->f)))
 		rc = -errno;
 	if (fclose(o->f) && !rc)
 		rc = -errno;

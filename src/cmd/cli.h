@@ -54,6 +54,7 @@ enum cli_opt_key {
 	OPT_SIM_BASE = 0x300,	/* simulate's own options */
 	OPT_ADV_BASE = 0x400,	/* advise's own options */
 	OPT_WATCH_BASE = 0x500,	/* watch's own options */
+	OPT_CHECK_BASE = 0x600,	/* check's own options */
 };
 
 /* Capabilities of a command, enforced by main() before it runs. */
@@ -64,6 +65,7 @@ enum cli_caps {
 	CAP_OUTPUT = 1 << 3,	/* --output FILE */
 	CAP_LIVE_ONLY = 1 << 4,	/* refuses --root: it samples the live system */
 	CAP_SOCKETS = 1 << 5,	/* mounts the per-socket options */
+	CAP_PLUGIN_EXIT = 1 << 6,	/* exits 0, 1 or 2 only (node-problem-detector's protocol) */
 };
 
 struct sm_command {
@@ -87,7 +89,7 @@ void sm_error(const char *what, const char *fmt, ...) __attribute__((format(prin
 extern const struct argp sm_common_argp, sm_sockets_argp;
 extern const struct argp_child sm_children_common[], sm_children_sockets[], sm_children_format[],
 	sm_children_top[], sm_children_sampled[], sm_children_snapshot[],
-	sm_children_advise[];
+	sm_children_advise[], sm_children_check[];
 /* After every parser has run: --json against --format, the capabilities of
  * the command, live-only options against --root.  Returns an exit code to
  * stop with, or -1 to go on. */
@@ -137,7 +139,8 @@ int cmd_top_run(void);
 int cmd_simulate_run(void);
 int cmd_advise_run(void);
 int cmd_watch_run(void);
+int cmd_check_run(void);
 extern const struct argp cmd_show_argp, cmd_snapshot_argp, cmd_top_argp, cmd_simulate_argp,
-	cmd_advise_argp, cmd_watch_argp;
+	cmd_advise_argp, cmd_watch_argp, cmd_check_argp;
 
 #endif

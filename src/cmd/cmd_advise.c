@@ -150,8 +150,11 @@ int cmd_advise_run(void)
 			}
 		}
 	}
-	if (live)
-		collect_advise_extras(&in);
+	if (live && (rc = collect_advise_extras(&in))) {
+		sm_error("/proc/uptime", "%s: the age of the since-boot counters is unknown",
+			 strerror(-rc));
+		partial = true;
+	}
 	/* report */
 	in.h = h;
 	in.r = r;

@@ -39,6 +39,13 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
+		/* ports: watch's file has them (a second file with the same series
+		 * would make node_exporter refuse both) */
+		if (sm_common.format == OUTPUT_PROMETHEUS && top_by != BY_PROCESS && top_by != BY_CGROUP)
+			argp_error(state, "--format prometheus: --by process or cgroup (bounded labels; "
+				   "watch's exposition has the ports)");
+		if (sm_common.output && sm_common.format != OUTPUT_PROMETHEUS)
+			argp_error(state, "--output goes with --format prometheus");
 		if ((top_by == BY_PROCESS || top_by == BY_CGROUP) &&
 		    (sm_common.root || sm_common.diag_file))
 			argp_error(state, "--by %s needs the live system (processes and cgroups are not "
@@ -66,7 +73,9 @@ const struct argp cmd_top_argp = {
 	"(send buffer below tcp_wmem default: shrunk under memory pressure, or SO_SNDBUF).\v"
 	"--by process reads /proc/PID/fd of every process (root sees all; others only their own: "
 	"the rest is counted as not attributed).  --by cgroup maps INET_DIAG_CGROUP_ID to the cgroup "
-	"v2 path and shows the memory controller's own socket figure beside the sum.",
+	"v2 path and shows the memory controller's own socket figure beside the sum, and the "
+	"Kubernetes pod and container the path names.  --format prometheus [--output FILE] (by "
+	"process or cgroup): the rows as series for node_exporter's textfile collector.",
 	sm_children_top, NULL, NULL
 };
 
@@ -91,7 +100,9 @@ int cmd_top_run(void)
 		return SM_EXIT_ERROR;
 	}
 	/* collect */
-	host_collect(h, sm_common.root, sm_common.page_size); /* for page size and tcp_wmem */
+	/* for the page size and tcp_rmem/tcp_wmem; what could not be read is said */
+	host_collect(h, sm_common.root, sm_common.page_size);
+	sm_report_problems(h);
 	if (top_by == BY_PROCESS) {
 		if (keymap_init(&inode_pid, sizeof(uint32_t)) ||
 		    (rc = procscan_socket_inodes(&inode_pid, &ps)) == -ENOMEM) {
@@ -116,15 +127,29 @@ int cmd_top_run(void)
 		goto out;
 	}
 	/* report */
-	if (report_top_build(&t, &agg, top_n, co.source, co.st.partial, ps.processes, ps.denied)) {
+	if (report_top_build(&t, &agg, top_n, co.source, co.st.partial || h->partial, ps.processes,
+			     ps.denied)) {
 		sm_error("top", "out of memory");
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
 	collect_top_names(&t);
+	report_top_pods(&t);
+	t.h = h;
+	t.st = &co.st;
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
-	if (sm_common.json) {
+	if (sm_common.format == OUTPUT_PROMETHEUS) {
+		struct sm_out o;
+		FILE *out = sm_out_open(&o, sm_common.output);
+
+		if (!out)
+			ret = SM_EXIT_ERROR;
+		else
+			output_prom_top(out, &t);
+		if (out && sm_out_close(&o, false))
+			ret = SM_EXIT_ERROR;
+	} else if (sm_common.json) {
 		if (cli_print_json(stdout, output_json_top(&t)))
 			ret = SM_EXIT_ERROR;
 	} else {

@@ -102,7 +102,7 @@ int cmd_watch_run(void)
 	bool color = tty && sm_use_color(), have_prev = false;
 	uint64_t n = 0, out_errors = 0;
 	double prev_t = 0;
-	int ret = SM_EXIT_OK, out_errno = 0;
+	int ret = SM_EXIT_OK, out_errno = 0, reported_problems = 0, reported_dump_problems = 0;
 	struct sigaction sa;
 
 	if (!h || !r || !prev || report_history_init(&hist, WATCH_HISTORY)) {
@@ -139,8 +139,19 @@ int cmd_watch_run(void)
 			ret = SM_EXIT_ERROR;
 			break;
 		}
-		if (!sm_common.no_sockets)
+		/* on stderr too, once while they last (the NDJSON says it per sample) */
+		if (host_problem_count(h) != reported_problems) {
+			sm_report_problems(h);
+			reported_problems = host_problem_count(h);
+		}
+		if (!sm_common.no_sockets) {
 			sockets = collect_sockets(h, &q, &agg, &co) == 0 && co.present;
+			if (co.st.nproblems != reported_dump_problems) {
+				for (int i = 0; i < co.st.nproblems; i++)
+					sm_error("sockets", "%s", co.st.problem[i]);
+				reported_dump_problems = co.st.nproblems;
+			}
+		}
 		/* report */
 		report_build(r, h);
 		report_history_add(&hist, r, t);

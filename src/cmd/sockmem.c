@@ -22,7 +22,7 @@ static const struct sm_command commands[] = {
 	{ "show", "how much memory sockets hold, against the kernel's limits", &cmd_show_argp,
 	  cmd_show_run, CAP_JSON | CAP_PROMETHEUS | CAP_OUTPUT | CAP_SOCKETS, NULL },
 	{ "top", "the largest holders of socket memory and the evidence",
-	  &cmd_top_argp, cmd_top_run, CAP_JSON | CAP_SOCKETS, NULL },
+	  &cmd_top_argp, cmd_top_run, CAP_JSON | CAP_PROMETHEUS | CAP_OUTPUT | CAP_SOCKETS, NULL },
 	{ "advise", "ranked findings with evidence and sysctl changes computed for this host",
 	  &cmd_advise_argp, cmd_advise_run, CAP_JSON | CAP_SYSCTL | CAP_SOCKETS, NULL },
 	{ "watch", "a live view, an NDJSON stream, or a Prometheus textfile, sample after sample",
@@ -33,6 +33,9 @@ static const struct sm_command commands[] = {
 	  cmd_simulate_run, CAP_JSON, NULL },
 	{ "snapshot", "copy every input of show into a directory for offline analysis",
 	  &cmd_snapshot_argp, cmd_snapshot_run, CAP_JSON | CAP_SOCKETS, NULL },
+	{ "check", "one condition for node-problem-detector: one line, exit 0 OK, 1 problem, 2 unknown",
+	  &cmd_check_argp, cmd_check_run,
+	  CAP_PROMETHEUS | CAP_OUTPUT | CAP_SOCKETS | CAP_PLUGIN_EXIT, NULL },
 };
 
 static const struct sm_command *selected, *help_for;
@@ -178,7 +181,7 @@ int main(int argc, char **argv)
 	/* What the table says the command accepts. */
 	rc = cli_check_options(name);
 	if (rc >= 0)
-		return rc;
+		return rc == SM_EXIT_USAGE && (selected->caps & CAP_PLUGIN_EXIT) ? SM_EXIT_ERROR : rc;
 	rc = selected->run();
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno == EPIPE)

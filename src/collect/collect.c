@@ -151,8 +151,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 			return 0;
 		}
 		if (fd < 0) {
-			sockdump_problem(st, "cannot open network namespace %s: %s", ns->label,
-					 strerror(errno));
+			sockdump_problem(st, "cannot open network namespace %s (%s): %s", ns->label,
+					 ns->path, strerror(errno));
 			out->netns_complete = false;
 			return 0;
 		}
@@ -165,8 +165,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 			int e = errno;
 
 			close(fd);
-			sockdump_problem(st, "cannot enter network namespace %s: %s%s", ns->label,
-					 strerror(e), e == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+			sockdump_problem(st, "cannot enter network namespace %s (%s): %s%s", ns->label,
+					 ns->path, strerror(e), e == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 			out->netns_complete = false;
 			return 0;
 		}
@@ -304,15 +304,17 @@ void collect_top_names(struct report_top *t)
 	}
 }
 
-/* Seconds since boot (/proc/uptime), the age of the since-boot counters. */
-static struct opt collect_uptime_s(void)
+/* Seconds since boot (/proc/uptime), the age of the since-boot counters;
+ * *rc: 0 or the -errno of the read. */
+static struct opt collect_uptime_s(int *rc)
 {
 	struct opt o = { 0, false };
 	char *buf = NULL, tmp[32], *end;
 	size_t len = 0, n;
 	double s;
 
-	if (host_read_file(NULL, "proc/uptime", &buf, &len) == 0) {
+	*rc = host_read_file(NULL, "proc/uptime", &buf, &len);
+	if (*rc == 0) {
 		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 		memcpy(tmp, buf, n);
 		tmp[n] = '\0';
@@ -324,12 +326,12 @@ static struct opt collect_uptime_s(void)
 	return o;
 }
 
-void collect_advise_extras(struct advise_in *in)
+int collect_advise_extras(struct advise_in *in)
 {
 	struct memcg_entry mc[3];
-	int k;
+	int k, rc;
 
-	in->uptime_s = collect_uptime_s();
+	in->uptime_s = collect_uptime_s(&rc);
 	procscan_kmem_tcp(&in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
 			  &in->kmem_tcp_known);
 	in->nmemcg = procscan_memcg_scan(mc, 3, 0.9);
@@ -341,6 +343,7 @@ void collect_advise_extras(struct advise_in *in)
 		in->memcg[k].sock_bytes = mc[k].sock_bytes;
 		in->memcg[k].sock_throttled = mc[k].sock_throttled;
 	}
+	return rc;
 }
 
 int collect_record(const struct host *h, const char *dir, struct collect_out *out,

@@ -62,8 +62,9 @@ int collect_record(const struct host *h, const char *dir, struct collect_out *ou
 
 /* What advise reads from the live system besides the report: uptime (the
  * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
- * controllers near memory.max. */
+ * controllers near memory.max.  Returns 0, or the -errno of /proc/uptime (the
+ * age of since-boot totals then unknown). */
 struct advise_in;
-void collect_advise_extras(struct advise_in *in);
+int collect_advise_extras(struct advise_in *in);
 
 #endif

@@ -65,6 +65,9 @@ struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto
 	return nlh;
 }
 
+/* The length of struct tcp_info up to the end of field f. */
+#define TI_END(f) (offsetof(struct tcp_info, f) + sizeof(((struct tcp_info *)0)->f))
+
 struct diag_attr_ctx {
 	struct diag_sock *s;
 	struct parse_err *err;
@@ -115,19 +118,37 @@ static int diag_attr_cb(const struct nlattr *a, void *data)
 		s->has_cgroup = true;
 		s->cgroup_id = mnl_attr_get_u64(a);
 		break;
-	case INET_DIAG_INFO:
+	case INET_DIAG_INFO: {
 		/* Netlink attributes are 4-byte aligned and tcp_info holds u64
-		 * fields: copy the fields out, never dereference it in place. */
-		if (len >= offsetof(struct tcp_info, tcpi_rtt) + sizeof(uint32_t)) {
-			const char *ti = mnl_attr_get_payload(a);
+		 * fields: copy it out, never dereference it in place.  The
+		 * attribute is as long as the sending kernel's struct tcp_info
+		 * (inet_diag idiag_info_size); a field counts only when the
+		 * attribute reaches its end, as ss reads it. */
+		struct tcp_info ti;
 
-			s->has_tcp_info = true;
-			memcpy(&s->rtt_us, ti + offsetof(struct tcp_info, tcpi_rtt), sizeof(uint32_t));
-			if (len >= offsetof(struct tcp_info, tcpi_delivery_rate) + sizeof(uint64_t))
-				memcpy(&s->delivery_rate, ti + offsetof(struct tcp_info, tcpi_delivery_rate),
-				       sizeof(uint64_t));
+		if (len < TI_END(tcpi_rtt))
+			break;
+		memset(&ti, 0, sizeof(ti));
+		memcpy(&ti, mnl_attr_get_payload(a), len < sizeof(ti) ? len : sizeof(ti));
+		s->has_tcp_info = true;
+		s->rtt_us = ti.tcpi_rtt;
+		/* 4.9, "tcp: export data delivery rate": the rate and, in the byte
+		 * after tcpi_rcv_wscale (padding before), whether its sample was
+		 * application-limited */
+		if (len >= TI_END(tcpi_delivery_rate)) {
+			s->delivery_rate = ti.tcpi_delivery_rate;
+			s->delivery_rate_app_limited = ti.tcpi_delivery_rate_app_limited;
+		}
+		/* 4.10, "tcp: export sender limits chronographs to TCP_INFO":
+		 * tcp_get_info_chrono_stats() sets busy_time to the sum of the
+		 * busy, rwnd-limited and sndbuf-limited chronographs */
+		if (len >= TI_END(tcpi_rwnd_limited)) {
+			s->has_chrono = true;
+			s->busy_time_us = ti.tcpi_busy_time;
+			s->rwnd_limited_us = ti.tcpi_rwnd_limited;
 		}
 		break;
+	}
 	case INET_DIAG_PROTOCOL:
 		if (len >= 1) {
 			uint8_t p = mnl_attr_get_u8(a);

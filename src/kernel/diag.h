@@ -35,9 +35,15 @@ struct diag_sock {
 	uint32_t mem[DM_COUNT];
 	bool has_cgroup;
 	uint64_t cgroup_id;
+	/* tcp_info (INET_DIAG_INFO), as long as the sending kernel's is */
 	bool has_tcp_info;
 	uint32_t rtt_us;		/* tcpi_rtt */
-	uint64_t delivery_rate;		/* tcpi_delivery_rate, bytes/s; 0 if absent */
+	uint64_t delivery_rate;		/* tcpi_delivery_rate, bytes/s (4.9+); 0 if absent */
+	bool delivery_rate_app_limited;	/* tcpi_delivery_rate_app_limited (4.9+): the rate
+					 * sample was limited by the application */
+	bool has_chrono;		/* the sender-limit chronographs (4.10+): */
+	uint64_t busy_time_us;		/* tcpi_busy_time: sending (all of the below included) */
+	uint64_t rwnd_limited_us;	/* tcpi_rwnd_limited: limited by the peer's window */
 };
 
 /* Request for SOCK_DIAG_BY_FAMILY: all states, SKMEMINFO (+ INFO when

@@ -18,6 +18,13 @@ static void nl_set(struct nl_error *e, int err, const char *msg)
 	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
+/* A failed system call, named: "sendto: Operation not permitted". */
+static void nl_set_call(struct nl_error *e, const char *call, int err)
+{
+	e->err = err;
+	snprintf(e->msg, sizeof(e->msg), "%s: %s", call, strerror(err));
+}
+
 /* The extack message, if the kernel sent one after the error: in NLMSG_ERROR
  * after the echoed request (only its header when NLM_F_CAPPED), in
  * NLMSG_DONE after the error number. */
@@ -139,9 +146,11 @@ static int nl_dump_once(struct mnl_socket *nl, struct nlmsghdr *req, const struc
 
 	req->nlmsg_seq = (uint32_t)time(NULL) ^ (uint32_t)getpid();
 	req->nlmsg_pid = 0;
-	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+	while (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+		if (errno == EINTR)
+			continue;	/* as the receive is */
 		rc = errno;
-		nl_set(e, rc, strerror(rc));
+		nl_set_call(e, "sendto", rc);
 		return -rc;
 	}
 	for (;;) {
@@ -151,8 +160,10 @@ static int nl_dump_once(struct mnl_socket *nl, struct nlmsghdr *req, const struc
 			if (errno == EINTR)
 				continue;
 			rc = errno;
-			nl_set(e, rc, rc == ENOBUFS ? "receive buffer overrun: the dump is incomplete"
-						    : strerror(rc));
+			if (rc == ENOBUFS)
+				nl_set(e, rc, "recvmsg: receive buffer overrun (ENOBUFS): the dump is incomplete");
+			else
+				nl_set_call(e, "recvmsg", rc);
 			return -rc;
 		}
 		if (n == 0) {
@@ -182,7 +193,7 @@ int nl_dump(struct nlmsghdr *req, const struct nl_handler *h, FILE *record, bool
 	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (!nl) {
 		rc = errno;
-		nl_set(e, rc, strerror(rc));
+		nl_set_call(e, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)", rc);
 		return -rc;
 	}
 	/* Best effort: older kernels lack extended ack; rmem_max caps the buffer. */
@@ -190,7 +201,7 @@ int nl_dump(struct nlmsghdr *req, const struct nl_handler *h, FILE *record, bool
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		rc = errno;
-		nl_set(e, rc, strerror(rc));
+		nl_set_call(e, "bind", rc);
 		mnl_socket_close(nl);
 		return -rc;
 	}

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sockets.h"
 
@@ -232,14 +234,18 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 	}
 	t->slow_readers += slow;
 	t->sndbuf_small += small;
-	if (d->has_tcp_info && d->state == 1 && d->rtt_us && d->delivery_rate) {
-		uint64_t bdp = (uint64_t)((double)d->delivery_rate * d->rtt_us / 1e6);
-		int b = 0;
+	if (d->proto == DP_TCP) {
+		uint64_t bdp = 0;
+		enum sockets_bdp_use u = sockets_bdp_sample(d, &bdp);
 
-		while (bdp >> (b + 1) && b < 47)
-			b++;
-		t->bdp_hist[b]++;
-		t->bdp_n++;
+		if (u == SOCKETS_BDP_USED) {
+			uint32_t *c = &t->bdp_hist[sockets_bdp_bucket(bdp)];
+
+			*c += *c != UINT32_MAX;
+			t->bdp_n++;
+		} else if (u < SOCKETS_BDP_NSKIP) {
+			t->bdp_skipped[u]++;
+		}
 	}
 
 	if (s->by == BY_SOCKET) {
@@ -327,22 +333,103 @@ int sockets_top(const struct sockets *s, struct sock_entry *out, int max)
 	}
 }
 
+bool sockets_loopback(const struct diag_sock *d)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const uint8_t v6lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+
+	if (d->family == AF_INET)
+		return d->src[0] == 127 || d->dst[0] == 127 || !memcmp(d->src, d->dst, 4);
+	if (d->family != AF_INET6)
+		return false;
+	if (!memcmp(d->src, v6lo, 16) || !memcmp(d->dst, v6lo, 16) || !memcmp(d->src, d->dst, 16))
+		return true;
+	return (!memcmp(d->src, v4mapped, 12) && d->src[12] == 127) ||
+	       (!memcmp(d->dst, v4mapped, 12) && d->dst[12] == 127);
+}
+
+enum sockets_bdp_use sockets_bdp_sample(const struct diag_sock *d, uint64_t *bdp_bytes)
+{
+	double bdp;
+
+	if (d->proto != DP_TCP || !d->has_tcp_info || d->state != 1 /* ESTAB */ || !d->rtt_us ||
+	    !d->delivery_rate)
+		return SOCKETS_BDP_NONE;
+	/* A loopback connection's rtt and rate are the host's own (a stalled
+	 * one's rtt is the zero-window probe backoff), not a path's. */
+	if (sockets_loopback(d))
+		return SOCKETS_BDP_LOOPBACK;
+	/* tcp_rate_gen(): an app-limited sample is a lower bound of the path
+	 * rate that says nothing of its capacity. */
+	if (d->delivery_rate_app_limited)
+		return SOCKETS_BDP_APP_LIMITED;
+	/* Held back by the peer's receive window for half of the time it had
+	 * data to send: the rate is that window per rtt, not the path's. */
+	if (d->has_chrono && d->busy_time_us && d->rwnd_limited_us >= d->busy_time_us / 2)
+		return SOCKETS_BDP_RWND_LIMITED;
+	bdp = (double)d->delivery_rate * (double)d->rtt_us / 1e6;
+	if (bdp_bytes)
+		*bdp_bytes = bdp >= 0x1p64 ? UINT64_MAX : (uint64_t)bdp;
+	return SOCKETS_BDP_USED;
+}
+
+int sockets_bdp_bucket(uint64_t v)
+{
+	int m = 63 - __builtin_clzll(v | 1);
+
+	if (m < SOCKETS_BDP_MIN_SHIFT)
+		return 0;
+	if (m >= SOCKETS_BDP_MAX_SHIFT)
+		return SOCKETS_BDP_BUCKETS - 1;
+	return 1 + ((m - SOCKETS_BDP_MIN_SHIFT) << SOCKETS_BDP_SUB_SHIFT) +
+	       (int)((v >> (m - SOCKETS_BDP_SUB_SHIFT)) & ((1u << SOCKETS_BDP_SUB_SHIFT) - 1));
+}
+
+void sockets_bdp_bucket_range(int b, uint64_t *lo, uint64_t *width)
+{
+	if (b <= 0) {
+		*lo = 0;
+		*width = 1ull << SOCKETS_BDP_MIN_SHIFT;
+	} else if (b >= SOCKETS_BDP_BUCKETS - 1) {
+		*lo = 1ull << SOCKETS_BDP_MAX_SHIFT;
+		*width = 0;	/* open-ended: its lower edge */
+	} else {
+		int k = b - 1, m = SOCKETS_BDP_MIN_SHIFT + (k >> SOCKETS_BDP_SUB_SHIFT);
+		uint64_t sub = (uint64_t)(k & ((1 << SOCKETS_BDP_SUB_SHIFT) - 1));
+
+		*width = 1ull << (m - SOCKETS_BDP_SUB_SHIFT);
+		*lo = ((1ull << SOCKETS_BDP_SUB_SHIFT) + sub) * *width;
+	}
+}
+
 uint64_t sockets_bdp_quantile(const struct sock_sums *t, double q)
 {
-	uint64_t want, seen = 0;
+	double rank, seen = 0;
 	int b;
 
 	if (!t->bdp_n)
 		return 0;
-	want = (uint64_t)(q * (double)t->bdp_n + 0.5);
-	if (!want)
-		want = 1;
-	for (b = 0; b < 48; b++) {
+	q = q < 0 ? 0 : q > 1 ? 1 : q;
+	/* the rank among the counted samples; the histogram's own total, in
+	 * case a bucket saturated */
+	for (b = 0; b < SOCKETS_BDP_BUCKETS; b++)
 		seen += t->bdp_hist[b];
-		if (seen >= want)
-			return (2ull << b) - 1;
+	rank = q * seen;
+	seen = 0;
+	for (b = 0; b < SOCKETS_BDP_BUCKETS; b++) {
+		double c = t->bdp_hist[b];
+		uint64_t lo, width;
+
+		if (!c)
+			continue;
+		if (seen + c >= rank) {
+			/* linear within the bucket: the samples spread evenly over it */
+			sockets_bdp_bucket_range(b, &lo, &width);
+			return lo + (uint64_t)((rank - seen) / c * (double)width + 0.5);
+		}
+		seen += c;
 	}
-	return UINT64_MAX;
+	return 1ull << SOCKETS_BDP_MAX_SHIFT;
 }
 
 void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
@@ -367,9 +454,12 @@ void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
 		d->sndbuf_small += s->sndbuf_small;
 		d->with_drops += s->with_drops;
 		d->with_backlog += s->with_backlog;
-		for (i = 0; i < 48; i++)
-			d->bdp_hist[i] += s->bdp_hist[i];
+		for (i = 0; i < SOCKETS_BDP_BUCKETS; i++)
+			d->bdp_hist[i] = d->bdp_hist[i] > UINT32_MAX - s->bdp_hist[i] ? UINT32_MAX
+					 : d->bdp_hist[i] + s->bdp_hist[i];
 		d->bdp_n += s->bdp_n;
+		for (i = 0; i < SOCKETS_BDP_NSKIP; i++)
+			d->bdp_skipped[i] += s->bdp_skipped[i];
 	}
 }
 

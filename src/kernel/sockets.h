@@ -10,6 +10,25 @@
 #include "diag.h"
 #include "keymap.h"
 
+/* The BDP histogram: bucket 0 holds BDPs below 2^10 bytes, then 2^3
+ * buckets per power of two from 2^10 to 2^40 (each 1/8 of its octave's
+ * lower edge wide), and the last one 2^40 bytes and above. */
+#define SOCKETS_BDP_MIN_SHIFT 10
+#define SOCKETS_BDP_MAX_SHIFT 40
+#define SOCKETS_BDP_SUB_SHIFT 3
+#define SOCKETS_BDP_BUCKETS \
+	(((SOCKETS_BDP_MAX_SHIFT - SOCKETS_BDP_MIN_SHIFT) << SOCKETS_BDP_SUB_SHIFT) + 2)
+
+/* Why an established connection's tcp_info does not measure the path. */
+enum sockets_bdp_use {
+	SOCKETS_BDP_LOOPBACK,		/* over lo: rate and rtt are the host's, not a path's */
+	SOCKETS_BDP_APP_LIMITED,	/* the rate sample was application-limited */
+	SOCKETS_BDP_RWND_LIMITED,	/* limited by the peer's receive window most of the time */
+	SOCKETS_BDP_NSKIP,
+	SOCKETS_BDP_USED = SOCKETS_BDP_NSKIP,	/* a path measurement */
+	SOCKETS_BDP_NONE,		/* no rate or rtt: not established, no tcp_info */
+};
+
 struct sock_sums {
 	uint64_t count;			/* sockets seen */
 	uint64_t with_mem;		/* ... that carried SK_MEMINFO */
@@ -22,13 +41,26 @@ struct sock_sums {
 	uint64_t slow_readers;		/* r >= 90% of rb, or drops, or backlog */
 	uint64_t sndbuf_small;		/* TCP tb below tcp_wmem[1]: moderated or SO_SNDBUF */
 	uint64_t with_drops, with_backlog;
-	/* established TCP connections with tcp_info: bandwidth-delay product
-	 * (delivery_rate x rtt) in log2 buckets of bytes */
-	uint64_t bdp_hist[48];
+	/* established TCP connections whose tcp_info measures the path:
+	 * bandwidth-delay product (delivery_rate x rtt) in log-linear
+	 * buckets of bytes (sockets_bdp_bucket), and those left out */
+	uint32_t bdp_hist[SOCKETS_BDP_BUCKETS];
 	uint64_t bdp_n;
+	uint64_t bdp_skipped[SOCKETS_BDP_NSKIP];
 };
-/* The q-quantile (0..1) of the BDP histogram: the upper edge of its bucket. */
+
+/* How d counts in the BDP histogram; *bdp_bytes (if used) gets its BDP. */
+enum sockets_bdp_use sockets_bdp_sample(const struct diag_sock *d, uint64_t *bdp_bytes);
+/* A connection over the loopback device (127/8, ::1, ::ffff:127/104, or
+ * source address == destination address). */
+bool sockets_loopback(const struct diag_sock *d);
+/* The q-quantile (0..1) of the BDP histogram, interpolated within its
+ * bucket (no bucket is wider than an eighth of its lower edge); 0 when
+ * empty. */
 uint64_t sockets_bdp_quantile(const struct sock_sums *t, double q);
+/* The bucket of a BDP, and a bucket's range [*lo, *lo + *width). */
+int sockets_bdp_bucket(uint64_t bdp_bytes);
+void sockets_bdp_bucket_range(int b, uint64_t *lo, uint64_t *width);
 
 struct sockets_params {
 	uint64_t page_size_bytes;

@@ -30,6 +30,8 @@ int output_json_dump_line(FILE *f, json_t *doc);
 /* sockmem top */
 void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o);
 json_t *output_json_top(const struct report_top *t);
+/* --by cgroup or process: the rows as series (top refuses the others) */
+void output_prom_top(FILE *f, const struct report_top *t);
 
 /* sockmem watch: the terminal frame, the NDJSON document, the exposition
  * (show's plus sockmem's own output metrics) */
@@ -47,6 +49,9 @@ json_t *output_json_simulate(const struct report_sim *s);
 
 /* sockmem advise: findings as text, as a sysctl.d file, as JSON */
 struct report_advise;
+/* The findings as sockmem_finding{id,severity,scope,subject} 1 and their
+ * counts per severity (sockmem check --format prometheus). */
+void output_prom_findings(FILE *f, const struct report_advise *a);
 void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o);
 void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
 json_t *output_json_advise(const struct report_advise *a);

@@ -69,6 +69,34 @@ static void japp(json_t *a, json_t *v)
 		json_failed = true;
 }
 
+/* What could not be read: the host's inputs, then the per-socket dump's
+ * problems (file "sock_diag"), as in the show document's list. */
+static json_t *json_problems(const struct host *h, const struct sockdump_status *st)
+{
+	const struct host_problem *hp;
+	json_t *a = json_array();
+	int i;
+
+	if (h)
+		host_foreach_problem(hp, h) {
+			json_t *p = json_object();
+
+			jset(p, "file", json_safe_string(hp->path));
+			jset(p, "line", hp->line ? json_integer(hp->line) : json_null());
+			jset(p, "message", json_safe_string(hp->msg));
+			japp(a, p);
+		}
+	for (i = 0; st && i < st->nproblems; i++) {
+		json_t *p = json_object();
+
+		jset(p, "file", json_string("sock_diag"));
+		jset(p, "line", json_null());
+		jset(p, "message", json_safe_string(st->problem[i]));
+		japp(a, p);
+	}
+	return a;
+}
+
 /* The finished document, or NULL (and nothing leaked) if a set failed. */
 static json_t *json_done(json_t *doc)
 {
@@ -522,6 +550,7 @@ json_t *output_json_top(const struct report_top *t)
 	jset(doc, "by", json_string(sockets_by_name[t->by]));
 	jset(doc, "source", json_safe_string(t->source));
 	jset(doc, "partial", json_boolean(t->partial));
+	jset(doc, "problems", json_problems(t->h, t->st));
 	for (i = 0; i < t->n; i++)
 		japp(arr, json_top_row(t, &t->row[i]));
 	jset(doc, "top", arr);
@@ -573,6 +602,7 @@ json_t *output_json_simulate(const struct report_sim *s)
 	json_failed = false;
 	doc = output_json_envelope("simulate");
 	jset(doc, "partial", json_boolean(s->partial));
+	jset(doc, "problems", json_problems(s->r->h, NULL));
 	x = json_object();
 	jset(x, "protocol", json_string(proto));
 	jset(x, "direction", json_string(in->dir == CHARGE_RECV ? "recv" : "send"));
@@ -721,6 +751,7 @@ json_t *output_json_advise(const struct report_advise *a)
 	json_failed = false;
 	doc = output_json_envelope("advise");
 	jset(doc, "partial", json_boolean(a->partial));
+	jset(doc, "problems", json_problems(a->h, a->r->sk.present ? a->r->sk.st : NULL));
 	arr = json_array();
 	for (i = 0; i < a->n; i++)
 		japp(arr, json_finding(&a->f[i]));

@@ -854,10 +854,15 @@ void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 	int i, j;
 
 	fprintf(f, "# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
-		PACKAGE_VERSION, h->root[0] ? "a snapshot" : "this host",
+		PACKAGE_VERSION, h->root[0] ? "a snapshot" : h->netns_child
+		? "this network namespace (a container)" : "this host",
 		h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
 	fprintf(f, "# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies "
 		"nothing.\n");
+	if (h->netns_child)
+		fprintf(f, "# A child network namespace: host-only sysctls (tcp_mem, udp_mem, "
+			"tcp_max_orphans, net.core.rmem_max, ...) are absent or read-only here, so "
+			"their fixes are comments below - set them on the host.\n");
 	for (i = 0; i < a->n; i++)
 		for (j = 0; j < a->f[i].nfix; j++) {
 			const struct finding *x = &a->f[i];
@@ -877,6 +882,11 @@ void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 				fprintf(f, "#   (%s = %s is set above)\n", fix_name(c), vals);
 				continue;
 			}
+			if (a->line[i][j] == ADVISE_LINE_HOST_ONLY) {
+				fprintf(f, "#   (%s = %s is host-only: set it in the initial network "
+					"namespace, not in this one)\n", fix_name(c), vals);
+				continue;
+			}
 			if (c->predicted)
 				fprintf(f, "# predicted: %s -> %s\n", model_state_name(c->state_before),
 					model_state_name(c->state_after));
@@ -884,6 +894,9 @@ void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 		}
 	if (!a->sysctl_lines)
 		fprintf(f, "\n# nothing to change\n");
+	if (a->sysctl_host_only)
+		fprintf(f, "\n# %d fix%s of host-only sysctls left as comments (a container cannot "
+			"set them)\n", a->sysctl_host_only, a->sysctl_host_only == 1 ? "" : "es");
 	if (a->sysctl_info_skipped)
 		fprintf(f, "\n# %d fix%s of info findings left out (see sockmem advise)\n",
 			a->sysctl_info_skipped, a->sysctl_info_skipped == 1 ? "" : "es");

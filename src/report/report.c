@@ -33,7 +33,15 @@ static const struct {
 	{ "TCPOFODrop", "TcpExt", "packets", "out-of-order packets dropped for lack of memory" },
 	{ "TCPAbortOnMemory", "TcpExt", "sockets", "connections reset: above tcp_mem max or orphans" },
 	{ "TCPBacklogDrop", "TcpExt", "packets", "dropped: socket backlog full" },
-	{ "TCPWantZeroWindowAdv", "TcpExt", "events", "window forced to zero by memory" },
+	/* net/ipv4/tcp_output.c, tcp_select_window(): "if (new_win < cur_win)
+	 * {" ... "Never shrink the offered window" ... "if (new_win == 0)
+	 * NET_INC_STATS(net, LINUX_MIB_TCPWANTZEROWINDOWADV);" (before 6.5
+	 * sock_net(sk); since 6.5 only while tcp_shrink_window is 0 or the
+	 * window is not scaled); __tcp_select_window() returns 0 when
+	 * "free_space < (allowed_space >> 4) || free_space < mss": a receive
+	 * buffer all but full, the application not reading */
+	{ "TCPWantZeroWindowAdv", "TcpExt", "events",
+	  "wanted a zero window but could not shrink it: full rcvbuf (slow reader)" },
 	{ "UdpRcvbufErrors", "Udp", "packets", "dropped: receive buffer full" },
 	{ "UdpSndbufErrors", "Udp", "packets", "send failed: send buffer full" },
 	{ "UdpMemErrors", "Udp", "packets", "dropped: udp_mem charge failed (5.11+)" },

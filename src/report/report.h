@@ -230,6 +230,16 @@ void report_snapshot_free(struct report_snapshot *s);
 /* ---- sockmem top: the largest holders, with what names them ---- */
 struct cgroup_info;
 
+/* A Kubernetes pod from a cgroup path (systemd or cgroupfs driver):
+ * ".../kubepods-burstable-pod<uid>.slice/cri-containerd-<id>.scope" or
+ * ".../kubepods/burstable/pod<uid>/<id>". */
+struct report_pod {
+	bool found;
+	char uid[37];		/* dashes, as kubectl shows it; a static pod's 32-hex hash */
+	char container[65];	/* the container id, "" when the socket is the pod's */
+};
+bool report_pod_from_cgroup(const char *cgroup_path, struct report_pod *out);
+
 struct top_row {
 	struct sock_entry e;
 	struct sock_group_key key;	/* the group, decoded */
@@ -238,9 +248,12 @@ struct top_row {
 	char comm[64];			/* BY_PROCESS: /proc/PID/comm, escaped; "?" */
 	struct cgroup_info *cg;		/* BY_CGROUP: the cgroup (NULL: not looked up) */
 	bool kmem_tcp_unlimited;	/* BY_CGROUP, v1: limit at PAGE_COUNTER_MAX */
+	struct report_pod pod;		/* BY_CGROUP: the pod its path names (report_top_pods) */
 };
 
 struct report_top {
+	const struct host *h;		/* for its problem list (may be NULL) */
+	const struct sockdump_status *st;	/* the dump's problems (may be NULL) */
 	enum sockets_by by;
 	int requested;			/* -n */
 	const char *source;
@@ -259,6 +272,8 @@ int report_top_build(struct report_top *t, const struct sockets *agg, int reques
 		     const char *source, bool dump_partial, uint64_t processes_scanned,
 		     uint64_t processes_denied);
 void report_top_free(struct report_top *t);
+/* BY_CGROUP, after collect_top_names(): the Kubernetes pod of each row. */
+void report_top_pods(struct report_top *t);
 
 /* One sample of watch: the report and what changed since the last one. */
 struct report_sample {
@@ -274,6 +289,10 @@ struct report_sample {
 	/* --output: write errors so far, and the last one (0: none) */
 	uint64_t output_errors;
 	int output_last_errno;
+	/* seconds the collection took (host files and the sock_diag pass),
+	 * measured by the command; collect_ok false: not measured */
+	bool collect_ok;
+	double collect_s;
 };
 /* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,

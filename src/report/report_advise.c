@@ -83,6 +83,11 @@ void report_advise_build(struct report_advise *a, const struct advise_in *in, st
 				/* information, not a change to make on every host */
 				a->line[i][j] = ADVISE_LINE_INFO;
 				a->sysctl_info_skipped++;
+			} else if (in->h->netns_child && host_sysctl[f[i].fix[j].id].scope == SCOPE_HOST) {
+				/* a file for this namespace must not set what only
+				 * the initial one can (first-user 29) */
+				a->line[i][j] = ADVISE_LINE_HOST_ONLY;
+				a->sysctl_host_only++;
 			} else if ((e = report_advise_earlier(f, i, j))) {
 				/* one line per sysctl: the most urgent finding's */
 				a->line[i][j] = memcmp(e->v, f[i].fix[j].v, sizeof(e->v))

@@ -14,6 +14,10 @@ enum advise_line {
 	ADVISE_LINE_INFO,		/* an info finding's fix: left out of the file */
 	ADVISE_LINE_SET_ABOVE,		/* a more urgent finding set the same values above */
 	ADVISE_LINE_OTHER_ABOVE,	/* ... set other values above: this one is a comment */
+	ADVISE_LINE_HOST_ONLY,		/* a host-only sysctl (host_sysctl[].scope) in a child
+					 * network namespace: it cannot be set there (absent,
+					 * or read-only like net.core.rmem_max since 6.18), so
+					 * a comment: set it on the host */
 };
 
 struct report_advise {
@@ -26,6 +30,7 @@ struct report_advise {
 	bool check_failed;		/* --check: a finding at or above --fail-on */
 	enum advise_line line[RULES_MAX_FINDINGS][FINDING_MAX_SYSCTL];
 	int sysctl_lines, sysctl_info_skipped;
+	int sysctl_host_only;		/* ADVISE_LINE_HOST_ONLY lines */
 };
 
 /* The slow readers among the largest holders (a top of 3, names filled). */

@@ -1,11 +1,13 @@
 /* report_top.c - the report of "sockmem top": the largest holders of
  * charged socket memory as rows with their group decoded, addresses and
  * flags formatted once for every renderer, and the attribution figures.
- * Pure: no I/O (names from /proc are filled in by collect_top_names). */
+ * Pure: no I/O (names from /proc are filled in by collect_top_names); the
+ * Kubernetes pod a cgroup path names. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,4 +87,104 @@ void report_top_free(struct report_top *t)
 	free(t->row);
 	t->row = NULL;
 	t->n = 0;
+}
+
+/* A pod UID at s: 8-4-4-4-12 hex digits with '-' (cgroupfs) or '_'
+ * (systemd, which escapes '-'), or a static pod's 32-hex config hash. */
+static size_t check_uid_at(const char *s, char *uid)
+{
+	static const int group[] = { 8, 4, 4, 4, 12 };
+	size_t i, k = 0, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(group); i++) {
+		int j;
+
+		if (i) {
+			if (s[n] != '-' && s[n] != '_')
+				break;
+			uid[k++] = '-';
+			n++;
+		}
+		for (j = 0; j < group[i]; j++, n++) {
+			if (!isxdigit((unsigned char)s[n]))
+				goto hash;
+			uid[k++] = (char)tolower((unsigned char)s[n]);
+		}
+	}
+	if (i == ARRAY_SIZE(group)) {
+		uid[k] = '\0';
+		return n;
+	}
+hash:
+	for (n = 0; n < 32 && isxdigit((unsigned char)s[n]); n++)
+		uid[n] = (char)tolower((unsigned char)s[n]);
+	if (n != 32)
+		return 0;
+	uid[n] = '\0';
+	return n;
+}
+
+bool report_pod_from_cgroup(const char *path, struct report_pod *out)
+{
+	const char *c = path, *next;
+
+	memset(out, 0, sizeof(*out));
+	if (!path)
+		return false;
+	for (; *c; c = next) {
+		size_t len, n;
+		const char *p;
+
+		while (*c == '/')
+			c++;
+		next = strchr(c, '/');
+		if (!next)
+			next = c + strlen(c);
+		len = (size_t)(next - c);
+		if (out->found) {
+			/* the container below the pod: "cri-containerd-ID.scope",
+			 * "crio-ID.scope", "docker-ID.scope" or "ID" */
+			static const char *const prefix[] = { "cri-containerd-", "crio-", "docker-",
+							      "containerd-" };
+			size_t i, k;
+
+			for (i = 0; i < ARRAY_SIZE(prefix); i++)
+				if (!strncmp(c, prefix[i], strlen(prefix[i]))) {
+					c += strlen(prefix[i]);
+					len -= strlen(prefix[i]);
+					break;
+				}
+			if (len > 6 && !strncmp(c + len - 6, ".scope", 6))
+				len -= 6;
+			for (k = 0; k < len && isxdigit((unsigned char)c[k]); k++)
+				;
+			if (k == len && len >= 12 && len < sizeof(out->container)) {
+				memcpy(out->container, c, len);
+				out->container[len] = '\0';
+			}
+			return true;
+		}
+		/* "pod<uid>" or "kubepods-<qos>-pod<uid>.slice" */
+		if (strncmp(c, "pod", 3) && strncmp(c, "kubepods", 8))
+			continue;
+		for (p = c; p + 3 <= next; p++)
+			if (!strncmp(p, "pod", 3) && (p == c || p[-1] == '-') &&
+			    (n = check_uid_at(p + 3, out->uid)) > 0 &&
+			    (p + 3 + n == next || !strncmp(p + 3 + n, ".slice", 6))) {
+				out->found = true;
+				break;
+			}
+	}
+	return out->found;
+}
+
+void report_top_pods(struct report_top *t)
+{
+	int i;
+
+	if (t->by != BY_CGROUP)
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->row[i].cg && t->row[i].cg->found)
+			report_pod_from_cgroup(t->row[i].cg->path, &t->row[i].pod);
 }

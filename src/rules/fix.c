@@ -272,6 +272,11 @@ static enum fix_verdict check_config(const struct advise_in *in, const struct sy
 	return v;
 }
 
+uint64_t fix_value_max(enum sysctl_id id)
+{
+	return range[id].max;
+}
+
 void fix_init(struct sysctl_change *c, enum sysctl_id id, const uint64_t *v)
 {
 	int i;

@@ -48,6 +48,9 @@ void fix_init(struct sysctl_change *c, enum sysctl_id id, const uint64_t *v);
  * the change must not be proposed. */
 enum fix_verdict fix_verify(const struct advise_in *in, struct sysctl_change *c);
 
+/* The largest value sysctl -w accepts for id (INT_MAX for an int sysctl). */
+uint64_t fix_value_max(enum sysctl_id id);
+
 /* A sentence for the user saying why c is not proposed. */
 void fix_explain(const struct sysctl_change *c, enum fix_verdict v, char *buf, size_t n);
 

@@ -14,7 +14,7 @@
 enum sev { SEV_INFO, SEV_WARN, SEV_CRIT };
 enum fscope { FS_HOST, FS_NETNS, FS_CGROUP, FS_SOCKET, FS_APPLICATION };
 
-#define FINDING_MAX_EV 10
+#define FINDING_MAX_EV 12
 #define FINDING_MAX_SYSCTL 4
 
 struct evidence {

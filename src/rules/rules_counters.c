@@ -14,15 +14,13 @@
 
 #include "rules_int.h"
 
-/* Judges a since-boot total by the present: with rates, sev_rising if any
- * of keys rose during the sample, else info; without, sev_history.  Says
+/* Judges a since-boot total by the present: with rates, sev_rising if it
+ * rose during the sample (rising), else info; without, sev_history.  Says
  * which in the summary, with the age of the totals when it is known. */
-static void judge(struct rule_ctx *c, struct finding *f, const char *const *keys, size_t nkeys,
-		  enum sev sev_rising, enum sev sev_history)
+static void judge_rising(struct rule_ctx *c, struct finding *f, bool rising, enum sev sev_rising,
+			 enum sev sev_history)
 {
 	const struct advise_rates *rt = &c->in->rates;
-	bool rising = false;
-	size_t k;
 
 	if (!rt->ok) {
 		f->sev = sev_history;
@@ -39,15 +37,31 @@ static void judge(struct rule_ctx *c, struct finding *f, const char *const *keys
 		}
 		return;
 	}
-	for (k = 0; k < nkeys; k++) {
-		int i = -1;
-
-		if (rules_counter(c->in, keys[k], &i).ok && i >= 0 && rt->per_s[i] > 0)
-			rising = true;
-	}
 	f->sev = rising ? sev_rising : SEV_INFO;
 	rules_summary_add(f, rising ? "; still rising during the %g s sample"
 			  : "; none during the %g s sample", rt->seconds);
+}
+
+/* The rate of a counter over the sample, 0 when not sampled or absent. */
+static double rate_of(const struct rule_ctx *c, const char *key)
+{
+	int i = -1;
+
+	if (!c->in->rates.ok || !rules_counter(c->in, key, &i).ok || i < 0)
+		return 0;
+	return c->in->rates.per_s[i];
+}
+
+/* judge_rising(), rising if any of keys rose during the sample. */
+static void judge(struct rule_ctx *c, struct finding *f, const char *const *keys, size_t nkeys,
+		  enum sev sev_rising, enum sev sev_history)
+{
+	bool rising = false;
+	size_t k;
+
+	for (k = 0; k < nkeys; k++)
+		rising |= rate_of(c, keys[k]) > 0;
+	judge_rising(c, f, rising, sev_rising, sev_history);
 }
 
 void rule_pressure_history(struct rule_ctx *c)
@@ -118,7 +132,10 @@ void rule_receive_pruning(struct rule_ctx *c)
 	f->mechanism = "PruneCalled: a receive charge failed (rcvbuf full, or the global/memcg "
 		       "limit). PruneCalled == TCPRcvQDrop with RcvPruned 0 means the global limit "
 		       "refused it; RcvPruned means rcvbuf was exhausted even after collapsing "
-		       "(TCPRcvCollapsed). TCPOFODrop/OfoPruned: out-of-order data dropped.";
+		       "(TCPRcvCollapsed). TCPOFODrop/OfoPruned: out-of-order data dropped. "
+		       "TCPWantZeroWindowAdv (not a drop): the receiver wanted to advertise a zero "
+		       "window but could not shrink the one it offered, usually a full rcvbuf (a slow "
+		       "reader).";
 	for (k = 0; k < ARRAY_SIZE(keys); k++)
 		if (v[k].ok && v[k].v)
 			ev_u(f, keys[k], v[k].v);
@@ -126,27 +143,88 @@ void rule_receive_pruning(struct rule_ctx *c)
 	judge(c, f, keys, ARRAY_SIZE(keys), SEV_WARN, worst > rules_thr.events ? SEV_WARN : SEV_INFO);
 }
 
+/* The UDP receive and send totals (/proc/net/snmp Udp).  InDatagrams
+ * counts a datagram when the application reads it (udp_recvmsg), so the
+ * datagrams that reached a socket are InDatagrams + InErrors; InErrors
+ * holds every receive drop: RcvbufErrors (rcvbuf full), MemErrors
+ * (udp_mem refused) and InCsumErrors (__udp_queue_rcv_skb, csum_error).
+ * OutDatagrams counts the sends that succeeded: + SndbufErrors tried. */
+struct udp_totals {
+	struct opt in_dg, in_err, rcvbuf, sndbuf, out_dg, csum, mem;
+	uint64_t received, sent;	/* the denominators, 0: n/a */
+};
+
+static void udp_totals(const struct advise_in *in, struct udp_totals *u)
+{
+	uint64_t err;
+
+	u->in_dg = rules_snmp(in, "Udp", "InDatagrams");
+	u->in_err = rules_snmp(in, "Udp", "InErrors");
+	u->rcvbuf = rules_snmp(in, "Udp", "RcvbufErrors");
+	u->sndbuf = rules_snmp(in, "Udp", "SndbufErrors");
+	u->out_dg = rules_snmp(in, "Udp", "OutDatagrams");
+	u->csum = rules_snmp(in, "Udp", "InCsumErrors");
+	u->mem = rules_snmp(in, "Udp", "MemErrors");
+	/* InErrors includes RcvbufErrors; the larger, should a file disagree */
+	err = u->in_err.ok ? u->in_err.v : 0;
+	if (u->rcvbuf.ok && u->rcvbuf.v > err)
+		err = u->rcvbuf.v;
+	u->received = (u->in_dg.ok ? u->in_dg.v : 0) + err;
+	u->sent = (u->out_dg.ok ? u->out_dg.v : 0) + (u->sndbuf.ok ? u->sndbuf.v : 0);
+}
+
+/* "12.34% of the 5678 received" or "n/a: none received" */
+static void share(char *buf, size_t n, uint64_t num, uint64_t den, const char *what)
+{
+	if (den)
+		snprintf(buf, n, "%.2f%% of the %llu %s", 100.0 * (double)num / (double)den,
+			 (unsigned long long)den, what);
+	else
+		snprintf(buf, n, "n/a: none %s", what);
+}
+
+static double pct(uint64_t num, uint64_t den)
+{
+	return den ? 100.0 * (double)num / (double)den : 0;
+}
+
 void rule_udp_buffer_errors(struct rule_ctx *c)
 {
 	static const char *const keys[] = { "UdpRcvbufErrors", "UdpSndbufErrors" };
-	struct opt rb = rules_snmp(c->in, "Udp", "RcvbufErrors"), sb = rules_snmp(c->in, "Udp", "SndbufErrors");
-	struct opt dg = rules_snmp(c->in, "Udp", "InDatagrams");
-	uint64_t worst = (rb.ok ? rb.v : 0) > (sb.ok ? sb.v : 0) ? rb.v : sb.v;
-	double pct = dg.ok && dg.v ? 100.0 * (double)worst / (double)dg.v : 0;
+	struct udp_totals u;
+	uint64_t rb, sb;
+	char rs[96], ss[96];
 	struct finding *f;
 
-	if (!worst || (worst <= rules_thr.events && pct <= rules_thr.events_pct))
-		return;	/* below hotsos's threshold */
-	f = rules_emit(c, SEV_WARN, "UDP socket buffer errors: %llu receive, %llu send (%.2f%% of datagrams)",
-		       (unsigned long long)(rb.ok ? rb.v : 0), (unsigned long long)(sb.ok ? sb.v : 0), pct);
+	udp_totals(c->in, &u);
+	rb = u.rcvbuf.ok ? u.rcvbuf.v : 0;
+	sb = u.sndbuf.ok ? u.sndbuf.v : 0;
+	/* hotsos's threshold: more than 500, or more than 1 % */
+	if ((rb <= rules_thr.events && pct(rb, u.received) <= rules_thr.events_pct &&
+	     sb <= rules_thr.events && pct(sb, u.sent) <= rules_thr.events_pct) || (!rb && !sb))
+		return;
+	share(rs, sizeof(rs), rb, u.received, "received");
+	share(ss, sizeof(ss), sb, u.sent, "sent");
+	f = rules_emit(c, SEV_WARN, "UDP socket buffer errors: %llu receive (%s), %llu send (%s)",
+		       (unsigned long long)rb, rs, (unsigned long long)sb, ss);
 	f->mechanism = "RcvbufErrors: a datagram did not fit the socket's rcvbuf (the reader is "
-		       "slower than the sender); SndbufErrors: sendmsg found sndbuf full.";
-	if (rb.ok)
-		ev_u(f, "UdpRcvbufErrors", rb.v);
-	if (sb.ok)
-		ev_u(f, "UdpSndbufErrors", sb.v);
-	if (dg.ok)
-		ev_u(f, "UdpInDatagrams", dg.v);
+		       "slower than the sender); it is also one of InErrors. SndbufErrors: sendmsg "
+		       "found sndbuf full. Received = InDatagrams (counted when the application reads) "
+		       "+ InErrors; sent = OutDatagrams + SndbufErrors.";
+	if (u.rcvbuf.ok)
+		ev_u(f, "UdpRcvbufErrors", rb);
+	if (u.sndbuf.ok)
+		ev_u(f, "UdpSndbufErrors", sb);
+	if (u.in_dg.ok)
+		ev_u(f, "UdpInDatagrams", u.in_dg.v);
+	if (u.in_err.ok)
+		ev_u(f, "UdpInErrors", u.in_err.v);
+	if (u.out_dg.ok)
+		ev_u(f, "UdpOutDatagrams", u.out_dg.v);
+	if (u.received)
+		ev_d(f, "rcvbuf_errors_percent", pct(rb, u.received));
+	if (u.sent)
+		ev_d(f, "sndbuf_errors_percent", pct(sb, u.sent));
 	snprintf(f->application, sizeof(f->application),
 		 "Read faster, or give the socket a larger buffer (SO_RCVBUF up to net.core.rmem_max); "
 		 "find it with 'sockmem top --by port'");
@@ -155,29 +233,60 @@ void rule_udp_buffer_errors(struct rule_ctx *c)
 
 void rule_udp_in_errors(struct rule_ctx *c)
 {
-	static const char *const keys[] = { "UdpInErrors" };
-	struct opt e = rules_snmp(c->in, "Udp", "InErrors"), dg = rules_snmp(c->in, "Udp", "InDatagrams");
-	struct opt cs = rules_snmp(c->in, "Udp", "InCsumErrors");
-	double pct = e.ok && dg.ok && dg.v ? 100.0 * (double)e.v / (double)dg.v : 0;
-	double cpct = cs.ok && dg.ok && dg.v ? 100.0 * (double)cs.v / (double)dg.v : 0;
+	struct udp_totals u;
+	uint64_t rb, other, cs, mem;
+	char of[96], hot[64] = "", parts[160] = "";
 	struct finding *f;
+	size_t n;
 
-	if (!e.ok || !e.v || (e.v <= rules_thr.events && pct <= rules_thr.events_pct))
+	udp_totals(c->in, &u);
+	if (!u.in_err.ok || !u.in_err.v)
+		return;
+	/* RcvbufErrors are udp-buffer-errors' drops: not counted again here */
+	rb = u.rcvbuf.ok ? u.rcvbuf.v : 0;
+	other = u.in_err.v > rb ? u.in_err.v - rb : 0;
+	if (!other || (other <= rules_thr.events && pct(other, u.received) <= rules_thr.events_pct))
 		return;	/* below hotsos's threshold */
-	f = rules_emit(c, SEV_WARN, "UDP ingress errors are at %llu (%.2f%% of datagrams)%s",
-		       (unsigned long long)e.v, pct, cs.ok && cs.v && cpct > rules_thr.events_pct
-		       ? "; checksum errors among them (hardware or a middlebox?)" : "");
-	f->mechanism = "InErrors counts every received datagram dropped: buffer or memory drops "
-		       "(RcvbufErrors, MemErrors), checksum errors (InCsumErrors), and others.";
-	ev_u(f, "UdpInErrors", e.v);
-	if (dg.ok)
-		ev_u(f, "UdpInDatagrams", dg.v);
-	if (cs.ok) {
-		ev_u(f, "UdpInCsumErrors", cs.v);
-		ev_d(f, "csum_errors_percent", cpct);
+	share(of, sizeof(of), other, u.received, "received");
+	/* hotsos divides by InDatagrams alone: its figure, to compare */
+	if (u.in_dg.ok && u.in_dg.v)
+		snprintf(hot, sizeof(hot), "; %.2f%% of InDatagrams, as hotsos counts",
+			 pct(other, u.in_dg.v));
+	cs = u.csum.ok ? u.csum.v : 0;
+	mem = u.mem.ok ? u.mem.v : 0;
+	if (cs) {
+		n = strlen(parts);
+		snprintf(parts + n, sizeof(parts) - n, "; %llu checksum errors among them (hardware or "
+			 "a middlebox?)", (unsigned long long)cs);
 	}
-	ev_d(f, "in_errors_percent", pct);
-	judge(c, f, keys, ARRAY_SIZE(keys), SEV_WARN, SEV_WARN);
+	if (mem) {
+		n = strlen(parts);
+		snprintf(parts + n, sizeof(parts) - n, "; %llu refused by udp_mem (MemErrors)",
+			 (unsigned long long)mem);
+	}
+	f = rules_emit(c, SEV_WARN, "UDP ingress errors are at %llu%s (%s%s)%s", (unsigned long long)other,
+		       rb ? " besides the receive-buffer drops" : "", of, hot, parts);
+	f->mechanism = "InErrors counts every received datagram dropped: buffer or memory drops "
+		       "(RcvbufErrors, MemErrors), checksum errors (InCsumErrors), and others. "
+		       "RcvbufErrors are udp-buffer-errors' and left out here; received = InDatagrams "
+		       "(counted when the application reads) + InErrors.";
+	ev_u(f, "UdpInErrors", u.in_err.v);
+	if (u.rcvbuf.ok)
+		ev_u(f, "UdpRcvbufErrors", rb);
+	ev_u(f, "in_errors_besides_rcvbuf", other);
+	if (u.in_dg.ok)
+		ev_u(f, "UdpInDatagrams", u.in_dg.v);
+	if (u.csum.ok)
+		ev_u(f, "UdpInCsumErrors", cs);
+	if (u.mem.ok)
+		ev_u(f, "UdpMemErrors", mem);
+	if (u.received) {
+		ev_d(f, "in_errors_percent", pct(other, u.received));
+		if (u.csum.ok)
+			ev_d(f, "csum_errors_percent", pct(cs, u.received));
+	}
+	/* rising: InErrors grew faster than the RcvbufErrors among them */
+	judge_rising(c, f, rate_of(c, "UdpInErrors") > rate_of(c, "UdpRcvbufErrors"), SEV_WARN, SEV_WARN);
 }
 
 void rule_rp_filter(struct rule_ctx *c)

@@ -35,81 +35,129 @@ void rule_worst_case(struct rule_ctx *c)
 		ev_u(f, "sockets_until_pressure_at_full_buffers", p->headroom_sockets_full[1].v);
 }
 
+/* The buffer a connection needs for bdp bytes in flight, as tcp_rmem or
+ * tcp_wmem max: twice the BDP, up to a whole MiB (a page below 1 MiB), at
+ * most the largest whole MiB the sysctl takes (*capped then). */
+static uint64_t bdp_buffer(uint64_t bdp, uint64_t page, uint64_t max, bool *capped)
+{
+	const uint64_t mib = 1u << 20;
+	uint64_t need = util_mul_sat(bdp, 2, NULL), unit = need >= mib || !page ? mib : page;
+	uint64_t top = max / mib * mib;
+
+	/* need <= top <= LONG_MAX: rounding it up to unit cannot wrap */
+	*capped = need > top;
+	if (*capped)
+		return top;
+	need = (need + unit - 1) / unit * unit;
+	*capped = need > top;
+	return *capped ? top : need;
+}
+
 void rule_bdp(struct rule_ctx *c)
 {
 	const struct host *h = c->h;
 	const struct advise_bdp *b = &c->in->bdp;
 	const struct sysctl_val *rm = &c->sc[SC_TCP_RMEM], *wm = &c->sc[SC_TCP_WMEM], *tm = &c->sc[SC_TCP_MEM];
-	uint64_t bdp, need_r, need_w, v[3], conns, need_pages, cap = rules_ram_pages(h) / 4;
+	uint64_t bdp, buf, v[3], conns, need_pages = 0, cap = rules_ram_pages(h) / 4, ps = h->page_size_bytes;
+	uint64_t buf_max = fix_value_max(SC_TCP_RMEM) < fix_value_max(SC_TCP_WMEM)
+			   ? fix_value_max(SC_TCP_RMEM) : fix_value_max(SC_TCP_WMEM);
+	const struct sock_sums *t = c->r->sk.present && c->r->sk.agg ? &c->r->sk.agg->sum[DP_TCP] : NULL;
+	bool capped, raise_mem;
+	char from[96], size[32];
+	double bdp_d;
 	struct finding *f;
 
 	if (!b->given && !b->measured)
 		return;
 	if (rm->rc || wm->rc)
 		return;
-	bdp = b->given ? (uint64_t)(b->bandwidth_bytes_per_s * b->rtt_s) : b->measured_bdp_bytes;
+	bdp_d = b->given ? b->bandwidth_bytes_per_s * b->rtt_s : (double)b->measured_bdp_bytes;
+	bdp = bdp_d >= 0x1p64 ? UINT64_MAX : bdp_d > 0 ? (uint64_t)bdp_d : 0;
 	/* The window is about half of rcvbuf (scaling_ratio 50% initially since
-	 * 6.10, adv_win_scale 1 before 6.6), so rcvbuf needs 2 x BDP; the send
-	 * side keeps a BDP in flight plus what the application queues. */
-	need_r = util_mul_sat(bdp, 2, NULL);
-	need_w = need_r;
+	 * 6.10, adv_win_scale 1 before 6.6), so rcvbuf needs 2 x BDP; sndbuf,
+	 * as tcp_sndbuf_expand() sizes it, holds 2 x cwnd of skbs.  The BDP is
+	 * the quantile itself, never a bucket's edge: the one doubling. */
+	buf = bdp_buffer(bdp, ps, buf_max, &capped);
 	conns = b->connections ? b->connections : 1;
-	need_pages = h->page_size_bytes ? util_mul_sat(conns, need_r > UINT64_MAX - need_w ? UINT64_MAX
-							: need_r + need_w, NULL) / h->page_size_bytes : 0;
-	f = rules_emit(c, rm->v[2] < need_r || wm->v[2] < need_w ? SEV_WARN : SEV_INFO,
-		       "Bandwidth-delay product %llu bytes (%s): a connection needs tcp_rmem max >= %llu "
-		       "and tcp_wmem max >= %llu", (unsigned long long)bdp,
-		       b->given ? "given" : "90th percentile of the live connections",
-		       (unsigned long long)need_r, (unsigned long long)need_w);
+	if (ps)
+		need_pages = util_mul_sat(conns, util_mul_sat(buf, 2, NULL), NULL) / ps;
+	if (b->given)
+		snprintf(from, sizeof(from), "given");
+	else
+		snprintf(from, sizeof(from), "90th percentile of %llu live connection%s measuring a path",
+			 (unsigned long long)b->measured_connections, b->measured_connections == 1 ? "" : "s");
+	if (buf >= 1u << 20)
+		snprintf(size, sizeof(size), "%llu MiB", (unsigned long long)(buf >> 20));
+	else
+		snprintf(size, sizeof(size), "%llu KiB", (unsigned long long)(buf >> 10));
+	f = rules_emit(c, rm->v[2] < buf || wm->v[2] < buf ? SEV_WARN : SEV_INFO,
+		       "Bandwidth-delay product %llu bytes (%s): a connection needs tcp_rmem max and "
+		       "tcp_wmem max >= %llu (%s: twice the BDP, %s)", (unsigned long long)bdp, from,
+		       (unsigned long long)buf, size,
+		       capped ? "capped at the largest whole MiB these int sysctls take: one connection "
+				"cannot fill this path" : buf >= 1u << 20 ? "rounded up to a MiB"
+			       : "rounded up to a page");
 	f->mechanism = "A sender can keep at most a window in flight; the window is about half of "
-		       "the receive buffer, so a full-rate connection needs rcvbuf of twice the BDP. "
-		       "Autotuning grows buffers only up to tcp_rmem[2]/tcp_wmem[2].";
+		       "the receive buffer, so a full-rate connection needs rcvbuf of twice the BDP "
+		       "(and sndbuf as much: tcp_sndbuf_expand() sizes it at twice the congestion "
+		       "window). Autotuning grows buffers only up to tcp_rmem[2]/tcp_wmem[2]. Measured, "
+		       "the BDP is delivery_rate x rtt from tcp_info, leaving out loopback connections, "
+		       "app-limited rate samples and connections held back by the peer's window.";
 	ev_u(f, "bdp_bytes", bdp);
 	if (b->given) {
 		ev_d(f, "bandwidth_bytes_per_s", b->bandwidth_bytes_per_s);
 		ev_d(f, "rtt_s", b->rtt_s);
 	} else {
 		ev_u(f, "connections_measured", b->measured_connections);
+		if (t) {
+			ev_u(f, "connections_skipped_loopback", t->bdp_skipped[SOCKETS_BDP_LOOPBACK]);
+			ev_u(f, "connections_skipped_app_limited", t->bdp_skipped[SOCKETS_BDP_APP_LIMITED]);
+			ev_u(f, "connections_skipped_rwnd_limited", t->bdp_skipped[SOCKETS_BDP_RWND_LIMITED]);
+		}
 	}
+	ev_u(f, "buffer_bytes_needed", buf);
 	ev_u(f, "tcp_rmem_max_bytes", rm->v[2]);
 	ev_u(f, "tcp_wmem_max_bytes", wm->v[2]);
 	ev_u(f, "connections", conns);
 	ev_u(f, "tcp_mem_needed_pages", need_pages);
-	if (cap && need_pages > cap) {
-		/* buffers that size would let these connections take more than a
-		 * quarter of RAM: no buffer or tcp_mem proposal */
+	/* The quarter-of-RAM rule on what the buffers commit: when today's
+	 * pressure threshold (or, in a container, the host's, unknown) does not
+	 * hold the connections at full buffers, the tcp_mem that would has a
+	 * max of 3/2 of it; above RAM / 4, neither the buffers nor that
+	 * tcp_mem is proposed. */
+	raise_mem = tm->rc != 0 || need_pages > tm->v[1];
+	if (raise_mem)
+		fix_limits_for_pressure(need_pages, v);
+	if (raise_mem && cap && v[2] > cap) {
+		ev_u(f, "tcp_mem_max_needed_pages", v[2]);
 		ev_u(f, "quarter_of_ram_pages", cap);
 		snprintf(f->application, sizeof(f->application),
-			 "%llu connection%s at full buffers need%s %llu pages, more than a quarter of RAM "
-			 "(%llu pages): fewer connections per host, or accept that they share",
-			 (unsigned long long)conns, conns == 1 ? "" : "s", conns == 1 ? "s" : "",
-			 (unsigned long long)need_pages,
-			 (unsigned long long)cap);
+			 "%llu connection%s at %s buffers take%s up to %llu pages; the tcp_mem whose "
+			 "pressure threshold holds that has a max of %llu pages, more than a quarter of "
+			 "RAM (%llu pages): no buffer or tcp_mem change is proposed (fewer connections "
+			 "per host, or accept that they share)",
+			 (unsigned long long)conns, conns == 1 ? "" : "s", size, conns == 1 ? "s" : "",
+			 (unsigned long long)need_pages, (unsigned long long)v[2], (unsigned long long)cap);
 		return;
 	}
-	if (rm->v[2] < need_r) {
-		memcpy(v, rm->v, sizeof(v));
-		v[2] = need_r;
-		rules_fix(c, f, SC_TCP_RMEM, v);
+	if (rm->v[2] < buf) {
+		uint64_t r[3];
+
+		memcpy(r, rm->v, sizeof(r));
+		r[2] = buf;
+		rules_fix(c, f, SC_TCP_RMEM, r);
 	}
-	if (wm->v[2] < need_w) {
-		memcpy(v, wm->v, sizeof(v));
-		v[2] = need_w;
-		rules_fix(c, f, SC_TCP_WMEM, v);
+	if (wm->v[2] < buf) {
+		uint64_t w[3];
+
+		memcpy(w, wm->v, sizeof(w));
+		w[2] = buf;
+		rules_fix(c, f, SC_TCP_WMEM, w);
 	}
 	/* tcp_mem whose pressure threshold holds that many connections at that
-	 * size; fix_verify keeps its max within a quarter of RAM */
-	if (tm->rc == 0 && need_pages > tm->v[1]) {
-		fix_limits_for_pressure(need_pages, v);
-		if (rules_fix(c, f, SC_TCP_MEM, v) == FIX_ABOVE_RAM)
-			snprintf(f->application, sizeof(f->application),
-				 "The tcp_mem whose pressure threshold holds %llu connection%s at full "
-				 "buffers (%llu pages) would have a max of %llu pages, more than a "
-				 "quarter of RAM (%llu pages): fewer connections per host, or accept "
-				 "that they share", (unsigned long long)conns, conns == 1 ? "" : "s",
-				 (unsigned long long)need_pages, (unsigned long long)v[2],
-				 (unsigned long long)cap);
-	}
+	 * size (only where tcp_mem is visible: a container cannot set it) */
+	if (tm->rc == 0 && raise_mem)
+		rules_fix(c, f, SC_TCP_MEM, v);
 }
 
 void rule_slow_readers(struct rule_ctx *c)

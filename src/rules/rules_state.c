@@ -54,14 +54,23 @@ void rule_tcp_max(struct rule_ctx *c)
 
 	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v < p->limit_pages[2])
 		return;
-	f = rules_emit(c, SEV_CRIT, "TCP memory is %s its hard limit: %llu of %llu pages (%.2f%%)",
-		       p->usage_pages.v > p->limit_pages[2] ? "over" : "at",
-		       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_pages[2],
-		       p->m.pct[2]);
-	f->mechanism = "Above tcp_mem[2] every charge that is not forced fails: receive queues drop "
-		       "(TCPRcvQDrop, PruneCalled), senders block, and close() resets connections that "
-		       "still hold unsent data (TCPAbortOnMemory, 'TCP: out of memory -- consider tuning "
-		       "tcp_mem').";
+	/* The kernel's test is strict, allocated > tcp_mem[2], but allocated
+	 * already holds the charge being made (sk_memory_allocated_add() comes
+	 * first; since 6.0 once the per-CPU reserve drains into it): at usage
+	 * == tcp_mem[2] the next charge is refused, above it every one is. */
+	if (p->usage_pages.v > p->limit_pages[2])
+		f = rules_emit(c, SEV_CRIT, "TCP memory is over its hard limit: %llu of %llu pages "
+			       "(%.2f%%)", (unsigned long long)p->usage_pages.v,
+			       (unsigned long long)p->limit_pages[2], p->m.pct[2]);
+	else
+		f = rules_emit(c, SEV_CRIT, "TCP memory is at its hard limit: %llu of %llu pages: the "
+			       "kernel refuses every charge that would take usage above it",
+			       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_pages[2]);
+	f->mechanism = "__sk_mem_raise_allocated() adds the charge, then fails it if usage is above "
+		       "tcp_mem[2] (allocated > tcp_mem[2]), so at or over the limit every charge "
+		       "that is not forced fails: receive queues drop (TCPRcvQDrop, PruneCalled), "
+		       "senders block, and close() resets connections that still hold unsent data "
+		       "(TCPAbortOnMemory, 'TCP: out of memory -- consider tuning tcp_mem').";
 	common_mem_evidence(f, p, c->r);
 	propose_mem(c, f, SC_TCP_MEM, p);
 }
@@ -168,10 +177,29 @@ void rule_udp_limited(struct rule_ctx *c)
 		return;	/* at max: udp-max */
 	f = rules_emit(c, p->m.pct[2] >= rules_thr.near_max_pct || (mem.ok && mem.v) ? SEV_CRIT : SEV_WARN,
 		       "UDP memory is above udp_mem[0], its real limit (%.2f%% of udp_mem[2])", p->m.pct[2]);
-	f->mechanism = "UDP has no pressure state: above udp_mem[0] a socket that already holds "
-		       "udp_rmem_min bytes cannot grow, so each socket keeps about two pages and "
-		       "drops the rest (sk_drops; MemErrors on kernels that count it). udp_mem[2] only "
-		       "matters for sockets holding less.";
+	/* kernel-audit 2 (model_udp_rmem_seen): up to 6.17 the datagram is in
+	 * sk_rmem_alloc when the guarantee reads it; 6.18's per-NUMA producer
+	 * queue charges a batch before adding it */
+	if (!c->h->kver.ok)
+		f->mechanism = "UDP has no pressure state: above udp_mem[0] a datagram is admitted "
+			       "only while the socket holds less than udp_rmem_min: up to 6.17 counting "
+			       "the datagram itself (about one page per socket, none for a datagram of "
+			       "udp_rmem_min or more), from 6.18 before its batch (about two pages). "
+			       "The rest is dropped (sk_drops; MemErrors on kernels that count it). "
+			       "udp_mem[2] only matters for sockets holding less.";
+	else if (model_kver_ge(c->h->kver.major, c->h->kver.minor, 6, 18))
+		f->mechanism = "UDP has no pressure state: above udp_mem[0] a socket is charged only "
+			       "while it holds less than udp_rmem_min before the batch of datagrams "
+			       "(the per-NUMA producer queue charges a batch before adding it), so each "
+			       "socket keeps about two pages and drops the rest (sk_drops; MemErrors on "
+			       "kernels that count it). udp_mem[2] only matters for sockets holding less.";
+	else
+		f->mechanism = "UDP has no pressure state: above udp_mem[0] a datagram is admitted only "
+			       "if the socket's rmem_alloc with it stays below udp_rmem_min "
+			       "(__udp_enqueue_schedule_skb adds it before the charge), so each socket "
+			       "keeps about one page, none for a datagram of udp_rmem_min or more, and "
+			       "drops the rest (sk_drops; MemErrors on kernels that count it). udp_mem[2] "
+			       "only matters for sockets holding less.";
 	common_mem_evidence(f, p, c->r);
 	if (mem.ok)
 		ev_u(f, "UdpMemErrors", mem.v);

@@ -2,12 +2,13 @@
 # run.sh - the kernel matrix: boots Debian's own kernels under qemu (TCG) and
 # runs tests/vm/guest.sh inside each, against the kernel's own flags.
 #
-#   tests/vm/run.sh [-i] [-l] [-k] [-s DIR] [NAME...]
+#   tests/vm/run.sh [-i] [-l] [-k] [-H NAME] [-s DIR] [NAME...]
 #     -i       first install the Debian packages it needs that are missing
 #              (qemu, cross compilers, cpio: see DEPS; as root)
 #     -l       list the matrix and exit
-#     -H       also run the host oracle, tests/oracle.sh (bash, jq, flock from
-#              this host), in the VMs of this host's architecture
+#     -H NAME  also run the host oracle, tests/oracle.sh (bash, jq, flock from
+#              this host), in kernel NAME's VM (this host's architecture only;
+#              repeatable)
 #     -k       keep the VM's console log and initramfs (always kept on failure)
 #     -s DIR   take "sockmem snapshot" at pressure, hysteresis and UDP limited
 #              and unpack them into DIR/<release>-<arch>-<state>/
@@ -28,14 +29,17 @@
 #                        /var/cache/sockmem-vm, else ~/.cache/sockmem-vm)
 #   SOCKMEM_VM_MIRROR    Debian mirror (default: the host's own apt source)
 #   SOCKMEM_VM_REFRESH=1 look the kernel packages up again (default: cached ones)
-#   SOCKMEM_VM_TIMEOUT   seconds per VM (default 900)
+#   SOCKMEM_VM_TIMEOUT   seconds per VM (default 600)
+#   SOCKMEM_VM_BUDGET    seconds the whole matrix may take (default 1800: a
+#                        test point of its own when every kernel is run)
 #   SOCKMEM_VM_NICE      niceness of qemu (default 10)
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 : "${SRCDIR:=$(cd "$HERE/../.." && pwd)}"
 : "${BUILDDIR:=$SRCDIR}"
-: "${SOCKMEM_VM_TIMEOUT:=900}"
+: "${SOCKMEM_VM_TIMEOUT:=600}"
+: "${SOCKMEM_VM_BUDGET:=1800}"
 : "${SOCKMEM_VM_NICE:=10}"
 if [ -z "${SOCKMEM_VM_CACHE:-}" ]; then
 	if mkdir -p /var/cache/sockmem-vm 2>/dev/null && [ -w /var/cache/sockmem-vm ]; then
@@ -64,15 +68,15 @@ ppc64le-64k-7.2  ppc64le sid      linux-image-powerpc64le-64k
 DEPS="qemu-system-x86 qemu-system-arm qemu-system-ppc cpio xz-utils zstd kmod binutils
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
 
-keep=0 snapdir= list=0 install=0 host_oracle=0
-while getopts iHlks: o; do
+keep=0 snapdir= list=0 install=0 host_oracle=0 oracle_on=" "
+while getopts iH:lks: o; do
 	case $o in
 	i) install=1 ;;
-	H) host_oracle=1 ;;
+	H) host_oracle=1 oracle_on="$oracle_on$OPTARG " ;;
 	l) list=1 ;;
 	k) keep=1 ;;
 	s) snapdir=$OPTARG ;;
-	*) echo "usage: $0 [-i] [-H] [-l] [-k] [-s DIR] [NAME...]" >&2; exit 64 ;;
+	*) echo "usage: $0 [-i] [-l] [-k] [-H NAME] [-s DIR] [NAME...]" >&2; exit 64 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -80,8 +84,8 @@ if [ $list = 1 ]; then
 	printf '%s\n' "$MATRIX" | awk 'NF'
 	exit 0
 fi
-want=" $* "
-[ $# -eq 0 ] && want=" $(printf '%s\n' "$MATRIX" | awk 'NF { printf "%s ", $1 }') "
+want=" $* " all=0
+[ $# -eq 0 ] && all=1 && want=" $(printf '%s\n' "$MATRIX" | awk 'NF { printf "%s ", $1 }') "
 for n in $want; do
 	printf '%s\n' "$MATRIX" | awk -v n="$n" '$1 == n { f = 1 } END { exit !f }' ||
 		{ echo "run.sh: no kernel $n in the matrix (-l lists it)" >&2; exit 64; }
@@ -271,7 +275,7 @@ build_arch() { # ARCH
 	cp "$HERE/guest.sh" "$r/guest.sh"
 }
 
-initramfs() { # NAME ARCH SNAPSHOT -> $WORK/NAME/initrd
+initramfs() { # NAME ARCH SNAPSHOT MODE -> $WORK/NAME/initrd
 	local name=$1 r=$WORK/$2/root k=$CACHE/kernels/$1 m dep out=$WORK/$1
 	rm -f "$r"/modules/*
 	: > "$r/modules/load.list"
@@ -288,6 +292,7 @@ initramfs() { # NAME ARCH SNAPSHOT -> $WORK/NAME/initrd
 		echo "VM_NAME='$name'"
 		echo "VM_PACKAGE='$(head -1 "$k/package")'"
 		echo "SNAPSHOT=$3"
+		echo "MODE=${4:-guest}"
 	} > "$r/etc/vm.conf"
 	mkdir -p "$out"
 	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd"
@@ -310,23 +315,19 @@ run_kernel() { # NAME ARCH SUITE META
 	ran=$((ran + 1))
 	con=$out/console.log
 	t1=$(date +%s)
-	log "$name: booting $(head -1 "$CACHE/kernels/$name/package") under $QEMU (TCG)"
-	timeout --foreground -k 10 "$SOCKMEM_VM_TIMEOUT" nice -n "$SOCKMEM_VM_NICE" \
-		"$QEMU" -accel tcg "${QARGS[@]}" -smp 2 -display none -monitor none -no-reboot \
-		-serial "file:$con" -kernel "$CACHE/kernels/$name/vmlinuz" -initrd "$out/initrd" \
-		-append "console=$CONSOLE loglevel=1 panic=-1 rdinit=/init" < /dev/null > "$out/qemu.log" 2>&1
-	rc=$?
+	boot "$name" "$con" || return
 	tap=$(console_tap "$con" SOCKMEM-VM)
-	if [ -z "$tap" ]; then
-		not_ok "$name: booted and ran the guest (qemu exit $rc, $(( $(date +%s) - t1 )) s)"
-		diag "last lines of $con:" "$(tr -d '\r' < "$con" | tail -15)" "$(tail -5 "$out/qemu.log")"
-		return
-	fi
 	import_tap "$name" "$tap" guest.sh
-	if [ $host_oracle = 1 ] && [ $NATIVE = 1 ]; then
-		otap=$(console_tap "$con" SOCKMEM-ORACLE)
-		import_tap "$name: oracle.sh" "$otap" "oracle.sh (bash, jq)"
-	fi
+	# -H: tests/oracle.sh in a second boot of the same kernel, on fresh sysctls
+	case $oracle_on in *" $name "*)
+		if [ $NATIVE = 1 ]; then
+			initramfs "$name" "$arch" 0 oracle
+			boot "$name" "$out/console-oracle.log" &&
+				import_tap "$name: oracle.sh" "$(console_tap "$out/console-oracle.log" SOCKMEM-VM)" "oracle.sh (bash, jq)"
+		else
+			skip "$name: oracle.sh: -H runs it on this host's architecture only"
+		fi ;;
+	esac
 	if [ -n "$snapdir" ]; then
 		save_snapshots "$name" "$arch" "$con"
 	fi
@@ -347,6 +348,22 @@ run_kernel() { # NAME ARCH SUITE META
 # The snapshots into $snapdir/VERSION-ARCH-STATE (6.12.117-arm64-16k-pressure):
 # the upstream version of the Debian package, the matrix name's architecture
 # and page size.
+# Boot NAME's kernel on $WORK/NAME/initrd, its console into CONSOLE.
+boot() { # NAME CONSOLE
+	local out=$WORK/$1 t=$(date +%s) rc
+	log "$1: booting $(head -1 "$CACHE/kernels/$1/package") under $QEMU (TCG)"
+	timeout --foreground -k 10 "$SOCKMEM_VM_TIMEOUT" nice -n "$SOCKMEM_VM_NICE" \
+		"$QEMU" -accel tcg "${QARGS[@]}" -smp 2 -display none -monitor none -no-reboot \
+		-serial "file:$2" -kernel "$CACHE/kernels/$1/vmlinuz" -initrd "$out/initrd" \
+		-append "console=$CONSOLE loglevel=1 panic=-1 rdinit=/init" < /dev/null > "$out/qemu.log" 2>&1
+	rc=$?
+	if ! grep -q '^SOCKMEM-VM-BEGIN' "$2"; then
+		not_ok "$1: booted and ran the guest (qemu exit $rc, $(( $(date +%s) - t )) s)"
+		diag "last lines of $2:" "$(tr -d '\r' < "$2" | tail -15)" "$(tail -5 "$out/qemu.log")"
+		return 1
+	fi
+}
+
 # The TAP lines between the markers MARK-BEGIN and MARK-END of a console log.
 console_tap() { # CONSOLE MARK
 	tr -d '\r' < "$1" | sed -n "/^$2-BEGIN/,/^$2-END/p" |
@@ -406,11 +423,16 @@ while read -r name arch suite meta; do
 	case $want in *" $name "*) ;; *) continue ;; esac
 	run_kernel "$name" "$arch" "$suite" "$meta"
 done <<< "$MATRIX"
+took=$(( $(date +%s) - start ))
+if [ $all = 1 ]; then
+	if [ $took -le "$SOCKMEM_VM_BUDGET" ]; then ok "the whole matrix within its budget ($took s of $SOCKMEM_VM_BUDGET s)"
+	else not_ok "the whole matrix within its budget ($took s of $SOCKMEM_VM_BUDGET s)"; fi
+fi
 if [ -n "${SUMMARY:-}" ]; then
 	diag "$(printf '%-17s %-22s %5s %7s %6s %8s %9s %5s %7s %5s' kernel package 'VM s' samples judged disagree 'udp>min' band ok 'not ok')"
 	diag "${SUMMARY%$'\n'}"
 fi
-diag "kernel matrix: $ran booted, $skipped skipped, $failed failed, $(( $(date +%s) - start )) s"
+diag "kernel matrix: $ran booted, $skipped skipped, $failed failed, $took s"
 echo "1..$tap_n"
 if [ $ran = 0 ] && [ $failed = 0 ]; then
 	diag "no kernel could be run: skipped (see the reasons above)"
