@@ -46,6 +46,13 @@ static int meta_string(const char *key, const char *v, size_t vl, int lineno, ch
 		return -EINVAL;
 	}
 	util_safe_token(dst, dstsz, v, vl);
+	/* what is kept is written back as it is kept (escaped): it must
+	 * read back, so the escaped form obeys the same bound */
+	if (strlen(dst) > SNAPSHOT_VALUE_MAX) {
+		util_set_err(err, lineno, "%s is %zu characters once its control and non-ASCII "
+			     "bytes are escaped, more than %d", key, strlen(dst), SNAPSHOT_VALUE_MAX);
+		return -EINVAL;
+	}
 	return 0;
 }
 
