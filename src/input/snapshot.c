@@ -130,6 +130,19 @@ void snapshot_meta_from_host(struct snapshot_meta *m, const struct host *h)
 	snprintf(m->sockmem_version, sizeof(m->sockmem_version), "%s", PACKAGE_VERSION);
 }
 
+/* A value that reads back as itself: printable ASCII without the
+ * backslash of an escape, within the bound.  Others are left out (the
+ * tree's own files still say them). */
+static bool meta_value_stable(const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == '\\')
+			return false;
+	return i > 0 && i <= SNAPSHOT_VALUE_MAX;
+}
+
 int snapshot_meta_format(char *buf, size_t size, const struct snapshot_meta *m)
 {
 	size_t n = 0;
@@ -147,13 +160,13 @@ int snapshot_meta_format(char *buf, size_t size, const struct snapshot_meta *m)
 	PUT("%s", meta_header);
 	if (m->page_size_bytes.ok)
 		PUT("page_size_bytes=%llu\n", (unsigned long long)m->page_size_bytes.v);
-	if (m->kernel_release[0])
+	if (meta_value_stable(m->kernel_release))
 		PUT("kernel_release=%s\n", m->kernel_release);
 	if (m->possible_cpus.ok)
 		PUT("possible_cpus=%llu\n", (unsigned long long)m->possible_cpus.v);
-	if (m->time[0])
+	if (meta_value_stable(m->time))
 		PUT("time=%s\n", m->time);
-	if (m->sockmem_version[0])
+	if (meta_value_stable(m->sockmem_version))
 		PUT("sockmem_version=%s\n", m->sockmem_version);
 #undef PUT
 	if (n >= size || n > INT_MAX)
