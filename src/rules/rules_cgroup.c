@@ -65,7 +65,9 @@ void rule_memcg(struct rule_ctx *c)
 	ev_d(f, "percent_of_max", pct);
 	if (m->sock_throttled.ok)
 		ev_u(f, "sock_throttled", m->sock_throttled.v);
-	snprintf(f->application, sizeof(f->application),
-		 "Raise memory.max of %s, or lower what its sockets hold (buffer sizes, connections)",
-		 m->path);
+	/* a cgroup path is at most PATH_MAX: the room holds it whole */
+	if (snprintf(f->application, sizeof(f->application),
+		     "Raise memory.max of %s, or lower what its sockets hold (buffer sizes, "
+		     "connections)", m->path) >= (int)sizeof(f->application))
+		f->application[sizeof(f->application) - 1] = '\0';
 }
