@@ -35,10 +35,11 @@ static error_t show_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_option show_options[] = { { 0 } };
-
+/* show has no options of its own (all come from the shared groups): NULL, not
+ * an empty array, which glibc's argp help leaks (make_hol allocates for it,
+ * hol_free frees only non-empty ones). */
 const struct argp cmd_show_argp = {
-	show_options, show_parse, NULL,
+	NULL, show_parse, NULL,
 	"Show how much memory TCP, UDP and IP fragment reassembly hold against the kernel's "
 	"limits (net.ipv4.tcp_mem, udp_mem, ipfrag_high_thresh), the kernel's own pressure flag, "
 	"the state that follows, socket counts, pressure counters since boot and the relevant "

@@ -44,10 +44,10 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_option watch_options[] = { { 0 } };
-
+/* No options of its own: NULL, not an empty array (glibc's argp help leaks
+ * an empty one). */
 const struct argp cmd_watch_argp = {
-	watch_options, watch_parse, NULL,
+	NULL, watch_parse, NULL,
 	"Sample the live system every --interval seconds (default 2), --count times or until "
 	"interrupted.  On a terminal: a view redrawn in "
 	"place.  Not on a terminal, or with --json: one JSON object per line per sample (the "
