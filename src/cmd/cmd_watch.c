@@ -1,0 +1,358 @@
+/* cmd_watch.c - "sockmem watch": samples repeatedly.  On a terminal: a live
+ * view redrawn in place (usage against the thresholds as bars, state, counter
+ * rates, growth and time to pressure, top holders); otherwise, or with
+ * --json: one JSON object per line (NDJSON) per sample, the show schema plus
+ * the sample time and counter rates; with --format prometheus --output FILE:
+ * the exposition file rewritten atomically at every sample. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "collect.h"
+#include "output.h"
+
+#define WATCH_HISTORY 120	/* samples kept for the growth rate */
+/* The share of one CPU the per-socket cadence keeps watch under: a pass
+ * over 1M sockets costs about a second of CPU (the kernel's walk), so on
+ * such a host it runs every few samples; the exact charge and the host's
+ * files (about a millisecond) are read every sample. */
+#define WATCH_CPU_BUDGET 0.10
+
+static volatile sig_atomic_t watch_stop;
+static uint64_t watch_sockets_every;		/* --sockets-every; 0: from the budget */
+static uint64_t watch_sockets_delta_bytes;	/* --sockets-delta; 0: off */
+
+/* watch's own checks of the shared options (cli.c parses them). */
+static error_t watch_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_WATCH_BASE + 1:
+		if (util_parse_u64(arg, strlen(arg), &watch_sockets_every) || !watch_sockets_every ||
+		    watch_sockets_every > 1000000000)
+			argp_error(state, "--sockets-every: '%s' is not a number from 1 to 1000000000",
+				   arg);
+		break;
+	case OPT_WATCH_BASE + 2:
+		if (sm_parse_size(arg, &watch_sockets_delta_bytes) || !watch_sockets_delta_bytes)
+			argp_error(state, "--sockets-delta: '%s' is not a size in bytes above 0 (K, M, G "
+				   "suffixes)", arg);
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!sm_common.interval_s)
+			sm_common.interval_s = 2.0;
+		if (sm_common.format == OUTPUT_PROMETHEUS && !sm_common.output)
+			argp_error(state, "--format prometheus needs --output FILE");
+		if (sm_common.output && sm_common.format != OUTPUT_PROMETHEUS)
+			argp_error(state, "--output goes with --format prometheus");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_option watch_options[] = {
+	{ "sockets-every", OPT_WATCH_BASE + 1, "N", 0,
+	  "Per-socket pass every N samples (default: as often as keeps watch under 10% of one "
+	  "CPU, from the cost of the last pass; the exact charge and the host's files are read at "
+	  "every sample)", 0 },
+	{ "sockets-delta", OPT_WATCH_BASE + 2, "SIZE", 0,
+	  "Also a per-socket pass at the first sample where TCP or UDP usage moved by more than "
+	  "SIZE bytes (K, M, G suffixes) since the last pass", 0 },
+	{ 0 }
+};
+
+const struct argp cmd_watch_argp = {
+	watch_options, watch_parse, NULL,
+	"Sample the live system every --interval seconds (default 2), --count times or until "
+	"interrupted.  On a terminal: a view redrawn in "
+	"place.  Not on a terminal, or with --json: one JSON object per line per sample (the "
+	"'show --json' document plus sample_time and counter_rates_per_s), flushed per line, for "
+	"jq and log shippers.  With --format prometheus --output FILE: FILE rewritten atomically "
+	"at every sample.  Ends cleanly on Ctrl-C, SIGTERM or a closed pipe.\v"
+	"Budget: the per-socket pass (top holders, the sockets' sums and reconciliation) is what "
+	"costs on a large host; between passes a sample shows the exact charge and the host's "
+	"files, with the last pass's top holders, and says so (sockets_unavailable_reason).  "
+	"Each sample reports its own cost under 'collect'.",
+	sm_children_sampled, NULL, NULL
+};
+
+static void watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* --output: one exposition file per sample.  A failure keeps the previous
+ * file; one that may heal (a full disk) is retried at the next sample and
+ * counted in the next file written; one that cannot (the directory removed,
+ * permission) ends watch.  Returns 0, or -errno to stop. */
+static int watch_write_prom(struct report_sample *smp, uint64_t *errors, int *last_errno)
+{
+	struct sm_out o;
+	FILE *f;
+
+	smp->output_errors = *errors;
+	smp->output_last_errno = *last_errno;	/* 0 after a success */
+	f = sm_out_open(&o, sm_common.output);
+	if (f) {
+		output_prom_sample(f, smp);
+		if (!sm_out_close(&o, false)) {
+			*last_errno = 0;
+			return 0;
+		}
+	}
+	++*errors;
+	*last_errno = -o.err;
+	if (!sm_out_error_heals(o.err)) {
+		sm_error(sm_common.output, "%s: cannot heal, stopping", strerror(-o.err));
+		return o.err;
+	}
+	sm_error(sm_common.output, "kept the previous file; retrying at the next sample");
+	return 0;
+}
+
+static double watch_cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static double watch_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The usage --sockets-delta compares: the exact charge when known. */
+static struct opt watch_usage(const struct report *r, int p)
+{
+	const struct proto_report *pr = &r->proto[p];	/* tcp, udp come first */
+
+	return pr->usage_exact_pages.ok ? pr->usage_exact_pages : pr->usage_pages;
+}
+
+/* When the per-socket pass runs: the first sample; --sockets-every N; a
+ * move beyond --sockets-delta; otherwise once the CPU watch used since the
+ * last pass began (that pass and the samples after it) is below the budget
+ * of the time since, with a tenth to spare: a pass can only start at a
+ * sample, so the cycle it closes ends a little after the threshold. */
+#define WATCH_CPU_TARGET (0.9 * WATCH_CPU_BUDGET)
+struct watch_cadence {
+	bool done;			/* a pass has run */
+	uint64_t sample;		/* the last pass's sample */
+	double t_s, cpu_at_s;		/* when it started: wall time, watch's CPU time */
+	double cpu_s;			/* what the pass itself cost */
+	struct opt usage[2];		/* TCP, UDP usage then */
+};
+
+static bool watch_pass_due(const struct watch_cadence *c, const struct report *r, uint64_t n,
+			   double t_s)
+{
+	int p;
+
+	if (!c->done)
+		return true;
+	for (p = 0; p < 2 && watch_sockets_delta_bytes; p++) {
+		struct opt u = watch_usage(r, p);
+		uint64_t d;
+
+		if (!u.ok || !c->usage[p].ok)
+			continue;
+		d = u.v > c->usage[p].v ? u.v - c->usage[p].v : c->usage[p].v - u.v;
+		if (util_mul_sat(d, r->h->page_size_bytes, NULL) > watch_sockets_delta_bytes)
+			return true;
+	}
+	if (watch_sockets_every)
+		return n - c->sample >= watch_sockets_every;
+	return watch_cpu_s() - c->cpu_at_s <= WATCH_CPU_TARGET * (t_s - c->t_s);
+}
+
+int cmd_watch_run(void)
+{
+	struct host *h = malloc(sizeof(*h));
+	struct report *r = malloc(sizeof(*r)), *prev = malloc(sizeof(*prev));
+	struct report_history hist = { 0 };
+	struct watch_cadence cad = { 0 };
+	struct sockets view = { 0 };	/* the last pass's sockets, by port */
+	bool have_view = false;
+	struct timespec t0;
+	bool tty = isatty(STDOUT_FILENO) && !sm_common.json && !(sm_common.format == OUTPUT_PROMETHEUS);
+	bool color = tty && sm_use_color(), have_prev = false;
+	uint64_t n = 0, out_errors = 0;
+	double prev_t = 0, cpu0 = watch_cpu_s();
+	int ret = SM_EXIT_OK, out_errno = 0, reported_problems = 0, reported_dump_problems = 0;
+	struct sigaction sa;
+
+	if (!h || !r || !prev || report_history_init(&hist, WATCH_HISTORY)) {
+		sm_error("watch", "out of memory");
+		ret = SM_EXIT_ERROR;
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is EPIPE on write: stop cleanly */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (tty)
+		output_text_screen(stdout, SCREEN_ENTER);
+
+	while (!watch_stop) {
+		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
+		struct collect_out co;
+		struct report_rates rates;
+		struct report_sample smp;
+		struct report_cost cost = { 0 };
+		struct timespec wall;
+		char why[160];
+		double t, c0, c1;
+		struct report *swap;
+		int rc, p;
+
+		/* collect */
+		c0 = watch_cpu_s();
+		t = watch_since(&t0);
+		clock_gettime(CLOCK_REALTIME, &wall);
+		if (host_collect(h, NULL, sm_common.page_size)) {
+			sm_report_problems(h);
+			ret = SM_EXIT_ERROR;
+			break;
+		}
+		/* on stderr too, once while they last (the NDJSON says it per sample) */
+		if (host_problem_count(h) != reported_problems) {
+			sm_report_problems(h);
+			reported_problems = host_problem_count(h);
+		}
+		report_build(r, h);
+		n++;
+		cost.sockets_pass = !sm_common.no_sockets && watch_pass_due(&cad, r, n, t);
+		c1 = watch_cpu_s();
+		if (cost.sockets_pass) {
+			struct sockets agg = { 0 };
+
+			rc = collect_sockets(h, &q, &agg, &co);
+			if (rc == 0 && co.present) {
+				sockets_free(&view);
+				view = agg;
+				have_view = true;
+			} else {
+				sockets_free(&agg);
+			}
+			cad.done = true;
+			cad.sample = n;
+			cad.t_s = t;
+			cad.cpu_at_s = c0;
+			cad.cpu_s = watch_cpu_s() - c1;
+			cost.sockets_walked = co.sockets_walked;
+		} else {
+			rc = collect_exact(h, &q, &co);
+		}
+		if (rc && co.backend_unavailable) {
+			/* --backend bpf that cannot load */
+			sm_error("sockets", "%s", co.st.problem[0]);
+			collect_free(&co);
+			ret = SM_EXIT_ERROR;
+			break;
+		}
+		/* a pass's problems on stderr too, once while they last */
+		if (cost.sockets_pass && co.st.nproblems != reported_dump_problems) {
+			for (p = 0; p < co.st.nproblems; p++)
+				sm_error("sockets", "%s", co.st.problem[p]);
+			reported_dump_problems = co.st.nproblems;
+		}
+		/* report */
+		report_history_add(&hist, r, t);
+		report_history_trend(&hist, r);
+		report_rates(&rates, have_prev ? prev : NULL, r, t - prev_t);
+		collect_to_report(r, &view, &co);
+		if (cost.sockets_pass)
+			for (p = 0; p < 2; p++)
+				cad.usage[p] = watch_usage(r, p);
+		if (!cost.sockets_pass && !sm_common.no_sockets) {
+			snprintf(why, sizeof(why), "per-socket pass not in this sample (budget: %s); the "
+				 "last at sample %llu", watch_sockets_every ? "--sockets-every"
+				 : "10%% of one CPU", (unsigned long long)cad.sample);
+			r->sk.absent_reason = why;
+		}
+		cost.sockets_pass_sample = have_view ? cad.sample : 0;
+		cost.sockets_every = watch_sockets_every ? watch_sockets_every
+				     : cad.cpu_s <= WATCH_CPU_TARGET * sm_common.interval_s ? 1
+				     : (uint64_t)(cad.cpu_s / (WATCH_CPU_TARGET * sm_common.interval_s)) + 1;
+		cost.measured = true;
+		cost.collect_cpu_seconds = watch_cpu_s() - c0;
+		cost.collect_seconds = watch_since(&t0) - t;
+		cost.cpu_share = watch_since(&t0) > 0 ? (watch_cpu_s() - cpu0) / watch_since(&t0) : 0;
+		cost.budget_share = watch_sockets_every ? 0 : WATCH_CPU_BUDGET;
+		report_sample_build(&smp, r, n, t - prev_t, &rates, have_view ? &view : NULL, &wall);
+		smp.cost = cost;
+		/* render */
+		if ((sm_common.format == OUTPUT_PROMETHEUS)) {
+			if (watch_write_prom(&smp, &out_errors, &out_errno)) {
+				ret = SM_EXIT_ERROR;
+				collect_free(&co);
+				break;
+			}
+		} else if (tty) {
+			output_text_screen(stdout, SCREEN_CLEAR);
+			output_text_watch(stdout, &smp, sm_common.interval_s, color);
+			fflush(stdout);
+		} else {
+			json_t *doc = output_json_sample(&smp);
+			int jrc = doc ? output_json_dump_line(stdout, doc) : -ENOMEM;
+
+			json_decref(doc);
+			if (jrc) {
+				if (jrc == -ENOMEM) {
+					sm_error("json", "could not build the document (out of memory)");
+					ret = SM_EXIT_ERROR;
+				}
+				collect_free(&co);
+				break;	/* the reader went away */
+			}
+		}
+		collect_free(&co);
+		/* keep this sample's counters for the next rates */
+		swap = prev;
+		prev = r;
+		r = swap;
+		have_prev = true;
+		prev_t = t;
+		if (sm_common.count && n >= sm_common.count)
+			break;
+		if (!watch_stop)
+			sm_sleep(sm_common.interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
+	}
+	if (tty)
+		output_text_screen(stdout, SCREEN_LEAVE);
+	fflush(stdout);
+	if (out_errno && ret == SM_EXIT_OK)
+		ret = SM_EXIT_ERROR;	/* the last sample's file could not be written */
+out:
+	sockets_free(&view);
+	report_history_free(&hist);
+	if (h)
+		host_free(h);
+	free(h);
+	free(r);
+	free(prev);
+	return ret;
+}

@@ -1,0 +1,106 @@
+/* collect.h - the per-socket pass for a host: a struct sockets filled from
+ * the kernel (this network namespace, or every one in use) through
+ * sock_diag or the BPF socket iterators, from a replayed `ss -D` dump, or
+ * from a snapshot's recorded dumps; with the choice of source and backend,
+ * the IPv6 skip, the states left out, the per-namespace sums and the exact
+ * charge in one place.  Returns -errno and a problem list; never prints. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_COLLECT_H
+#define SOCKMEM_COLLECT_H
+
+#include "host.h"
+#include "report.h"
+#include "sockdump.h"
+#include "sockets.h"
+
+/* Where a live per-socket pass comes from (--backend). */
+enum collect_backend {
+	COLLECT_AUTO,		/* the BPF iterators when they load, else sock_diag */
+	COLLECT_NETLINK,	/* sock_diag only: no BPF, no exact charge */
+	COLLECT_BPF,		/* the BPF iterators, or an error */
+	COLLECT_BACKENDS
+};
+extern const char *const collect_backend_name[COLLECT_BACKENDS];	/* "auto", ... */
+/* The backend named s, or -1. */
+int collect_backend_parse(const char *s);
+
+struct collect_req {
+	const char *diag_file;		/* replay this recorded TCP dump (ss -D) */
+	bool all_netns;			/* live: every network namespace in use */
+	enum sockets_by by;
+	int topn;
+	const struct keymap *inode_pid;	/* BY_PROCESS */
+	bool want_info;			/* ask the kernel for tcp_info too */
+	bool count_netns;		/* live: count the namespaces in use */
+};
+
+/* The live backend of every later pass of this process (--backend; the
+ * command layer sets it once, before the first pass).  Default: auto.
+ * A request for sums only (BY_SOCKET with no top entries: show) leaves out
+ * the TCP states that hold no charged memory (DIAG_STATES_CHARGED); top,
+ * watch, advise and snapshot see every state. */
+void collect_set_backend(enum collect_backend b);
+
+struct collect_out {
+	bool present;			/* a per-socket view was made */
+	const char *absent_reason;	/* when not */
+	char source[PATH_MAX + 64];	/* "sock_diag (this network namespace)", ... */
+	struct sockdump_status st;
+	/* with all_netns */
+	struct netns_sums *per_ns;
+	size_t nper_ns;
+	uint64_t netns_deleted;		/* gone between the listing and the dump: churn */
+	/* namespaces in use (count_netns or all_netns); 0 = unknown */
+	uint64_t netns_count;
+	bool netns_complete;
+	/* live: the backend that made the pass (COLLECT_NETLINK or _BPF), and
+	 * why not BPF when auto fell back to sock_diag */
+	enum collect_backend used;
+	char backend_why[320];
+	bool backend_unavailable;	/* --backend bpf could not load: the -errno returned */
+	uint64_t sockets_walked;	/* sockets the pass read (all namespaces) */
+	struct report_exact_in exact;	/* the exact charge, or why not */
+};
+
+/* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
+struct sockets_params collect_params(const struct host *h);
+
+/* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
+ * out->present telling whether a view was made, or -errno when the
+ * requested source cannot be read at all (out->st.problem says why). */
+int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+		    struct collect_out *out);
+void collect_free(struct collect_out *out);
+
+/* Reads only the exact charge (no per-socket pass: show --no-sockets,
+ * watch's samples between passes) into out->exact; out->present stays
+ * false.  Returns 0, or -errno for --backend bpf that cannot load. */
+int collect_exact(const struct host *h, const struct collect_req *q, struct collect_out *out);
+
+/* Releases what the live backends keep loaded between calls (the BPF
+ * iterators); the next call loads them again. */
+void collect_release(void);
+
+/* Hands the view to the report (report_add_sockets) when one was made,
+ * and the exact charge when it was read (report_add_exact). */
+void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
+
+/* Names of top's groups from /proc: process names, cgroup paths and their
+ * memory controller figures. */
+void collect_top_names(struct report_top *t);
+
+/* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
+ * sock_diag/ files (the ss -D format), following no symbolic link.
+ * recorded[p]: that protocol's file is complete.  Returns 0 or -errno
+ * (out->st.problem says why). */
+int collect_record(const struct host *h, const char *dir, struct collect_out *out,
+		   bool recorded[DP_COUNT]);
+
+/* What advise reads from the live system besides the report: uptime (the
+ * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
+ * controllers near memory.max.  Returns 0, or the -errno of /proc/uptime (the
+ * age of since-boot totals then unknown). */
+struct advise_in;
+int collect_advise_extras(struct advise_in *in);
+
+#endif
