@@ -412,6 +412,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
 	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
