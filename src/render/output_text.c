@@ -99,8 +99,9 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 			"pages (%s); the number of possible CPUs is unknown\n",
 			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
 	else
-		fprintf(f, "usage figures are within +/-%s pages (%s) of the true charge: "
-			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band, cpus,
+		fprintf(f, "usage figures are within +/-%s pages (%s)%s of the true charge: "
+			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band,
+			r->band_at_least ? " or more" : "", cpus,
 			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
 	if (h->partial)
 		fprintf(f, "%sPARTIAL REPORT%s: %d input%s could not be used (listed on stderr and "

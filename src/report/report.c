@@ -333,6 +333,15 @@ void report_build(struct report *r, const struct host *h)
 				       : 1;
 	r->reserve = model_reserve(h->kver.ok, sysinfo_kver_ge(&h->kver, 6, 0),
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
+	/* kernel-audit 7: mem_pcpu_rsv is registered in init_net only; in a
+	 * child namespace the host's value is unknown but at least its
+	 * default (its minimum), so the band is a lower bound */
+	if (!r->reserve.exact && h->netns_child && h->sysctl[SC_MEM_PCPU_RSV].rc == -ENOENT &&
+	    sysinfo_kver_ge(&h->kver, 6, 0)) {
+		r->band_at_least = true;
+		r->reserve.source = "net.core.mem_pcpu_rsv is not visible outside the initial network "
+				    "namespace: its default and minimum, 1 MiB per CPU, so at least this";
+	}
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
 	r->band_bytes = mul_pages(r, r->band_pages);
 	report_protocols(r);

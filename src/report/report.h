@@ -136,6 +136,7 @@ struct report {
 	unsigned units_per_page;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
+	bool band_at_least;		/* the reserve is a lower bound (child netns) */
 	struct proto_report proto[REPORT_MAX_PROTOS];
 	int nproto;
 	struct frag_report frag[2];
