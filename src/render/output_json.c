@@ -143,9 +143,13 @@ json_t *output_json_envelope(const char *command)
 	return o;
 }
 
+/* Reals with 15 significant digits, the most a double always carries
+ * faithfully: 1.68, not jansson's default 1.6799999999999999 (first-user 30) */
+#define OUTPUT_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
 int output_json_dump(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_INDENT(2) | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
@@ -153,7 +157,7 @@ int output_json_dump(FILE *f, json_t *doc)
 
 int output_json_dump_line(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_COMPACT | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
