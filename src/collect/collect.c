@@ -22,6 +22,7 @@
 
 #include "bpfiter.h"
 #include "collect.h"
+#include "model.h"
 #include "procscan.h"
 #include "report_advise.h"
 #include "snapshot.h"
@@ -188,7 +189,10 @@ int collect_exact(const struct host *h, const struct collect_req *q, struct coll
 
 struct sockets_params collect_params(const struct host *h)
 {
-	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	/* per-socket charges round to the kernel's unit: sk_mem_pages() */
+	struct sockets_params par = { h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor,
+									h->page_size_bytes)
+						 : h->page_size_bytes, false, 0, 0, 0 };
 
 	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
 		par.tcp_limits_ok = true;
