@@ -213,6 +213,10 @@ int cmd_watch_run(void)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is EPIPE on write: stop cleanly */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* the terminal view is drawn whole and written at once (a line-buffered
+	 * terminal would show a half-drawn screen while the next lines wait) */
+	if (tty && setvbuf(stdout, NULL, _IOFBF, 1 << 16))
+		sm_error("stdout", "cannot buffer the terminal view; it may flicker");
 	if (tty)
 		output_text_screen(stdout, SCREEN_ENTER);
 
