@@ -64,6 +64,7 @@ enum cli_caps {
 	CAP_OUTPUT = 1 << 3,	/* --output FILE */
 	CAP_LIVE_ONLY = 1 << 4,	/* refuses --root: it samples the live system */
 	CAP_SOCKETS = 1 << 5,	/* mounts the per-socket options */
+	CAP_STATIC_FRAME = 1 << 6,	/* --interval on a snapshot: one static frame */
 };
 
 struct sm_command {

@@ -308,7 +308,7 @@ int report_live_build(struct report_live *lv, const struct report *r,
 	lv->top.row = NULL;
 	lv->top.n = 0;
 	lv->ranked = pool->n;
-	lv->pool_full = pool->n >= pool->requested;
+	lv->pool_full = pool->requested > 0 && pool->n >= pool->requested;
 	n = o->rows < pool->n ? o->rows : pool->n;
 	if (n < 0)
 		n = 0;

@@ -22,7 +22,7 @@ static const struct sm_command commands[] = {
 	{ "show", "how much memory sockets hold, against the kernel's limits", &cmd_show_argp,
 	  cmd_show_run, CAP_JSON | CAP_PROMETHEUS | CAP_OUTPUT | CAP_SOCKETS, NULL },
 	{ "top", "the largest holders of socket memory and the evidence",
-	  &cmd_top_argp, cmd_top_run, CAP_JSON | CAP_SOCKETS, NULL },
+	  &cmd_top_argp, cmd_top_run, CAP_JSON | CAP_SOCKETS | CAP_STATIC_FRAME, NULL },
 	{ "advise", "ranked findings with evidence and sysctl changes computed for this host",
 	  &cmd_advise_argp, cmd_advise_run, CAP_JSON | CAP_SYSCTL | CAP_SOCKETS, NULL },
 	{ "watch", "a live view, an NDJSON stream, or a Prometheus textfile, sample after sample",
