@@ -26,7 +26,10 @@ complete -c sockmem -n "__fish_seen_subcommand_from show watch" -s c -l count -x
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l format -x -a "text json prometheus" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from show watch" -l output -r -F -d "write FILE atomically"
 # top
-complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l count -x -d "entries"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l number -x -d "entries"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s i -l interval -x -d "refresh every SECONDS (live view)"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s d -l delay -x -d "same as --interval"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s c -l count -x -d "stop after N samples"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"
 # advise
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l format -x -a "text json sysctl" -d "output format"

@@ -39,6 +39,9 @@ is "--bytes " sockmem --json show --by
 is "cgroup port process socket state " sockmem top --by ""
 is "--diag-file " sockmem show --dia
 is "--count " sockmem top --cou
+is "--delay --diag-file " sockmem top --d
+is "--interval " sockmem top --int
+is "--number " sockmem top --num
 if command -v fish >/dev/null; then
 	check "fish completion parses" fish -n "$SRCDIR/completions/sockmem.fish"
 	check "fish completes --by values" sh -c "fish -c 'source $SRCDIR/completions/sockmem.fish; complete -C \"sockmem top --by \"' | grep -q '^process'"
