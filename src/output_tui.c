@@ -583,7 +583,9 @@ static void tui_status(int y, const struct report_live *lv, const struct tui_vie
 	if (lv->new_rows || lv->growing_rows)
 		x = tui_put(y, x, A_NORMAL, "  %d new, %d growing", lv->new_rows, lv->growing_rows);
 	if (lv->pass_ok) {
-		if (lv->pass_s < 1)
+		if (lv->pass_s < 1e-4)
+			snprintf(b, sizeof(b), "%.2f ms", lv->pass_s * 1e3);
+		else if (lv->pass_s < 1)
 			snprintf(b, sizeof(b), "%.1f ms", lv->pass_s * 1e3);
 		else
 			tui_duration(b, sizeof(b), lv->pass_s);

@@ -293,7 +293,16 @@ int report_live_build(struct report_live *lv, const struct report *r,
 
 		if (!p->def->always && !o->all_protocols)
 			continue;
-		live_proto(&lv->proto[lv->nproto++], r, p, s);
+		live_proto(&lv->proto[lv->nproto], r, p, s);
+		if (o->static_input) {
+			/* a snapshot does not move: passes again after a key are
+			 * not samples of growth */
+			struct report_live_proto *lp = &lv->proto[lv->nproto];
+
+			lp->trend_ok = lp->growing = lp->eta_ok = lp->window_ok = false;
+			lp->episodes_ok = lp->drops_ok = false;
+		}
+		lv->nproto++;
 	}
 	/* the sockets of the table's protocols */
 	if (r->sk.present && r->sk.agg)

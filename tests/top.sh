@@ -89,10 +89,7 @@ shows() {
 
 # A snapshot whose numbers are known: TCP 2800 pages against 2000 3000
 # 4000, 2 CPUs x (256 - 1) pages of band, UDP 0 against its own limits.
-K=$TMPD/known
-cp -R "$L" "$K"
-printf '2000\t3000\t4000\n' > "$K/proc/sys/net/ipv4/tcp_mem"
-sed -i 's/^TCP: \(.*\) mem 443$/TCP: \1 mem 2800/' "$K/proc/net/sockstat"
+K=$SRCDIR/tests/trees/tcp-elevated-loaded
 
 start 100 30 "'$SOCKMEM' --root '$K' top -d 2"
 shows "snapshot: the view is drawn" "^sockmem top +static: one frame .* snapshot "

@@ -260,6 +260,13 @@ static void window_counters(void **state)
 	assert_false(lv.proto[1].episodes_ok);		/* UDP has no pressure state */
 	assert_int_equal(lv.proto[1].drops, 14);
 	report_live_free(&lv);
+	/* a snapshot: passes after keys are no window */
+	o.static_input = true;
+	assert_int_equal(report_live_build(&lv, &r, &pool, &s, &o), 0);
+	assert_false(lv.proto[0].window_ok);
+	assert_false(lv.proto[0].episodes_ok);
+	report_live_free(&lv);
+	o.static_input = false;
 	/* a counter that went backwards (reset) has no figure */
 	r.counter[1].value = opt_some(1);
 	report_live_window_add(&s, &r, 8);
