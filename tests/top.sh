@@ -73,8 +73,8 @@ start() {
 screen() { $TM capture-pane -p; }
 # wait_for REGEX: until the screen shows it (5 s at most)
 wait_for() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		screen | grep -qE -- "$1" && return 0
 		sleep 0.1
 	done

@@ -1,7 +1,7 @@
 /* test_live.c - cmocka unit tests of report_live.c, the report behind top's
  * live view: bars and their marks, the next threshold, the window's episodes
  * and drops, changes between passes, new rows and the fastest growers, the
- * orders, pods from cgroup paths, the interval ladder. */
+ * orders, the interval ladder. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -424,39 +424,6 @@ static void socket_identity(void **state)
 	assert_int_equal(report_live_sort_step(BY_SOCKET, LIVE_SORT_CHARGED, 1), LIVE_SORT_CHANGE);
 }
 
-static void pods(void **state)
-{
-	struct live_pod p;
-
-	(void)state;
-	assert_true(report_live_pod("/kubepods.slice/kubepods-burstable.slice/"
-				    "kubepods-burstable-pod3f2a1b4c_5d6e_4f70_8a9b_0c1d2e3f4a5b.slice/"
-				    "cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef"
-				    "0123456789abcdef.scope", &p));
-	assert_true(p.pod);
-	assert_string_equal(p.uid, "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b");
-	assert_string_equal(p.qos, "burstable");
-	assert_string_equal(p.container, "0123456789ab");
-	assert_true(report_live_pod("/kubepods/besteffort/pod0a1b2c3d-0000-1111-2222-333344445555/"
-				    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
-				    &p));
-	assert_string_equal(p.qos, "besteffort");
-	assert_string_equal(p.uid, "0a1b2c3d-0000-1111-2222-333344445555");
-	assert_string_equal(p.container, "fedcba987654");
-	assert_true(report_live_pod("/kubepods.slice/kubepods-pod11112222_3333_4444_5555_666677778888.slice",
-				    &p));
-	assert_string_equal(p.qos, "guaranteed");
-	assert_string_equal(p.container, "");
-	assert_true(report_live_pod("/system.slice/docker-aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999.scope",
-				    &p));
-	assert_false(p.pod);
-	assert_string_equal(p.qos, "");
-	assert_string_equal(p.container, "aaaabbbbcccc");
-	assert_false(report_live_pod("/user.slice/user-1000.slice/session-2.scope", &p));
-	assert_false(report_live_pod("/", &p));
-	assert_false(report_live_pod("/kubepods.slice/kubepods-podzz.slice", &p));
-}
-
 static void interval_ladder(void **state)
 {
 	(void)state;
@@ -501,7 +468,6 @@ int main(void)
 		cmocka_unit_test(window_counters),
 		cmocka_unit_test(changes_and_orders),
 		cmocka_unit_test(socket_identity),
-		cmocka_unit_test(pods),
 		cmocka_unit_test(interval_ladder),
 		cmocka_unit_test(pass_cost),
 	};

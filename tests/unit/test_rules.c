@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/socket.h>
 
+#include "report_advise.h"
 #include "rules.h"
 
 struct world {
@@ -183,6 +185,21 @@ static void tcp_states(void **state)
 	assert_false(f->container_can_apply);
 	assert_non_null(fires(w, "mem-vs-default"));
 	quiet(w, "tcp-near-max");
+	assert_non_null(strstr(f->summary, "over its hard limit: 4526 of 4000 pages"));
+	free(w);
+	/* kernel-audit 13b: at exactly tcp_mem[2].  The kernel's test is
+	 * strict (allocated > tcp_mem[2]) on a usage that already holds the
+	 * charge: the next charge fails, and the finding says so */
+	w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 4000\nUDP: inuse 0 mem 0\n",
+		      "protocol size sockets memory press\nTCP 1 10 4000 yes\n", NULL, NULL);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	world_run(w);
+	f = fires(w, "tcp-max");
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_string_equal(f->summary, "TCP memory is at its hard limit: 4000 of 4000 pages: the kernel "
+			    "refuses every charge that would take usage above it");
+	assert_non_null(strstr(f->mechanism, "adds the charge, then fails it if usage is above tcp_mem[2]"));
+	quiet(w, "tcp-near-max");
 	free(w);
 
 	/* 90% of max: near; flag set, hysteresis under pressure: warn */
@@ -260,6 +277,21 @@ static void udp_states(void **state)
 	quiet(w, "udp-max");
 	assert_non_null(rules_prediction(f));
 	assert_int_equal(rules_prediction(f)->state_after, MS_NORMAL);
+	/* kernel-audit 13b: "about two pages per socket" is 6.18's; up to 6.17
+	 * the datagram is counted in rmem_alloc before the charge: one */
+	assert_non_null(strstr(f->mechanism, "keeps about two pages"));
+	assert_null(strstr(f->mechanism, "one page"));
+	w->h.kver.minor = 17;
+	world_run(w);
+	f = fires(w, "udp-limited");
+	assert_non_null(strstr(f->mechanism, "keeps about one page, none for a datagram of udp_rmem_min or more"));
+	assert_null(strstr(f->mechanism, "two pages"));
+	w->h.kver.ok = false;
+	w->h.kver.major = w->h.kver.minor = 0;
+	world_run(w);
+	f = fires(w, "udp-limited");
+	assert_non_null(strstr(f->mechanism, "up to 6.17 counting the datagram itself (about one page"));
+	assert_non_null(strstr(f->mechanism, "from 6.18 before its batch (about two pages)"));
 	free(w);
 	w = world_new("TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 1\nUDP: inuse 2 mem 8192\n", NULL, NULL, NULL);
 	world_set(w, SC_UDP_MEM, 2048, 4096, 8192);
@@ -277,6 +309,7 @@ static void counters(void **state)
 				    "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors\n"
 				    "Udp: 1704 0 1234 253 0 0 22\n");
 	const struct finding *f;
+	int i;
 
 	world_run(w);
 	/* issue 14: since-boot history alone is info, with its age if known */
@@ -285,6 +318,17 @@ static void counters(void **state)
 	assert_int_equal(f->sev, SEV_INFO);
 	assert_int_equal(fires(w, "tcp-abort-on-memory")->sev, SEV_INFO);
 	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_WARN);	/* hotsos: > 500 */
+	/* first-user 21, kernel-audit 13f: tcp_select_window() counts
+	 * TCPWantZeroWindowAdv when __tcp_select_window() wants 0 but the
+	 * offered window may not shrink: a full rcvbuf, not "forced by memory" */
+	for (i = 0; i < w->r.ncounter; i++)
+		if (!strcmp(w->r.counter[i].key, "TCPWantZeroWindowAdv")) {
+			assert_non_null(strstr(w->r.counter[i].meaning, "wanted a zero window but could not "
+					       "shrink it: full rcvbuf (slow reader)"));
+			assert_null(strstr(w->r.counter[i].meaning, "forced"));
+		}
+	assert_non_null(strstr(fires(w, "tcp-receive-pruning")->mechanism, "TCPWantZeroWindowAdv (not a drop): "
+			       "the receiver wanted to advertise a zero window but could not shrink"));
 	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_WARN);		/* hotsos: > 500 */
 	w->in.uptime_s = opt_some(3 * 86400);
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
@@ -292,7 +336,10 @@ static void counters(void **state)
 	assert_non_null(fires(w, "ip-reverse-path-filter"));		/* hotsos tcp.yaml */
 	f = fires(w, "udp-in-errors");					/* hotsos udp.yaml */
 	assert_non_null(f);
-	assert_non_null(strstr(f->summary, "72.42%"));
+	/* first-user 9: of InDatagrams + InErrors (InDatagrams counts only
+	 * what was read), with hotsos's InErrors / InDatagrams beside it */
+	assert_non_null(strstr(f->summary, "1234 (42.00% of the 2938 received; 72.42% of InDatagrams, "
+				"as hotsos counts); 22 checksum errors among them"));
 	quiet(w, "udp-buffer-errors");
 	/* sampled, nothing rose: all of it is history, info */
 	w->in.rates.ok = true;
@@ -320,6 +367,51 @@ static void counters(void **state)
 		      "TcpExt: PruneCalled TCPRcvQDrop\nTcpExt: 12 12\n", NULL);
 	world_run(w);
 	assert_int_equal(fires(w, "tcp-receive-pruning")->sev, SEV_INFO);
+	free(w);
+}
+
+/* first-user 9: 540 drops of 540 arrivals, none read (InDatagrams 0):
+ * 100% of the received, not 0%; n/a where nothing was sent; and the drops
+ * once, as buffer errors, not again as ingress errors */
+static void udp_percentages(void **state)
+{
+	static const char hdr[] = "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors "
+				  "InCsumErrors MemErrors\n";
+	char snmp[256];
+	struct world *w;
+	const struct finding *f;
+	int i;
+
+	snprintf(snmp, sizeof(snmp), "%sUdp: 0 0 540 0 540 0 0 0\n", hdr);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, snmp);
+	world_run(w);
+	f = fires(w, "udp-buffer-errors");
+	assert_string_equal(f->summary, "UDP socket buffer errors: 540 receive (100.00% of the 540 received), "
+			    "0 send (n/a: none sent)");
+	for (i = 0; i < f->nev; i++)
+		assert_string_not_equal(f->ev[i].key, "sndbuf_errors_percent");
+	quiet(w, "udp-in-errors");	/* all 540 are the receive-buffer drops */
+	free(w);
+	/* 1300 ingress errors, 540 of them rcvbuf: the other 760 are the
+	 * ingress finding's, 20 of them udp_mem refusals */
+	snprintf(snmp, sizeof(snmp), "%sUdp: 100000 0 1300 5000 540 0 0 20\n", hdr);
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, snmp);
+	world_run(w);
+	f = fires(w, "udp-buffer-errors");
+	assert_non_null(strstr(f->summary, "540 receive (0.53% of the 101300 received), 0 send (0.00% of the 5000 sent)"));
+	f = fires(w, "udp-in-errors");
+	assert_non_null(strstr(f->summary, "at 760 besides the receive-buffer drops (0.75% of the 101300 received; "
+				"0.76% of InDatagrams, as hotsos counts); 20 refused by udp_mem"));
+	/* sampled: the InErrors that rose were rcvbuf drops only: not the
+	 * ingress finding's present */
+	w->in.rates.ok = true;
+	w->in.rates.seconds = 10;
+	for (i = 0; i < w->r.ncounter; i++)
+		if (!strcmp(w->r.counter[i].key, "UdpInErrors") || !strcmp(w->r.counter[i].key, "UdpRcvbufErrors"))
+			w->in.rates.per_s[i] = 3;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	assert_int_equal(fires(w, "udp-in-errors")->sev, SEV_INFO);
+	assert_int_equal(fires(w, "udp-buffer-errors")->sev, SEV_WARN);
 	free(w);
 }
 
@@ -479,7 +571,8 @@ static void bdp(void **state)
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	const struct finding *f;
 
-	/* 10 Gbit/s x 80 ms = 100 MB in flight: rcvbuf 200 MB */
+	/* 10 Gbit/s x 80 ms = 100 MB in flight: buffers of 200 MB, rounded up
+	 * to a whole MiB (191 MiB) */
 	w->in.bdp.given = true;
 	w->in.bdp.bandwidth_bytes_per_s = 10e9 / 8;
 	w->in.bdp.rtt_s = 0.08;
@@ -488,8 +581,114 @@ static void bdp(void **state)
 	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);
-	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200000000");
-	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_wmem = 4096 16384 200000000");
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_rmem = 4096 131072 200278016");
+	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_wmem = 4096 16384 200278016");
+	/* 4 x 2 x 191 MiB = 391168 pages: above today's pressure threshold */
+	assert_string_equal(fix_line(f, 2), "net.ipv4.tcp_mem = 293376 391168 586752");
+	/* 100 Mbit/s x 10 ms: today's buffers hold it (info); below a MiB,
+	 * rounded up to a page */
+	w->in.bdp.bandwidth_bytes_per_s = 100e6 / 8;
+	w->in.bdp.rtt_s = 0.01;
+	w->in.bdp.connections = 1;
+	world_run(w);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->sev, SEV_INFO);
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->summary, ">= 253952 (248 KiB"));
+	free(w);
+	/* neither --bandwidth nor a measured connection: quiet */
+	w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	world_run(w);
+	quiet(w, "bdp-buffers");
+	free(w);
+}
+
+/* An established connection for the BDP: rate x rtt = bdp_bytes. */
+static struct diag_sock bdp_conn(uint64_t bdp_bytes, uint32_t rtt_us, bool loopback)
+{
+	struct diag_sock d;
+
+	memset(&d, 0, sizeof(d));
+	d.proto = DP_TCP;
+	d.family = AF_INET;
+	d.state = 1;
+	d.nmem = 9;
+	d.mem[DM_RCVBUF] = 131072;
+	d.mem[DM_SNDBUF] = 16384;
+	d.src[0] = loopback ? 127 : 10;
+	d.src[3] = 1;
+	d.dst[0] = loopback ? 127 : 192;
+	d.dst[3] = 7;
+	d.has_tcp_info = true;
+	d.rtt_us = rtt_us;
+	d.delivery_rate = bdp_bytes * 1000000 / rtt_us;
+	return d;
+}
+
+/* first-user 3: the live sizing.  120 loopback connections stalled by a
+ * reader that does not read (rtt inflated to 5-10 ms by probe backoff,
+ * rates of Gbit/s) gave "tcp_rmem max >= 67108862" for a 24 GiB host. */
+static void bdp_measured(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockdump_status st;
+	struct sockets agg;
+	const struct finding *f;
+	int i;
+
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	for (i = 0; i < 120; i++) {
+		struct diag_sock d = bdp_conn(12000000 + (uint64_t)i * 200000, 5000 + (uint32_t)i * 40, true);
+
+		sockets_add(&agg, &d);
+	}
+	/* as cmd_advise: measured only when a connection measured a path */
+	assert_int_equal(agg.sum[DP_TCP].bdp_n, 0);
+	assert_int_equal(agg.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_LOOPBACK], 120);
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.h = &w->h;
+	w->in.r = &w->r;
+	w->in.bdp.connections = agg.sum[DP_TCP].by_state[1];
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	quiet(w, "bdp-buffers");
+	/* ten connections over a real path, 1 to 10 MB in flight: p90 9 MB,
+	 * buffers 18 MiB (twice, rounded up to a MiB; never an odd value) */
+	for (i = 1; i <= 10; i++) {
+		struct diag_sock d = bdp_conn((uint64_t)i * 1000000, 20000, false);
+
+		sockets_add(&agg, &d);
+	}
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 0, true);
+	w->in.bdp.measured = agg.sum[DP_TCP].bdp_n > 0;
+	w->in.bdp.measured_bdp_bytes = sockets_bdp_quantile(&agg.sum[DP_TCP], 0.9);
+	w->in.bdp.measured_connections = agg.sum[DP_TCP].bdp_n;
+	assert_true(w->in.bdp.measured_bdp_bytes >= 9000000 && w->in.bdp.measured_bdp_bytes <= 9437184);
+	/* all 130 established connections at 18 MiB buffers: 1198080 pages,
+	 * whose tcp_mem max (1797120) is above a quarter of RAM: nothing */
+	w->in.bdp.connections = agg.sum[DP_TCP].by_state[1];
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = fires(w, "bdp-buffers");
+	assert_non_null(strstr(f->summary, "90th percentile of 10 live connections measuring a path"));
+	assert_non_null(strstr(f->summary, ">= 18874368 (18 MiB"));
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "max of 1797120 pages, more than a quarter of RAM (1542755 pages)"));
+	/* ... for 10 of them: tcp_wmem (tcp_rmem max already holds 18 MiB) */
+	w->in.bdp.connections = 10;
+	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->sev, SEV_WARN);
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 18874368");
+	assert_int_equal(f->fix[0].v[2] % (1u << 20), 0);
+	for (i = 0; i < f->nev; i++)
+		if (!strcmp(f->ev[i].key, "connections_skipped_loopback"))
+			assert_int_equal(f->ev[i].u, 120);
+	sockets_free(&agg);
 	free(w);
 }
 
@@ -568,7 +767,10 @@ static void bounded_proposals(void **state)
 	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
 	const struct finding *f;
 
-	/* 1000 Tbit/s x 10 s: far beyond a quarter of RAM, nothing proposed */
+	/* 1000 Tbit/s x 10 s (first-user 4): 2.5 PB buffers are no int; capped
+	 * at the largest whole MiB tcp_rmem/tcp_wmem take, and even one
+	 * connection at that size needs a tcp_mem above a quarter of RAM:
+	 * nothing proposed, and the finding says both */
 	w->in.bdp.given = true;
 	w->in.bdp.bandwidth_bytes_per_s = 1e15 / 8;
 	w->in.bdp.rtt_s = 10;
@@ -576,17 +778,28 @@ static void bounded_proposals(void **state)
 	f = fires(w, "bdp-buffers");
 	assert_non_null(f);
 	assert_int_equal(f->nfix, 0);
-	assert_non_null(strstr(f->application, "more than a quarter of RAM"));
-	/* 1 Gbit/s x 20 ms x 500 connections: the buffers fit, the tcp_mem that
-	 * would hold them does not; the message quotes its max, not the need */
+	assert_non_null(strstr(f->summary, ">= 2146435072 (2047 MiB: twice the BDP, capped"));
+	assert_non_null(strstr(f->application, "1 connection at 2047 MiB buffers takes up to 1048064 pages"));
+	assert_non_null(strstr(f->application, "max of 1572096 pages, more than a quarter of RAM (1542755 pages)"));
+	/* 1 Gbit/s x 20 ms x 500 connections (first-user 5): 5 MiB buffers,
+	 * 1280000 pages under the pressure threshold, fewer than a quarter of
+	 * RAM; the tcp_mem that holds them has a max of 1920000, more: the
+	 * rule tests that max, says it, and proposes no buffer either */
 	w->in.bdp.bandwidth_bytes_per_s = 1e9 / 8;
 	w->in.bdp.rtt_s = 0.02;
 	w->in.bdp.connections = 500;
 	world_run(w);
 	f = fires(w, "bdp-buffers");
-	assert_int_equal(f->nfix, 1);
-	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5000000");
-	assert_non_null(strstr(f->application, "max of 1831050 pages, more than a quarter of RAM (1542755 pages)"));
+	assert_int_equal(f->nfix, 0);
+	assert_non_null(strstr(f->application, "500 connections at 5 MiB buffers take up to 1280000 pages"));
+	assert_non_null(strstr(f->application, "max of 1920000 pages, more than a quarter of RAM (1542755 pages)"));
+	/* 300 of them fit: 768000 pages, a max of 1152000 */
+	w->in.bdp.connections = 300;
+	world_run(w);
+	f = fires(w, "bdp-buffers");
+	assert_int_equal(f->nfix, 2);
+	assert_string_equal(fix_line(f, 0), "net.ipv4.tcp_wmem = 4096 16384 5242880");
+	assert_string_equal(fix_line(f, 1), "net.ipv4.tcp_mem = 576000 768000 1152000");
 	free(w);
 
 	/* orphans: only as many more as TCP's headroom to pressure holds at
@@ -620,6 +833,55 @@ static void container(void **state)
 	world_run(w);
 	assert_non_null(fires(w, "limits-not-visible"));
 	assert_true(worst(w) == SEV_INFO);
+	free(w);
+}
+
+/* first-user 29: in a child network namespace the sysctl file must not set
+ * host-only sysctls (tcp_mem, udp_mem, net.core.*mem_*: absent there, or
+ * read-only since 6.18): those lines are marked, the per-namespace ones
+ * stay */
+static void sysctl_file_in_container(void **state)
+{
+	struct world *w = world_new("TCP: inuse 10 orphan 0 tw 5 alloc 20 mem 4526\nUDP: inuse 0 mem 0\n",
+				    "protocol size sockets memory press\nTCP 1 10 4526 yes\n", NULL, NULL);
+	struct report_advise *a = calloc(1, sizeof(*a));
+	int i, j, host_only = 0, set = 0;
+
+	assert_non_null(a);
+	world_set(w, SC_TCP_MEM, 2000, 3000, 4000);
+	w->in.bdp.given = true;
+	w->in.bdp.bandwidth_bytes_per_s = 10e9 / 8;
+	w->in.bdp.rtt_s = 0.01;
+	w->in.bdp.connections = 1;
+	world_run(w);
+	/* on the host: every fix of a warn or crit finding is a line */
+	report_advise_build(a, &w->in, w->f, false, -1);
+	assert_int_equal(a->sysctl_host_only, 0);
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++)
+			assert_int_not_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+	/* in a container (limits left visible here, to have a host-only fix) */
+	w->h.netns_child = true;
+	report_build(&w->r, &w->h);
+	report_advise_build(a, &w->in, w->f, false, -1);
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < a->f[i].nfix; j++) {
+			const struct sysctl_change *c = &a->f[i].fix[j];
+
+			if (a->f[i].sev == SEV_INFO)
+				continue;
+			if (host_sysctl[c->id].scope == SCOPE_HOST) {
+				assert_int_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+				host_only++;
+			} else {
+				assert_int_not_equal(a->line[i][j], ADVISE_LINE_HOST_ONLY);
+				set += a->line[i][j] == ADVISE_LINE_SET;
+			}
+		}
+	assert_true(host_only >= 1);		/* tcp-max's tcp_mem */
+	assert_int_equal(a->sysctl_host_only, host_only);
+	assert_int_equal(set, 1);		/* bdp-buffers' tcp_wmem */
+	free(a);
 	free(w);
 }
 
@@ -770,15 +1032,18 @@ int main(void)
 		cmocka_unit_test(tcp_states),
 		cmocka_unit_test(udp_states),
 		cmocka_unit_test(counters),
+		cmocka_unit_test(udp_percentages),
 		cmocka_unit_test(misconfig),
 		cmocka_unit_test(per_protocol),
 		cmocka_unit_test(counts),
 		cmocka_unit_test(safe_proposals),
 		cmocka_unit_test(bdp),
+		cmocka_unit_test(bdp_measured),
 		cmocka_unit_test(fix_checks),
 		cmocka_unit_test(leaves_pressure),
 		cmocka_unit_test(bounded_proposals),
 		cmocka_unit_test(container),
+		cmocka_unit_test(sysctl_file_in_container),
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
 		cmocka_unit_test(every_rule_tested),
