@@ -262,7 +262,8 @@ static int tui_proto(int y, const struct report_live *lv, const struct report_li
 	}
 	if (lv->r->band_bytes.ok && lv->r->band_bytes.v) {
 		tui_bytes(b, sizeof(b), lv->r->band_bytes.v, v);
-		x = tui_put(y + 1, x, A_NORMAL, "  band +/-%s", b);
+		x = tui_put(y + 1, x, A_NORMAL, "  band +/-%s%s", b,
+			    lv->r->band_at_least ? " or more" : "");
 	}
 	if (p->def->kind == MODEL_PRESSURE)
 		tui_put(y + 1, x, p->press == PRESS_YES ? tui_pair_attr(PAIR_RED) | A_BOLD : A_NORMAL,

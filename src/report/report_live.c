@@ -158,8 +158,8 @@ static void live_proto(struct report_live_proto *lp, const struct report *r,
 	lp->trend_ok = p->trend_ok;
 	if (p->trend_ok) {
 		lp->growing = p->trend.growing;
-		lp->slope_pages_s = p->trend.slope;
-		lp->slope_bytes_s = p->trend.slope * (double)r->h->page_size_bytes;
+		lp->slope_units_s = p->trend.slope;
+		lp->slope_bytes_s = p->trend.slope * (double)r->mem_unit_bytes;
 	}
 	if (s && s->n >= 2) {
 		lp->window_ok = true;
@@ -177,7 +177,7 @@ static void live_proto(struct report_live_proto *lp, const struct report *r,
 		lp->bar_why = "usage not visible";
 		return;
 	}
-	if (!p->limits_ok || !p->limit_pages[2]) {
+	if (!p->limits_ok || !p->limit_units[2]) {
 		lp->bar_why = p->limits_why ? p->limits_why : "limits not visible";
 		return;
 	}
@@ -185,21 +185,22 @@ static void live_proto(struct report_live_proto *lp, const struct report *r,
 	u = (double)p->usage_pages.v;
 	band = r->band_pages.ok ? (double)r->band_pages.v : 0;
 	hi = u + band;
-	/* the scale is max, or the usage when above it */
-	lp->scale_pages = (double)p->limit_pages[2];
-	if (u > lp->scale_pages)
-		lp->scale_pages = u;
-	lp->usage_frac = u / lp->scale_pages;
-	lp->used_frac = (u > band ? u - band : 0) / lp->scale_pages;
-	lp->band_hi_frac = (hi < lp->scale_pages ? hi : lp->scale_pages) / lp->scale_pages;
+	/* the scale is max, or the usage when above it; usage and band are in
+	 * the kernel's unit, the limits compared with them are limit_units */
+	lp->scale_units = (double)p->limit_units[2];
+	if (u > lp->scale_units)
+		lp->scale_units = u;
+	lp->usage_frac = u / lp->scale_units;
+	lp->used_frac = (u > band ? u - band : 0) / lp->scale_units;
+	lp->band_hi_frac = (hi < lp->scale_units ? hi : lp->scale_units) / lp->scale_units;
 	for (i = 0; i < 3; i++) {
 		lp->mark[i] = i != 1 || pressure;
-		lp->mark_frac[i] = (double)p->limit_pages[i] / lp->scale_pages;
+		lp->mark_frac[i] = (double)p->limit_units[i] / lp->scale_units;
 		if (lp->mark_frac[i] > 1)
 			lp->mark_frac[i] = 1;
 	}
 	for (i = 0; i < 3; i++)
-		if (lp->mark[i] && p->usage_pages.v < p->limit_pages[i]) {
+		if (lp->mark[i] && p->usage_pages.v < p->limit_units[i]) {
 			lp->next = i;
 			break;
 		}
@@ -427,7 +428,7 @@ void report_live_bar(const struct report_live_proto *lp, int width, unsigned cha
 		if (lp->mark[i])
 			cells[live_column(lp->mark_frac[i], width)] |= mark_bit[i];
 	if (lp->p && lp->p->usage_pages.ok && lp->p->limits_ok &&
-	    lp->p->usage_pages.v > lp->p->limit_pages[2])
+	    lp->p->usage_pages.v > lp->p->limit_units[2])
 		cells[width - 1] |= LIVE_CELL_OVER;
 }
 

@@ -75,7 +75,9 @@ struct report_live_proto {
 	const struct proto_report *p;
 	bool bar_ok;			/* usage and limits known */
 	const char *bar_why;		/* when not */
-	double scale_pages;		/* the bar's full width */
+	/* usage's unit (report.mem_unit_bytes): the page, or the 4096-byte
+	 * quantum on 4.11-5.19 with larger pages; limits in it (limit_units) */
+	double scale_units;		/* the bar's full width */
 	double used_frac, band_hi_frac;	/* [0, used) certain, [used, band_hi) the band */
 	double usage_frac;
 	bool mark[3];			/* TCP: min, pressure, max; UDP: min, max */
@@ -85,7 +87,7 @@ struct report_live_proto {
 	bool eta_ok;			/* with the growth from the samples so far */
 	double eta_s;
 	bool trend_ok, growing;
-	double slope_pages_s;
+	double slope_units_s;
 	double slope_bytes_s;
 	/* the window: from the oldest sample kept to this one */
 	bool window_ok;

@@ -34,6 +34,8 @@ static void mkreport(struct report *r, uint64_t usage, uint64_t band)
 	memset(r, 0, sizeof(*r));
 	host4k.page_size_bytes = 4096;
 	r->h = &host4k;
+	r->mem_unit_bytes = 4096;
+	r->units_per_page = 1;
 	r->band_pages = (struct opt){ band, true };
 	r->nproto = 3;
 	r->proto[0].def = &tcp_def;
@@ -42,12 +44,16 @@ static void mkreport(struct report *r, uint64_t usage, uint64_t band)
 	r->proto[0].limit_pages[0] = 2000;
 	r->proto[0].limit_pages[1] = 3000;
 	r->proto[0].limit_pages[2] = 4000;
+	for (i = 0; i < 3; i++)
+		r->proto[0].limit_units[i] = r->proto[0].limit_pages[i];
 	r->proto[1].def = &udp_def;
 	r->proto[1].usage_pages = opt_some(0);
 	r->proto[1].limits_ok = true;
 	r->proto[1].limit_pages[0] = 2048;
 	r->proto[1].limit_pages[1] = 4096;
 	r->proto[1].limit_pages[2] = 8192;
+	for (i = 0; i < 3; i++)
+		r->proto[1].limit_units[i] = r->proto[1].limit_pages[i];
 	r->proto[2].def = &sctp_def;
 	r->proto[2].limits_why = "net.sctp.sctp_mem not readable";
 	r->ncounter = (int)ARRAY_SIZE(keys);
@@ -117,6 +123,43 @@ static void bar_marks_exact(void **state)
 	assert_int_equal(find_bit(c, 40, LIVE_CELL_MARK_PRESSURE), 30);
 	assert_int_equal(find_bit(c, 40, LIVE_CELL_MARK_MAX), 39);
 	assert_int_equal(find_bit(c, 40, LIVE_CELL_OVER), -1);
+}
+
+/* 4.11-5.19 on 64 KiB pages: usage counts 4096-byte quanta, 16 to a page,
+ * and is compared with the limits in quanta (limit_units): 2000 3000 4000
+ * pages are 32000 48000 64000 quanta.  Usage 40000 quanta (2500 pages) is
+ * between min and pressure: 25 of 40 cells, the marks where they were in
+ * pages, pressure next, and the growth in bytes by the quantum. */
+static void bar_in_quanta(void **state)
+{
+	struct report r;
+	struct report_live lv;
+	struct report_top pool = { 0 };
+	struct report_live_opts o = opts(0, LIVE_SORT_CHARGED, 0);
+	unsigned char c[40];
+	int i;
+
+	(void)state;
+	mkreport(&r, 40000, 0);
+	r.mem_unit_bytes = 4096;
+	r.units_per_page = 16;
+	for (i = 0; i < 3; i++)
+		r.proto[0].limit_units[i] = r.proto[0].limit_pages[i] * 16;
+	r.proto[0].trend_ok = true;
+	r.proto[0].trend.growing = true;
+	r.proto[0].trend.slope = 2;
+	pool.by = BY_SOCKET;
+	assert_int_equal(report_live_build(&lv, &r, &pool, NULL, &o), 0);
+	assert_true(lv.proto[0].scale_units == 64000);
+	assert_int_equal(lv.proto[0].next, 1);
+	assert_true(lv.proto[0].slope_bytes_s == 2 * 4096);
+	report_live_bar(&lv.proto[0], 40, c);
+	assert_int_equal(count_kind(c, 40, LIVE_CELL_USED), 25);
+	assert_int_equal(find_bit(c, 40, LIVE_CELL_MARK_MIN), 20);
+	assert_int_equal(find_bit(c, 40, LIVE_CELL_MARK_PRESSURE), 30);
+	assert_int_equal(find_bit(c, 40, LIVE_CELL_MARK_MAX), 39);
+	assert_int_equal(find_bit(c, 40, LIVE_CELL_OVER), -1);
+	report_live_free(&lv);
 }
 
 /* The band: 2800 +/- 510 is certain to 2290 (22.9 -> 23 cells) and may
@@ -461,6 +504,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bar_marks_exact),
+		cmocka_unit_test(bar_in_quanta),
 		cmocka_unit_test(bar_band),
 		cmocka_unit_test(bar_over_limit),
 		cmocka_unit_test(bar_udp_and_unknown),
