@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "host.h"
 #include "output.h"
+#include "rules.h"
 #include "util.h"
 
 struct common_opts sm_common;
@@ -575,4 +576,11 @@ int cli_parse_choice(struct argp_state *state, const char *option, const char *a
 			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
 	argp_error(state, "%s: '%s' is not %s", option, arg, list);
 	return -1;
+}
+
+int cli_parse_fail_on(struct argp_state *state, const char *arg)
+{
+	static const char *const lv[] = { "warn", "crit" };
+
+	return cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
 }

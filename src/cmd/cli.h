@@ -127,6 +127,8 @@ int cli_print_json(FILE *f, json_t *doc);
 /* The index of arg among names, or an argp usage error that lists them. */
 int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
 		     const char *const *names, int n);
+/* --fail-on LEVEL (advise --check, check): SEV_WARN or SEV_CRIT. */
+int cli_parse_fail_on(struct argp_state *state, const char *arg);
 
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);

@@ -39,12 +39,9 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CHECK:
 		adv_check = true;
 		break;
-	case OPT_FAIL_ON: {
-		static const char *const lv[] = { "warn", "crit" };
-
-		adv_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
+	case OPT_FAIL_ON:
+		adv_fail_on = (enum sev)cli_parse_fail_on(state, arg);
 		break;
-	}
 	case OPT_BW:
 		if (sm_parse_rate(arg, &adv_bw_bytes_per_s))
 			argp_error(state, "--bandwidth: '%s' is not a rate such as 10Gbit or 100Mbit", arg);

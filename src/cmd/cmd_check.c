@@ -46,12 +46,9 @@ static error_t chk_parse(int key, char *arg, struct argp_state *state)
 		chk_cond = (enum check_condition)cli_parse_choice(state, "--condition", arg,
 								   check_condition_name, CHECK_COUNT);
 		break;
-	case OPT_FAIL_ON: {
-		static const char *const lv[] = { "warn", "crit" };
-
-		chk_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
+	case OPT_FAIL_ON:
+		chk_fail_on = (enum sev)cli_parse_fail_on(state, arg);
 		break;
-	}
 	case OPT_STATE_FILE:
 		chk_state_file = arg;
 		break;
