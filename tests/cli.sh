@@ -75,6 +75,11 @@ check "top -d on a snapshot: one frame" [ "$(grep -c '^top 10 by socket' "$TMPD/
 "$SOCKMEM" --root "$SRCDIR/tests/trees/linux-6.18-loaded" --json top --delay 0.2 -c 2 > "$TMPD/frames.json" 2>&1
 check "top --delay --json on a snapshot: one document on one line" \
 	[ "$(jq -c 'select(.command == "top")' "$TMPD/frames.json" | wc -l)" -eq 1 -a "$(wc -l < "$TMPD/frames.json")" -eq 1 ]
+# an input missing: named once, the report partial (exit 3), as top once
+cp -R "$SRCDIR/tests/trees/linux-6.18-loaded" "$TMPD/nosnmp" && rm "$TMPD/nosnmp/proc/net/snmp"
+"$SOCKMEM" --root "$TMPD/nosnmp" top -d 0.2 -c 3 > /dev/null 2> "$TMPD/nosnmp.err"
+check "top -d, an input missing: exit 3" [ $? -eq 3 ]
+check "top -d, an input missing: named once" [ "$(grep -c 'nosnmp/proc/net/snmp: missing' "$TMPD/nosnmp.err")" -eq 1 ]
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise

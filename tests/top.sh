@@ -154,6 +154,13 @@ key q
 shows "q: back to the shell, exit 0" "TOP-ENDED 0"
 check "q: the alternate screen is off" [ "$(alt)" = 0 ]
 
+# an input missing: named in the status line, the exit status 3 (partial)
+cp -R "$K" "$TMPD/nosnmp" && rm "$TMPD/nosnmp/proc/net/snmp"
+start 100 30 "'$SOCKMEM' --root '$TMPD/nosnmp' top -d 2"
+shows "an input missing: named in the status line" "nosnmp/proc/net/snmp: missing +by socket"
+key q
+shows "an input missing: q, exit 3" "TOP-ENDED 3"
+
 # Ctrl-C, SIGTERM and --count end it cleanly too
 start 100 30 "'$SOCKMEM' --root '$K' top -d 2"
 wait_for "^sockmem top" > /dev/null

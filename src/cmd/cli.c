@@ -465,16 +465,19 @@ bool sm_use_color(void)
 	return isatty(STDOUT_FILENO);
 }
 
-void sm_report_problems(const struct host *h)
+int sm_report_problems(const struct host *h, int from)
 {
 	const struct host_problem *p;
 
 	host_foreach_problem(p, h) {
+		if (p - h->problem < from)
+			continue;
 		if (p->line)
 			sm_error(p->path_safe, "line %d: %s", p->line, p->msg);
 		else
 			sm_error(p->path_safe, "%s", p->msg);
 	}
+	return host_problem_count(h);
 }
 
 

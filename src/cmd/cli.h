@@ -102,7 +102,9 @@ void sm_sleep(double seconds, volatile sig_atomic_t *stop);
 int sm_check_root(const char *root);
 bool sm_use_color(void);
 struct host;
-void sm_report_problems(const struct host *h);
+/* Names on stderr the host's problems from index from on (those a walk
+ * added after the last call); returns how many there are now. */
+int sm_report_problems(const struct host *h, int from);
 
 /* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
  * reader (node_exporter's textfile collector) never sees half a file. */

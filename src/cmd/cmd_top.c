@@ -116,7 +116,7 @@ struct top_pass {
 	struct host *h;
 	struct keymap inode_pid;
 	struct procscan_stats ps;
-	int procscan_rc;		/* /proc could not be read whole: -errno */
+	int reported;			/* the host's problems named on stderr so far */
 	struct collect_out co;
 	struct sockets agg;
 	bool have;			/* agg and co hold a pass */
@@ -164,22 +164,23 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 
 	top_pass_clear(p);
 	p->what[0] = p->why[0] = '\0';
+	/* what could not be read, here and in the walks, is in h's problems */
 	host_collect(p->h, sm_common.root, sm_common.page_size);
+	p->reported = 0;
 	memset(&p->ps, 0, sizeof(p->ps));
-	p->procscan_rc = 0;
 	t0 = top_now_s();
 	if (by == BY_PROCESS) {
 		if (keymap_init(&p->inode_pid, sizeof(uint32_t)) ||
-		    (rc = procscan_socket_inodes(&p->inode_pid, &p->ps)) == -ENOMEM)
+		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, true) == -ENOMEM)
 			return top_pass_fail(p, "/proc", "out of memory", -ENOMEM);
-		p->procscan_rc = rc;
 		q.inode_pid = &p->inode_pid;
 	}
 	rc = collect_sockets_of(p->h, &q, proto, &p->agg, &p->co);
 	p->have = true;
 	p->seconds = top_now_s() - t0;
 	if (rc)
-		return top_pass_fail(p, sm_common.diag_file ? sm_common.diag_file : "sockets",
+		return top_pass_fail(p, p->co.failed ? p->co.failed
+				     : sm_common.diag_file ? sm_common.diag_file : "sockets",
 				     strerror(-rc), rc);
 	if (!p->co.present)
 		return top_pass_fail(p, p->h->root[0] ? p->h->root : "sockets",
@@ -188,15 +189,14 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 	return 0;
 }
 
-/* What a pass has to say on stderr, as top always said it: the inputs that
- * could not be read, /proc, the dump's problems, then why it failed. */
-static void top_pass_messages(const struct top_pass *p, int rc)
+/* What a pass has to say on stderr, as top always said it: the inputs and
+ * what the walks of /proc could not read, the dump's problems, then why it
+ * failed. */
+static void top_pass_messages(struct top_pass *p, int rc)
 {
 	int i;
 
-	sm_report_problems(p->h);
-	if (p->procscan_rc && p->procscan_rc != -ENOMEM)
-		sm_error("/proc", "%s", strerror(-p->procscan_rc));
+	p->reported = sm_report_problems(p->h, 0);
 	for (i = 0; p->have && i < p->co.st.nproblems; i++)
 		sm_error("sockets", "%s", p->co.st.problem[i]);
 	if (rc)
@@ -223,8 +223,9 @@ static void top_signals(void)
 
 /* ---- top once, and report after report */
 
-/* One report of the pass in p; returns its exit status. */
-static int top_render_once(struct top_pass *p, bool line)
+/* One report of the pass in p; returns its exit status.  line: JSON on one
+ * line; report_problems: name on stderr what the names' walk adds. */
+static int top_render_once(struct top_pass *p, bool line, bool report_problems)
 {
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
 	struct report_top t = { 0 };
@@ -235,10 +236,13 @@ static int top_render_once(struct top_pass *p, bool line)
 		sm_error("top", "out of memory");
 		return SM_EXIT_ERROR;
 	}
-	collect_top_names(&t);
+	collect_top_names(p->h, &t);
+	if (report_problems)	/* what the cgroup walk could not read */
+		p->reported = sm_report_problems(p->h, p->reported);
 	report_top_pods(&t);
 	t.h = p->h;
 	t.st = &p->co.st;
+	t.partial |= p->h->partial;	/* the names' walk could not read everything */
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.format == OUTPUT_PROMETHEUS) {
@@ -299,7 +303,7 @@ static int top_reports(bool sampled)
 		}
 		if (n && !sm_common.json)
 			fputc('\n', stdout);
-		ret = top_render_once(&p, sampled);
+		ret = top_render_once(&p, sampled, !n);
 		n++;
 		if (ret == SM_EXIT_ERROR || fflush(stdout) || ferror(stdout))
 			break;	/* main() names a write error; a closed pipe ends quietly */
@@ -448,7 +452,7 @@ static int top_live_build(struct top_live *L)
 		return -ENOMEM;
 	}
 	L->have_lv = true;
-	collect_top_names(&L->lv.top);
+	collect_top_names(L->p.h, &L->lv.top);	/* its walk's problems: the host's */
 	report_top_pods(&L->lv.top);
 	return 0;
 }
@@ -591,13 +595,14 @@ static int top_live(void)
 				ret = SM_EXIT_ERROR;
 				break;
 			}
-			partial = L.pool.partial;	/* as top once: the dump, the attribution */
 		}
 		if (act) {
 			if (top_live_build(&L)) {
 				ret = SM_EXIT_ERROR;
 				break;
 			}
+			/* as top once: the dump, the attribution, the inputs and walks */
+			partial = L.pool.partial || L.p.h->partial;
 			draw = true;
 		}
 		if (draw) {

@@ -435,7 +435,8 @@ static void tui_name(char *dst, size_t n, const struct report_live *lv, int i, i
 			return;
 		}
 		if (!w->cg || !w->cg->found) {
-			snprintf(dst, n, "id %llu", (unsigned long long)w->key.id);
+			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
+				 w->cg && w->cg->deleted ? " (deleted)" : "");
 			return;
 		}
 		util_safe_token(path, sizeof(path), w->cg->path, strlen(w->cg->path));
