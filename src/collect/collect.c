@@ -344,6 +344,8 @@ static int collect_one_ns(struct host *h, const struct netns_ent *ns, bool self,
 	/* its own aggregator: a restarted dump (NLM_F_DUMP_INTR) starts it over */
 	if (sockets_init(&tmp, par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	tmp.holders_one_proto = agg->holders_one_proto;
+	tmp.holders_proto = agg->holders_proto;
 	memset(&one, 0, sizeof(one));
 	one.want_info = q->want_info;
 	one.tcp_states = st->tcp_states;
@@ -425,6 +427,12 @@ out:
 int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out)
 {
+	return collect_sockets_of(h, q, -1, agg, out);
+}
+
+int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_proto,
+		       struct sockets *agg, struct collect_out *out)
+{
 	struct sockets_params par = collect_params(h);
 	struct sockiter_totals tot[DP_COUNT];
 	bool bpf;
@@ -436,6 +444,8 @@ int collect_sockets(struct host *h, const struct collect_req *q, struct sockets 
 	out->st.want_info = q->want_info;
 	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	agg->holders_one_proto = holders_proto >= 0 && holders_proto < DP_COUNT;
+	agg->holders_proto = agg->holders_one_proto ? (enum diag_proto)holders_proto : DP_TCP;
 	if (collect_recorded(h, q, out))
 		return q->diag_file ? collect_replay(q, agg, out) : collect_snapshot(h, agg, out);
 	rc = collect_choose(q, out, &bpf);
