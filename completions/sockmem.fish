@@ -18,6 +18,7 @@ complete -c sockmem -l no-color -d "no colour"
 complete -c sockmem -s V -l version -d "version"
 # per-socket view
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l diag-file -r -F -d "replay an ss -D dump"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch" -l ss-file -r -F -d "read ss -m text output"
 complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot" -l no-sockets -d "skip the per-socket pass"
 # show
 complete -c sockmem -n "__fish_seen_subcommand_from show" -s A -l all-netns -d "every network namespace"

@@ -7,14 +7,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "collect.h"
 #include "output.h"
 #include "procscan.h"
+#include "ss_text.h"
 
 static int top_n = 10;
 static enum sockets_by top_by = BY_SOCKET;
+
+/* Whether the sockets come from ss text: a --diag-file/--ss-file of ss
+ * output, or a capture (an archive, or a directory with sos_commands/). */
+static bool top_from_text(void)
+{
+	char head[512], path[PATH_MAX];
+	struct stat st;
+	bool text = false;
+
+	if (sm_common.diag_file) {
+		int fd = open(sm_common.diag_file, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		return n > 0 && ss_text_detect(head, (size_t)n);
+	}
+	if (sm_common.root && stat(sm_common.root, &st) == 0) {
+		snprintf(path, sizeof(path), "%s/sos_commands", sm_common.root);
+		text = S_ISREG(st.st_mode) || access(path, F_OK) == 0;
+	}
+	return text;
+}
 
 static error_t top_parse(int key, char *arg, struct argp_state *state)
 {
@@ -39,10 +67,14 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if ((top_by == BY_PROCESS || top_by == BY_CGROUP) &&
-		    (sm_common.root || sm_common.diag_file))
-			argp_error(state, "--by %s needs the live system (processes and cgroups are not "
-				   "in a snapshot or a recorded dump)", sockets_by_name[top_by]);
+		/* ss -p text names the processes (users:), a capture's ss too */
+		if (top_by == BY_PROCESS && (sm_common.root || sm_common.diag_file) &&
+		    !top_from_text())
+			argp_error(state, "--by %s needs the live system or ss -p text (processes are "
+				   "not in a snapshot or a recorded dump)", sockets_by_name[top_by]);
+		if (top_by == BY_CGROUP && (sm_common.root || sm_common.diag_file))
+			argp_error(state, "--by %s needs the live system (cgroups are not in a snapshot, "
+				   "a recorded dump or ss text)", sockets_by_name[top_by]);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -121,7 +153,7 @@ int cmd_top_run(void)
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
-	collect_top_names(&t);
+	collect_top_names(&t, &co);
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.json) {

@@ -1,6 +1,7 @@
 /* collect.h - the per-socket pass for a host: a struct sockets filled from
  * the kernel (this network namespace, or every one in use), from a replayed
- * `ss -D` dump, or from a snapshot's recorded dumps; with the choice of
+ * `ss -D` dump, from a snapshot's recorded dumps, or from ss -m text (a
+ * capture's ss -peaonmi and its per-namespace copies, --ss-file); with the choice of
  * source, the IPv6 skip and the per-namespace sums in one place.  Returns
  * -errno and a problem list; never prints. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
@@ -13,7 +14,8 @@
 #include "sockets.h"
 
 struct collect_req {
-	const char *diag_file;		/* replay this recorded TCP dump (ss -D) */
+	const char *diag_file;		/* replay this recorded TCP dump (ss -D), or read this
+					 * ss -m text output (told apart by its content) */
 	bool all_netns;			/* live: every network namespace in use */
 	enum sockets_by by;
 	int topn;
@@ -34,6 +36,10 @@ struct collect_out {
 	/* namespaces in use (count_netns or all_netns); 0 = unknown */
 	uint64_t netns_count;
 	bool netns_complete;
+	/* from ss text (--ss-file, a capture): the processes ss -p named */
+	bool from_text;
+	struct keymap ss_pids;		/* socket inode (or a stand-in) -> uint32_t pid */
+	struct keymap ss_comms;		/* pid -> char[64] name */
 };
 
 /* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
@@ -49,8 +55,9 @@ void collect_free(struct collect_out *out);
 /* Hands the view to the report (report_add_sockets) when one was made. */
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
 
-/* Names of top's groups from /proc: process names, cgroup paths and their
- * memory controller figures. */
-void collect_top_names(struct report_top *t);
+/* Names of top's groups: from /proc for the live system (process names,
+ * cgroup paths and their memory controller figures), from the ss text's
+ * users:(...) for one read from text (co; NULL: live). */
+void collect_top_names(struct report_top *t, const struct collect_out *co);
 
 #endif

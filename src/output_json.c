@@ -354,6 +354,38 @@ static void json_sockets(json_t *doc, const struct report *r)
 	jset(doc, "reconciliation", rec);
 }
 
+/* A capture (sosreport, insights): its layout, time, host and where each
+ * input was read from. */
+static json_t *json_capture(const struct host *h)
+{
+	json_t *c = json_object(), *ins = json_array();
+	size_t i;
+
+	jset(c, "layout", json_string(h->layout == LAYOUT_SOSREPORT ? "sosreport" : "insights"));
+	jset(c, "archive", json_boolean(h->archive != NULL));
+	jset(c, "time", h->capture_time[0] ? json_safe_string(h->capture_time) : json_null());
+	jset(c, "hostname", h->capture_host[0] ? json_safe_string(h->capture_host) : json_null());
+	jset(c, "machine", h->machine[0] ? json_safe_string(h->machine) : json_null());
+	jset(c, "page_size_confidence", json_string(h->page_size_confidence ? h->page_size_confidence
+									  : "certain"));
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_from *w = &h->from[i];
+		json_t *o;
+
+		if (!w->path || host_inputs[i].origin == HOST_SNAPSHOT)
+			continue;
+		o = json_object();
+		jset(o, "input", json_string(host_input_label(&host_inputs[i])));
+		jset(o, "file", json_string(w->path));
+		jset(o, "line", w->line ? json_integer(w->line) : json_null());
+		jset(o, "via", w->how ? json_string(w->how) : json_null());
+		jset(o, "conflict", w->conflict ? json_safe_string(w->conflict) : json_null());
+		japp(ins, o);
+	}
+	jset(c, "inputs", ins);
+	return c;
+}
+
 json_t *output_json_show(const struct report *r)
 {
 	const struct host *h = r->h;
@@ -387,6 +419,8 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
 	jset(doc, "source", src);
+	if (h->layout != LAYOUT_PROC)
+		jset(doc, "capture", json_capture(h));
 
 	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
 							      : output_json_u64(r->reserve.rsv_pages));

@@ -63,23 +63,33 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 {
 	const struct host *h = r->h;
 	char ps[32], ram[32], band[32], bandp[32], cpus[16];
+	const char *conf;
 
 	snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
 	fmt_opt_bytes(ram, sizeof(ram), h->mem_total_bytes, o);
 	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
-	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", h->root[0] ? "snapshot " : "live ",
+	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", !h->root[0] ? "live "
+		: h->layout != LAYOUT_PROC ? capture_layout_name(h->layout) : "snapshot",
 		o->color ? C_RESET : "");
 	if (h->root[0]) {
 		char safe[512];
 
 		util_safe_token(safe, sizeof(safe), h->root, strlen(h->root));
-		fprintf(f, "%s", safe);
+		fprintf(f, " %s", safe);
 		if (h->have_meta && h->meta.time[0])
 			fprintf(f, " (taken %s)", h->meta.time);
+		else if (h->capture_time[0] || h->capture_host[0])
+			fprintf(f, " (%s%s%s%s)", h->capture_time[0] ? "taken " : "", h->capture_time,
+				h->capture_time[0] && h->capture_host[0] ? ", host " : h->capture_host[0]
+				? "host " : "", h->capture_host);
 		fputs(", ", f);
 	}
-	fprintf(f, "Linux %s, page size %s (%s), %s possible CPUs, RAM %s\n",
-		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source, cpus, ram);
+	/* how sure, when a rule rather than the kernel or a record gave it */
+	conf = h->page_size_confidence && strcmp(h->page_size_confidence, "certain") &&
+	       strcmp(h->page_size_confidence, "assumed") ? h->page_size_confidence : NULL;
+	fprintf(f, "Linux %s, page size %s (%s%s%s), %s possible CPUs, RAM %s\n",
+		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source, conf ? "; " : "",
+		conf ? conf : "", cpus, ram);
 	if (h->netns_child)
 		fputs("network namespace: not the initial one (container): host-only limits are "
 		      "not visible here\n", f);
@@ -309,6 +319,34 @@ static void text_settings(FILE *f, const struct report *r, const struct output_o
 	}
 }
 
+/* A capture: where each input came from, and where its files disagree. */
+static void text_inputs(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct host *h = r->h;
+	size_t i;
+
+	if (h->layout == LAYOUT_PROC && !h->nconflicts)
+		return;
+	fprintf(f, "\n%sINPUTS%s of the %s%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "",
+		capture_layout_name(h->layout), h->archive ? ", read in place from its archive" : "");
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_from *w = &h->from[i];
+		char line[24] = "";
+
+		if (!w->path || host_inputs[i].origin == HOST_SNAPSHOT)
+			continue;
+		if (w->line)
+			snprintf(line, sizeof(line), " line %d", w->line);
+		fprintf(f, "  %-36s from %s%s%s%s%s\n", host_input_label(&host_inputs[i]), w->path, line,
+			w->how ? " (" : "", w->how ? w->how : "", w->how ? ")" : "");
+	}
+	for (i = 0; i < host_ninputs; i++)
+		if (h->from[i].conflict)
+			fprintf(f, "  DISAGREE: %s: %s says otherwise than %s\n",
+				host_input_label(&host_inputs[i]), host_inputs[i].path,
+				h->from[i].conflict);
+}
+
 static void text_sockets(FILE *f, const struct report *r, const struct output_opts *o)
 {
 	const struct sockets_report *k = &r->sk;
@@ -445,6 +483,7 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 	text_counts(f, r, o);
 	text_counters(f, r, o);
 	text_settings(f, r, o);
+	text_inputs(f, r, o);
 	if (r->nunavail) {
 		fprintf(f, "\n%sNOT AVAILABLE%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
 		for (i = 0; i < r->nunavail; i++)

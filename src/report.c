@@ -118,6 +118,9 @@ static const char *report_sysctl_why(struct report *r, enum sysctl_id id)
 		snprintf(why, sizeof(why), "SCTP is not loaded");
 	else if (id == SC_IP6FRAG_HIGH_THRESH)
 		snprintf(why, sizeof(why), "IPv6 is disabled or absent");
+	else if (h->layout != LAYOUT_PROC && host_sysctl_input(id)->alt)
+		snprintf(why, sizeof(why), "in neither %s nor the capture's sysctl -a (%s)",
+			 host_sysctl_input(id)->path, host_sysctl_input(id)->alt[0].path);
 	else if (h->root[0])
 		snprintf(why, sizeof(why), "not present in the input tree");
 	else
@@ -309,6 +312,34 @@ static void report_counters(struct report *r)
 	}
 }
 
+/* Counters absent from a netstat -s (or nstat without -z) that stood in for
+ * /proc/net/netstat or snmp: each is 0, or not counted by this kernel. */
+static void report_zeros_omitted(struct report *r)
+{
+	char why[200];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < r->ncounter; i++) {
+		const struct counter_report *c = &r->counter[i];
+		bool udp = !strcmp(c->group, "Udp");
+
+		if (c->value.ok || !(udp ? r->h->snmp_zeros_omitted : r->h->netstat_zeros_omitted) ||
+		    (udp ? r->h->snmp_rc : r->h->netstat_rc))
+			continue;
+		n += (size_t)snprintf(why + n, n < sizeof(why) ? sizeof(why) - n : 0, "%s%s",
+				      n ? ", " : "", c->key);
+	}
+	if (n && n < sizeof(why) - 70) {
+		snprintf(why + n, sizeof(why) - n, ": 0, or not counted by this kernel (zero counters "
+			 "are left out)");
+		report_unavailable(r, "counters not in netstat -s or nstat", why);
+	} else if (n) {
+		report_unavailable(r, "counters not in netstat -s or nstat", "those shown as absent "
+				   "are 0, or not counted by this kernel (zero counters are left out)");
+	}
+}
+
 void report_build(struct report *r, const struct host *h)
 {
 	int i;
@@ -331,9 +362,11 @@ void report_build(struct report *r, const struct host *h)
 	if (!h->kver.ok)
 		report_unavailable(r, "kernel release", "/proc/sys/kernel/osrelease not readable: "
 				   "version-dependent rules assume a current kernel");
-	if (!h->possible_cpus.ok)
+	/* before 6.0 the counters were exact: the CPUs do not matter */
+	if (!h->possible_cpus.ok && !r->reserve.exact)
 		report_unavailable(r, "possible CPUs", "/sys/devices/system/cpu/possible not "
 				   "readable: the per-CPU uncertainty band is unknown");
+	report_zeros_omitted(r);
 }
 
 static void recon_cause(struct recon_report *c, const char *why)
