@@ -500,7 +500,11 @@ int archive_tree_open(const char *path, struct archive_tree **out, struct archiv
 			} else {
 				rc = archive_load(a, &m, &loaded);
 				if (rc == -EIO) {
-					archive_err(err, name, archive_error_string(a));
+					char why[300];
+
+					snprintf(why, sizeof(why), "damaged or cut: %s",
+						 archive_error_string(a) ? archive_error_string(a) : "read error");
+					archive_err(err, name, why);
 					free(m.path);
 					rc = -EINVAL;
 					break;

@@ -29,7 +29,7 @@ struct archive_tree;
 
 /* What stopped archive_tree_open(). */
 struct archive_error {
-	char msg[400];
+	char msg[600];
 };
 
 /* Whether sockmem was built with libarchive. */

@@ -132,6 +132,23 @@ static int snap_prepare_dir(const char *dir)
 }
 
 /* Copies one root-relative file; returns 1 copied, 0 absent, <0 error (reported). */
+/* An archive, or a directory with a capture's command outputs. */
+static bool snap_root_is_capture(const char *root)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+
+	if (!root || stat(root, &st))
+		return false;
+	if (S_ISREG(st.st_mode))
+		return true;
+	snprintf(path, sizeof(path), "%s/sos_commands", root);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "%s/insights_commands", root);
+	return access(path, F_OK) == 0;
+}
+
 static int snap_copy(const char *rel)
 {
 	char *buf = NULL;
@@ -224,7 +241,15 @@ int cmd_snapshot_run(void)
 	int i;
 	json_t *files;
 
-	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
+	if (sm_check_root(sm_common.root))
+		return SM_EXIT_ERROR;
+	if (snap_root_is_capture(sm_common.root)) {
+		sm_error(sm_common.root, "a capture (sosreport, insights archive) is read with --root "
+			 "as it is: its sysctls, release and counters are in command outputs that a "
+			 "snapshot does not hold");
+		return SM_EXIT_ERROR;
+	}
+	if (snap_prepare_dir(snap_dir))
 		return SM_EXIT_ERROR;
 	h = malloc(sizeof(*h));
 	files = json_array();

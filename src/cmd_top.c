@@ -124,7 +124,8 @@ int cmd_top_run(void)
 	}
 	/* collect */
 	host_collect(h, sm_common.root, sm_common.page_size); /* for page size and tcp_wmem */
-	if (top_by == BY_PROCESS) {
+	/* the processes of ss text are its users:(...), not this machine's */
+	if (top_by == BY_PROCESS && !top_from_text()) {
 		if (keymap_init(&inode_pid, sizeof(uint32_t)) ||
 		    (rc = procscan_socket_inodes(&inode_pid, &ps)) == -ENOMEM) {
 			sm_error("/proc", "out of memory");

@@ -98,12 +98,19 @@ struct collect_ss_ctx {
 	struct collect_out *out;
 	bool by_process;
 	uint32_t next_ino;	/* stand-ins for sockets ss listed without ino: */
+	/* which sockets these are: one namespace listed twice is one set */
+	uint64_t fingerprint, with_ino;
 };
 
 static int collect_ss_cb(const struct diag_sock *d, const struct ss_text_proc *p, void *arg)
 {
 	struct collect_ss_ctx *c = arg;
 	struct diag_sock s = *d;
+
+	if (s.inode) {
+		c->fingerprint += (uint64_t)s.inode * 0x9e3779b97f4a7c15ull;
+		c->with_ino++;
+	}
 
 	if (c->by_process && p->known) {
 		uint32_t *pid;
@@ -125,9 +132,10 @@ static int collect_ss_cb(const struct diag_sock *d, const struct ss_text_proc *p
 /* One ss text into agg.  what: the file as the problems name it.  Returns
  * 0 or -errno (a problem says why). */
 static int collect_ss_text(const char *what, const char *buf, size_t len, struct sockets *agg,
-			   enum sockets_by by, struct collect_out *out, struct ss_text_stats *ss)
+			   enum sockets_by by, struct collect_out *out, struct ss_text_stats *ss,
+			   uint64_t fp[2])
 {
-	struct collect_ss_ctx c = { agg, out, by == BY_PROCESS, UINT32_MAX };
+	struct collect_ss_ctx c = { agg, out, by == BY_PROCESS, UINT32_MAX, 0, 0 };
 	struct parse_err err = { 0, "" };
 	int rc;
 
@@ -141,6 +149,10 @@ static int collect_ss_text(const char *what, const char *buf, size_t len, struct
 		sockdump_problem(&out->st, "%s: no socket carries skmem:(...): ss was run without "
 				 "-m, so there is no socket memory in it", what);
 		rc = -ENODATA;
+	}
+	if (fp) {
+		fp[0] = c.fingerprint;
+		fp[1] = c.with_ino;
 	}
 	return rc;
 }
@@ -173,7 +185,7 @@ static int collect_ss_file(const struct collect_req *q, const char *path, struct
 		return rc;	/* the caller names the file, once */
 	rc = collect_text_begin(q, agg, out);
 	if (!rc)
-		rc = collect_ss_text(safe, buf, len, agg, q->by, out, &ss);
+		rc = collect_ss_text(safe, buf, len, agg, q->by, out, &ss, NULL);
 	free(buf);
 	if (rc == -ENOMEM)
 		return rc;
@@ -271,8 +283,8 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 	static const char main_ss[] = "sos_commands/networking/ss_-peaonmi";
 	struct sockets_params par = collect_params(h);
 	struct collect_ss_list l = { 0 };
-	uint64_t tcp = 0, udp = 0;
-	size_t i;
+	uint64_t tcp = 0, udp = 0, fp0[2] = { 0, 0 };
+	size_t i, same_as_main = 0, found = 0;
 	int rc = 0;
 
 	if (h->layout == LAYOUT_INSIGHTS) {
@@ -293,7 +305,8 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 		goto out;
 	}
 	snprintf(l.path[0], PATH_MAX, "%s", main_ss);
-	snprintf(l.label[0], sizeof(l.label[0]), "initial (host)");
+	snprintf(l.label[0], sizeof(l.label[0]), "%s", h->netns_child ? "the one sos ran in"
+		 : "initial (host)");
 	l.n = 1;
 	l.dir = "sos_commands/networking";
 	host_list_dir(h, l.dir, collect_ss_list_cb, &l);
@@ -314,6 +327,7 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 		}
 	}
 	for (i = 0; i < l.n; i++) {
+		uint64_t fp[2] = { 0, 0 };
 		struct ss_text_stats ss;
 		struct sockets tmp;
 		char what[PATH_MAX + 16], *buf = NULL;
@@ -323,6 +337,7 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 		one = host_read_input(h, l.path[i], &buf, &len);
 		if (one == -ENOENT && i == 0)
 			continue;	/* namespaces only */
+		found++;
 		host_path(h, l.path[i], what, sizeof(what));
 		if (one) {
 			sockdump_problem(&out->st, "%s: %s", what, one == -EFBIG ? "larger than 64 MiB"
@@ -335,8 +350,17 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 			rc = -ENOMEM;
 			goto out;
 		}
-		one = collect_ss_text(what, buf, len, &tmp, q->by, out, &ss);
+		one = collect_ss_text(what, buf, len, &tmp, q->by, out, &ss, fp);
 		free(buf);
+		if (i == 0)
+			memcpy(fp0, fp, sizeof(fp0));
+		else if (!one && fp[1] && fp[0] == fp0[0] && fp[1] == fp0[1]) {
+			/* sos ran inside this named namespace: its own ss output
+			 * and "ip netns exec" list the same sockets */
+			sockets_free(&tmp);
+			same_as_main++;
+			continue;
+		}
 		if (one == -ENOMEM || sockets_merge(agg, &tmp)) {
 			sockets_free(&tmp);
 			rc = -ENOMEM;
@@ -356,11 +380,16 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 		sockets_free(&tmp);
 		out->present = true;
 	}
-	if (!out->present) {
+	if (out->per_ns && out->nper_ns < 2) {
+		free(out->per_ns);	/* one namespace after all */
+		out->per_ns = NULL;
+		out->nper_ns = 0;
+	}
+	if (!out->present && !found) {
 		out->absent_reason = "the sosreport has no ss -peaonmi output (sos leaves it out when "
 				     "the tcp_diag, udp_diag and inet_diag modules are not loaded)";
-		out->st.partial = false;
-		out->st.nproblems = 0;
+	} else if (!out->present) {
+		out->absent_reason = "its ss output could not be read (see problems)";
 	} else if (out->per_ns) {
 		snprintf(out->source, sizeof(out->source), "ss -peaonmi text of the sosreport, in %zu "
 			 "network namespaces (%llu TCP, %llu UDP sockets)", out->nper_ns,
@@ -369,8 +398,9 @@ static int collect_capture(const struct host *h, const struct collect_req *q, st
 		out->netns_complete = false;	/* sos names only the namespaces of ip netns */
 	} else {
 		snprintf(out->source, sizeof(out->source), "ss -peaonmi text of the sosreport, %s "
-			 "(%llu TCP, %llu UDP sockets)", main_ss, (unsigned long long)tcp,
-			 (unsigned long long)udp);
+			 "(%llu TCP, %llu UDP sockets%s)", main_ss, (unsigned long long)tcp,
+			 (unsigned long long)udp, same_as_main ? "; sos ran in a named network "
+			 "namespace: its second listing is left out" : "");
 	}
 out:
 	free(l.path);

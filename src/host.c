@@ -439,7 +439,6 @@ static int host_convert(struct host *h, const struct host_input *in, const struc
 		rc = cmdout_uname(c->buf, c->len, &u, err);
 		if (rc)
 			return rc;
-		*line = 1;
 		n = snprintf(tmp, sizeof(tmp), "%s\n", a->kind == ALT_UNAME_RELEASE ? u.release
 										: u.machine);
 		break;
@@ -619,8 +618,9 @@ static int host_load(struct host *h, size_t idx)
 
 	/* before 6.0 the protocol counters were exact: without the possible CPUs
 	 * nothing is lost (model_reserve) */
-	if (in->dest == offsetof(struct host, possible_cpus) && h->kver.ok &&
-	    !sysinfo_kver_ge(&h->kver, 6, 0))
+	if (in->dest == offsetof(struct host, possible_cpus) &&
+	    ((h->kver.ok && !sysinfo_kver_ge(&h->kver, 6, 0)) ||
+	     (!h->kver.ok && h->capture_year && h->capture_year < 2022)))
 		expected = false;
 	rc = host_read_input(h, in->path, &buf, &len);
 	if (!rc && len > HOST_MAX_FILE) {
@@ -735,7 +735,18 @@ static int parse_sysctl(struct host *h, const struct host_input *in, void *dest,
 static int parse_capture_time(struct host *h, const struct host_input *in, void *dest,
 			      const char *text, size_t len, struct parse_err *err)
 {
-	return cmdout_date(text, len, h->capture_time, sizeof(h->capture_time), err);
+	const char *t = h->capture_time, *y = NULL;
+	size_t k;
+	int rc = cmdout_date(text, len, h->capture_time, sizeof(h->capture_time), err);
+
+	/* the year: "2026-12-01T..." or "... EST 2014" */
+	for (k = 0; !rc && t[k]; k++)
+		if ((k == 0 || t[k - 1] == ' ') && t[k] >= '1' && t[k] <= '2' &&
+		    strspn(t + k, "0123456789") == 4 && (!t[k + 4] || t[k + 4] == '-'))
+			y = t + k;
+	if (y)
+		h->capture_year = atoi(y);
+	return rc;
 }
 
 static int parse_capture_host(struct host *h, const struct host_input *in, void *dest,
@@ -828,6 +839,9 @@ static const struct host_alt alt_hostname[] = {
  * release comes before the CPUs: before 6.0 they are not needed. */
 const struct host_input host_inputs[] = {
 	{ SNAPSHOT_META_FILE, false, HOST_SNAPSHOT, parse_meta, AT(meta), HOST_NO_RC, false, -1, NULL },
+	/* a capture's time first: a capture from before 6.0 needs no CPU count */
+	CAPTURE_FILE("sos_commands/date/date_--utc", parse_capture_time, capture_time, alt_date),
+	CAPTURE_FILE("sos_commands/host/hostname", parse_capture_host, capture_host, alt_hostname),
 	KERNEL_FILE("proc/net/sockstat", true, parse_sockstat, ss4, AT(sockstat_rc), true, NULL),
 	/* absent when IPv6 is disabled */
 	KERNEL_FILE("proc/net/sockstat6", false, parse_sockstat, ss6, AT(sockstat6_rc), true, NULL),
@@ -859,9 +873,7 @@ const struct host_input host_inputs[] = {
 	SYSCTL(SC_TCP_MAX_TW_BUCKETS, "proc/sys/net/ipv4/tcp_max_tw_buckets"),
 	SYSCTL(SC_IPFRAG_HIGH_THRESH, "proc/sys/net/ipv4/ipfrag_high_thresh"),
 	SYSCTL(SC_IP6FRAG_HIGH_THRESH, "proc/sys/net/ipv6/ip6frag_high_thresh"),
-	/* what only a capture says: its time, its host, its architecture and page size */
-	CAPTURE_FILE("sos_commands/date/date_--utc", parse_capture_time, capture_time, alt_date),
-	CAPTURE_FILE("sos_commands/host/hostname", parse_capture_host, capture_host, alt_hostname),
+	/* what only a capture says: its architecture and page size */
 	CAPTURE_FILE("proc/sys/kernel/arch", parse_machine, machine, alt_machine),
 	CAPTURE_FILE("insights_commands/getconf_PAGE_SIZE", parse_getconf, getconf_page_size_bytes,
 		     NULL),
@@ -1014,6 +1026,9 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 	}
 	if (!h->possible_cpus.ok && h->have_meta && h->meta.possible_cpus.ok)
 		h->possible_cpus = h->meta.possible_cpus;
+	/* Without a release, the capture's time bounds it: not the newest
+	 * kernel for a capture taken before 6.0 existed. */
+	h->kernel_before_6_0 = !h->kver.ok && h->capture_year && h->capture_year < 2022;
 
 	host_page_size(h, rooted, page_size_opt);
 	return h->sockstat_rc;

@@ -104,6 +104,10 @@ struct host {
 	const char *page_size_confidence;	/* "certain", "likely", "guess", "assumed" */
 	char page_size_why[300];
 	bool netstat_zeros_omitted, snmp_zeros_omitted;	/* from netstat -s or nstat without -z */
+	/* the release unknown, but the capture's time puts it before Linux 6.0
+	 * (2022-10-02): the protocol counters were exact then */
+	bool kernel_before_6_0;
+	int capture_year;		/* of capture_time; 0 when not known */
 
 	struct host_store *store;	/* what host_collect() allocated: host_free() */
 };

@@ -347,7 +347,9 @@ void report_build(struct report *r, const struct host *h)
 	memset(r, 0, sizeof(*r));
 	r->h = h;
 	r->partial = h->partial;
-	r->reserve = model_reserve(h->kver.ok, sysinfo_kver_ge(&h->kver, 6, 0),
+	/* a release, or a capture taken before 6.0 (host_collect) */
+	r->reserve = model_reserve(h->kver.ok || h->kernel_before_6_0,
+				   sysinfo_kver_ge(&h->kver, 6, 0) && !h->kernel_before_6_0,
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
 	r->band_bytes = mul_pages(r, r->band_pages);
@@ -359,9 +361,16 @@ void report_build(struct report *r, const struct host *h)
 	for (i = 0; i < SC_COUNT; i++)
 		if (h->sysctl[i].rc && i != SC_SCTP_MEM)
 			report_sysctl_why(r, (enum sysctl_id)i);
-	if (!h->kver.ok)
+	if (!h->kver.ok && h->kernel_before_6_0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "not in the capture, which was taken in %d: a kernel older "
+			 "than Linux 6.0 (2022), whose counters are exact", h->capture_year);
+		report_unavailable(r, "kernel release", why);
+	} else if (!h->kver.ok) {
 		report_unavailable(r, "kernel release", "/proc/sys/kernel/osrelease not readable: "
 				   "version-dependent rules assume a current kernel");
+	}
 	/* before 6.0 the counters were exact: the CPUs do not matter */
 	if (!h->possible_cpus.ok && !r->reserve.exact)
 		report_unavailable(r, "possible CPUs", "/sys/devices/system/cpu/possible not "

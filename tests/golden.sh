@@ -55,7 +55,15 @@ while read -r name tree args; do
 		mkdir -p "$TMPD/trees/${tree#peer:}"
 		peer_tree "${tree#peer:}" "$TMPD/trees/${tree#peer:}"
 		tree=$TMPD/trees/${tree#peer:} ;;
+	untar:*)
+		# a capture's archive extracted: the directory must read the same
+		a=${tree#untar:}
+		mkdir -p "$TMPD/untar/$name"
+		tar -xf "$a" -C "$TMPD/untar/$name"
+		tree=$(echo "$TMPD/untar/$name"/*) ;;
 	esac
+	# @TREE@ in the arguments: a file inside the tree
+	args=$(printf '%s' "$args" | sed "s|@TREE@|$tree|g")
 	# the arguments may hold quoted words: --set net.ipv4.tcp_mem="A B C"
 	eval "set -- $args"
 	run_case "$name" "$tree" "$@"
