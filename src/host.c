@@ -945,6 +945,123 @@ static void host_page_size(struct host *h, bool rooted, uint64_t page_size_opt)
 			     "page_size_bytes is not a power of two between 1 KiB and 1 MiB");
 }
 
+/* The per-namespace sysctl -a copies of a sosreport: ip_netns_exec_NS_sysctl_-a
+ * beside the host's command outputs (sos 4.0) or in namespaces/NS/ (4.5+). */
+struct host_ns_walk {
+	struct host *h;
+	const char *dir;
+	int cap;
+};
+
+static void host_netns_sysctl_one(struct host *h, const char *rel, const char *ns, size_t nslen)
+{
+	struct host_netns_sysctl *e;
+	struct sysctl_text t;
+	struct parse_err err = { 0, "" };
+	char *buf = NULL, *name, *path;
+	size_t len = 0;
+	int rc, i;
+
+	e = &h->netns_sysctl[h->nnetns_sysctl];
+	memset(e, 0, sizeof(*e));
+	name = host_alloc(h, 4 * nslen + 1);
+	path = host_alloc(h, strlen(rel) + 1);
+	if (!name || !path)
+		return;
+	util_safe_token(name, 4 * nslen + 1, ns, nslen);
+	memcpy(path, rel, strlen(rel) + 1);
+	e->name = name;
+	e->path = path;
+	h->nnetns_sysctl++;
+	rc = host_read_input(h, rel, &buf, &len);
+	if (!rc && len > HOST_MAX_FILE) {
+		free(buf);
+		rc = -EFBIG;
+	}
+	if (rc) {
+		const char *m = host_read_errmsg(rc);
+
+		host_problem(h, rel, 0, rc, m ? m : strerror(-rc));
+		return;
+	}
+	rc = sysctl_text_parse(buf, len, &t, &err);
+	for (i = 0; !rc && i < SC_COUNT; i++) {
+		const char *val;
+		char tmp[512];
+		size_t vl;
+		int line, n;
+
+		e->v[i].rc = -ENOENT;
+		if (host_sysctl[i].scope != SCOPE_NETNS)
+			continue;
+		e->v[i].rc = sysctl_text_get(&t, host_sysctl[i].name, &val, &vl, &line, &err);
+		if (e->v[i].rc == -ENOENT)
+			continue;
+		if (e->v[i].rc) {
+			rc = e->v[i].rc;
+			break;
+		}
+		n = sysctl_text_as_file(val, vl, tmp, sizeof(tmp));
+		e->v[i].rc = n < 0 ? -EINVAL
+			     : sysinfo_parse_vector(tmp, (size_t)n, e->v[i].v, host_sysctl[i].n, &err);
+		if (e->v[i].rc) {
+			err.line = line;
+			rc = e->v[i].rc;
+			break;
+		}
+	}
+	free(buf);
+	if (rc)
+		host_problem(h, rel, err.line, rc, err.msg);
+	e->ok = rc == 0;
+}
+
+static int host_netns_file_cb(const char *name, void *arg)
+{
+	static const char pre[] = "ip_netns_exec_", post[] = "_sysctl_-a";
+	struct host_ns_walk *w = arg;
+	size_t nl = strlen(name), pl = strlen(pre), sl = strlen(post);
+	char rel[PATH_MAX];
+
+	if (nl <= pl + sl || strncmp(name, pre, pl) || strcmp(name + nl - sl, post))
+		return 0;
+	if (w->h->nnetns_sysctl == w->cap) {
+		int cap = w->cap ? 2 * w->cap : 8;
+		struct host_netns_sysctl *n = host_alloc(w->h, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		if (w->h->nnetns_sysctl)
+			memcpy(n, w->h->netns_sysctl, (size_t)w->h->nnetns_sysctl * sizeof(*n));
+		w->h->netns_sysctl = n;
+		w->cap = cap;
+	}
+	snprintf(rel, sizeof(rel), "%s/%s", w->dir, name);
+	host_netns_sysctl_one(w->h, rel, name + pl, nl - pl - sl);
+	return 0;
+}
+
+static int host_netns_dir_cb(const char *name, void *arg)
+{
+	struct host_ns_walk *w = arg;
+	char dir[PATH_MAX];
+	const char *saved = w->dir;
+
+	snprintf(dir, sizeof(dir), "sos_commands/networking/namespaces/%s", name);
+	w->dir = dir;
+	host_list_dir(w->h, dir, host_netns_file_cb, w);
+	w->dir = saved;
+	return 0;
+}
+
+static void host_netns_sysctls(struct host *h)
+{
+	struct host_ns_walk w = { h, "sos_commands/networking", 0 };
+
+	host_list_dir(h, w.dir, host_netns_file_cb, &w);
+	host_list_dir(h, "sos_commands/networking/namespaces", host_netns_dir_cb, &w);
+}
+
 /* The layout of a --root tree: where it starts ("data/" in some insights
  * archives) and which command outputs it holds. */
 static void host_layout(struct host *h)
@@ -1013,6 +1130,8 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt)
 		if (in->dest == offsetof(struct host, machine) && h->machine[0])
 			h->machine_from = h->from[i].path;
 	}
+	if (h->layout == LAYOUT_SOSREPORT)
+		host_netns_sysctls(h);
 	/* tcp_mem is only in init_net's table; tcp_rmem is in every netns. */
 	h->netns_child = h->sysctl[SC_TCP_MEM].rc == -ENOENT && h->sysctl[SC_TCP_RMEM].rc == 0;
 

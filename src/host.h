@@ -57,6 +57,15 @@ struct host_problem {
 
 struct host_store;
 
+/* A capture's sysctl -a of another network namespace (sos: ip netns exec NS
+ * sysctl -a): the per-namespace sysctls there. */
+struct host_netns_sysctl {
+	const char *name;		/* the namespace, escaped */
+	const char *path;		/* root-relative file */
+	bool ok;			/* read; else a problem says why */
+	struct sysctl_val v[SC_COUNT];	/* SCOPE_NETNS ones; rc -ENOENT for the others */
+};
+
 /* Where an input was read from. */
 struct host_from {
 	const char *path;	/* root-relative file it came from; NULL: not read */
@@ -108,6 +117,8 @@ struct host {
 	 * (2022-10-02): the protocol counters were exact then */
 	bool kernel_before_6_0;
 	int capture_year;		/* of capture_time; 0 when not known */
+	struct host_netns_sysctl *netns_sysctl;	/* a sosreport's per-namespace sysctl -a */
+	int nnetns_sysctl;
 
 	struct host_store *store;	/* what host_collect() allocated: host_free() */
 };

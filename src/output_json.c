@@ -383,6 +383,35 @@ static json_t *json_capture(const struct host *h)
 		japp(ins, o);
 	}
 	jset(c, "inputs", ins);
+	ins = json_array();
+	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
+		const struct host_netns_sysctl *e = &h->netns_sysctl[i];
+		json_t *o = json_object(), *v = json_object();
+		int k;
+
+		jset(o, "name", json_safe_string(e->name));
+		jset(o, "file", json_safe_string(e->path));
+		jset(o, "ok", json_boolean(e->ok));
+		for (k = 0; e->ok && k < SC_COUNT; k++) {
+			const struct sysctl_def *d = &host_sysctl[k];
+
+			if (e->v[k].rc)
+				continue;
+			if (d->n == 1) {
+				jset(v, d->key, output_json_u64(e->v[k].v[0]));
+			} else {
+				json_t *vec = json_object();
+				int j;
+
+				for (j = 0; j < d->n; j++)
+					jset(vec, d->field[j], output_json_u64(e->v[k].v[j]));
+				jset(v, d->key, vec);
+			}
+		}
+		jset(o, "settings", v);
+		japp(ins, o);
+	}
+	jset(c, "namespaces", ins);
 	return c;
 }
 

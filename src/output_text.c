@@ -345,6 +345,35 @@ static void text_inputs(FILE *f, const struct report *r, const struct output_opt
 			fprintf(f, "  DISAGREE: %s: %s says otherwise than %s\n",
 				host_input_label(&host_inputs[i]), host_inputs[i].path,
 				h->from[i].conflict);
+	/* the per-namespace sysctls of the other namespaces, against these */
+	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
+		const struct host_netns_sysctl *e = &h->netns_sysctl[i];
+		int k, j, ndiff = 0;
+
+		if (!e->ok)
+			continue;
+		fprintf(f, "  network namespace %s: per-namespace sysctls from %s\n", e->name, e->path);
+		for (k = 0; k < SC_COUNT; k++) {
+			const struct sysctl_def *d = &host_sysctl[k];
+
+			if (e->v[k].rc || (h->sysctl[k].rc == 0 &&
+					   !memcmp(e->v[k].v, h->sysctl[k].v, sizeof(e->v[k].v))))
+				continue;
+			fprintf(f, "    %s =", d->name);
+			for (j = 0; j < d->n; j++)
+				fprintf(f, " %llu", (unsigned long long)e->v[k].v[j]);
+			if (h->sysctl[k].rc == 0) {
+				fputs(" (here:", f);
+				for (j = 0; j < d->n; j++)
+					fprintf(f, " %llu", (unsigned long long)h->sysctl[k].v[j]);
+				fputc(')', f);
+			}
+			fputc('\n', f);
+			ndiff++;
+		}
+		if (!ndiff)
+			fputs("    the same as here\n", f);
+	}
 }
 
 static void text_sockets(FILE *f, const struct report *r, const struct output_opts *o)

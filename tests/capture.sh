@@ -175,6 +175,18 @@ st=$?
 check "2014 capture, no release: partial only for the release" sh -c "[ $st -eq 3 ] && [ \$(wc -l < '$TMPD/err') -eq 1 ] && grep -q 'proc/sys/kernel/osrelease: missing' '$TMPD/err'"
 check "2014 capture, no release: exact counters, no per-CPU band" jq -e '.source.per_cpu_reserve_pages == 0 and (.unavailable | map(select(.what == "kernel release"))[0].why | test("taken in 2014: a kernel older than Linux 6.0"))' "$TMPD/out"
 
+# A namespace's sysctl -a (sos 4.5+ layout): its per-namespace sysctls are
+# shown against the host's; a bad one is a problem naming it.
+NS=$C/sosreport-vm-namespaces-sos45
+"$SOCKMEM" --root "$NS" --json show > "$TMPD/out" 2>/dev/null
+check "namespace sysctl -a: read, tcp_rmem of the namespace" jq -e '.capture.namespaces[0].name == "nsx" and .capture.namespaces[0].settings.tcp_rmem_bytes.max == 6291456 and .settings.tcp_rmem_bytes.max == 33554432' "$TMPD/out"
+rm -rf "$TMPD/ns"
+cp -a "$NS" "$TMPD/ns"
+F=sos_commands/networking/namespaces/nsx/ip_netns_exec_nsx_sysctl_-a
+sed -i 's/^net.ipv4.tcp_rmem = .*/net.ipv4.tcp_rmem = 4096 x/' "$TMPD/ns/$F"
+"$SOCKMEM" --root "$TMPD/ns" show > /dev/null 2> "$TMPD/err"
+check "namespace sysctl -a with a bad value: partial, file and line named" sh -c "[ $? -eq 3 ] && grep -q '^sockmem: $TMPD/ns/$F: line [0-9]*: value .x. is not a number' '$TMPD/err'"
+
 # What a capture cannot answer is refused by name.
 "$SOCKMEM" --root "$ARCH" snapshot "$TMPD/snap" > /dev/null 2> "$TMPD/err"
 check "snapshot of a capture: refused (exit 2), nothing made" sh -c "[ $? -eq 2 ] && [ ! -e '$TMPD/snap' ] && grep -q 'a capture (sosreport, insights archive) is read with --root' '$TMPD/err'"
