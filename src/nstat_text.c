@@ -102,6 +102,18 @@ static void nstat_number_err(struct parse_err *err, int line, const char *t, siz
 		     rc == -ERANGE ? "out of range (more than 64 bits)" : "not a counter");
 }
 
+/* A counter or group name as the kernel writes them: letters, digits, '_'. */
+static bool nstat_word(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return n > 0;
+}
+
 /* Groups of /proc/net/snmp, netstat and snmp6, longest first where one is
  * the start of another (TcpExt before Tcp, UdpLite before Udp). */
 static const char *const nstat_groups[] = {
@@ -145,7 +157,7 @@ int nstat_text_parse(const char *buf, size_t len, struct nstat_text *out, struct
 			if (tl > gl && !memcmp(t, nstat_groups[i], gl))
 				break;
 		}
-		if (i == ARRAY_SIZE(nstat_groups)) {
+		if (i == ARRAY_SIZE(nstat_groups) || !nstat_word(t, tl)) {
 			out->nskipped++;
 			continue;
 		}
@@ -244,8 +256,7 @@ int nstat_text_parse_netstat_s(const char *buf, size_t len, struct nstat_text *o
 			continue;
 		if (s[0] != ' ' && s[0] != '\t') {
 			/* "TcpExt:" */
-			if (s[sl - 1] != ':' || memchr(s, ' ', sl) || memchr(s, '\t', sl) ||
-			    memchr(s, ':', sl - 1)) {
+			if (s[sl - 1] != ':' || !nstat_word(s, sl - 1)) {
 				util_set_err(err, lineno, "expected a group line such as 'Tcp:': not "
 					     "netstat -s output");
 				rc = -EINVAL;
@@ -267,8 +278,8 @@ int nstat_text_parse_netstat_s(const char *buf, size_t len, struct nstat_text *o
 		}
 		/* "Name: value", a counter netstat has no sentence for */
 		colon = memchr(s, ':', sl);
-		if (colon && colon > s && !memchr(s, ' ', (size_t)(colon - s)) &&
-		    colon + 2 <= s + sl && colon[1] == ' ') {
+		if (colon && nstat_word(s, (size_t)(colon - s)) && colon + 2 <= s + sl &&
+		    colon[1] == ' ') {
 			const char *v = colon + 2;
 			size_t vl = (size_t)(s + sl - v);
 

@@ -254,7 +254,8 @@ static void ss_rtt(const char *v, size_t vl, struct diag_sock *d)
 		return;
 	memcpy(tmp, v, vl);
 	tmp[vl] = '\0';
-	if (sscanf(tmp, "%lf", &ms) == 1 && ms >= 0 && ms < 1e9) {
+	/* in range of the microseconds of tcpi_rtt (and not NaN) */
+	if (sscanf(tmp, "%lf", &ms) == 1 && ms >= 0 && ms < 4e6) {
 		d->rtt_us = (uint32_t)(ms * 1000.0 + 0.5);
 		d->has_tcp_info = true;
 	}
@@ -271,7 +272,7 @@ static uint64_t ss_rate(const char *v, size_t vl)
 	memcpy(tmp, v, vl);
 	tmp[vl] = '\0';
 	x = strtod(tmp, &e);
-	if (e == tmp || x < 0)
+	if (e == tmp || !(x >= 0))	/* negative or NaN */
 		return 0;
 	switch (*e) {
 	case 'K': x *= 1e3; break;
@@ -281,7 +282,7 @@ static uint64_t ss_rate(const char *v, size_t vl)
 	default: break;
 	}
 	x /= 8;
-	return x > 1.8e19 ? UINT64_MAX : (uint64_t)x;
+	return x >= 1.8e19 ? UINT64_MAX : (uint64_t)x;
 }
 
 /* The fields of a socket line after its columns, or of a continuation line. */
