@@ -352,6 +352,32 @@ static void archive_strip_top(struct archive_tree *t)
 	t->n = w;
 }
 
+/* Whether sockmem may read a member: the kernel's files and the command
+ * outputs of the plugins it reads.  The others (a sosreport's logs, its
+ * reports, /proc/kallsyms) are indexed for links and listings, not loaded.
+ * Checked with and without the top directory, which is stripped later. */
+static bool archive_wanted(const char *path)
+{
+	static const char *const wanted[] = {
+		"proc/", "sys/devices/system/cpu/", "sos_commands/kernel/", "sos_commands/networking/",
+		"sos_commands/memory/", "sos_commands/processor/", "sos_commands/date/",
+		"sos_commands/host/", "insights_commands/", "etc/hostname", "sockmem-snapshot.meta",
+		"sock_diag/", "data/",
+	};
+	const char *below = strchr(path, '/');
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
+		size_t l = strlen(wanted[i]);
+		const char *rel = !strncmp(path, wanted[i], l) ? path
+				  : below && !strncmp(below + 1, wanted[i], l) ? below + 1 : NULL;
+
+		if (rel)
+			return strcmp(rel, "proc/kallsyms") != 0;	/* 5 MiB of symbols */
+	}
+	return false;
+}
+
 /* Reads the content of the current member (at most the limit + 1 byte). */
 static int archive_load(struct archive *a, struct archive_member *m, uint64_t *loaded)
 {
@@ -495,7 +521,7 @@ int archive_tree_open(const char *path, struct archive_tree **out, struct archiv
 			if (archive_entry_size_is_set(e) &&
 			    archive_entry_size(e) > (la_int64_t)ARCHIVE_MAX_MEMBER_BYTES) {
 				m.too_big = true;
-			} else if (loaded > ARCHIVE_MAX_LOADED_BYTES) {
+			} else if (loaded > ARCHIVE_MAX_LOADED_BYTES || !archive_wanted(norm)) {
 				m.too_big = true;
 			} else {
 				rc = archive_load(a, &m, &loaded);

@@ -17,8 +17,9 @@
  * largest file sockmem reads is ss -peaonmi of a busy host (kernel files
  * are held to HOST_MAX_FILE by host.c). */
 #define ARCHIVE_MAX_MEMBER_BYTES (64u << 20)
-/* What is loaded in all, and what the archive may expand to: a capture of
- * the networking, kernel, memory and CPU plugins is a few MiB. */
+/* What is loaded in all (only the members sockmem may read are), and what
+ * the archive may expand to: a capture of the networking, kernel, memory
+ * and CPU plugins is a few MiB, a whole sosreport some GiB. */
 #define ARCHIVE_MAX_LOADED_BYTES (256u << 20)
 #define ARCHIVE_MAX_EXPANDED_BYTES (8ull << 30)
 #define ARCHIVE_MAX_MEMBERS 500000
