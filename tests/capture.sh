@@ -43,6 +43,12 @@ run() {
 	fi
 }
 
+# The fixtures' paths fit the tar format of make dist (99 characters with
+# "sockmem-VERSION/" before them): a longer one is left out of the tarball.
+long=$(cd "$SRCDIR" && find tests/captures | awk 'length($0) > 99 - 16')
+check "fixture paths fit make dist's tar format" [ -z "$long" ]
+[ -z "$long" ] || diag "$long"
+
 # ---------------------------------------------------------------- sysctl -a
 fresh
 head -c "$(( $(wc -c < "$GOOD/$K") - 3 ))" "$GOOD/$K" > "$B/$K"
@@ -177,12 +183,12 @@ check "2014 capture, no release: exact counters, no per-CPU band" jq -e '.source
 
 # A namespace's sysctl -a (sos 4.5+ layout): its per-namespace sysctls are
 # shown against the host's; a bad one is a problem naming it.
-NS=$C/sosreport-vm-namespaces-sos45
+NS=$C/s45
 "$SOCKMEM" --root "$NS" --json show > "$TMPD/out" 2>/dev/null
-check "namespace sysctl -a: read, tcp_rmem of the namespace" jq -e '.capture.namespaces[0].name == "nsx" and .capture.namespaces[0].settings.tcp_rmem_bytes.max == 6291456 and .settings.tcp_rmem_bytes.max == 33554432' "$TMPD/out"
+check "namespace sysctl -a: read, tcp_rmem of the namespace" jq -e '.capture.namespaces[0].name == "x" and .capture.namespaces[0].settings.tcp_rmem_bytes.max == 6291456 and .settings.tcp_rmem_bytes.max == 33554432' "$TMPD/out"
 rm -rf "$TMPD/ns"
 cp -a "$NS" "$TMPD/ns"
-F=sos_commands/networking/namespaces/nsx/ip_netns_exec_nsx_sysctl_-a
+F=sos_commands/networking/namespaces/x/ip_netns_exec_x_sysctl_-a
 sed -i 's/^net.ipv4.tcp_rmem = .*/net.ipv4.tcp_rmem = 4096 x/' "$TMPD/ns/$F"
 "$SOCKMEM" --root "$TMPD/ns" show > /dev/null 2> "$TMPD/err"
 check "namespace sysctl -a with a bad value: partial, file and line named" sh -c "[ $? -eq 3 ] && grep -q '^sockmem: $TMPD/ns/$F: line [0-9]*: value .x. is not a number' '$TMPD/err'"
