@@ -340,11 +340,22 @@ static void text_inputs(FILE *f, const struct report *r, const struct output_opt
 		fprintf(f, "  %-36s from %s%s%s%s%s\n", host_input_label(&host_inputs[i]), w->path, line,
 			w->how ? " (" : "", w->how ? w->how : "", w->how ? ")" : "");
 	}
-	for (i = 0; i < host_ninputs; i++)
-		if (h->from[i].conflict)
-			fprintf(f, "  DISAGREE: %s: %s says otherwise than %s\n",
-				host_input_label(&host_inputs[i]), host_inputs[i].path,
-				h->from[i].conflict);
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_input *in = &host_inputs[i];
+		char v[sizeof(h->kver.release) + 8] = "";
+		int j, n = 0;
+
+		if (!h->from[i].conflict)
+			continue;
+		if (in->sysctl >= 0)
+			for (j = 0; j < host_sysctl[in->sysctl].n; j++)
+				n += snprintf(v + n, sizeof(v) - (size_t)n, "%s%llu", j ? " " : "",
+					      (unsigned long long)h->sysctl[in->sysctl].v[j]);
+		else
+			snprintf(v, sizeof(v), "%s", h->kver.release);
+		fprintf(f, "  DISAGREE: %s: %s says '%s' (used), %s\n", host_input_label(in), in->path,
+			v, h->from[i].conflict);
+	}
 	/* the per-namespace sysctls of the other namespaces, against these */
 	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
 		const struct host_netns_sysctl *e = &h->netns_sysctl[i];

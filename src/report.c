@@ -94,6 +94,19 @@ static const char *report_unavailable_why(const struct report *r, const char *wh
 	return NULL;
 }
 
+/* The capture's sysctl -a that stands in for a sysctl's file: the one of
+ * its layout (sos_commands/..., insights_commands/...). */
+static const char *report_sysctl_a(const struct host *h, enum sysctl_id id)
+{
+	const char *marker = capture_layout_marker(h->layout);
+	const struct host_alt *a;
+
+	for (a = host_sysctl_input(id)->alt; marker && a && a->path; a++)
+		if (!strncmp(a->path, marker, strlen(marker)))
+			return a->path;
+	return NULL;
+}
+
 /* Why a sysctl could not be read; also records it in r->unavail. */
 static const char *report_sysctl_why(struct report *r, enum sysctl_id id)
 {
@@ -118,9 +131,9 @@ static const char *report_sysctl_why(struct report *r, enum sysctl_id id)
 		snprintf(why, sizeof(why), "SCTP is not loaded");
 	else if (id == SC_IP6FRAG_HIGH_THRESH)
 		snprintf(why, sizeof(why), "IPv6 is disabled or absent");
-	else if (h->layout != LAYOUT_PROC && host_sysctl_input(id)->alt)
+	else if (h->layout != LAYOUT_PROC && report_sysctl_a(h, id))
 		snprintf(why, sizeof(why), "in neither %s nor the capture's sysctl -a (%s)",
-			 host_sysctl_input(id)->path, host_sysctl_input(id)->alt[0].path);
+			 host_sysctl_input(id)->path, report_sysctl_a(h, id));
 	else if (h->root[0])
 		snprintf(why, sizeof(why), "not present in the input tree");
 	else
