@@ -1062,11 +1062,28 @@ static void host_netns_sysctls(struct host *h)
 	host_list_dir(h, "sos_commands/networking/namespaces", host_netns_dir_cb, &w);
 }
 
+/* The one entry of a directory, or "" when it has none or several. */
+struct host_only {
+	char name[256];
+	int n;
+};
+
+static int host_only_cb(const char *name, void *arg)
+{
+	struct host_only *o = arg;
+
+	if (o->n++ == 0)
+		snprintf(o->name, sizeof(o->name), "%s", name);
+	return 0;
+}
+
 /* The layout of a --root tree: where it starts ("data/" in some insights
- * archives) and which command outputs it holds. */
+ * archives; the one directory inside, as "tar -xf" into an empty directory
+ * leaves a sosreport) and which command outputs it holds. */
 static void host_layout(struct host *h)
 {
 	static const char *const bases[] = { "", "data/" };
+	struct host_only only = { "", 0 };
 	size_t b;
 	int l;
 
@@ -1080,6 +1097,20 @@ static void host_layout(struct host *h)
 		}
 	h->base = "";
 	h->layout = LAYOUT_PROC;
+	if (host_list_dir(h, "", host_only_cb, &only) || only.n != 1 || strchr(only.name, '/'))
+		return;
+	for (l = LAYOUT_SOSREPORT; l <= LAYOUT_INSIGHTS; l++) {
+		char marker[300], *base;
+
+		snprintf(marker, sizeof(marker), "%s/%s", only.name,
+			 capture_layout_marker((enum capture_layout)l));
+		if (!host_exists(h, marker) || !(base = host_alloc(h, strlen(only.name) + 2)))
+			continue;
+		snprintf(base, strlen(only.name) + 2, "%s/", only.name);
+		h->base = base;
+		h->layout = (enum capture_layout)l;
+		return;
+	}
 }
 
 int host_collect(struct host *h, const char *root, uint64_t page_size_opt)

@@ -193,6 +193,11 @@ sed -i 's/^net.ipv4.tcp_rmem = .*/net.ipv4.tcp_rmem = 4096 x/' "$TMPD/ns/$F"
 "$SOCKMEM" --root "$TMPD/ns" show > /dev/null 2> "$TMPD/err"
 check "namespace sysctl -a with a bad value: partial, file and line named" sh -c "[ $? -eq 3 ] && grep -q '^sockmem: $TMPD/ns/$F: line [0-9]*: value .x. is not a number' '$TMPD/err'"
 
+# The directory a sosreport was extracted into reads as the sosreport.
+"$SOCKMEM" --root "$GOOD" --json show --no-sockets 2>/dev/null | jq -S 'del(.source.collected_at, .source.root)' > "$TMPD/j1"
+"$SOCKMEM" --root "$(dirname "$GOOD")" --json show --no-sockets 2>/dev/null | jq -S 'del(.source.collected_at, .source.root)' > "$TMPD/j2"
+check "the directory holding an extracted sosreport reads as the sosreport" cmp -s "$TMPD/j1" "$TMPD/j2"
+
 # What a capture cannot answer is refused by name.
 "$SOCKMEM" --root "$ARCH" snapshot "$TMPD/snap" > /dev/null 2> "$TMPD/err"
 check "snapshot of a capture: refused (exit 2), nothing made" sh -c "[ $? -eq 2 ] && [ ! -e '$TMPD/snap' ] && grep -q 'a capture (sosreport, insights archive) is read with --root' '$TMPD/err'"
