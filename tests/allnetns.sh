@@ -59,6 +59,10 @@ ip netns exec "$A" "$SOCKMEM" --json show --all-netns > "$TMPD/in-a.json" 2>/dev
 check "inside A: the initial namespace is labelled 'initial (host)'" \
 	[ "$(jq '[.sockets.per_netns[].label] | index("initial (host)") != null' "$TMPD/in-a.json")" = true ]
 
+# in a container the limits are hidden, the growth rate is not (first-user #17)
+ip netns exec "$A" "$SOCKMEM" show --no-sockets --interval 0.05 --count 3 > "$TMPD/in-a-trend.txt" 2>&1
+check "inside A: show --interval prints the trend without limits" grep -q "^  trend: " "$TMPD/in-a-trend.txt"
+
 # top across namespaces: A's and B's connections are the largest holders
 "$SOCKMEM" --json top --all-netns -n 3 > "$TMPD/top.json"
 check "top --all-netns: exit 0 or 3" test $? -le 3

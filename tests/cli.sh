@@ -1,10 +1,10 @@
 #!/bin/sh
 # cli.sh - the command line: a table of arguments -> exit status -> message,
 # and options that must mean the same before and after the command word.
+# Offline: every case either fails in parsing or reads a fixture tree.
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
-lock_live_shared
 T=$SRCDIR/tests/trees/linux-6.18-idle
 
 # expect STATUS REGEX ARGS...: exit status and a regex on stdout+stderr
@@ -32,6 +32,11 @@ expect 0 "Exit status: 0 complete" --help
 expect 0 "^sockmem [0-9]+\.[0-9]+" --version
 expect 0 "Usage: sockmem show" show --help
 expect 0 "Usage: sockmem snapshot" snapshot --help
+# every command's help, exit 0 (under the sanitizers too: glibc's argp leaks
+# for a command whose own option array is empty)
+for c in top simulate advise watch check; do
+	expect 0 "Usage: sockmem $c" $c --help
+done
 expect 0 "--root=DIR" show --help
 expect 64 "sockmem show: unexpected argument 'extra'" show extra
 expect 64 "not a power of two" --page-size 3000 show
@@ -42,7 +47,6 @@ expect 64 "unrecognized option" show --frobnicate
 expect 64 "sockmem snapshot: no directory given" snapshot
 expect 2 "^sockmem: /nonexistent/dir: No such file or directory" --root /nonexistent/dir show
 expect 2 "not a directory, nor an archive sockmem reads" --root "$T/proc/meminfo" show
-expect 0 "^live " show
 expect 0 "^snapshot .*linux-6.18-idle" --root "$T" show
 expect 0 "^snapshot .*linux-6.18-idle" show --root "$T"
 expect 0 "\"schema_version\"" --root "$T" show --json
@@ -63,7 +67,7 @@ expect 64 "needs the live system" --root "$T" top --by process
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise
-expect 0 "rmem-max-below" --root "$T" advise --check --fail-on warn
+expect 0 "no findings" --root "$T" advise --check --fail-on warn
 expect 1 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on warn
 expect 0 "tcp-pressure" --root "$SRCDIR/tests/trees/tcp-pressure-hysteresis" advise --check --fail-on crit
 expect 0 "^net.ipv4.tcp_mem = 289266 385688 578532$" --root "$O" advise --format sysctl
@@ -71,7 +75,7 @@ expect 64 "not a rate" advise --bandwidth 10furlongs --rtt 1ms
 expect 64 "not a time" advise --bandwidth 1Gbit --rtt 80
 expect 64 "go together" advise --bandwidth 1Gbit
 expect 64 "not warn or crit" advise --fail-on info
-expect 64 "not text, json or sysctl" advise --format yaml
+expect 64 "not one of text, json, sysctl$" advise --format yaml
 
 # Common options before and after the command word give the same output.
 a=$("$SOCKMEM" --json --root "$T" show | jq "$JQ_STABLE")
@@ -108,7 +112,8 @@ check "closed pipe: no message" [ ! -s "$TMPD/err" ]
 # resolved silently (first-user review items 23, 24, 27, 29).
 expect 64 "--json conflicts with --format prometheus" --root "$T" --json show --format prometheus
 expect 64 "conflicts with --format" --root "$T" show --format json --format text
-expect 64 "not one of text, json$" --root "$T" top --format prometheus
+expect 64 "not one of text, json$" --root "$T" simulate --format prometheus
+expect 64 "--by process or cgroup" --root "$T" top --format prometheus
 expect 64 "watch samples the live system" --root "$T" watch
 expect 64 "--all-netns needs the live system" --root "$T" show --all-netns
 expect 64 "give one of them" show --all-netns --diag-file /nonexistent
@@ -127,4 +132,5 @@ check "top offers no --no-sockets" sh -c "! grep -q -e '--no-sockets' '$TMPD/top
 { "$SOCKMEM" watch --json --interval 0.05 --count 100 --no-sockets 2>"$TMPD/pipe.err"; echo $? > "$TMPD/pipe.st"; } | head -c 1 > /dev/null
 check "watch --json | head: exit 0" [ "$(cat "$TMPD/pipe.st")" = 0 ]
 check "watch --json | head: no message" [ ! -s "$TMPD/pipe.err" ]
+expect 64 "--direction send is for TCP" --root "$T" simulate --protocol udp --direction send
 done_testing

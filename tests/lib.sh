@@ -34,18 +34,25 @@ trap cleanup_tmp EXIT
 trap 'exit 130' INT TERM
 
 # Tests that read or load the live system take this lock shared; oracle.sh
-# (which lowers the host-wide tcp_mem) takes it exclusive.
+# (which lowers the host-wide tcp_mem) takes it exclusive.  The lock file is
+# opened for reading (flock needs no more), so that a user other than the
+# one who created it can take it too.
+lock_open() {
+	command -v flock >/dev/null || return 1
+	_lock=${TMPDIR:-/tmp}/sockmem-test.lock
+	[ -e "$_lock" ] || { : > "$_lock" && chmod 0644 "$_lock"; } 2>/dev/null
+	[ -r "$_lock" ] || return 1
+	exec 9< "$_lock"
+}
 lock_live_shared() {
-	command -v flock >/dev/null || return 0
-	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
-	flock -s 9
+	lock_open && flock -s 9
+	return 0
 }
 
 # Tests that load the host and check host-wide figures take it exclusive.
 lock_live_exclusive() {
-	command -v flock >/dev/null || return 0
-	exec 9> "${TMPDIR:-/tmp}/sockmem-test.lock"
-	flock -x 9
+	lock_open && flock -x 9
+	return 0
 }
 
 # Wait (at most 15 s) until sockstat TCP and UDP mem stop moving: sockets of
@@ -194,3 +201,42 @@ hotsos-udp_mem_sysctl_exhausted hotsos-udp_mem_sockstat_sysctl_exhausted hotsos-
 
 # jq filter that removes what changes from run to run.
 JQ_STABLE='if (.source | type) == "object" then del(.source.collected_at) else . end'
+
+# JSON Schema validation of many documents in one python3 process
+# (tests/schema-validate.py): schema_init, then schema_doc/schema_bad per test
+# point, then schema_validate prints them all.
+schema_init() {
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || PY=$(command -v python3)
+	[ -n "$PY" ] && "$PY" -c 'import jsonschema' 2>/dev/null ||
+		skip_all "python3-jsonschema not installed"
+	SCHEMA=${SOCKMEM_SCHEMA:-$SRCDIR/man/sockmem.schema.json}
+	schema_list=$TMPD/schema.list schema_docs=0
+	: > "$schema_list"
+}
+# schema_doc NAME ARGS...: the document sockmem ARGS prints must validate
+schema_doc() {
+	_n=$1; shift
+	schema_docs=$((schema_docs + 1))
+	"$SOCKMEM" "$@" > "$TMPD/doc-$schema_docs.json" 2>/dev/null
+	printf '%s\t%s\tvalid\n' "$_n" "$TMPD/doc-$schema_docs.json" >> "$schema_list"
+}
+# schema_bad NAME FILE: the document in FILE must be rejected
+schema_bad() {
+	printf '%s\t%s\tinvalid\n' "$1" "$2" >> "$schema_list"
+}
+# schema_validate [--lint]: one test point per document (and the lint)
+schema_validate() {
+	"$PY" "$SRCDIR/tests/schema-validate.py" "$SCHEMA" "$schema_list" "$@" > "$TMPD/schema.out" 2>&1
+	_answered=0
+	while IFS='	' read -r _res _name _why; do
+		case $_res in
+		ok) ok "$_name"; _answered=$((_answered + 1)) ;;
+		'not ok') not_ok "$_name"; diag "$_why"; _answered=$((_answered + 1)) ;;
+		*) diag "$_res $_name $_why" ;;
+		esac
+	done < "$TMPD/schema.out"
+	_want=$(wc -l < "$schema_list")
+	[ "${1:-}" = --lint ] && _want=$((_want + 1))
+	[ "$_answered" -eq "$_want" ] || not_ok "the validator answered $_answered of $_want documents"
+}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # live.sh - the running machine: sockmem's figures equal what /proc,
 # /sys and sysctl say at the same moment; inside a fresh network namespace
-# (a container) the host-only limits are reported as not visible.
+# (a container) the host-only limits are reported as not visible; a snapshot
+# of the live system reproduces its report.
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +19,7 @@ press() { awk -v P="$1" '$1 == P { print $5 }' /proc/net/protocols; }
 for proto in TCP UDP; do
 	key=$(echo "$proto" | tr 'A-Z' 'a-z')
 	done_ok=
-	for try in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		a=$(ssmem $proto)
 		"$SOCKMEM" --json show > "$TMPD/j" 2>/dev/null
 		b=$(ssmem $proto)
@@ -58,6 +59,28 @@ for c in TCPMemoryPressures TCPMemoryPressuresChrono TCPAbortOnMemory; do
 	check "counter $c = /proc/net/netstat ($v)" [ "$(jq ".counters.$c" "$TMPD/j")" = "${v:-null}" ]
 done
 check "live report complete (exit 0, partial false)" jq -e '.partial == false' "$TMPD/j"
+"$SOCKMEM" show > "$TMPD/t" 2>&1
+check "text report says it is of the live system" grep -q "^live " "$TMPD/t"
+check "text header carries the time of the reading (for a ticket)" grep -Eq "^live at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z, Linux " "$TMPD/t"
+
+# A snapshot of the live system reproduces its report.
+S=$TMPD/snap
+"$SOCKMEM" snapshot "$S" > "$TMPD/out" 2>&1
+check "snapshot of the live system: exit 0" [ $? -eq 0 ]
+check "snapshot has sockstat" [ -s "$S/proc/net/sockstat" ]
+check "snapshot has tcp_mem (when this namespace has it)" \
+	sh -c '[ -s "$1" ] || [ ! -e /proc/sys/net/ipv4/tcp_mem ]' _ "$S/proc/sys/net/ipv4/tcp_mem"
+check "snapshot metadata: page size = getconf PAGESIZE" grep -qx "page_size_bytes=$PS" "$S/sockmem-snapshot.meta"
+check "snapshot metadata: kernel release = uname -r" grep -qx "kernel_release=$(uname -r)" "$S/sockmem-snapshot.meta"
+"$SOCKMEM" --json show > "$TMPD/live.json"
+"$SOCKMEM" --root "$S" --json show > "$TMPD/snap.json"
+check "--root SNAP show exit 0" [ $? -eq 0 ]
+for k in .settings .protocols.tcp.limits_pages .protocols.udp.limits_pages .source.kernel_release \
+	 .source.page_size_bytes .source.possible_cpus .source.mem_total_bytes \
+	 .source.per_cpu_reserve_pages .protocols.tcp.uncertainty_pages; do
+	a=$(jq -c "$k" "$TMPD/live.json"); b=$(jq -c "$k" "$TMPD/snap.json")
+	check "snapshot reproduces $k ($a)" [ "$a" = "$b" ]
+done
 
 # A container: a fresh network namespace has no tcp_mem, but the flag and
 # the global usage are visible.  Needs root (or user namespaces).

@@ -5,8 +5,15 @@
 # and at every step compares sockmem's state with the kernel's press flag and
 # TcpExt counters; checks that pressure began where "sockmem simulate"
 # predicted, within the per-CPU band; then UDP's effective limit udp_mem[0].
+# It changes the HOST's sysctls, so it runs only with SOCKMEM_UNSAFE_HOST_TESTS=1
+# (never on a production machine): "make check-kernels" (tests/vm/) runs the
+# same test inside VMs, whose sysctls are their own.
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
+
+[ "${SOCKMEM_UNSAFE_HOST_TESTS:-}" = 1 ] || skip_all "lowers the host's net.ipv4.tcp_mem and udp_mem" \
+	"(unsafe on a production machine; make check-kernels runs it in VMs):" \
+	"set SOCKMEM_UNSAFE_HOST_TESTS=1 to run it on this host"
 
 command -v jq >/dev/null || skip_all "jq not installed"
 command -v flock >/dev/null || skip_all "flock (util-linux) not installed"
@@ -35,7 +42,12 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 ssmem() { awk -v P="$1:" '$1 == P { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
-press() { awk '$1 == "TCP" { print $5 }' /proc/net/protocols; }
+# the TCP press flag and usage in one read: "PRESS USAGE"
+kread() {
+	awk '$1 == "TCP" && FILENAME ~ /protocols/ { p = $5 }
+	     $1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == "mem") m = $(i + 1) }
+	     END { print p, m }' /proc/net/protocols /proc/net/sockstat
+}
 ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next } $1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
 
 PAIRS=340
@@ -54,16 +66,15 @@ BAND=$(( $(awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-"); c += (n
 diag "tcp_mem $L0 $L1 $L2, band $BAND pages"
 P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
 
-# One sample: sockmem's view, checked against the kernel's read around it.
+# One sample: sockmem's view, checked against the kernel's read around it
+# (one jq per sample).
 bad=0 samples=0
 sample() { # PHASE
-	local f1 u1 j st kp u f2 u2
-	f1=$(press); u1=$(ssmem TCP)
-	j=$("$SOCKMEM" --json show --no-sockets 2>/dev/null)
-	f2=$(press); u2=$(ssmem TCP)
-	st=$(jq -r .protocols.tcp.state <<< "$j")
-	kp=$(jq -r .protocols.tcp.kernel_pressure <<< "$j")
-	u=$(jq -r .protocols.tcp.usage_pages <<< "$j")
+	local f1 u1 st kp u note f2 u2
+	read -r f1 u1 < <(kread)
+	IFS=$'\t' read -r st kp u note < <("$SOCKMEM" --json show --no-sockets 2>/dev/null |
+		jq -r '.protocols.tcp | [.state, .kernel_pressure, .usage_pages, (.state_note // "")] | map(tostring) | @tsv')
+	read -r f2 u2 < <(kread)
 	samples=$((samples + 1))
 	[ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] || return 0	# the kernel moved during the read
 	# the flag sockmem reports is the kernel's
@@ -79,11 +90,11 @@ sample() { # PHASE
 	esac
 	# outside the band the kernel must agree with the thresholds
 	if [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then bad=$((bad + 1)); diag "$1: $u above pressure+band, flag $f1"; fi
-	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$(jq -r '.protocols.tcp.state_note // ""' <<< "$j")
+	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$note
 }
 
 sample baseline
-check "baseline: TCP normal, flag no" [ "$LAST_STATE" = normal ] && [ "$LAST_FLAG" = no ]
+check "baseline: TCP normal ($LAST_STATE), flag no ($LAST_FLAG)" test "$LAST_STATE" = normal -a "$LAST_FLAG" = no
 
 # Charge of the host's other TCP sockets (bytes): they move on their own.
 others() {
@@ -99,9 +110,8 @@ cmd fillk 0 $BYTES
 sleep 0.2
 PER=$("$SOCKMEM" top -n 1 --json | jq '.top[0].charged_bytes')
 SIM=$("$SOCKMEM" simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER" --json)
-PLO=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets_range[0]' <<< "$SIM")
-PHI=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets_range[1]' <<< "$SIM")
-PAT=$(jq '[.transitions[] | select(.event == "enter-pressure")][0].at_added_sockets' <<< "$SIM")
+read -r PLO PHI PAT < <(jq -r '[.transitions[] | select(.event == "enter-pressure")][0] |
+	[.at_added_sockets_range[0], .at_added_sockets_range[1], .at_added_sockets] | map(tostring) | join(" ")' <<< "$SIM")
 OTHERS0=$(others)
 diag "one socket charges $PER bytes; simulate: pressure at +$PAT (+$PLO..+$PHI)"
 check "simulate predicts pressure" [ "$PAT" != null ]
@@ -176,14 +186,14 @@ for i in $(seq 200); do
 	[ "$cur" = "$prev" ] && break
 	prev=$cur
 done
-j=$("$SOCKMEM" --json show)
-uu=$(jq .protocols.udp.usage_pages <<< "$j")
+read -r uu ust uflag udrops < <("$SOCKMEM" --json show |
+	jq -r '[.protocols.udp.usage_pages, .protocols.udp.state, .protocols.udp.kernel_press_flag, .sockets.udp.drops > 0] | map(tostring) | join(" ")')
 diag "udp_mem $U0 $U1 $U2: the queue stopped at $cur bytes, usage $uu pages"
 check "UDP stops growing near udp_mem[0] ($U0), usage $uu" test "$uu" -le $((U0 + BAND + 64))
 check "UDP far below udp_mem[2] ($U2)" test "$uu" -lt $U2
-check "UDP: sockmem says limited" [ "$(jq -r .protocols.udp.state <<< "$j")" = limited ]
-check "UDP: no pressure flag (NI)" [ "$(jq -r .protocols.udp.kernel_press_flag <<< "$j")" = NI ]
-check "UDP: the drops are on the socket" [ "$(jq '.sockets.udp.drops > 0' <<< "$j")" = true ]
+check "UDP: sockmem says limited ($ust)" [ "$ust" = limited ]
+check "UDP: no pressure flag (NI)" [ "$uflag" = NI ]
+check "UDP: the drops are on the socket" [ "$udrops" = true ]
 restore
 check "tcp_mem restored" [ "$(cat /proc/sys/net/ipv4/tcp_mem)" = "$SAVED_TCP" ]
 check "udp_mem restored" [ "$(cat /proc/sys/net/ipv4/udp_mem)" = "$SAVED_UDP" ]

@@ -1,8 +1,11 @@
 #!/bin/bash
-# watch.sh - monitoring: NDJSON lines parse, carry increasing timestamps and
-# rates equal to counter differences over time; the Prometheus exposition
-# parses and its numbers equal the JSON's; the textfile is written
-# atomically; the terminal view renders under tmux, and ends cleanly.
+# watch.sh - monitoring the live system: NDJSON lines parse, carry increasing
+# timestamps and rates equal to counter differences over time, and every key
+# is documented in sockmem-json(5); the live Prometheus exposition parses and
+# passes promtool, the textfile is written atomically with watch's own
+# metrics, top's series by cgroup and process are bounded, check speaks the
+# plugin protocol on the live host; the terminal view renders under tmux, and
+# ends cleanly.  (prometheus.sh checks the exposition's numbers offline.)
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
@@ -10,7 +13,6 @@ command -v jq >/dev/null || skip_all "jq not installed"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 lock_live_shared
-L=$SRCDIR/tests/trees/linux-6.18-loaded
 
 # --- NDJSON
 "$SOCKMEM" watch --interval 0.2 --count 5 > "$TMPD/w.ndjson" 2> "$TMPD/err"
@@ -28,6 +30,16 @@ bad=$(jq -s '[range(1; length) as $i | .[$i] as $b | .[$i - 1] as $a |
 	select((.value - $want) | fabs > 1e-6 * ($want | fabs + 1))] | length' "$TMPD/w.ndjson")
 check "rates equal counter differences over time" [ "$bad" = 0 ]
 check "same schema as show, plus the sample fields" jq -s -e '.[0] | has("protocols") and has("counters") and .schema_version == "1.0" and .command == "watch"' "$TMPD/w.ndjson"
+# every key of watch's documents is in sockmem-json(5) (manlint.sh checks
+# those of the other commands on the fixture trees)
+jq -r '[paths | select(index("evidence") | not) | .[-1] | select(type == "string")] | unique | .[]' \
+	"$TMPD/w.ndjson" | grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
+missing=""
+while read -r k; do
+	grep -q -- "$(printf '%s' "$k" | sed 's/-/\\\\-/g')" "${BUILDDIR:-$SRCDIR}/man/sockmem-json.5" || missing="$missing $k"
+done < "$TMPD/keys"
+check "every JSON key of watch documented in sockmem-json.5" [ -z "$missing" ]
+[ -z "$missing" ] || diag "undocumented:$missing"
 
 # a closed pipe ends it quietly; so does SIGTERM
 start=$(date +%s)
@@ -42,74 +54,49 @@ wait $pid
 check "SIGTERM: exit 0" [ $? -eq 0 ]
 check "SIGTERM: the last line is complete JSON" sh -c "tail -1 '$TMPD/term.ndjson' | jq -e . > /dev/null"
 
-# --- Prometheus
+# --- Prometheus: the live exposition parses (tests/prometheus.sh compares
+# its numbers with the JSON's on a fixture tree)
+"$SOCKMEM" show --format prometheus > "$TMPD/live.prom"
 if [ -x "$PY" ] && "$PY" -c 'import prometheus_client.parser' 2>/dev/null; then
-	"$SOCKMEM" --root "$L" show --format prometheus > "$TMPD/m.prom"
-	"$SOCKMEM" --root "$L" show --json > "$TMPD/m.json"
-	if out=$("$PY" - "$TMPD/m.prom" "$TMPD/m.json" <<'PYEOF' 2>&1
-import json, sys
-from prometheus_client.parser import text_string_to_metric_families
-text = open(sys.argv[1]).read()
-j = json.load(open(sys.argv[2]))
-s = {}
-types = {}
-for fam in text_string_to_metric_families(text):
-    types[fam.name] = fam.type
-    for m in fam.samples:
-        s[(m.name, tuple(sorted(m.labels.items())))] = m.value
-def get(metric, **labels):
-    return s.get((metric, tuple(sorted(labels.items()))))
-errs = []
-def eq(a, b, what):
-    if a is None or b is None or abs(float(a) - float(b)) > 1e-9 * max(1, abs(float(b))):
-        errs.append("%s: prometheus %s, json %s" % (what, a, b))
-for p in ("tcp", "udp"):
-    pj = j["protocols"][p]
-    eq(get("sockmem_%s_usage_bytes" % p), pj["usage_bytes"], p + " usage_bytes")
-    eq(get("sockmem_%s_usage_pages" % p), pj["usage_pages"], p + " usage_pages")
-    for t in ("min", "pressure", "max"):
-        eq(get("sockmem_%s_limit_bytes" % p, threshold=t), pj["limits_bytes"][t], p + " limit " + t)
-        eq(get("sockmem_%s_headroom_bytes" % p, threshold=t), pj["headroom_bytes"][t], p + " headroom " + t)
-    eq(get("sockmem_%s_state" % p, state=pj["state"]), 1, p + " state")
-    eq(get("sockmem_socket_charged_bytes", protocol=p), j["sockets"][p]["charged_bytes"], p + " charged")
-    eq(get("sockmem_reconciliation_residual_pages", protocol=p), j["reconciliation"][p]["residual_pages"], p + " residual")
-eq(get("sockmem_tcp_kernel_pressure"), 1 if j["protocols"]["tcp"]["kernel_pressure"] else 0, "kernel pressure")
-eq(get("sockmem_uncertainty_pages"), j["protocols"]["tcp"]["uncertainty_pages"], "band")
-for k, v in j["counters"].items():
-    if v is not None:
-        g = "Udp" if k.startswith("Udp") else "TcpExt"
-        eq(get("sockmem_kernel_counter_total", group=g, name=k), v, "counter " + k)
-for k, c in j["counts"].items():
-    if c["value"] is not None:
-        eq(get("sockmem_sockets", kind=k, scope=c["scope"]), c["value"], "count " + k)
-if types.get("sockmem_kernel_counter") != "counter":
-    errs.append("kernel counters are not of type counter: %s" % types.get("sockmem_kernel_counter"))
-if errs:
-    sys.exit("\n".join(errs))
-print(len(s), "samples compared")
-PYEOF
-); then ok "prometheus exposition parses; its numbers equal the JSON's ($out)"; else not_ok "prometheus vs JSON"; diag "$out"; fi
-	"$SOCKMEM" show --format prometheus > "$TMPD/live.prom"
 	check "live exposition parses" "$PY" -c "
 import sys
 from prometheus_client.parser import text_string_to_metric_families
 list(text_string_to_metric_families(open('$TMPD/live.prom').read()))"
-	check "every family has HELP and TYPE" sh -c "[ \$(grep -c '^# HELP' '$TMPD/live.prom') -eq \$(grep -c '^# TYPE' '$TMPD/live.prom') ]"
-	check "metric names carry units" sh -c "! grep -v '^#' '$TMPD/live.prom' | grep -E '^sockmem_[a-z_]+(usage|limit|headroom)[ {]'"
 else
-	skip "prometheus parser (python3-prometheus-client) not installed"
-	skip "live exposition parses"
-	skip "every family has HELP and TYPE"
-	skip "metric names carry units"
+	skip "live exposition parses: python3-prometheus-client not installed"
 fi
+check "live exposition: every family has HELP and TYPE" sh -c "[ \$(grep -c '^# HELP' '$TMPD/live.prom') -eq \$(grep -c '^# TYPE' '$TMPD/live.prom') ]"
+check "live exposition: metric names carry units" sh -c "! grep -v '^#' '$TMPD/live.prom' | grep -v '^sockmem_sockets_limit' | grep -E '^sockmem_[a-z_]+(usage|limit|headroom)[ {]'"
 mkdir -p "$TMPD/textfile"
 "$SOCKMEM" watch --interval 0.1 --count 3 --format prometheus --output "$TMPD/textfile/sockmem.prom"
 check "textfile written" [ -s "$TMPD/textfile/sockmem.prom" ]
 check "textfile: no temporary file left" [ "$(ls "$TMPD/textfile" | wc -l)" -eq 1 ]
-"$SOCKMEM" show --format prometheus --output "$TMPD/textfile/show.prom"
-check "show --output writes the file, not stdout" [ -s "$TMPD/textfile/show.prom" ]
-"$SOCKMEM" watch --format prometheus > /dev/null 2> "$TMPD/err"
-check "watch --format prometheus without --output: usage error" [ $? -eq 64 ]
+check "textfile: the third sample's self-metrics" grep -qx 'sockmem_samples_total 3' "$TMPD/textfile/sockmem.prom"
+if command -v promtool > /dev/null; then
+	check "promtool check metrics: the live exposition and watch's textfile" sh -c \
+		"promtool check metrics < '$TMPD/live.prom' && promtool check metrics < '$TMPD/textfile/sockmem.prom'"
+else
+	skip "promtool check metrics: promtool (Debian's prometheus) not installed"
+fi
+# the largest holders by cgroup and by process, bounded by -n (live: the
+# names come from /proc and the cgroup hierarchy)
+"$SOCKMEM" top --by cgroup -n 3 --format prometheus --output "$TMPD/top-cgroup.prom" 2> "$TMPD/err"
+rc=$?
+check "top --by cgroup --format prometheus --output: exit 0 or 3" [ $rc -eq 0 -o $rc -eq 3 ]
+check "top by cgroup: at most -n series, each with cgroup, pod_uid and container" sh -c \
+	"n=\$(grep -c '^sockmem_top_cgroup_charged_bytes{cgroup=\"[^\"]*\",pod_uid=\"[^\"]*\",container=\"[^\"]*\"} [0-9]' '$TMPD/top-cgroup.prom'); [ \$n -ge 1 ] && [ \$n -le 3 ]"
+"$SOCKMEM" top --by process -n 2 --format prometheus > "$TMPD/top-process.prom" 2> /dev/null
+check "top by process: at most -n series with pid and comm" sh -c \
+	"n=\$(grep -c '^sockmem_top_process_charged_bytes{pid=\"[0-9]*\",comm=\"' '$TMPD/top-process.prom'); [ \$n -le 2 ]"
+if command -v promtool > /dev/null; then
+	check "promtool check metrics: top by cgroup and by process" sh -c \
+		"promtool check metrics < '$TMPD/top-cgroup.prom' && promtool check metrics < '$TMPD/top-process.prom'"
+fi
+# sockmem check on the live host: whatever its state, the plugin protocol
+"$SOCKMEM" check --condition=tcp-pressure > "$TMPD/check" 2> /dev/null
+rc=$?
+check "check on the live host: exit 0, 1 or 2 with one line ($(cat "$TMPD/check"))" \
+	sh -c "[ $rc -le 2 ] && [ \$(wc -l < '$TMPD/check') -eq 1 ]"
 
 # --- the terminal view
 if command -v tmux >/dev/null; then

@@ -10,6 +10,8 @@
  *   fillk K BYTES  TCP client K (0-based) writes up to BYTES more
  *   drain N        the first N server sockets read everything queued
  *   drainall       every server socket reads everything queued
+ *   close N        close the first N connections (both ends): what the kernel
+ *                  charged them is freed, forward alloc included
  *   udp DGRAMS     send DGRAMS more datagrams to each UDP socket
  *   quit           close everything and exit (also on end of input)
  * Traffic stays on the loopback address given with -a (default 127.0.0.1). */
@@ -94,6 +96,21 @@ static long drain(long n)
 			total += r;
 	}
 	return total;
+}
+
+static long close_pairs(long n)
+{
+	long closed = 0, i;
+
+	for (i = 0; i < n && i < npairs; i++) {
+		if (cli[i] < 0)
+			continue;
+		close(cli[i]);
+		close(srv[i]);
+		cli[i] = srv[i] = -1;
+		closed++;
+	}
+	return closed;
 }
 
 static long send_udp(long dgrams)
@@ -216,6 +233,8 @@ int main(int argc, char **argv)
 			printf("ok drained %ld\n", drain(v));
 		else if (!strncmp(line, "drainall", 8))
 			printf("ok drained %ld\n", drain(npairs));
+		else if (sscanf(line, "close %ld", &v) == 1)
+			printf("ok closed %ld\n", close_pairs(v));
 		else if (sscanf(line, "udp %ld", &v) == 1)
 			printf("ok sent %ld\n", send_udp(v));
 		else if (!strncmp(line, "quit", 4))

@@ -122,3 +122,15 @@ setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no
 t=tcp-mem-huge; fresh $t
 put $t/proc/sys/net/ipv4/tcp_mem "1	2	9223372036854775000"
 put $t/proc/sys/net/ipv4/udp_mem "1	2	9223372036854775807"
+
+# tcp_mem and udp_mem both at 160% of RAM (6171021 pages): one finding and
+# one fix each.
+t=mem-above-ram; fresh $t
+put $t/proc/sys/net/ipv4/tcp_mem "4936816	6582422	9873633"
+put $t/proc/sys/net/ipv4/udp_mem "4936816	6582422	9873633"
+
+# tcp_rmem max raised to 64 MiB (not the kernel's default) with the stock
+# rmem_max: rmem-max-below-tcp-rmem fires (info, so it stays out of the
+# sysctl file).
+t=rmem-raised; fresh $t
+put $t/proc/sys/net/ipv4/tcp_rmem "4096	131072	67108864"

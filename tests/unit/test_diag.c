@@ -17,6 +17,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -213,6 +215,179 @@ static struct diag_sock mksock(enum diag_proto p, uint32_t r, uint32_t rb, uint3
 	return d;
 }
 
+/* A TCP reply with a tcp_info of len bytes (the sending kernel's size). */
+static struct nlmsghdr *mkinfo(char *buf, const struct tcp_info *ti, size_t len)
+{
+	uint32_t mem[9] = { 0 };
+	struct nlmsghdr *nlh = mkmsg(buf, 1, 443, mem, 9, 5);
+
+	mnl_attr_put(nlh, INET_DIAG_INFO, len, ti);
+	return nlh;
+}
+
+/* tcp_info is as long as the kernel that sent it: rtt (every kernel),
+ * delivery_rate and its app-limited bit (4.9), busy and rwnd-limited time
+ * (4.10); a field shorter than the attribute is not read. */
+static void parse_tcp_info_lengths(void **state)
+{
+	char buf[1024];
+	struct tcp_info ti;
+	struct diag_sock d;
+	struct parse_err e = { 0, "" };
+
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_rtt = 20000;
+	ti.tcpi_delivery_rate = 125000000;
+	ti.tcpi_delivery_rate_app_limited = 1;
+	ti.tcpi_busy_time = 1000000;
+	ti.tcpi_rwnd_limited = 600000;
+	/* the whole struct */
+	assert_int_equal(diag_parse(mkinfo(buf, &ti, sizeof(ti)), DP_TCP, &d, &e), 0);
+	assert_true(d.has_tcp_info);
+	assert_int_equal(d.rtt_us, 20000);
+	assert_int_equal(d.delivery_rate, 125000000);
+	assert_true(d.delivery_rate_app_limited);
+	assert_true(d.has_chrono);
+	assert_int_equal(d.busy_time_us, 1000000);
+	assert_int_equal(d.rwnd_limited_us, 600000);
+	/* 4.9: up to tcpi_delivery_rate, no chronographs */
+	assert_int_equal(diag_parse(mkinfo(buf, &ti, offsetof(struct tcp_info, tcpi_busy_time)),
+				    DP_TCP, &d, &e), 0);
+	assert_int_equal(d.delivery_rate, 125000000);
+	assert_true(d.delivery_rate_app_limited);
+	assert_false(d.has_chrono);
+	assert_int_equal(d.rwnd_limited_us, 0);
+	/* busy time but not all of rwnd_limited: not read */
+	assert_int_equal(diag_parse(mkinfo(buf, &ti, offsetof(struct tcp_info, tcpi_rwnd_limited) + 4),
+				    DP_TCP, &d, &e), 0);
+	assert_false(d.has_chrono);
+	/* before 4.9: rtt only, and the byte of the app-limited bit not read */
+	assert_int_equal(diag_parse(mkinfo(buf, &ti, offsetof(struct tcp_info, tcpi_delivery_rate)),
+				    DP_TCP, &d, &e), 0);
+	assert_true(d.has_tcp_info);
+	assert_int_equal(d.rtt_us, 20000);
+	assert_int_equal(d.delivery_rate, 0);
+	assert_false(d.delivery_rate_app_limited);
+	/* too short for rtt: no tcp_info */
+	assert_int_equal(diag_parse(mkinfo(buf, &ti, offsetof(struct tcp_info, tcpi_rtt)), DP_TCP, &d, &e), 0);
+	assert_false(d.has_tcp_info);
+}
+
+/* An established connection with bdp_bytes in flight: 1 s rtt, rate = bdp. */
+static struct diag_sock mkpath(uint64_t bdp_bytes, const char *src, const char *dst)
+{
+	struct diag_sock d = mksock(DP_TCP, 0, 131072, 16384, 0, 0, 0, 443);
+
+	d.family = strchr(src, ':') ? AF_INET6 : AF_INET;
+	assert_int_equal(inet_pton(d.family, src, d.src), 1);
+	assert_int_equal(inet_pton(d.family, dst, d.dst), 1);
+	d.has_tcp_info = true;
+	d.rtt_us = 1000000;
+	d.delivery_rate = bdp_bytes;
+	return d;
+}
+
+/* first-user 3: the 90th percentile is the real one, not the top of a
+ * power-of-two bucket (19.4 MB came out as 2^25 - 1 = 33554431) */
+static void bdp_quantile(void **state)
+{
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockets s;
+	uint64_t q, v, lo, w;
+	int i;
+
+	assert_int_equal(sockets_init(&s, &par, BY_SOCKET, 0, NULL), 0);
+	assert_int_equal(sockets_bdp_quantile(&s.sum[DP_TCP], 0.9), 0);	/* empty */
+	{
+		struct diag_sock d = mkpath(19400000, "10.0.0.1", "192.0.2.7");
+
+		sockets_add(&s, &d);
+	}
+	q = sockets_bdp_quantile(&s.sum[DP_TCP], 0.9);
+	assert_true(q >= 19400000 && q <= 19400000 + 19400000 / 8);
+	/* 100 connections of 1..100 MB: p90 is 90 MB within a bucket's eighth */
+	sockets_reset(&s);
+	for (i = 1; i <= 100; i++) {
+		struct diag_sock d = mkpath((uint64_t)i * 1000000, "10.0.0.1", "192.0.2.7");
+
+		sockets_add(&s, &d);
+	}
+	assert_int_equal(s.sum[DP_TCP].bdp_n, 100);
+	q = sockets_bdp_quantile(&s.sum[DP_TCP], 0.9);
+	assert_true(q >= 90000000 - 90000000 / 8 && q <= 90000000 + 90000000 / 8);
+	assert_true(sockets_bdp_quantile(&s.sum[DP_TCP], 1.0) <= 100000000 + 100000000 / 8);
+	/* every bucket holds its own values and is at most an eighth of its
+	 * lower edge wide */
+	for (v = 1024; v < (1ull << 40); v = v + v / 7 + 1) {
+		sockets_bdp_bucket_range(sockets_bdp_bucket(v), &lo, &w);
+		assert_true(lo <= v && v < lo + w);
+		assert_true(w <= lo / 8);
+	}
+	assert_int_equal(sockets_bdp_bucket(100), 0);
+	assert_int_equal(sockets_bdp_bucket(UINT64_MAX), SOCKETS_BDP_BUCKETS - 1);
+	sockets_free(&s);
+}
+
+/* first-user 3: loopback, app-limited and receive-window-limited samples
+ * do not measure a path; they are counted apart */
+static void bdp_samples(void **state)
+{
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	static const char *const lo[][2] = {
+		{ "127.0.0.1", "127.0.0.1" }, { "10.0.0.1", "127.0.0.53" }, { "::1", "::1" },
+		{ "::ffff:127.0.0.1", "::ffff:127.0.0.1" }, { "10.0.0.5", "10.0.0.5" },
+		{ "2001:db8::1", "2001:db8::1" },
+	};
+	struct sockets s, t;
+	struct diag_sock d;
+	uint64_t bdp = 0;
+	size_t i;
+
+	assert_int_equal(sockets_init(&s, &par, BY_SOCKET, 0, NULL), 0);
+	for (i = 0; i < ARRAY_SIZE(lo); i++) {
+		d = mkpath(33554431, lo[i][0], lo[i][1]);
+		assert_true(sockets_loopback(&d));
+		assert_int_equal(sockets_bdp_sample(&d, &bdp), SOCKETS_BDP_LOOPBACK);
+		sockets_add(&s, &d);
+	}
+	d = mkpath(5000000, "2001:db8::1", "2001:db8::2");
+	assert_false(sockets_loopback(&d));
+	assert_int_equal(sockets_bdp_sample(&d, &bdp), SOCKETS_BDP_USED);
+	assert_int_equal(bdp, 5000000);
+	d.delivery_rate_app_limited = true;
+	assert_int_equal(sockets_bdp_sample(&d, NULL), SOCKETS_BDP_APP_LIMITED);
+	sockets_add(&s, &d);
+	/* limited by the peer's window for half of its busy time */
+	d = mkpath(5000000, "10.0.0.1", "192.0.2.7");
+	d.has_chrono = true;
+	d.busy_time_us = 1000000;
+	d.rwnd_limited_us = 500000;
+	assert_int_equal(sockets_bdp_sample(&d, NULL), SOCKETS_BDP_RWND_LIMITED);
+	sockets_add(&s, &d);
+	d.rwnd_limited_us = 100000;	/* a tenth: the rate still measures the path */
+	assert_int_equal(sockets_bdp_sample(&d, NULL), SOCKETS_BDP_USED);
+	sockets_add(&s, &d);
+	/* not established, or no rate: not a sample at all */
+	d.state = 8;
+	assert_int_equal(sockets_bdp_sample(&d, NULL), SOCKETS_BDP_NONE);
+	d.state = 1;
+	d.delivery_rate = 0;
+	assert_int_equal(sockets_bdp_sample(&d, NULL), SOCKETS_BDP_NONE);
+	assert_int_equal(s.sum[DP_TCP].bdp_n, 1);
+	assert_int_equal(s.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_LOOPBACK], ARRAY_SIZE(lo));
+	assert_int_equal(s.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_APP_LIMITED], 1);
+	assert_int_equal(s.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_RWND_LIMITED], 1);
+	/* merged across namespaces */
+	assert_int_equal(sockets_init(&t, &par, BY_SOCKET, 0, NULL), 0);
+	sockets_merge_sums(&t, &s);
+	sockets_merge_sums(&t, &s);
+	assert_int_equal(t.sum[DP_TCP].bdp_n, 2);
+	assert_int_equal(t.sum[DP_TCP].bdp_skipped[SOCKETS_BDP_LOOPBACK], 2 * ARRAY_SIZE(lo));
+	assert_int_equal(sockets_bdp_quantile(&t.sum[DP_TCP], 0.5), sockets_bdp_quantile(&s.sum[DP_TCP], 0.5));
+	sockets_free(&t);
+	sockets_free(&s);
+}
+
 static void charged_formula(void **state)
 {
 	/* kernel-model.md 1.1: skmem:(r5832,...,f2360,w0) -> 8192 = 2 pages */
@@ -293,6 +468,9 @@ int main(void)
 		cmocka_unit_test(charged_formula),
 		cmocka_unit_test(top_n_bounded),
 		cmocka_unit_test(groups_by_port),
+		cmocka_unit_test(parse_tcp_info_lengths),
+		cmocka_unit_test(bdp_quantile),
+		cmocka_unit_test(bdp_samples),
 	};
 
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);

@@ -1,0 +1,83 @@
+/* collect.h - the per-socket pass for a host: a struct sockets filled from
+ * the kernel (this network namespace, or every one in use), from a replayed
+ * `ss -D` dump, from a snapshot's recorded dumps, or from ss -m text (a
+ * capture's ss -peaonmi and its per-namespace copies, --ss-file); with the choice of
+ * source, the IPv6 skip and the per-namespace sums in one place.  Returns
+ * -errno and a problem list; never prints. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_COLLECT_H
+#define SOCKMEM_COLLECT_H
+
+#include "host.h"
+#include "report.h"
+#include "sockdump.h"
+#include "sockets.h"
+
+struct collect_req {
+	const char *diag_file;		/* replay this recorded TCP dump (ss -D), or read this
+					 * ss -m text output (told apart by its content) */
+	bool all_netns;			/* live: every network namespace in use */
+	enum sockets_by by;
+	int topn;
+	const struct keymap *inode_pid;	/* BY_PROCESS */
+	bool want_info;			/* ask the kernel for tcp_info too */
+	bool count_netns;		/* live: count the namespaces in use */
+};
+
+struct collect_out {
+	bool present;			/* a per-socket view was made */
+	const char *absent_reason;	/* when not */
+	char source[PATH_MAX + 64];	/* "sock_diag (this network namespace)", ... */
+	struct sockdump_status st;
+	/* with all_netns */
+	struct netns_sums *per_ns;
+	size_t nper_ns;
+	uint64_t netns_deleted;		/* gone between the listing and the dump: churn */
+	/* namespaces in use (count_netns or all_netns); 0 = unknown */
+	uint64_t netns_count;
+	bool netns_complete;
+	/* from ss text (--ss-file, a capture): the processes ss -p named */
+	bool from_text;
+	struct keymap ss_pids;		/* socket inode (or a stand-in) -> uint32_t pid */
+	struct keymap ss_comms;		/* pid -> char[64] name */
+};
+
+/* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
+struct sockets_params collect_params(const struct host *h);
+
+/* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
+ * out->present telling whether a view was made, or -errno when the
+ * requested source cannot be read at all (out->st.problem says why). */
+int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+		    struct collect_out *out);
+void collect_free(struct collect_out *out);
+
+/* Hands the view to the report (report_add_sockets) when one was made. */
+void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
+
+/* Whether the per-socket view of these options comes from ss text (which
+ * names processes by its users:(...), never this machine's /proc): a
+ * --diag-file/--ss-file of ss output, or a capture (an archive, or a
+ * directory with sos_commands/).  Reads the file's first bytes. */
+bool collect_from_text(const char *diag_file, const char *root);
+
+/* Names of top's groups: from /proc for the live system (process names,
+ * cgroup paths and their memory controller figures), from the ss text's
+ * users:(...) for one read from text (co; NULL: live). */
+void collect_top_names(struct report_top *t, const struct collect_out *co);
+
+/* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
+ * sock_diag/ files (the ss -D format), following no symbolic link.
+ * recorded[p]: that protocol's file is complete.  Returns 0 or -errno
+ * (out->st.problem says why). */
+int collect_record(const struct host *h, const char *dir, struct collect_out *out,
+		   bool recorded[DP_COUNT]);
+
+/* What advise reads from the live system besides the report: uptime (the
+ * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
+ * controllers near memory.max.  Returns 0, or the -errno of /proc/uptime (the
+ * age of since-boot totals then unknown). */
+struct advise_in;
+int collect_advise_extras(struct advise_in *in);
+
+#endif

@@ -1,0 +1,66 @@
+/* output.h - renderers of a struct report: text for people (output_text.c)
+ * and a jansson JSON tree for programs (output_json.c). */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_OUTPUT_H
+#define SOCKMEM_OUTPUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "report.h"
+
+struct output_opts {
+	bool color;
+	bool exact_bytes;	/* bytes as exact integers instead of KiB/MiB/GiB */
+};
+
+void output_text_show(FILE *f, const struct report *r, const struct output_opts *o);
+/* Prometheus text exposition format 0.0.4. */
+void output_prom_show(FILE *f, const struct report *r);
+
+/* The JSON document for "show" (envelope included).  NULL on allocation failure. */
+json_t *output_json_show(const struct report *r);
+/* Envelope shared by every command: schema_version, sockmem_version, command. */
+json_t *output_json_envelope(const char *command);
+/* Write a JSON document and a newline; returns 0 or -EIO. */
+int output_json_dump(FILE *f, json_t *doc);
+/* The same on one line (NDJSON). */
+int output_json_dump_line(FILE *f, json_t *doc);
+
+/* sockmem top */
+void output_text_top(FILE *f, const struct report_top *t, const struct output_opts *o);
+json_t *output_json_top(const struct report_top *t);
+/* --by cgroup or process: the rows as series (top refuses the others) */
+void output_prom_top(FILE *f, const struct report_top *t);
+
+/* sockmem watch: the terminal frame, the NDJSON document, the exposition
+ * (show's plus sockmem's own output metrics) */
+/* The terminal for a view redrawn in place: the alternate screen with the
+ * cursor hidden, cleared before each frame, restored on the way out. */
+enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
+void output_text_screen(FILE *f, enum screen_op op);
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
+json_t *output_json_sample(const struct report_sample *s);
+void output_prom_sample(FILE *f, const struct report_sample *s);
+
+/* sockmem simulate */
+void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o);
+json_t *output_json_simulate(const struct report_sim *s);
+
+/* sockmem advise: findings as text, as a sysctl.d file, as JSON */
+struct report_advise;
+/* The findings as sockmem_finding{id,severity,scope,subject} 1 and their
+ * counts per severity (sockmem check --format prometheus). */
+void output_prom_findings(FILE *f, const struct report_advise *a);
+void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o);
+void output_text_advise_sysctl(FILE *f, const struct report_advise *a);
+json_t *output_json_advise(const struct report_advise *a);
+
+/* sockmem snapshot */
+void output_text_snapshot(FILE *f, const struct report_snapshot *s);
+json_t *output_json_snapshot(const struct report_snapshot *s);
+
+json_t *output_json_u64(uint64_t v);
+json_t *output_json_opt(struct opt o);
+
+#endif

@@ -1,0 +1,847 @@
+/* output_json.c - renders a report as JSON (schema: man/sockmem-json.5).
+ * Units are in every key name; absent values are null, never zero. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "procscan.h"
+#include "report_advise.h"
+
+json_t *output_json_u64(uint64_t v)
+{
+	/* jansson integers are signed 64-bit; larger values (only possible from
+	 * wrapped counters or hostile input) are emitted as numbers with a
+	 * fractional-free real representation. */
+	if (v > (uint64_t)INT64_MAX)
+		return json_real((double)v);
+	return json_integer((json_int_t)v);
+}
+
+json_t *output_json_opt(struct opt o)
+{
+	return o.ok ? output_json_u64(o.v) : json_null();
+}
+
+/* Strings from files or the command line: escaped so they are valid UTF-8,
+ * never cut (an escape is at most 4 bytes per input byte). */
+static json_t *json_safe_string(const char *s)
+{
+	size_t len = strlen(s), cap = len * 4 + 1;
+	char small[256], *buf = cap <= sizeof(small) ? small : malloc(cap);
+	json_t *v;
+
+	if (!buf)
+		return NULL;
+	util_safe_token(buf, cap, s, len);
+	v = json_string(buf);
+	if (buf != small)
+		free(buf);
+	return v;
+}
+
+static json_t *json_i64(int64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *json_pct(double v)
+{
+	/* two decimals, as printed in text */
+	return json_real((double)(long long)(v * 100.0 + (v >= 0 ? 0.5 : -0.5)) / 100.0);
+}
+
+/* Every set goes through here; a failed allocation makes the document NULL. */
+static bool json_failed;
+
+static void jset(json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v))
+		json_failed = true;
+}
+
+static void japp(json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v))
+		json_failed = true;
+}
+
+/* What could not be read: the host's inputs, then the per-socket dump's
+ * problems (file "sock_diag"), as in the show document's list. */
+static json_t *json_problems(const struct host *h, const struct sockdump_status *st)
+{
+	const struct host_problem *hp;
+	json_t *a = json_array();
+	int i;
+
+	if (h)
+		host_foreach_problem(hp, h) {
+			json_t *p = json_object();
+
+			jset(p, "file", json_safe_string(hp->path));
+			jset(p, "line", hp->line ? json_integer(hp->line) : json_null());
+			jset(p, "message", json_safe_string(hp->msg));
+			japp(a, p);
+		}
+	for (i = 0; st && i < st->nproblems; i++) {
+		json_t *p = json_object();
+
+		jset(p, "file", json_string("sock_diag"));
+		jset(p, "line", json_null());
+		jset(p, "message", json_safe_string(st->problem[i]));
+		japp(a, p);
+	}
+	return a;
+}
+
+/* The finished document, or NULL (and nothing leaked) if a set failed. */
+static json_t *json_done(json_t *doc)
+{
+	if (json_failed || !doc) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* The SK_MEMINFO fields as NAME_bytes, and drops (null when not reported). */
+static void json_mem_fields(json_t *o, const uint64_t mem[DM_COUNT], bool drops_known)
+{
+	char key[40];
+	int i;
+
+	for (i = 0; i < DM_COUNT; i++) {
+		if (i == DM_DROPS) {
+			jset(o, "drops", drops_known ? output_json_u64(mem[i]) : json_null());
+			continue;
+		}
+		snprintf(key, sizeof(key), "%s_bytes", diag_mem_name[i]);
+		jset(o, key, output_json_u64(mem[i]));
+	}
+}
+
+static json_t *json_triple(const char *const names[3], const uint64_t v[3])
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < 3; i++)
+		jset(o, names[i], output_json_u64(v[i]));
+	return o;
+}
+
+json_t *output_json_envelope(const char *command)
+{
+	json_t *o = json_object();
+
+	jset(o, "schema_version", json_string(REPORT_SCHEMA_VERSION));
+	jset(o, "sockmem_version", json_string(PACKAGE_VERSION));
+	jset(o, "command", json_string(command));
+	return o;
+}
+
+int output_json_dump(FILE *f, json_t *doc)
+{
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	    fflush(f))
+		return -EIO;
+	return 0;
+}
+
+int output_json_dump_line(FILE *f, json_t *doc)
+{
+	if (json_dumpf(doc, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	    fflush(f))
+		return -EIO;
+	return 0;
+}
+
+static const char *const lim_names[3] = { "min", "pressure", "max" };
+
+static json_t *json_proto(const struct report *r, const struct proto_report *p)
+{
+	json_t *o = json_object(), *x;
+	int i;
+
+	jset(o, "state", json_string(model_state_name(p->m.state)));
+	jset(o, "state_basis", json_string(model_basis_name(p->m.basis)));
+	jset(o, "state_note", p->m.note ? json_string(p->m.note) : json_null());
+	jset(o, "usage_pages", output_json_opt(p->usage_pages));
+	jset(o, "usage_bytes", output_json_opt(p->usage_bytes));
+	jset(o, "usage_source", p->usage_source ? json_string(p->usage_source) : json_null());
+	jset(o, "shares_counter_with", p->def->shares_with ? json_string(p->def->shares_with)
+							    : json_null());
+	jset(o, "limits_sysctl", json_string(host_sysctl[p->def->limits].name));
+	if (p->limits_ok) {
+		jset(o, "limits_pages", json_triple(lim_names, p->limit_pages));
+		jset(o, "limits_bytes", json_triple(lim_names, p->limit_bytes));
+		jset(o, "limits_unavailable_reason", json_null());
+	} else {
+		jset(o, "limits_pages", json_null());
+		jset(o, "limits_bytes", json_null());
+		jset(o, "limits_unavailable_reason",
+		     p->limits_why ? json_string(p->limits_why) : json_null());
+	}
+	if (p->def->kind == MODEL_PRESSURE)
+		jset(o, "kernel_pressure", p->press == PRESS_YES ? json_true()
+				   : p->press == PRESS_NO ? json_false() : json_null());
+	else
+		jset(o, "kernel_pressure", json_null());
+	jset(o, "kernel_press_flag", json_string(protocols_press_name(p->press)));
+	jset(o, "uncertainty_pages", output_json_opt(r->band_pages));
+	jset(o, "uncertainty_bytes", output_json_opt(r->band_bytes));
+
+	if (p->limits_ok && p->usage_pages.ok) {
+		json_t *pct = json_object(), *near = json_object(), *hp = json_object(),
+		       *hb = json_object();
+
+		for (i = 0; i < 3; i++) {
+			int64_t h = p->m.headroom_pages[i];
+
+			jset(pct, lim_names[i], p->m.pct_ok ? json_pct(p->m.pct[i]) : json_null());
+			jset(near, lim_names[i], json_boolean(p->m.near[i]));
+			jset(hp, lim_names[i], json_i64(h));
+			jset(hb, lim_names[i], json_i64(p->headroom_bytes[i]));
+		}
+		jset(o, "percent_of", pct);
+		jset(o, "near", near);
+		jset(o, "headroom_pages", hp);
+		jset(o, "headroom_bytes", hb);
+		x = json_object();
+		for (i = 0; i < 3; i++) {
+			json_t *s = json_object();
+
+			jset(s, "at_average_charge", output_json_opt(p->headroom_sockets_avg[i]));
+			jset(s, "at_default_buffers", output_json_opt(p->headroom_sockets_default[i]));
+			jset(s, "at_full_buffers", output_json_opt(p->headroom_sockets_full[i]));
+			jset(x, lim_names[i], s);
+		}
+		jset(o, "headroom_sockets", x);
+	} else {
+		jset(o, "percent_of", json_null());
+		jset(o, "near", json_null());
+		jset(o, "headroom_pages", json_null());
+		jset(o, "headroom_bytes", json_null());
+		jset(o, "headroom_sockets", json_null());
+	}
+	if (!strcmp(p->def->key, "tcp"))
+		jset(o, "worst_case_bytes", r->sk.present && r->sk.st->ok[DP_TCP]
+			 ? output_json_u64(r->sk.agg->sum[DP_TCP].worst_case_bytes) : json_null());
+	if (p->trend_ok) {
+		json_t *t = json_object(), *rg = json_array(), *eta = json_object(), *er = json_object();
+
+		jset(t, "samples", json_integer(p->trend.samples));
+		jset(t, "duration_s", json_real(p->trend.duration_s));
+		jset(t, "slope_pages_per_s", json_real(p->trend.slope));
+		japp(rg, json_real(p->trend.slope_lo));
+		japp(rg, json_real(p->trend.slope_hi));
+		jset(t, "slope_range_pages_per_s", rg);
+		jset(t, "growing", json_boolean(p->trend.growing));
+		jset(o, "trend", t);
+		for (i = 0; i < 3; i++) {
+			json_t *range = json_array();
+
+			jset(eta, lim_names[i], p->eta_ok[i] ? json_real(p->eta_s[i]) : json_null());
+			if (p->eta_ok[i]) {
+				japp(range, json_real(p->eta_lo_s[i]));
+				japp(range, p->eta_unbounded[i] ? json_null() : json_real(p->eta_hi_s[i]));
+				jset(er, lim_names[i], range);
+			} else {
+				json_decref(range);
+				jset(er, lim_names[i], json_null());
+			}
+		}
+		jset(o, "seconds_to", eta);
+		jset(o, "seconds_to_range", er);
+	} else {
+		jset(o, "trend", json_null());
+		jset(o, "seconds_to", json_null());
+		jset(o, "seconds_to_range", json_null());
+	}
+	jset(o, "sockets_netns", output_json_opt(p->sockets_netns));
+	jset(o, "sockets_allocated", output_json_opt(p->sockets_alloc));
+	jset(o, "average_charge_bytes", output_json_opt(p->avg_charge_bytes));
+	return o;
+}
+
+static json_t *json_settings(const struct host *h)
+{
+	json_t *o = json_object();
+	int i, j;
+
+	for (i = 0; i < SC_COUNT; i++) {
+		const struct sysctl_def *d = &host_sysctl[i];
+		json_t *v;
+
+		if (h->sysctl[i].rc) {
+			jset(o, d->key, json_null());
+			continue;
+		}
+		if (d->n == 1) {
+			v = d->unit == UNIT_BOOL ? json_boolean(h->sysctl[i].v[0])
+						 : output_json_u64(h->sysctl[i].v[0]);
+		} else {
+			v = json_object();
+			for (j = 0; j < d->n; j++)
+				jset(v, d->field[j], output_json_u64(h->sysctl[i].v[j]));
+		}
+		jset(o, d->key, v);
+	}
+	return o;
+}
+
+static json_t *json_sock_sums(const struct sockets_report *k, int p)
+{
+	const struct sock_sums *t = &k->agg->sum[p];
+	json_t *o = json_object(), *st = json_object();
+	unsigned s;
+
+	jset(o, "complete", json_boolean(k->st->ok[p]));
+	jset(o, "count", output_json_u64(t->count));
+	jset(o, "count_with_meminfo", output_json_u64(t->with_mem));
+	for (s = 0; s < DIAG_NSTATES; s++)
+		if (t->by_state[s])
+			jset(st, diag_state_name((enum diag_proto)p, s), output_json_u64(t->by_state[s]));
+	jset(o, "by_state", st);
+	json_mem_fields(o, t->mem, t->with_drops_field);
+	jset(o, "charged_bytes", output_json_u64(t->charged_bytes));
+	jset(o, "charged_pages", output_json_u64(t->charged_pages));
+	jset(o, "worst_case_bytes", p == DP_TCP ? output_json_u64(t->worst_case_bytes) : json_null());
+	jset(o, "slow_readers", output_json_u64(t->slow_readers));
+	jset(o, "sockets_with_drops", output_json_u64(t->with_drops));
+	jset(o, "sockets_with_backlog", output_json_u64(t->with_backlog));
+	jset(o, "sndbuf_below_default", p == DP_TCP ? output_json_u64(t->sndbuf_small) : json_null());
+	return o;
+}
+
+static void json_sockets(json_t *doc, const struct report *r)
+{
+	const struct sockets_report *k = &r->sk;
+	json_t *o = json_object(), *rec = json_object(), *pr = json_array();
+	int p, i;
+
+	jset(o, "source", json_safe_string(k->source));
+	jset(o, "partial", json_boolean(k->st->partial));
+	for (i = 0; i < k->st->nproblems; i++)
+		japp(pr, json_safe_string(k->st->problem[i]));
+	jset(o, "problems", pr);
+	jset(o, "dump_restarts", json_integer(k->st->restarts));
+	for (p = 0; p < DP_COUNT; p++)
+		jset(o, diag_proto_name(p), json_sock_sums(k, p));
+	if (k->per_ns) {
+		json_t *arr = json_array();
+		size_t j;
+
+		for (j = 0; j < k->nper_ns; j++) {
+			const struct netns_sums *ns = &k->per_ns[j];
+			json_t *x = json_object();
+
+			jset(x, "netns_inode", output_json_u64(ns->inode));
+			jset(x, "label", json_safe_string(ns->label));
+			jset(x, "complete", json_boolean(ns->ok));
+			for (p = 0; p < DP_COUNT; p++) {
+				json_t *y = json_object();
+
+				jset(y, "count", output_json_u64(ns->sum[p].count));
+				jset(y, "charged_bytes", output_json_u64(ns->sum[p].charged_bytes));
+				jset(y, "charged_pages", output_json_u64(ns->sum[p].charged_pages));
+				jset(x, diag_proto_name(p), y);
+			}
+			japp(arr, x);
+		}
+		jset(o, "per_netns", arr);
+	} else {
+		jset(o, "per_netns", json_null());
+	}
+	jset(doc, "sockets", o);
+	for (p = 0; p < DP_COUNT; p++) {
+		const struct recon_report *c = &k->recon[p];
+		json_t *x = json_object(), *causes = json_array();
+
+		if (!c->ok) {
+			jset(rec, diag_proto_name(p), json_null());
+			json_decref(x);
+			json_decref(causes);
+			continue;
+		}
+		jset(x, "sockstat_pages", output_json_u64(c->sockstat_pages));
+		jset(x, "sockets_charged_pages", output_json_u64(c->sockets_pages));
+		jset(x, "residual_pages", json_integer(c->residual_pages));
+		jset(x, "band_pages", output_json_opt(c->band_pages));
+		jset(x, "within_band", c->band_pages.ok ? json_boolean(c->within_band) : json_null());
+		for (i = 0; i < c->ncause; i++)
+			japp(causes, json_string(c->cause[i]));
+		jset(x, "likely_causes", causes);
+		jset(rec, diag_proto_name(p), x);
+	}
+	jset(rec, "network_namespaces", k->netns_known ? output_json_u64(k->netns_count) : json_null());
+	jset(rec, "network_namespaces_complete", k->netns_known ? json_boolean(k->netns_complete)
+								 : json_null());
+	jset(doc, "reconciliation", rec);
+}
+
+/* A capture (sosreport, insights): its layout, time, host and where each
+ * input was read from. */
+static json_t *json_capture(const struct host *h)
+{
+	json_t *c = json_object(), *ins = json_array();
+	size_t i;
+
+	jset(c, "layout", json_string(h->layout == LAYOUT_SOSREPORT ? "sosreport" : "insights"));
+	jset(c, "archive", json_boolean(h->archive != NULL));
+	jset(c, "time", h->capture_time[0] ? json_safe_string(h->capture_time) : json_null());
+	jset(c, "hostname", h->capture_host[0] ? json_safe_string(h->capture_host) : json_null());
+	jset(c, "machine", h->machine[0] ? json_safe_string(h->machine) : json_null());
+	jset(c, "page_size_confidence", json_string(h->page_size_confidence ? h->page_size_confidence
+									  : "certain"));
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_from *w = &h->from[i];
+		json_t *o;
+
+		if (!w->path || host_inputs[i].origin == HOST_SNAPSHOT)
+			continue;
+		o = json_object();
+		jset(o, "input", json_string(host_input_label(&host_inputs[i])));
+		jset(o, "file", json_string(w->path));
+		jset(o, "line", w->line ? json_integer(w->line) : json_null());
+		jset(o, "via", w->how ? json_string(w->how) : json_null());
+		jset(o, "conflict", w->conflict ? json_safe_string(w->conflict) : json_null());
+		japp(ins, o);
+	}
+	jset(c, "inputs", ins);
+	ins = json_array();
+	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
+		const struct host_netns_sysctl *e = &h->netns_sysctl[i];
+		json_t *o = json_object(), *v = json_object();
+		int k;
+
+		jset(o, "name", json_safe_string(e->name));
+		jset(o, "file", json_safe_string(e->path));
+		jset(o, "ok", json_boolean(e->ok));
+		for (k = 0; e->ok && k < SC_COUNT; k++) {
+			const struct sysctl_def *d = &host_sysctl[k];
+
+			if (e->v[k].rc)
+				continue;
+			if (d->n == 1) {
+				jset(v, d->key, output_json_u64(e->v[k].v[0]));
+			} else {
+				json_t *vec = json_object();
+				int j;
+
+				for (j = 0; j < d->n; j++)
+					jset(vec, d->field[j], output_json_u64(e->v[k].v[j]));
+				jset(v, d->key, vec);
+			}
+		}
+		jset(o, "settings", v);
+		japp(ins, o);
+	}
+	jset(c, "namespaces", ins);
+	return c;
+}
+
+json_t *output_json_show(const struct report *r)
+{
+	const struct host *h = r->h;
+	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav, *probs;
+	const struct host_problem *hp;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("show");
+	jset(doc, "partial", json_boolean(r->partial));
+	probs = json_array();
+	host_foreach_problem(hp, h) {
+		json_t *p = json_object();
+
+		jset(p, "file", json_safe_string(hp->path));
+		jset(p, "line", hp->line ? json_integer(hp->line) : json_null());
+		jset(p, "message", json_safe_string(hp->msg));
+		japp(probs, p);
+	}
+	jset(doc, "problems", probs);
+
+	src = json_object();
+	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
+	jset(src, "collected_at", json_string(h->collected_at));
+	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
+								    : json_null());
+	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
+	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
+	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
+	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
+	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
+	jset(doc, "source", src);
+	if (h->layout != LAYOUT_PROC)
+		jset(doc, "capture", json_capture(h));
+
+	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
+							      : output_json_u64(r->reserve.rsv_pages));
+	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
+
+	protos = json_object();
+	for (i = 0; i < r->nproto; i++)
+		jset(protos, r->proto[i].def->key, json_proto(r, &r->proto[i]));
+	jset(doc, "protocols", protos);
+
+	frag = json_object();
+	for (i = 0; i < 2; i++) {
+		const struct frag_report *f = &r->frag[i];
+		json_t *o = json_object();
+
+		jset(o, "inuse", output_json_opt(f->inuse));
+		jset(o, "usage_bytes", output_json_opt(f->usage_bytes));
+		jset(o, "high_thresh_bytes", output_json_opt(f->high_thresh_bytes));
+		jset(o, "percent_of_high_thresh", f->usage_bytes.ok && f->high_thresh_bytes.ok
+						  ? json_pct(f->pct) : json_null());
+		jset(o, "scope", json_string("netns"));
+		jset(frag, f->key, o);
+	}
+	jset(doc, "frag", frag);
+
+	counts = json_object();
+	for (i = 0; i < r->ncount; i++) {
+		const struct count_report *c = &r->count[i];
+		json_t *o = json_object();
+
+		jset(o, "value", output_json_opt(c->value));
+		jset(o, "scope", json_string(report_scope_name(c->scope)));
+		if (c->limit_name) {
+			jset(o, "limit", output_json_opt(c->limit));
+			jset(o, "limit_sysctl", json_string(c->limit_name));
+			jset(o, "limit_scope", json_string(report_scope_name(c->limit_scope)));
+		}
+		jset(counts, c->key, o);
+	}
+	jset(doc, "counts", counts);
+
+	counters = json_object();
+	for (i = 0; i < r->ncounter; i++)
+		jset(counters, r->counter[i].key, output_json_opt(r->counter[i].value));
+	jset(doc, "counters", counters);
+
+	if (r->sk.present) {
+		json_sockets(doc, r);
+	} else {
+		jset(doc, "sockets", json_null());
+		jset(doc, "reconciliation", json_null());
+	}
+	jset(doc, "sockets_unavailable_reason", !r->sk.present && r->sk.absent_reason
+		 ? json_string(r->sk.absent_reason) : json_null());
+	jset(doc, "settings", json_settings(h));
+
+	unav = json_array();
+	for (i = 0; i < r->nunavail; i++) {
+		json_t *u = json_object();
+
+		jset(u, "what", json_string(r->unavail[i].what));
+		jset(u, "why", json_string(r->unavail[i].why));
+		japp(unav, u);
+	}
+	jset(doc, "unavailable", unav);
+	return json_done(doc);
+}
+
+static json_t *json_top_row(const struct report_top *t, const struct top_row *w)
+{
+	const struct sock_entry *e = &w->e;
+	const struct cgroup_info *ci = w->cg;
+	json_t *o = json_object();
+
+	jset(o, "charged_bytes", output_json_u64(e->charged_bytes));
+	if (t->by == BY_SOCKET) {
+		const struct diag_sock *d = &e->s;
+
+		jset(o, "protocol", json_string(diag_proto_name(d->proto)));
+		jset(o, "state", json_string(diag_state_name(d->proto, d->state)));
+		jset(o, "local", json_string(w->local));
+		jset(o, "peer", json_string(w->peer));
+		jset(o, "inode", output_json_u64(d->inode));
+		jset(o, "uid", output_json_u64(d->uid));
+		jset(o, "cgroup_id", d->has_cgroup ? output_json_u64(d->cgroup_id) : json_null());
+	} else {
+		jset(o, "sockets", output_json_u64(e->count));
+		switch (t->by) {
+		case BY_PROCESS:
+			jset(o, "pid", output_json_u64(w->key.id));
+			jset(o, "comm", json_string(w->comm));	/* escaped by procscan_comm */
+			break;
+		case BY_CGROUP:
+			jset(o, "cgroup_id", output_json_u64(w->key.id));
+			/* a name chosen by whoever made the cgroup: escaped, valid UTF-8 */
+			jset(o, "path", ci && ci->found ? json_safe_string(ci->path) : json_null());
+			jset(o, "memcg_sock_bytes", ci ? output_json_opt(ci->sock_bytes) : json_null());
+			jset(o, "memcg_current_bytes", ci ? output_json_opt(ci->current_bytes)
+							  : json_null());
+			jset(o, "memcg_max_bytes", ci ? output_json_opt(ci->max_bytes) : json_null());
+			jset(o, "kmem_tcp_usage_bytes", ci ? output_json_opt(ci->kmem_tcp_usage_bytes)
+							   : json_null());
+			jset(o, "kmem_tcp_limit_bytes", ci ? output_json_opt(ci->kmem_tcp_limit_bytes)
+							   : json_null());
+			break;
+		case BY_PORT:
+			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
+			jset(o, "port", output_json_u64(w->key.port));
+			break;
+		case BY_STATE:
+			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
+			jset(o, "state", json_string(diag_state_name(w->key.proto, w->key.state)));
+			break;
+		default:
+			break;
+		}
+	}
+	json_mem_fields(o, e->mem, e->drops_known);
+	jset(o, "slow_readers", output_json_u64(e->slow_readers));
+	jset(o, "sndbuf_below_default", output_json_u64(e->sndbuf_small));
+	return o;
+}
+
+json_t *output_json_top(const struct report_top *t)
+{
+	json_t *doc, *arr, *a;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("top");
+	arr = json_array();
+	jset(doc, "by", json_string(sockets_by_name[t->by]));
+	jset(doc, "source", json_safe_string(t->source));
+	jset(doc, "partial", json_boolean(t->partial));
+	jset(doc, "problems", json_problems(t->h, t->st));
+	for (i = 0; i < t->n; i++)
+		japp(arr, json_top_row(t, &t->row[i]));
+	jset(doc, "top", arr);
+	if (t->attribution) {
+		a = json_object();
+		jset(a, "unattributed_sockets", output_json_u64(t->unattributed_sockets));
+		jset(a, "unattributed_charged_bytes", output_json_u64(t->unattributed_bytes));
+		jset(a, "processes_scanned", output_json_u64(t->processes_scanned));
+		jset(a, "processes_denied", output_json_u64(t->processes_denied));
+		jset(a, "partial", json_boolean(t->attribution_partial));
+		jset(doc, "attribution", a);
+	}
+	return json_done(doc);
+}
+
+json_t *output_json_sample(const struct report_sample *s)
+{
+	const struct report *r = s->r;
+	json_t *doc = output_json_show(r), *rt;
+	int i;
+
+	if (!doc)
+		return NULL;
+	json_failed = false;
+	jset(doc, "command", json_string("watch"));
+	jset(doc, "sample", output_json_u64(s->n));
+	jset(doc, "sample_time", json_string(s->time_iso));
+	jset(doc, "sample_time_unix_s", json_real(s->time_unix_s));
+	jset(doc, "sample_interval_s", s->n > 1 ? json_real(s->interval_s) : json_null());
+	if (s->n > 1) {
+		rt = json_object();
+		for (i = 0; i < r->ncounter; i++)
+			jset(rt, r->counter[i].key, s->rates.known[i] ? json_real(s->rates.per_s[i])
+							     : json_null());
+		jset(doc, "counter_rates_per_s", rt);
+	} else {
+		jset(doc, "counter_rates_per_s", json_null());
+	}
+	return json_done(doc);
+}
+
+json_t *output_json_simulate(const struct report_sim *s)
+{
+	const struct simulate_in *in = &s->in;
+	const char *proto = diag_proto_name(s->proto);
+	json_t *doc, *x, *sets, *now, *np, *ns, *lim, *tr, *fin, *fp, *ft;
+	int i, j;
+
+	json_failed = false;
+	doc = output_json_envelope("simulate");
+	jset(doc, "partial", json_boolean(s->partial));
+	jset(doc, "problems", json_problems(s->r->h, NULL));
+	x = json_object();
+	jset(x, "protocol", json_string(proto));
+	jset(x, "direction", json_string(in->dir == CHARGE_RECV ? "recv" : "send"));
+	jset(x, "add_sockets", output_json_u64(in->add_sockets));
+	jset(x, "bytes_per_socket", output_json_u64(in->bytes_per_socket));
+	jset(x, "pages_per_socket", output_json_u64(s->out.pages_per_socket));
+	jset(x, "page_size_bytes", output_json_u64(in->page_size_bytes));
+	jset(x, "uncertainty_pages", output_json_u64(in->band_pages));
+	sets = json_array();
+	for (i = 0; i < s->nset; i++) {
+		const struct report_sim_set *st = &s->set[i];
+		json_t *o = json_object(), *f = st->from_ok ? json_array() : json_null(),
+		       *t = json_array();
+
+		for (j = 0; j < host_sysctl[st->id].n; j++) {
+			if (st->from_ok)
+				japp(f, output_json_u64(st->from[j]));
+			japp(t, output_json_u64(st->to[j]));
+		}
+		jset(o, "sysctl", json_string(host_sysctl[st->id].name));
+		jset(o, "from", f);
+		jset(o, "to", t);
+		japp(sets, o);
+	}
+	jset(x, "set", sets);
+	jset(doc, "input", x);
+	ns = json_object();
+	jset(ns, "state", json_string(model_state_name(s->pr->m.state)));
+	jset(ns, "usage_pages", output_json_u64(in->usage_pages));
+	jset(ns, "usage_bytes", output_json_opt(s->pr->usage_bytes));
+	lim = json_object();
+	jset(lim, "min", output_json_u64(in->limit_pages[0]));
+	jset(lim, "pressure", output_json_u64(in->limit_pages[1]));
+	jset(lim, "max", output_json_u64(in->limit_pages[2]));
+	jset(ns, "limits_pages", lim);
+	jset(ns, "kernel_pressure", in->kind == MODEL_PRESSURE ? json_boolean(in->press == PRESS_YES)
+							      : json_null());
+	np = json_object();
+	jset(np, proto, ns);
+	now = json_object();
+	jset(now, "protocols", np);
+	jset(doc, "now", now);
+	tr = json_array();
+	for (i = 0; i < s->nstep; i++) {
+		const struct report_sim_step *st = &s->step[i];
+		json_t *o = json_object(), *rg = json_array();
+
+		jset(o, "protocol", json_string(proto));
+		jset(o, "event", json_string(simulate_event_name(st->t.event)));
+		jset(o, "to_state", json_string(model_state_name(st->t.to_state)));
+		jset(o, "at_added_sockets", output_json_u64(st->t.at_added_sockets));
+		japp(rg, output_json_u64(st->t.at_added_low));
+		japp(rg, output_json_u64(st->t.at_added_high));
+		jset(o, "at_added_sockets_range", rg);
+		jset(o, "at_usage_pages", output_json_u64(st->t.at_usage_pages));
+		jset(o, "at_usage_bytes", output_json_u64(st->at_usage_bytes));
+		jset(o, "capped_pages_per_socket", st->t.event == SIM_CAPPED
+		     ? output_json_u64(st->t.capped_pages) : json_null());
+		jset(o, "description", json_string(st->description));
+		japp(tr, o);
+	}
+	jset(doc, "transitions", tr);
+	ft = json_object();
+	jset(ft, "state", json_string(model_state_name(s->out.final_state)));
+	jset(ft, "usage_pages", output_json_u64(s->out.final_usage_pages));
+	jset(ft, "usage_bytes", output_json_u64(s->final_usage_bytes));
+	jset(ft, "kernel_pressure", in->kind == MODEL_PRESSURE ? json_boolean(s->out.final_pressure)
+							      : json_null());
+	fp = json_object();
+	jset(fp, proto, ft);
+	fin = json_object();
+	jset(fin, "protocols", fp);
+	jset(fin, "sockets_at_full_size", output_json_u64(s->out.sockets_full));
+	jset(fin, "sockets_capped", output_json_u64(s->out.sockets_capped));
+	jset(fin, "admitted_pages", output_json_u64(s->out.admitted_pages));
+	jset(fin, "wanted_pages", output_json_u64(s->out.wanted_pages));
+	jset(doc, "final", fin);
+	return json_done(doc);
+}
+
+/* ---- sockmem advise */
+
+static json_t *json_evidence(const struct finding *f)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < f->nev; i++) {
+		const struct evidence *e = &f->ev[i];
+		json_t *v;
+
+		switch (e->t) {
+		case EV_U64: v = output_json_u64(e->u); break;
+		case EV_I64: v = json_i64(e->i); break;
+		case EV_DBL: v = json_real(e->d); break;
+		case EV_BOOL: v = json_boolean(e->u); break;
+		default: v = json_string(e->s); break;
+		}
+		jset(o, e->key, v);
+	}
+	return o;
+}
+
+static json_t *json_finding(const struct finding *f)
+{
+	json_t *o = json_object(), *fix = json_object(), *sc = json_array();
+	const struct sysctl_change *p = rules_prediction(f);
+	int j;
+
+	jset(o, "id", json_string(f->id));
+	jset(o, "severity", json_string(rules_sev_name(f->sev)));
+	jset(o, "scope", json_string(rules_scope_name(f->scope)));
+	jset(o, "container_can_apply", json_boolean(f->container_can_apply));
+	jset(o, "summary", json_string(f->summary));
+	jset(o, "mechanism", json_string(f->mechanism));
+	jset(o, "evidence", json_evidence(f));
+	for (j = 0; j < f->nfix; j++) {
+		char vals[80], line[160];
+
+		fix_values(&f->fix[j], vals, sizeof(vals));
+		snprintf(line, sizeof(line), "%s = %s", fix_name(&f->fix[j]), vals);
+		japp(sc, json_string(line));
+	}
+	jset(fix, "sysctl", sc);
+	jset(fix, "application", f->application[0] ? json_string(f->application) : json_null());
+	if (p) {
+		json_t *pj = json_object();
+
+		jset(pj, "state_before", json_string(model_state_name(p->state_before)));
+		jset(pj, "state_after", json_string(model_state_name(p->state_after)));
+		jset(pj, "headroom_before_bytes", json_i64(p->headroom_before_bytes));
+		jset(pj, "headroom_after_bytes", json_i64(p->headroom_after_bytes));
+		jset(fix, "predicted", pj);
+	} else {
+		jset(fix, "predicted", json_null());
+	}
+	jset(o, "fix", fix);
+	return o;
+}
+
+json_t *output_json_advise(const struct report_advise *a)
+{
+	json_t *doc, *arr, *cnt;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("advise");
+	jset(doc, "partial", json_boolean(a->partial));
+	jset(doc, "problems", json_problems(a->h, a->r->sk.present ? a->r->sk.st : NULL));
+	arr = json_array();
+	for (i = 0; i < a->n; i++)
+		japp(arr, json_finding(&a->f[i]));
+	cnt = json_object();
+	jset(cnt, "crit", json_integer(a->count[SEV_CRIT]));
+	jset(cnt, "warn", json_integer(a->count[SEV_WARN]));
+	jset(cnt, "info", json_integer(a->count[SEV_INFO]));
+	jset(doc, "counts", cnt);
+	jset(doc, "findings", arr);
+	return json_done(doc);
+}
+
+json_t *output_json_snapshot(const struct report_snapshot *s)
+{
+	json_t *doc, *files;
+	size_t i;
+
+	json_failed = false;
+	doc = output_json_envelope("snapshot");
+	jset(doc, "directory", json_safe_string(s->directory));
+	jset(doc, "partial", json_boolean(s->partial));
+	files = json_array();
+	for (i = 0; i < s->nfiles; i++)
+		japp(files, json_string(s->files[i]));
+	jset(doc, "files", files);
+	jset(doc, "files_absent", json_integer(s->absent));
+	jset(doc, "files_failed", json_integer(s->failed));
+	jset(doc, "page_size_bytes", output_json_u64(s->page_size_bytes));
+	return json_done(doc);
+}

@@ -1,0 +1,375 @@
+#!/bin/sh
+# guest.sh - the kernel as the oracle, inside a kernel-matrix VM (busybox
+# ash; tests/vm/run.sh boots it).  The VM's sysctls are its own: this lowers
+# tcp_mem and udp_mem freely.  It drives loopback sockets (sockfill) through
+# fill -> pressure -> over max -> partial drain (the hysteresis band) -> full
+# drain and compares, in every sample, sockmem's state with the kernel's
+# press flag and usage; checks that pressure began where the published figure
+# crossed tcp_mem[1] and where "sockmem simulate" predicted; then UDP's
+# effective limit near udp_mem[0]; and at each moment that the sum of the
+# per-socket charges reconciles with sockstat within the band sockmem states.
+# One jget (a small jq) per sample.  Prints TAP; "# agreement:" carries the
+# figures run.sh reports.  With SNAPSHOT=1 in /etc/vm.conf it also takes
+# "sockmem snapshot" at pressure, hysteresis and UDP limited and prints them
+# base64 between markers for run.sh to copy out.
+# SPDX-License-Identifier: GPL-2.0-or-later
+. /etc/vm.conf
+SOCKMEM=/bin/sockmem
+FILL=/bin/sockfill
+J=/tmp/j.json
+
+tap_n=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $* # SKIP"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# check DESC CMD...: one test point from a command's status
+check() {
+	_d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$_d"; else not_ok "$_d"; fi
+}
+# known DESC BUG CMD...: a check that a reported product bug fails: TAP TODO
+known() {
+	_d=$1 _b=$2; shift 2
+	tap_n=$((tap_n + 1))
+	if "$@" >/dev/null 2>&1; then echo "ok $tap_n - $_d # TODO $_b"; else echo "not ok $tap_n - $_d # TODO $_b"; fi
+}
+bail() { echo "Bail out! $*"; echo "1..$tap_n"; exit 1; }
+
+# The kernel's own figures, read without sockmem.
+kread() { # -> "PRESS USAGE" (TCP)
+	awk '$1 == "TCP" && FILENAME ~ /protocols/ { p = $5 }
+	     $1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == "mem") m = $(i + 1) }
+	     END { print p, m }' /proc/net/protocols /proc/net/sockstat
+}
+ssmem() { awk -v P="$1:" '$1 == P { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
+ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next }
+	$1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
+# sockmem's JSON into $J, then the values of PATHs, one per line, into $J.v
+sm() { "$SOCKMEM" --json "$@" > $J 2> /tmp/sm.err; }
+# until sockstat's TCP and UDP mem stop moving (at most 15 s): before 6.0
+# the timers of new connections give back their forward alloc for a while
+wait_quiet() {
+	_prev= _same=0 _i=0
+	while [ $_i -lt 60 ]; do
+		_cur=$(awk '$1 == "TCP:" || $1 == "UDP:" { printf "%s ", $NF }' /proc/net/sockstat)
+		if [ "$_cur" = "$_prev" ]; then _same=$((_same + 1)); else _same=0; fi
+		[ $_same -ge 4 ] && return 0
+		_prev=$_cur _i=$((_i + 1))
+		sleep 0.25
+	done
+}
+jv() { /bin/jget "$@" < $J > $J.v; }
+
+REL=$(uname -r)
+PG=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
+MIB=$((1048576 / PG))
+NCPU=$(awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-"); c += (n == 2 ? r[2] - r[1] + 1 : 1) } } END { print c }' \
+	/sys/devices/system/cpu/possible)
+MAJOR=${REL%%.*}
+# The per-CPU band of the kernel's counter: possible CPUs x (reserve - 1);
+# the reserve is net.core.mem_pcpu_rsv where it exists, 1 MiB of pages on
+# 6.0+ before it, and there is no per-CPU cache before 6.0 (exact).
+if [ -r /proc/sys/net/core/mem_pcpu_rsv ]; then
+	RSV=$(cat /proc/sys/net/core/mem_pcpu_rsv); RSV_SRC=net.core.mem_pcpu_rsv
+elif [ "$MAJOR" -ge 6 ]; then
+	RSV=$MIB; RSV_SRC="1 MiB (6.0+, no sysctl)"
+else
+	RSV=1; RSV_SRC="none before 6.0"
+fi
+BAND=$((NCPU * (RSV - 1)))
+# One charge attempt: the pages of one skb (up to 64 KiB of loopback data).
+# A refused attempt is rolled back (__sk_mem_raise_allocated's
+# suppress_allocation), but its test may already have set the flag.
+ATT=$(( (65536 + 2048 + PG - 1) / PG ))
+diag "kernel $REL ($VM_NAME, $VM_PACKAGE), page size $PG, $NCPU possible CPUs, per-CPU reserve $RSV pages ($RSV_SRC): band $BAND pages"
+[ -n "$PG" ] && [ -n "$NCPU" ] || bail "cannot read the page size or the CPU count"
+[ -d /proc/net ] && [ -r /proc/net/protocols ] || bail "no /proc/net"
+
+sm show || bail "sockmem show failed: $(head -3 /tmp/sm.err)"
+jv .source.page_size_bytes .source.possible_cpus .source.kernel_release
+{ read -r s_pg; read -r s_ncpu; read -r s_rel; } < $J.v
+check "sockmem reads the page size ($s_pg, kernel $PG)" [ "$s_pg" = "$PG" ]
+check "sockmem reads the possible CPUs ($s_ncpu, kernel $NCPU)" [ "$s_ncpu" = "$NCPU" ]
+check "sockmem reads the release ($s_rel)" [ "$s_rel" = "$REL" ]
+
+# Sockets: PAIRS loopback TCP connections and one UDP socket whose receive
+# buffer is forced far above udp_mem, so that only udp_mem limits it.
+PAIRS=340
+BYTES=60000
+mkfifo /tmp/fill.in /tmp/fill.out
+"$FILL" -t $PAIRS -u 1 -R 67108864 < /tmp/fill.in > /tmp/fill.out 2> /tmp/fill.err &
+exec 3> /tmp/fill.in 4< /tmp/fill.out
+read -r ready FILL_PID <&4
+[ "$ready" = ready ] || bail "sockfill did not start: $(cat /tmp/fill.err)"
+cmd() { echo "$*" >&3; read -r reply <&4; }
+
+snap() { # STATE: sockmem snapshot now, for run.sh to copy out
+	[ "${SNAPSHOT:-0}" = 1 ] || return 0
+	mkdir -p /tmp/snap
+	"$SOCKMEM" snapshot "/tmp/snap/$1" > /tmp/snap.out 2>&1 || diag "snapshot $1 failed: $(head -3 /tmp/snap.out)"
+}
+
+wait_quiet
+SAVED_TCP=$(cat /proc/sys/net/ipv4/tcp_mem) SAVED_UDP=$(cat /proc/sys/net/ipv4/udp_mem)
+BASE=$(ssmem TCP)
+L0=$((BASE + 4 * MIB)) L1=$((BASE + 12 * MIB)) L2=$((BASE + 16 * MIB))
+echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem
+diag "tcp_mem $L0 $L1 $L2 (usage $BASE with $PAIRS idle connections)"
+P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
+
+# One sample: sockmem's view, judged against the kernel's, read around it.
+bad=0 samples=0 moved=0
+sample() { # PHASE
+	_ph=$1 _try=0
+	while :; do	# up to 3 reads, until the kernel stood still around one
+		set -- $(kread); f1=$1 u1=$2
+		"$SOCKMEM" --json show --no-sockets > $J 2> /dev/null
+		set -- $(kread); f2=$1 u2=$2
+		_try=$((_try + 1))
+		[ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] && break
+		[ $_try -ge 3 ] && break
+	done
+	jv .protocols.tcp.state .protocols.tcp.kernel_pressure .protocols.tcp.usage_pages .protocols.tcp.state_note
+	{ read -r st; read -r kp; read -r u; read -r note; } < $J.v
+	samples=$((samples + 1))
+	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$note
+	if [ "$f1" != "$f2" ] || [ "$u1" != "$u2" ]; then	# the kernel moved during the read
+		moved=$((moved + 1)); LAST_U=$u2 LAST_FLAG=$f2; return 0
+	fi
+	# the flag sockmem reports is the kernel's, and so is the usage
+	case $kp:$f1 in
+	true:yes|false:no) ;;
+	*) bad=$((bad + 1)); diag "$_ph: kernel_pressure $kp, press $f1" ;;
+	esac
+	[ "$u" = "$u1" ] || { bad=$((bad + 1)); diag "$_ph: usage $u, sockstat $u1"; }
+	# the state follows from the kernel's figure and flag
+	case $st in
+	normal) [ "$u" -le $L0 ] && [ "$f1" = no ] || { bad=$((bad + 1)); diag "$_ph: normal at $u, press $f1"; } ;;
+	elevated) [ "$u" -gt $L0 ] && [ "$u" -le $L2 ] && [ "$f1" = no ] || { bad=$((bad + 1)); diag "$_ph: elevated at $u, press $f1"; } ;;
+	pressure) [ "$f1" = yes ] && [ "$u" -le $L2 ] || { bad=$((bad + 1)); diag "$_ph: pressure at $u, press $f1"; } ;;
+	over-limit) [ "$u" -gt $L2 ] || { bad=$((bad + 1)); diag "$_ph: over-limit at $u"; } ;;
+	*) bad=$((bad + 1)); diag "$_ph: state $st at $u, press $f1" ;;
+	esac
+	# outside the band the kernel must agree with the thresholds
+	if [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then
+		bad=$((bad + 1)); diag "$_ph: $u above pressure+band, flag $f1"
+	fi
+}
+
+# The sum of the per-socket charges against sockstat (PROTO tcp|udp), and
+# the band sockmem states for it against the kernel's.
+recon() { # MOMENT PROTO
+	sm show || { not_ok "$1: sockmem show failed"; return; }
+	jv .reconciliation.$2.sockstat_pages .reconciliation.$2.sockets_charged_pages \
+		.reconciliation.$2.band_pages .reconciliation.$2.within_band .sockets.$2.complete
+	{ read -r r_ss; read -r r_sum; read -r r_band; read -r r_in; read -r r_complete; } < $J.v
+	r_res=$((r_ss - r_sum)); [ $r_res -lt 0 ] && r_res=$((-r_res))
+	diag "$1: $2 sockstat $r_ss pages, sockets $r_sum, |residual| $r_res; sockmem's band $r_band, kernel's $BAND"
+	check "$1: $2 dump complete" [ "$r_complete" = true ]
+	check "$1: $2 sum of sockets within sockmem's band (within_band $r_in)" [ "$r_in" = true ]
+	check "$1: $2 residual $r_res within the kernel's band $BAND" [ $r_res -le $BAND ]
+	check "$1: $2 sockmem's band ($r_band) covers the kernel's ($BAND)" [ "$r_band" -ge $BAND ]
+}
+
+sample baseline
+check "baseline: TCP normal ($LAST_STATE), flag no ($LAST_FLAG)" [ "$LAST_STATE" = normal -a "$LAST_FLAG" = no ]
+
+# Charge of the TCP sockets that are not sockfill's (bytes).
+others() {
+	sm show; jv .sockets.tcp.charged_bytes; read -r _all < $J.v
+	sm top --by process -n 100000; jv ".top[pid=$FILL_PID].charged_bytes"
+	_ours=$(awk '{ for (i = 1; i <= NF; i++) if ($i != "null") s += $i } END { print s + 0 }' $J.v)
+	echo $((_all - _ours))
+}
+
+# The first socket tells what one socket of BYTES adds to the sockets'
+# charge (before 6.0 an idle socket already holds a page of forward alloc);
+# simulate the rest.
+sm show; jv .sockets.tcp.charged_bytes; read -r S0 < $J.v
+cmd fillk 0 $BYTES
+sleep 0.2
+wait_quiet
+sm show; jv .sockets.tcp.charged_bytes; read -r S1 < $J.v
+PER=$((S1 - S0))
+[ $PER -gt 0 ] || bail "filling one socket charged nothing ($S0 -> $S1 bytes)"
+PERPG=$(( (PER + PG - 1) / PG ))
+sm simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER"
+jv '.transitions[event=enter-pressure].at_added_sockets' '.transitions[event=enter-pressure].at_added_sockets_range'
+{ read -r PAT _; read -r PRANGE; } < $J.v
+set -- $(echo "$PRANGE" | tr -d '[]' | tr , ' ')
+PLO=${1:-null} PHI=${2:-null}
+OTHERS0=$(others)
+diag "one socket charges $PER bytes; simulate: pressure at +$PAT (+$PLO..+$PHI)"
+check "simulate predicts pressure" [ "$PAT" != null ]
+
+# Fill, one socket at a time, until above max.
+entered= prev_u= k=1
+while [ $k -lt $PAIRS ]; do
+	cmd fillk $k $BYTES
+	sample fill
+	if [ -z "$entered" ] && [ "$LAST_FLAG" = yes ]; then
+		entered=$k flip_from=$prev_u flip_to=$LAST_U
+		sm show; jv .sockets.tcp.charged_pages; read -r TRUE_AT_FLIP < $J.v
+		OTHERS1=$(others)
+		snap pressure
+		recon "at the flip" tcp
+	fi
+	prev_u=$LAST_U
+	[ "$LAST_U" -gt $((L2 + MIB)) ] && break
+	k=$((k + 1))
+done
+diag "pressure entered at +$entered sockets: published $flip_from -> $flip_to, sockets' charge $TRUE_AT_FLIP pages; usage $LAST_U after $k"
+check "pressure entered while filling" [ -n "$entered" ]
+# the kernel: the flag is set by the first charge that sees the published
+# figure above pressure (that charge may be refused and rolled back: one
+# attempt, $ATT pages, below it)
+check "entered when the published figure crossed pressure ($flip_from -> $flip_to, pressure $L1, one attempt $ATT)" \
+	[ "${flip_from:-0}" -le $L1 -a $((${flip_to:-0} + ATT)) -gt $L1 ]
+check "the sockets' true charge at the flip (${TRUE_AT_FLIP:-none}) is within the band of pressure ($L1 +/- $BAND + $ATT)" \
+	[ "${TRUE_AT_FLIP:-0}" -ge $((L1 - BAND - ATT)) -a "${TRUE_AT_FLIP:-0}" -le $((L1 + BAND + ATT)) ]
+if [ "$PAT" != null ] && [ -n "$entered" ]; then
+	d=$((OTHERS1 - OTHERS0)); [ $d -lt 0 ] && d=$((-d))
+	# what other sockets did meanwhile, and a page of rounding per socket
+	drift=$((d / PER + 1 + PAT / PERPG))
+	check "entered where simulate predicted (+$PLO..+$PHI, $PER bytes a socket; allowance $drift sockets), got +$entered" \
+		[ "$entered" -ge $((PLO - drift)) -a "$entered" -le $((PHI + drift)) ]
+else
+	not_ok "entered where simulate predicted (+$PLO..+$PHI), got +${entered:-none}"
+fi
+check "TCPMemoryPressures +1 exactly" [ $(( $(ctr TCPMemoryPressures) - P0 )) -eq 1 ]
+check "filled past max ($LAST_U > $L2): sockmem says over-limit" [ "$LAST_STATE" = over-limit ]
+check "kernel flag set above max" [ "$LAST_FLAG" = yes ]
+# Above max only forced charges pass: the first skb of an empty receive
+# queue.  A second write to a socket whose queue holds data is dropped.
+Q0=$(ctr TCPRcvQDrop)
+cmd fillk 0 $BYTES
+sleep 0.3
+check "above max, more data to a socket with a queue: dropped (TCPRcvQDrop $Q0 -> $(ctr TCPRcvQDrop))" \
+	[ "$(ctr TCPRcvQDrop)" -gt 0 ]
+recon "over max" tcp
+
+# Partial drain into the hysteresis band: still in pressure.  From 6.0 a
+# socket keeps less than a page of forward alloc, so reading the data frees
+# it; before, what was read stays charged to the socket (up to 2 MiB), so
+# the connections are closed instead.
+DRAIN=drain
+if [ "$MAJOR" -lt 6 ]; then
+	DRAIN=close
+	u_before=$LAST_U
+	cmd drainall
+	sleep 0.2
+	sample "read all"
+	sm show; jv .sockets.tcp.fwd_alloc_bytes .sockets.tcp.rmem_alloc_bytes; { read -r fwd; read -r rq; } < $J.v
+	diag "before 6.0, reading every queue: usage $u_before -> $LAST_U pages, forward alloc $fwd bytes, receive queues $rq bytes"
+	check "before 6.0 reading leaves the charge with the sockets (usage $u_before -> $LAST_U)" \
+		[ $LAST_U -ge $((u_before - ATT)) ]
+	check "sockmem shows it as forward alloc ($fwd bytes, queues $rq)" [ "$fwd" -ge $(((LAST_U - BASE) * PG / 2)) ]
+fi
+d=1
+while [ $d -le $PAIRS ]; do
+	cmd $DRAIN $d
+	sample $DRAIN
+	[ "$LAST_U" -le $L1 ] && break
+	d=$((d + 1))
+done
+# The kernel compares the published figure, the one sockmem reads: in
+# (min, pressure] the flag set earlier must still be set.
+if [ "$LAST_U" -gt $L0 ]; then
+	check "hysteresis band ($LAST_U pages, between min and pressure): flag still yes" [ "$LAST_FLAG" = yes ]
+	check "hysteresis band: sockmem says pressure" [ "$LAST_STATE" = pressure ]
+	check "hysteresis band: sockmem explains it" eval 'echo "$LAST_NOTE" | grep -q hysteresis'
+	snap hysteresis
+	recon "hysteresis" tcp
+else
+	skip "hysteresis band: one drain step jumped below min ($LAST_U)"
+	skip "hysteresis band: sockmem says pressure"
+	skip "hysteresis band: sockmem explains it"
+fi
+# Drain on through the band: the flag stays while the published figure is
+# above min and is cleared by the free that takes it below (at most min).
+left=
+while [ "$LAST_FLAG" = yes ] && [ $d -lt $PAIRS ]; do
+	d=$((d + 1)) prev_u=$LAST_U
+	cmd $DRAIN $d
+	sample $DRAIN
+	[ "$LAST_FLAG" = no ] && left=$d left_from=$prev_u left_to=$LAST_U
+done
+diag "pressure left after $DRAIN $left: published $left_from -> $left_to (min $L0)"
+check "left pressure when the published figure fell to min or below ($left_from -> $left_to, min $L0)" \
+	[ -n "$left" -a "${left_to:-0}" -le $L0 -a "${left_from:-0}" -gt $((L0 - ATT)) ]
+check "no new episode during the drain" [ $(( $(ctr TCPMemoryPressures) - P0 )) -eq 1 ]
+
+# Full drain: below min, pressure left, the episode's length is added.
+if [ $DRAIN = close ]; then cmd close $PAIRS; else cmd drainall; fi
+sleep 0.2
+sample drained
+check "drained ($LAST_U pages): flag no" [ "$LAST_FLAG" = no ]
+check "drained: sockmem says normal" [ "$LAST_STATE" = normal ]
+check "TCPMemoryPressuresChrono grew when the episode ended" [ "$(ctr TCPMemoryPressuresChrono)" -gt "$C0" ]
+recon "drained" tcp
+check "every sample agreed with the kernel ($samples samples, $moved moved during the read, $bad disagreements)" [ $bad -eq 0 ]
+diag "agreement: tcp samples $samples judged $((samples - moved)) disagreements $bad"
+
+# UDP: the queue of one socket stops growing near udp_mem[0], not udp_mem[2].
+UB=$(ssmem UDP)
+U0=$((UB + 4 * MIB)) U1=$((UB + 8 * MIB)) U2=$((UB + 32 * MIB))
+echo "$U0 $U1 $U2" > /proc/sys/net/ipv4/udp_mem
+# simulate: where one UDP socket that wants far more than udp_mem stops
+sm simulate --protocol udp --add-sockets 1 --bytes-per-socket 64M
+jv .final.protocols.udp.usage_pages .final.protocols.udp.state .final.sockets_capped
+{ read -r sim_u; read -r sim_st; read -r sim_capped; } < $J.v
+# every UDP socket's receive queue (hex), from the kernel
+udpq() { awk 'NR > 1 { split($5, q, ":"); printf "%s ", q[2] }' /proc/net/udp; }
+prev=-1 i=0
+while [ $i -lt 200 ]; do
+	cmd udp 400
+	cur=$(udpq)
+	[ "$cur" = "$prev" ] && break
+	prev=$cur i=$((i + 1))
+done
+q=0; for h in $cur; do [ $((0x$h)) -gt $q ] && q=$((0x$h)); done; cur=$q
+sm show
+jv .protocols.udp.usage_pages .protocols.udp.state .protocols.udp.kernel_press_flag .sockets.udp.drops
+{ read -r uu; read -r ust; read -r uflag; read -r udrops; } < $J.v
+UMAX=$((U0 + BAND + 2))
+diag "udp_mem $U0 $U1 $U2: the queue stopped at $cur bytes, usage $uu pages ($((uu - U0)) above udp_mem[0]), sockmem: $ust"
+diag "agreement: udp stopped $uu min $U0 over $((uu - U0)) band $BAND"
+check "UDP stops growing near udp_mem[0] ($U0 + band $BAND + 2), usage $uu" [ "$uu" -le $UMAX ]
+check "UDP reaches udp_mem[0] ($U0), usage $uu" [ "$uu" -ge $((U0 - BAND)) ]
+check "UDP far below udp_mem[2] ($U2)" [ "$uu" -lt $U2 ]
+if [ "$uu" -le $U0 ]; then
+	# an exact counter (no per-CPU batch before 6.0) stops at udp_mem[0] itself
+	known "UDP: sockmem says limited ($ust) at usage $uu = udp_mem[0] with drops $udrops" \
+		"sockmem takes usage <= udp_mem[0] for normal, but every further charge is refused" [ "$ust" = limited ]
+else
+	check "UDP: sockmem says limited ($ust)" [ "$ust" = limited ]
+fi
+check "UDP: no pressure flag (NI)" [ "$uflag" = NI ]
+check "UDP: the drops are on the socket ($udrops)" [ "$udrops" -gt 0 ]
+d=$((uu - sim_u)); [ $d -lt 0 ] && d=$((-d))
+diag "simulate --protocol udp: stops at $sim_u pages ($sim_st, $sim_capped capped); the kernel stopped at $uu"
+check "simulate predicted where UDP stops ($sim_u pages, the kernel $uu, band $BAND)" [ "$d" -le $((BAND + 2)) ]
+check "simulate: the socket is capped ($sim_capped)" [ "$sim_capped" = 1 ]
+if [ "$sim_st" != limited ] && [ "$sim_u" -le $U0 ]; then
+	known "simulate: capped at udp_mem[0] ($sim_u), the final state is limited ($sim_st)" \
+		"sockmem takes usage <= udp_mem[0] for normal, but every further charge is refused" false
+else
+	check "simulate: capped, the final state is limited ($sim_st)" [ "$sim_st" = limited ]
+fi
+snap udp-limited
+recon "UDP limited" udp
+
+cmd quit
+exec 3>&- 4<&-
+wait
+echo "$SAVED_TCP" > /proc/sys/net/ipv4/tcp_mem
+echo "$SAVED_UDP" > /proc/sys/net/ipv4/udp_mem
+
+# The snapshots go out on the console: a gzipped tar, base64.
+if [ "${SNAPSHOT:-0}" = 1 ] && [ -d /tmp/snap ]; then
+	echo "SOCKMEM-SNAPSHOTS-BEGIN"
+	tar -C /tmp/snap -cf - . | gzip -9 | base64
+	echo "SOCKMEM-SNAPSHOTS-END"
+fi
+echo "1..$tap_n"
