@@ -60,39 +60,50 @@ static void fmt_count(char *dst, size_t n, struct opt v)
 		snprintf(dst, n, "-");
 }
 
-static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
+/* "sosreport PATH (taken T, host H)" of a --root: which input it is. */
+static void text_origin_root(FILE *f, const struct report_origin *g)
 {
+	char safe[512];
+
+	util_safe_token(safe, sizeof(safe), g->root, strlen(g->root));
+	fprintf(f, " %s", safe);
+	if (g->taken || g->host)
+		fprintf(f, " (%s%s%s%s)", g->taken ? "taken " : "", g->taken ? g->taken : "",
+			g->taken && g->host ? ", host " : g->host ? "host " : "", g->host ? g->host : "");
+}
+
+/* "sosreport PATH (taken T, host H), Linux R, page size P (SOURCE), N
+ * possible CPUs, RAM M": what the figures are of, first in every header. */
+static void text_origin(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct report_origin *g = &r->origin;
 	const struct host *h = r->h;
-	char ps[32], ram[32], band[32], bandp[32], cpus[16];
-	const char *conf;
+	char ps[32], ram[32], cpus[16];
 
 	snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
 	fmt_opt_bytes(ram, sizeof(ram), h->mem_total_bytes, o);
 	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
-	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", !h->root[0] ? "live "
-		: h->layout != LAYOUT_PROC ? capture_layout_name(h->layout) : "snapshot",
+	fprintf(f, "%s%s%s%s", o->color ? C_BOLD : "", g->kind, g->root[0] ? "" : " ",
 		o->color ? C_RESET : "");
-	if (!h->root[0] && h->collected_at[0])
+	if (!g->root[0] && h->collected_at[0])
 		fprintf(f, "at %s, ", h->collected_at);	/* for a paste into a ticket */
-	if (h->root[0]) {
-		char safe[512];
-
-		util_safe_token(safe, sizeof(safe), h->root, strlen(h->root));
-		fprintf(f, " %s", safe);
-		if (h->have_meta && h->meta.time[0])
-			fprintf(f, " (taken %s)", h->meta.time);
-		else if (h->capture_time[0] || h->capture_host[0])
-			fprintf(f, " (%s%s%s%s)", h->capture_time[0] ? "taken " : "", h->capture_time,
-				h->capture_time[0] && h->capture_host[0] ? ", host " : h->capture_host[0]
-				? "host " : "", h->capture_host);
+	if (g->root[0]) {
+		text_origin_root(f, g);
 		fputs(", ", f);
 	}
-	/* how sure, when a rule rather than the kernel or a record gave it */
-	conf = h->page_size_confidence && strcmp(h->page_size_confidence, "certain") &&
-	       strcmp(h->page_size_confidence, "assumed") ? h->page_size_confidence : NULL;
 	fprintf(f, "Linux %s, page size %s (%s%s%s), %s possible CPUs, RAM %s\n",
-		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source, conf ? "; " : "",
-		conf ? conf : "", cpus, ram);
+		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source,
+		g->page_size_doubt ? "; " : "", g->page_size_doubt ? g->page_size_doubt : "", cpus,
+		ram);
+}
+
+static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct host *h = r->h;
+	char band[32], bandp[32], cpus[16];
+
+	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
+	text_origin(f, r, o);
 	if (h->netns_child)
 		fputs("network namespace: not the initial one (container): host-only limits are "
 		      "not visible here\n", f);
@@ -899,6 +910,11 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
 	int i, j;
 
+	/* advice on a capture says which one, as show's header does */
+	if (a->r->origin.capture) {
+		text_origin(f, a->r, o);
+		fputc('\n', f);
+	}
 	if (!a->n) {
 		fprintf(f, "no findings: socket memory looks healthy\n");
 		return;
@@ -929,13 +945,20 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 
 void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 {
+	const struct report_origin *g = &a->r->origin;
 	const struct host *h = a->h;
 	int i, j;
 
-	fprintf(f, "# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
-		PACKAGE_VERSION, h->root[0] ? "a snapshot" : h->netns_child
-		? "this network namespace (a container)" : "this host",
-		h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
+	fprintf(f, "# sysctl settings proposed by sockmem %s for ", PACKAGE_VERSION);
+	if (g->capture) {
+		fprintf(f, "the %s", g->kind);	/* which one, taken when, on which host */
+		text_origin_root(f, g);
+	} else {
+		fputs(h->root[0] ? "a snapshot" : h->netns_child
+		      ? "this network namespace (a container)" : "this host", f);
+	}
+	fprintf(f, " (Linux %s, %llu-byte pages)\n", h->kver.ok ? h->kver.release : "unknown",
+		(unsigned long long)h->page_size_bytes);
 	fprintf(f, "# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies "
 		"nothing.\n");
 	if (h->netns_child)

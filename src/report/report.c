@@ -361,12 +361,30 @@ static void report_zeros_omitted(struct report *r)
 	}
 }
 
+void report_origin(struct report_origin *o, const struct host *h)
+{
+	const char *c = h->page_size_confidence;
+
+	o->root = h->root;
+	o->capture = h->root[0] && h->layout != LAYOUT_PROC;
+	o->kind = !h->root[0] ? "live" : o->capture ? capture_layout_name(h->layout) : "snapshot";
+	if (h->have_meta && h->meta.time[0]) {
+		o->taken = h->meta.time;
+		o->host = NULL;
+	} else {
+		o->taken = h->capture_time[0] ? h->capture_time : NULL;
+		o->host = h->capture_host[0] ? h->capture_host : NULL;
+	}
+	o->page_size_doubt = c && strcmp(c, "certain") && strcmp(c, "assumed") ? c : NULL;
+}
+
 void report_build(struct report *r, const struct host *h)
 {
 	int i;
 
 	memset(r, 0, sizeof(*r));
 	r->h = h;
+	report_origin(&r->origin, h);
 	r->partial = h->partial;
 	/* a release, or a capture taken before 6.0 (host_collect) */
 	r->reserve = model_reserve(h->kver.ok || h->kernel_before_6_0,

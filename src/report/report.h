@@ -116,6 +116,21 @@ struct sockets_report {
 	uint64_t netns_deleted;		/* namespaces gone during the walk (churn, not partial) */
 };
 
+/* Where the figures come from, as each command's header names it: the live
+ * system, a snapshot or a capture (which one, taken when, on which host). */
+struct report_origin {
+	const char *kind;		/* "live", "snapshot", "sosreport", "insights archive" */
+	bool capture;			/* a sosreport or an insights archive */
+	const char *root;		/* --root as given (unescaped); "" live */
+	const char *taken;		/* the snapshot's or the capture's time; NULL */
+	const char *host;		/* the capture's host name (its hostname output); NULL */
+	/* how sure the page size is when a rule rather than the kernel or a
+	 * record gave it ("likely", "guess"); NULL */
+	const char *page_size_doubt;
+};
+/* Fills o from h (kept by reference: h must outlive it). */
+void report_origin(struct report_origin *o, const struct host *h);
+
 #define REPORT_MAX_PROTOS 5
 #define REPORT_MAX_COUNTS 12
 #define REPORT_MAX_COUNTERS 16
@@ -123,6 +138,7 @@ struct sockets_report {
 
 struct report {
 	const struct host *h;
+	struct report_origin origin;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
 	struct proto_report proto[REPORT_MAX_PROTOS];
