@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "model.h"
 #include "procscan.h"
 #include "report_advise.h"
 #include "snapshot.h"
@@ -33,7 +34,10 @@
 
 struct sockets_params collect_params(const struct host *h)
 {
-	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	/* per-socket charges round to the kernel's unit: sk_mem_pages() */
+	struct sockets_params par = { h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor,
+									h->page_size_bytes)
+						 : h->page_size_bytes, false, 0, 0, 0 };
 
 	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
 		par.tcp_limits_ok = true;

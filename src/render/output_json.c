@@ -143,9 +143,13 @@ json_t *output_json_envelope(const char *command)
 	return o;
 }
 
+/* Reals with 15 significant digits, the most a double always carries
+ * faithfully: 1.68, not jansson's default 1.6799999999999999 (first-user 30) */
+#define OUTPUT_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
 int output_json_dump(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_INDENT(2) | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
@@ -153,7 +157,7 @@ int output_json_dump(FILE *f, json_t *doc)
 
 int output_json_dump_line(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_COMPACT | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
@@ -473,6 +477,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
 	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));

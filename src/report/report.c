@@ -72,7 +72,7 @@ static struct opt mul_pages(const struct report *r, struct opt pages)
 
 	if (!pages.ok)
 		return o;
-	o.v = util_mul_sat(pages.v, r->h->page_size_bytes, &ovf);
+	o.v = util_mul_sat(pages.v, r->mem_unit_bytes, &ovf);
 	o.ok = !ovf;
 	return o;
 }
@@ -174,7 +174,7 @@ static void report_headroom_sockets(struct report *r, struct proto_report *p)
 		return;
 	for (i = 0; i < 3; i++) {
 		int64_t hp = p->m.headroom_pages[i];
-		uint64_t hb = hp > 0 ? util_mul_sat((uint64_t)hp, h->page_size_bytes, NULL) : 0;
+		uint64_t hb = hp > 0 ? util_mul_sat((uint64_t)hp, r->mem_unit_bytes, NULL) : 0;
 
 		if (per_default)
 			p->headroom_sockets_default[i] = opt_some(hb / per_default);
@@ -223,6 +223,8 @@ static void report_protocols(struct report *r)
 		if (p->limits_ok) {
 			for (j = 0; j < 3; j++) {
 				p->limit_pages[j] = h->sysctl[d->limits].v[j];
+				p->limit_units[j] = util_mul_sat(p->limit_pages[j], r->units_per_page,
+								 NULL);
 				p->limit_bytes[j] = util_mul_sat(p->limit_pages[j], h->page_size_bytes,
 								 NULL);
 			}
@@ -236,11 +238,12 @@ static void report_protocols(struct report *r)
 		memcpy(in.limit_pages, p->limit_pages, sizeof(in.limit_pages));
 		in.press = p->press;
 		in.band_pages = r->band_pages;
+		in.units_per_page = r->units_per_page;
 		model_classify(&in, &p->m);
 		if (p->limits_ok && p->usage_pages.ok)
 			for (j = 0; j < 3; j++)
 				p->headroom_bytes[j] = report_pages_to_bytes(p->m.headroom_pages[j],
-									     h->page_size_bytes);
+									     r->mem_unit_bytes);
 		report_headroom_sockets(r, p);
 	}
 }
@@ -386,10 +389,23 @@ void report_build(struct report *r, const struct host *h)
 	r->h = h;
 	report_origin(&r->origin, h);
 	r->partial = h->partial;
+	r->mem_unit_bytes = h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor, h->page_size_bytes)
+				       : h->page_size_bytes;
+	r->units_per_page = h->kver.ok ? model_units_per_page(h->kver.major, h->kver.minor, h->page_size_bytes)
+				       : 1;
 	/* a release, or a capture taken before 6.0 (host_collect) */
 	r->reserve = model_reserve(h->kver.ok || h->kernel_before_6_0,
 				   sysinfo_kver_ge(&h->kver, 6, 0) && !h->kernel_before_6_0,
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
+	/* kernel-audit 7: mem_pcpu_rsv is registered in init_net only; in a
+	 * child namespace the host's value is unknown but at least its
+	 * default (its minimum), so the band is a lower bound */
+	if (!r->reserve.exact && h->netns_child && h->sysctl[SC_MEM_PCPU_RSV].rc == -ENOENT &&
+	    sysinfo_kver_ge(&h->kver, 6, 0)) {
+		r->band_at_least = true;
+		r->reserve.source = "net.core.mem_pcpu_rsv is not visible outside the initial network "
+				    "namespace: its default and minimum, 1 MiB per CPU, so at least this";
+	}
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
 	r->band_bytes = mul_pages(r, r->band_pages);
 	report_protocols(r);
@@ -491,7 +507,7 @@ void report_add_trend(struct report *r, int p, const double *t, const double *u,
 		return;
 	for (i = 0; i < 3; i++)
 		pr->eta_ok[i] = trend_seconds_to(&pr->trend, (double)pr->usage_pages.v,
-						 (double)pr->limit_pages[i],
+						 (double)pr->limit_units[i],
 						 r->band_pages.ok ? (double)r->band_pages.v : 0,
 						 &pr->eta_s[i], &pr->eta_lo_s[i], &pr->eta_hi_s[i],
 						 &pr->eta_unbounded[i]);

@@ -29,11 +29,17 @@ struct proto_def {
 
 struct proto_report {
 	const struct proto_def *def;
+	/* memory_allocated as sockstat publishes it, in the kernel's unit:
+	 * report.mem_unit_bytes each */
 	struct opt usage_pages;
 	const char *usage_source;	/* "/proc/net/sockstat", "/proc/net/protocols" */
 	struct opt usage_bytes;
 	bool limits_ok;
-	uint64_t limit_pages[3];
+	uint64_t limit_pages[3];	/* the sysctl: pages */
+	/* limit_pages in usage's unit (model_limit_in_units): what usage_pages
+	 * is compared with; differs from limit_pages only on 4.11-5.19 with
+	 * pages above 4 KiB, where usage counts 4096-byte quanta */
+	uint64_t limit_units[3];
 	uint64_t limit_bytes[3];
 	const char *limits_why;		/* when !limits_ok */
 	/* limit i - usage in bytes (negative: above), saturated; with limits
@@ -139,8 +145,14 @@ void report_origin(struct report_origin *o, const struct host *h);
 struct report {
 	const struct host *h;
 	struct report_origin origin;
+	/* the unit of every usage, headroom and band figure in pages
+	 * (model_mem_unit_bytes): the page, or SK_MEM_QUANTUM (4096 bytes) on
+	 * 4.11-5.19 with larger pages; units_per_page = page size / it */
+	uint64_t mem_unit_bytes;
+	unsigned units_per_page;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
+	bool band_at_least;		/* the reserve is a lower bound (child netns) */
 	struct proto_report proto[REPORT_MAX_PROTOS];
 	int nproto;
 	struct frag_report frag[2];

@@ -104,6 +104,30 @@ dropctr $t/proc/net/netstat TcpExt TCPRcvQDrop
 dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
 dropctr $t/proc/net/snmp Udp MemErrors
 
+# RHEL 8 on aarch64 with 64 KiB pages (4.18): memory_allocated counts
+# 4096-byte quanta (SK_MEM_QUANTUM, 4.11-5.19) while tcp_mem stays in pages,
+# scaled by 16 in sk_prot_mem_limits(): usage 600000 quanta (2.29 GiB) is
+# above tcp_mem[0] x 16 = 589824 and below tcp_mem[1] x 16 = 786432, so
+# elevated (read as pages it would be 8x over tcp_mem[2]).  Exact counters
+# (before 6.0), no mem_pcpu_rsv.  The limits are the boot defaults for this
+# RAM in 64 KiB pages (kernel-audit 1).
+t=rhel8-aarch64-64k-4.18; fresh $t
+rm $t/proc/sys/net/core/mem_pcpu_rsv
+put $t/proc/sys/kernel/osrelease "4.18.0-553.el8_10.aarch64"
+put $t/sys/devices/system/cpu/possible "0-63"
+put $t/proc/sys/net/ipv4/tcp_mem "36864	49152	73728"
+put $t/proc/sys/net/ipv4/udp_mem "73728	98304	147456"
+put $t/proc/sys/net/core/rmem_max 212992
+put $t/proc/sys/net/core/wmem_max 212992
+put $t/proc/sys/net/core/optmem_max 20480
+put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
+setss $t/proc/net/sockstat TCP mem 600000
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 600000 no
+setss $t/proc/net/sockstat UDP mem 1200
+setproto $t/proc/net/protocols "UDP UDPv6 UDP-Lite UDPLITEv6" 1200 NI
+dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
+sed -i 's/^page_size_bytes=.*/page_size_bytes=65536/; s/^kernel_release=.*/kernel_release=4.18.0-553.el8_10.aarch64/; s/^possible_cpus=.*/possible_cpus=64/' $t/sockmem-snapshot.meta
+
 # IPv6 disabled: no sockstat6, no ip6frag sysctl.
 t=no-ipv6; fresh $t
 rm $t/proc/net/sockstat6 $t/proc/sys/net/ipv6/ip6frag_high_thresh

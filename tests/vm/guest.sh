@@ -338,25 +338,16 @@ diag "agreement: udp stopped $uu min $U0 over $((uu - U0)) band $BAND"
 check "UDP stops growing near udp_mem[0] ($U0 + band $BAND + 2), usage $uu" [ "$uu" -le $UMAX ]
 check "UDP reaches udp_mem[0] ($U0), usage $uu" [ "$uu" -ge $((U0 - BAND)) ]
 check "UDP far below udp_mem[2] ($U2)" [ "$uu" -lt $U2 ]
-if [ "$uu" -le $U0 ]; then
-	# an exact counter (no per-CPU batch before 6.0) stops at udp_mem[0] itself
-	known "UDP: sockmem says limited ($ust) at usage $uu = udp_mem[0] with drops $udrops" \
-		"sockmem takes usage <= udp_mem[0] for normal, but every further charge is refused" [ "$ust" = limited ]
-else
-	check "UDP: sockmem says limited ($ust)" [ "$ust" = limited ]
-fi
+# an exact counter (no per-CPU batch before 6.0) stops at udp_mem[0] itself:
+# limited there too (every further charge is above it)
+check "UDP: sockmem says limited ($ust) at usage $uu (udp_mem[0] $U0)" [ "$ust" = limited ]
 check "UDP: no pressure flag (NI)" [ "$uflag" = NI ]
 check "UDP: the drops are on the socket ($udrops)" [ "$udrops" -gt 0 ]
 d=$((uu - sim_u)); [ $d -lt 0 ] && d=$((-d))
 diag "simulate --protocol udp: stops at $sim_u pages ($sim_st, $sim_capped capped); the kernel stopped at $uu"
 check "simulate predicted where UDP stops ($sim_u pages, the kernel $uu, band $BAND)" [ "$d" -le $((BAND + 2)) ]
 check "simulate: the socket is capped ($sim_capped)" [ "$sim_capped" = 1 ]
-if [ "$sim_st" != limited ] && [ "$sim_u" -le $U0 ]; then
-	known "simulate: capped at udp_mem[0] ($sim_u), the final state is limited ($sim_st)" \
-		"sockmem takes usage <= udp_mem[0] for normal, but every further charge is refused" false
-else
-	check "simulate: capped, the final state is limited ($sim_st)" [ "$sim_st" = limited ]
-fi
+check "simulate: capped, the final state is limited ($sim_st)" [ "$sim_st" = limited ]
 snap udp-limited
 recon "UDP limited" udp
 
