@@ -98,15 +98,6 @@ static int archive_cmp(const void *a, const void *b)
 		      ((const struct archive_member *)b)->path);
 }
 
-/* By path, then by position: a path stored twice is in archive order. */
-static int archive_cmp_order(const void *a, const void *b)
-{
-	const struct archive_member *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-
-	return c ? c : x->order < y->order ? -1 : x->order > y->order;
-}
-
 static const struct archive_member *archive_find(const struct archive_tree *t, const char *path)
 {
 	struct archive_member key = { 0 };
@@ -312,6 +303,15 @@ void archive_tree_free(struct archive_tree *t)
 }
 
 #ifdef SM_ARCHIVE
+/* By path, then by position: a path stored twice is in archive order. */
+static int archive_cmp_order(const void *a, const void *b)
+{
+	const struct archive_member *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
 /* "member 'NAME': WHY", the name escaped; without a name, WHY alone. */
 static void archive_err(struct archive_error *err, const char *name, const char *why)
 {
