@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "host.h"
 #include "output.h"
+#include "rules.h"
 #include "util.h"
 
 struct common_opts sm_common;
@@ -457,16 +458,19 @@ bool sm_use_color(void)
 	return isatty(STDOUT_FILENO);
 }
 
-void sm_report_problems(const struct host *h)
+int sm_report_problems(const struct host *h, int from)
 {
 	const struct host_problem *p;
 
 	host_foreach_problem(p, h) {
+		if (p - h->problem < from)
+			continue;
 		if (p->line)
 			sm_error(p->path_safe, "line %d: %s", p->line, p->msg);
 		else
 			sm_error(p->path_safe, "%s", p->msg);
 	}
+	return host_problem_count(h);
 }
 
 
@@ -568,4 +572,11 @@ int cli_parse_choice(struct argp_state *state, const char *option, const char *a
 			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
 	argp_error(state, "%s: '%s' is not %s", option, arg, list);
 	return -1;
+}
+
+int cli_parse_fail_on(struct argp_state *state, const char *arg)
+{
+	static const char *const lv[] = { "warn", "crit" };
+
+	return cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
 }

@@ -101,7 +101,9 @@ void sm_sleep(double seconds, volatile sig_atomic_t *stop);
 int sm_check_root(const char *root);
 bool sm_use_color(void);
 struct host;
-void sm_report_problems(const struct host *h);
+/* Names on stderr the host's problems from index from on (those a walk
+ * added after the last call); returns how many there are now. */
+int sm_report_problems(const struct host *h, int from);
 
 /* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
  * reader (node_exporter's textfile collector) never sees half a file. */
@@ -126,6 +128,8 @@ int cli_print_json(FILE *f, json_t *doc);
 /* The index of arg among names, or an argp usage error that lists them. */
 int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
 		     const char *const *names, int n);
+/* --fail-on LEVEL (advise --check, check): SEV_WARN or SEV_CRIT. */
+int cli_parse_fail_on(struct argp_state *state, const char *arg);
 
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);

@@ -94,7 +94,7 @@ int cmd_top_run(void)
 	struct sockets agg = { 0 };
 	struct report_top t = { 0 };
 	struct host *h;
-	int rc, i, ret = SM_EXIT_OK;
+	int rc, i, reported, ret = SM_EXIT_OK;
 
 	if (sm_check_root(sm_common.root))
 		return SM_EXIT_ERROR;
@@ -106,28 +106,28 @@ int cmd_top_run(void)
 	/* collect */
 	/* for the page size and tcp_rmem/tcp_wmem; what could not be read is said */
 	host_collect(h, sm_common.root, sm_common.page_size);
-	sm_report_problems(h);
+	reported = sm_report_problems(h, 0);
 	/* the processes of ss text are its users:(...), not this machine's */
 	if (top_by == BY_PROCESS && !collect_from_text(sm_common.diag_file, sm_common.root)) {
+		/* what /proc could not show is named (h's problems) */
 		if (keymap_init(&inode_pid, sizeof(uint32_t)) ||
-		    (rc = procscan_socket_inodes(&inode_pid, &ps)) == -ENOMEM) {
+		    procscan_socket_inodes(h, &inode_pid, &ps, true) == -ENOMEM) {
 			sm_error("/proc", "out of memory");
 			ret = SM_EXIT_ERROR;
 			goto out;
-		} else if (rc) {
-			sm_error("/proc", "%s", strerror(-rc));
 		}
 		q.inode_pid = &inode_pid;
 	}
 	rc = collect_sockets(h, &q, &agg, &co);
+	reported = sm_report_problems(h, reported);
 	for (i = 0; i < co.st.nproblems; i++)
 		sm_error("sockets", "%s", co.st.problem[i]);
 	if (rc || !co.present) {
 		if (!rc)
 			sm_error(h->root[0] ? h->root : "sockets", "%s", co.absent_reason);
 		else
-			sm_error(sm_common.diag_file ? sm_common.diag_file : "sockets", "%s",
-				 strerror(-rc));
+			sm_error(co.failed ? co.failed : sm_common.diag_file ? sm_common.diag_file
+				 : "sockets", "%s", strerror(-rc));
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
@@ -138,10 +138,12 @@ int cmd_top_run(void)
 		ret = SM_EXIT_ERROR;
 		goto out;
 	}
-	collect_top_names(&t, &co);
+	collect_top_names(h, &t, &co);
+	sm_report_problems(h, reported);
 	report_top_pods(&t);
 	t.h = h;
 	t.st = &co.st;
+	t.partial |= h->partial;	/* the names' walk could not read everything */
 	ret = t.partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	/* render */
 	if (sm_common.format == OUTPUT_PROMETHEUS) {

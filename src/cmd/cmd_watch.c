@@ -121,7 +121,7 @@ int cmd_watch_run(void)
 
 	while (!watch_stop) {
 		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
-		struct collect_out co;
+		struct collect_out co = { 0 };
 		struct sockets agg = { 0 };
 		struct report_rates rates;
 		struct report_sample smp;
@@ -134,24 +134,35 @@ int cmd_watch_run(void)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		clock_gettime(CLOCK_REALTIME, &wall);
 		t = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
-		if (host_collect(h, NULL, sm_common.page_size)) {
-			sm_report_problems(h);
-			ret = SM_EXIT_ERROR;
-			break;
-		}
-		/* on stderr too, once while they last (the NDJSON says it per sample) */
-		if (host_problem_count(h) != reported_problems) {
-			sm_report_problems(h);
-			reported_problems = host_problem_count(h);
-		}
+		/* without /proc/net/sockstat this sample is partial (its usage
+		 * from /proc/net/protocols, or null), not the last: the next may
+		 * read it */
+		host_collect(h, NULL, sm_common.page_size);
 		if (!sm_common.no_sockets) {
-			sockets = collect_sockets(h, &q, &agg, &co) == 0 && co.present;
+			int rc = collect_sockets(h, &q, &agg, &co);
+
+			sockets = rc == 0 && co.present;
 			if (co.st.nproblems != reported_dump_problems) {
 				for (int i = 0; i < co.st.nproblems; i++)
 					sm_error("sockets", "%s", co.st.problem[i]);
 				reported_dump_problems = co.st.nproblems;
 			}
+			if (rc && co.stranded) {
+				/* every later sample would read another namespace */
+				sm_error(co.failed, "%s", strerror(-rc));
+				ret = SM_EXIT_ERROR;
+				sockets_free(&agg);
+				collect_free(&co);
+				break;
+			}
+			/* fatal for show (/proc/self/ns/net): here this sample's */
+			if (rc)
+				host_problem_add(h, co.failed ? co.failed : "sock_diag", rc, NULL);
 		}
+		/* on stderr too, once while they last (the NDJSON says it per
+		 * sample): the host's files and what the walks could not read */
+		if (host_problem_count(h) != reported_problems)
+			reported_problems = sm_report_problems(h, 0);
 		/* report */
 		report_build(r, h);
 		report_history_add(&hist, r, t);
@@ -166,6 +177,7 @@ int cmd_watch_run(void)
 			if (watch_write_prom(&smp, &out_errors, &out_errno)) {
 				ret = SM_EXIT_ERROR;
 				sockets_free(&agg);
+				collect_free(&co);
 				break;
 			}
 		} else if (tty) {
@@ -183,10 +195,12 @@ int cmd_watch_run(void)
 					ret = SM_EXIT_ERROR;
 				}
 				sockets_free(&agg);
+				collect_free(&co);
 				break;	/* the reader went away */
 			}
 		}
 		sockets_free(&agg);
+		collect_free(&co);	/* the namespaces' sums of --all-netns */
 		/* keep this sample's counters for the next rates */
 		swap = prev;
 		prev = r;

@@ -441,7 +441,7 @@ static int collect_snapshot(const struct host *h, struct sockets *agg, struct co
 	return 0;
 }
 
-static int collect_live(const struct host *h, const struct collect_req *q, struct sockets *agg,
+static int collect_live(struct host *h, const struct collect_req *q, struct sockets *agg,
 			struct collect_out *out)
 {
 	struct sockdump_status *st = &out->st;
@@ -466,7 +466,7 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 	if (rc)
 		out->absent_reason = "no protocol could be dumped (see problems)";
 	if (q->count_netns)
-		out->netns_count = procscan_netns_count(&out->netns_complete);
+		out->netns_count = procscan_netns_count(h, &out->netns_complete);
 	return 0;
 }
 
@@ -483,9 +483,9 @@ static bool collect_ns_still_there(int fd, uint64_t inode)
 }
 
 /* One namespace into agg and per_ns; entered: we left our own namespace. */
-static int collect_one_ns(const struct netns_ent *ns, bool self, const struct collect_req *q,
-			  const struct sockets_params *par, struct sockets *agg,
-			  struct collect_out *out, bool *entered)
+static int collect_one_ns(struct host *h, const struct netns_ent *ns, bool self,
+			  const struct collect_req *q, const struct sockets_params *par,
+			  struct sockets *agg, struct collect_out *out, bool *entered)
 {
 	struct sockdump_status *st = &out->st, one;
 	struct netns_sums *sum = &out->per_ns[out->nper_ns];
@@ -495,7 +495,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 	if (!self) {
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 && (errno == ENOENT || errno == ESRCH)) {
-			out->netns_deleted++;	/* the process exited, the name was deleted */
+			/* the process exited, the name was deleted */
+			h->deleted.network_namespaces++;
 			return 0;
 		}
 		if (fd < 0) {
@@ -506,7 +507,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 		}
 		if (!collect_ns_still_there(fd, ns->inode)) {
 			close(fd);
-			out->netns_deleted++;
+			h->deleted.network_namespaces++;
 			return 0;
 		}
 		if (setns(fd, CLONE_NEWNET)) {
@@ -550,7 +551,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 /* --all-netns: one dump per network namespace in use, summed into agg.
  * Without CAP_SYS_ADMIN, sockmem's own namespace is still dumped and the
  * others are named as problems. */
-static int collect_all_netns(const struct host *h, const struct collect_req *q, struct sockets *agg,
+static int collect_all_netns(struct host *h, const struct collect_req *q, struct sockets *agg,
 			     struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
@@ -558,29 +559,36 @@ static int collect_all_netns(const struct host *h, const struct collect_req *q, 
 	struct stat self_st;
 	bool entered = false;
 	size_t n = 0, i;
+	uint64_t deleted0;
 	int self = -1, rc;
 
-	rc = procscan_netns_list(&list, &n, &out->netns_complete);
+	rc = procscan_netns_list(h, &list, &n, &out->netns_complete);
 	if (rc)
 		return rc;
+	deleted0 = h->deleted.network_namespaces;
 	out->per_ns = calloc(n ? n : 1, sizeof(*out->per_ns));
 	if (!out->per_ns) {
 		free(list);
 		return -ENOMEM;
 	}
+	/* without it sockmem could not come back: nothing is entered */
 	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0 || fstat(self, &self_st)) {
 		rc = -errno;
+		out->failed = "/proc/self/ns/net";
 		goto out;
 	}
 	out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = true;
 	for (i = 0; i < n && !rc; i++)
-		rc = collect_one_ns(&list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par, agg,
-				    out, &entered);
+		rc = collect_one_ns(h, &list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par,
+				    agg, out, &entered);
 	/* Back home: a failure here leaves sockmem in another namespace. */
-	if (entered && setns(self, CLONE_NEWNET) && !rc)
+	if (entered && setns(self, CLONE_NEWNET) && !rc) {
 		rc = -errno;
-	out->netns_count = n - out->netns_deleted;
+		out->failed = "setns (back into sockmem's own network namespace)";
+		out->stranded = true;
+	}
+	out->netns_count = n - (h->deleted.network_namespaces - deleted0);
 	snprintf(out->source, sizeof(out->source), "sock_diag in %zu network namespace%s",
 		 out->nper_ns, out->nper_ns == 1 ? "" : "s");
 	out->present = !rc;
@@ -591,7 +599,7 @@ out:
 	return rc;
 }
 
-int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
@@ -625,7 +633,9 @@ void collect_free(struct collect_out *out)
 
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out)
 {
-	r->partial |= out->st.partial;
+	/* what the walks could not read is the host's */
+	r->partial |= out->st.partial || r->h->partial;
+	r->sk.st = &out->st;	/* its problems, with a view or without */
 	if (!out->present) {
 		r->sk.absent_reason = out->absent_reason;
 		return;
@@ -634,7 +644,6 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 	r->sk.all_netns = out->per_ns != NULL;
 	r->sk.per_ns = out->per_ns;
 	r->sk.nper_ns = out->nper_ns;
-	r->sk.netns_deleted = out->netns_deleted;
 }
 
 bool collect_from_text(const char *diag_file, const char *root)
@@ -656,36 +665,52 @@ bool collect_from_text(const char *diag_file, const char *root)
 	return S_ISREG(st.st_mode) || access(path, F_OK) == 0;
 }
 
-void collect_top_names(struct report_top *t, const struct collect_out *co)
+void collect_top_names(struct host *h, struct report_top *t, const struct collect_out *co)
 {
+	struct cgroup_info **ci;
+	uint64_t *ids;
 	int i;
 
-	for (i = 0; i < t->n; i++) {
-		struct top_row *w = &t->row[i];
-
-		if (co && co->from_text) {
-			/* not this machine's processes: never looked up in /proc */
+	if (co && co->from_text) {
+		/* not this machine's processes: never looked up in /proc */
+		for (i = 0; i < t->n; i++) {
 			const char *name = t->by == BY_PROCESS && co->ss_comms.keys
-					   ? keymap_find(&co->ss_comms, w->key.id) : NULL;
+					   ? keymap_find(&co->ss_comms, t->row[i].key.id) : NULL;
 
-			snprintf(w->comm, sizeof(w->comm), "%s", name ? name : "?");
-		} else if (t->by == BY_PROCESS) {
-			procscan_comm((uint32_t)w->key.id, w->comm, sizeof(w->comm));
-		} else if (t->by == BY_CGROUP) {
-			w->cg = calloc(1, sizeof(*w->cg));
-			if (!w->cg)
-				continue;	/* named by its id */
-			procscan_cgroup(w->key.id, w->cg);
-			w->kmem_tcp_unlimited = w->cg->kmem_tcp_limit_bytes.ok &&
-						w->cg->kmem_tcp_limit_bytes.v >=
-						PROCSCAN_KMEM_UNLIMITED_BYTES;
+			snprintf(t->row[i].comm, sizeof(t->row[i].comm), "%s", name ? name : "?");
+		}
+		return;
+	}
+	if (t->by == BY_PROCESS)
+		for (i = 0; i < t->n; i++)
+			procscan_comm((uint32_t)t->row[i].key.id, t->row[i].comm,
+				      sizeof(t->row[i].comm));
+	if (t->by != BY_CGROUP || t->n <= 0)
+		return;
+	ids = calloc((size_t)t->n, sizeof(*ids));
+	ci = calloc((size_t)t->n, sizeof(*ci));
+	if (ids && ci) {
+		for (i = 0; i < t->n; i++) {
+			ids[i] = t->row[i].key.id;
+			/* NULL: the row is named by its id */
+			ci[i] = t->row[i].cg = calloc(1, sizeof(*t->row[i].cg));
+		}
+		procscan_cgroups(h, ids, ci, t->n);
+		for (i = 0; i < t->n; i++) {
+			const struct cgroup_info *c = t->row[i].cg;
+
+			t->row[i].kmem_tcp_unlimited = c && c->kmem_tcp_limit_bytes.ok &&
+						       c->kmem_tcp_limit_bytes.v >=
+						       PROCSCAN_KMEM_UNLIMITED_BYTES;
 		}
 	}
+	free(ids);
+	free(ci);
 }
 
 /* Seconds since boot (/proc/uptime), the age of the since-boot counters;
- * *rc: 0 or the -errno of the read. */
-static struct opt collect_uptime_s(int *rc)
+ * *rc: 0 or the -errno of the read (named in h's problems). */
+static struct opt collect_uptime_s(struct host *h, int *rc)
 {
 	struct opt o = { 0, false };
 	char *buf = NULL, tmp[32], *end;
@@ -693,7 +718,13 @@ static struct opt collect_uptime_s(int *rc)
 	double s;
 
 	*rc = host_read_file(NULL, "proc/uptime", &buf, &len);
-	if (*rc == 0) {
+	if (*rc) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s: the age of the since-boot counters is unknown",
+			 strerror(-*rc));
+		host_problem_add(h, "/proc/uptime", *rc, msg);
+	} else {
 		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 		memcpy(tmp, buf, n);
 		tmp[n] = '\0';
@@ -705,15 +736,15 @@ static struct opt collect_uptime_s(int *rc)
 	return o;
 }
 
-int collect_advise_extras(struct advise_in *in)
+int collect_advise_extras(struct host *h, struct advise_in *in)
 {
 	struct memcg_entry mc[3];
 	int k, rc;
 
-	in->uptime_s = collect_uptime_s(&rc);
-	procscan_kmem_tcp(&in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
+	in->uptime_s = collect_uptime_s(h, &rc);
+	procscan_kmem_tcp(h, &in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
 			  &in->kmem_tcp_known);
-	in->nmemcg = procscan_memcg_scan(mc, 3, 0.9);
+	in->nmemcg = procscan_memcg_scan(h, mc, 3, 0.9);
 	for (k = 0; k < in->nmemcg; k++) {
 		util_safe_token(in->memcg[k].path, sizeof(in->memcg[k].path), mc[k].path,
 				strlen(mc[k].path));

@@ -32,7 +32,6 @@ struct collect_out {
 	/* with all_netns */
 	struct netns_sums *per_ns;
 	size_t nper_ns;
-	uint64_t netns_deleted;		/* gone between the listing and the dump: churn */
 	/* namespaces in use (count_netns or all_netns); 0 = unknown */
 	uint64_t netns_count;
 	bool netns_complete;
@@ -40,6 +39,10 @@ struct collect_out {
 	bool from_text;
 	struct keymap ss_pids;		/* socket inode (or a stand-in) -> uint32_t pid */
 	struct keymap ss_comms;		/* pid -> char[64] name */
+	/* with a -errno return that is not about the request's source: the
+	 * file or call that failed ("/proc/self/ns/net", "setns ..."); NULL */
+	const char *failed;
+	bool stranded;			/* left in another network namespace: stop */
 };
 
 /* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
@@ -47,8 +50,11 @@ struct sockets_params collect_params(const struct host *h);
 
 /* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
  * out->present telling whether a view was made, or -errno when the
- * requested source cannot be read at all (out->st.problem says why). */
-int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+ * requested source cannot be read at all (out->st.problem says why, or
+ * out->failed names what failed).  What the walks of /proc and /run/netns
+ * could not read is added to h's problems, what went away meanwhile to
+ * h->deleted. */
+int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out);
 void collect_free(struct collect_out *out);
 
@@ -62,9 +68,11 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 bool collect_from_text(const char *diag_file, const char *root);
 
 /* Names of top's groups: from /proc for the live system (process names,
- * cgroup paths and their memory controller figures), from the ss text's
- * users:(...) for one read from text (co; NULL: live). */
-void collect_top_names(struct report_top *t, const struct collect_out *co);
+ * cgroup paths and their memory controller figures: one walk of the cgroup
+ * tree; what it could not read is in h's problems, cgroups gone in
+ * h->deleted); from the ss text's users:(...) for a view read from text
+ * (co->from_text: never this machine's /proc). */
+void collect_top_names(struct host *h, struct report_top *t, const struct collect_out *co);
 
 /* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
  * sock_diag/ files (the ss -D format), following no symbolic link.
@@ -75,9 +83,10 @@ int collect_record(const struct host *h, const char *dir, struct collect_out *ou
 
 /* What advise reads from the live system besides the report: uptime (the
  * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
- * controllers near memory.max.  Returns 0, or the -errno of /proc/uptime (the
- * age of since-boot totals then unknown). */
+ * controllers near memory.max.  What could not be read is in h's problems.
+ * Returns 0, or the -errno of /proc/uptime (the age of since-boot totals
+ * then unknown). */
 struct advise_in;
-int collect_advise_extras(struct advise_in *in);
+int collect_advise_extras(struct host *h, struct advise_in *in);
 
 #endif

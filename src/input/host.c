@@ -354,6 +354,18 @@ const char *host_input_label(const struct host_input *in)
 	}
 }
 
+void host_problem_add(struct host *h, const char *path, int rc, const char *msg)
+{
+	const struct host_problem *p;
+
+	host_foreach_problem(p, h)
+		if (p->rc == rc && !p->line && !strcmp(p->path, path)) {
+			h->partial = true;
+			return;
+		}
+	host_problem_at(h, path, "", 0, rc, msg ? msg : strerror(-rc));
+}
+
 static const char *host_read_errmsg(int rc)
 {
 	switch (rc) {

@@ -60,6 +60,21 @@ static void fmt_count(char *dst, size_t n, struct opt v)
 		snprintf(dst, n, "-");
 }
 
+/* What went away while the host was walked, when anything did: churn, said
+ * so that a figure that moved is not taken for a fault. */
+static void text_deleted(FILE *f, const struct host *h)
+{
+	const struct host_deleted *d = &h->deleted;
+
+	if (!d->network_namespaces && !d->processes && !d->cgroups)
+		return;
+	fprintf(f, "deleted during the walk (churn, not a fault): %llu network namespace%s, "
+		"%llu process%s, %llu cgroup%s\n", (unsigned long long)d->network_namespaces,
+		d->network_namespaces == 1 ? "" : "s", (unsigned long long)d->processes,
+		d->processes == 1 ? "" : "es", (unsigned long long)d->cgroups,
+		d->cgroups == 1 ? "" : "s");
+}
+
 /* "sosreport PATH (taken T, host H)" of a --root: which input it is. */
 static void text_origin_root(FILE *f, const struct report_origin *g)
 {
@@ -128,6 +143,7 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 		fprintf(f, "%sPARTIAL REPORT%s: %d input%s could not be used (listed on stderr and "
 			"under PROBLEMS)\n", o->color ? C_RED : "", o->color ? C_RESET : "",
 			h->nproblems, h->nproblems == 1 ? "" : "s");
+	text_deleted(f, h);
 }
 
 static void fmt_duration(char *dst, size_t n, double s)
@@ -594,7 +610,8 @@ static void text_top_name(char *dst, size_t n, const struct report_top *t, const
 		if (w->cg && w->cg->found)
 			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
 		else
-			snprintf(dst, n, "id %llu", (unsigned long long)w->key.id);
+			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
+				 w->cg && w->cg->deleted ? " (deleted)" : "");
 		break;
 	case BY_PORT:
 		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
@@ -699,10 +716,12 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 		fputc('\n', f);
 		if (t->attribution_partial)
 			fprintf(f, "attribution is partial: %llu of %llu processes could not be inspected "
-				"(reading another user's /proc/PID/fd needs root)\n",
+				"(named on stderr; reading another user's /proc/PID/fd needs root)\n",
 				(unsigned long long)t->processes_denied,
 				(unsigned long long)t->processes_scanned);
 	}
+	if (t->h)
+		text_deleted(f, t->h);
 }
 
 void output_text_screen(FILE *f, enum screen_op op)

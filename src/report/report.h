@@ -112,14 +112,14 @@ struct sockets_report {
 	const char *absent_reason;	/* when not: why */
 	char source[300];		/* "sock_diag (this network namespace)", "replay of FILE" */
 	const struct sockets *agg;
-	const struct sockdump_status *st;
+	const struct sockdump_status *st;	/* the dump's; without a view too (its
+						 * problems), NULL without a dump */
 	struct recon_report recon[DP_COUNT];
 	bool netns_known, netns_complete;
 	uint64_t netns_count;		/* network namespaces in use on the host */
 	bool all_netns;			/* every namespace was dumped (--all-netns) */
 	const struct netns_sums *per_ns;
 	size_t nper_ns;
-	uint64_t netns_deleted;		/* namespaces gone during the walk (churn, not partial) */
 };
 
 /* Where the figures come from, as each command's header names it: the live

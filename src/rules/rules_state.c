@@ -213,17 +213,27 @@ void rule_udp_limited(struct rule_ctx *c)
 	propose_mem(c, f, SC_UDP_MEM, p);
 }
 
+/* A count at warn_pct or more of its limit: the count and the percentage,
+ * else NULL. */
+static const struct count_report *count_over(const struct rule_ctx *c, const char *key,
+					     double warn_pct, double *pct)
+{
+	const struct count_report *n = rules_count_find(c->r, key);
+
+	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
+		return NULL;
+	*pct = 100.0 * (double)n->value.v / (double)n->limit.v;
+	return *pct < warn_pct ? NULL : n;
+}
+
 void rule_orphans(struct rule_ctx *c)
 {
-	const struct count_report *n = rules_count_find(c->r, "tcp_orphan");
+	const struct count_report *n;
 	struct finding *f;
 	double pct;
 	uint64_t v[1], room;
 
-	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
-		return;
-	pct = 100.0 * (double)n->value.v / (double)n->limit.v;
-	if (pct < rules_thr.orphans_warn_pct)
+	if (!(n = count_over(c, "tcp_orphan", rules_thr.orphans_warn_pct, &pct)))
 		return;
 	f = rules_emit(c, pct >= rules_thr.orphans_crit_pct ? SEV_CRIT : SEV_WARN,
 		       "%llu orphaned TCP sockets: %.1f%% of tcp_max_orphans",
@@ -249,14 +259,11 @@ void rule_orphans(struct rule_ctx *c)
 
 void rule_timewait(struct rule_ctx *c)
 {
-	const struct count_report *n = rules_count_find(c->r, "tcp_tw");
+	const struct count_report *n;
 	struct finding *f;
 	double pct;
 
-	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
-		return;
-	pct = 100.0 * (double)n->value.v / (double)n->limit.v;
-	if (pct < rules_thr.tw_warn_pct)
+	if (!(n = count_over(c, "tcp_tw", rules_thr.tw_warn_pct, &pct)))
 		return;
 	f = rules_emit(c, pct >= rules_thr.tw_crit_pct ? SEV_CRIT : SEV_WARN,
 		       "%llu TIME_WAIT sockets: %.1f%% of tcp_max_tw_buckets",

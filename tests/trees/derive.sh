@@ -26,6 +26,13 @@ setctr() {
 		$1 == G && hdr && col { $col = V } { print }' "$1" > "$1.tmp"
 	mv "$1.tmp" "$1"
 }
+# the net.core buffer limits of older kernels (the base tree's 6.18 has
+# rmem_max/wmem_max 4194304, optmem_max 131072)
+core_defaults() {
+	put $1/proc/sys/net/core/rmem_max 212992
+	put $1/proc/sys/net/core/wmem_max 212992
+	put $1/proc/sys/net/core/optmem_max 20480
+}
 # drop a counter column: dropctr FILE GROUP NAME
 dropctr() {
 	awk -v G="$2:" -v N="$3" '
@@ -84,9 +91,7 @@ put $t/proc/sys/net/ipv4/tcp_mem "17994	23992	35988"
 put $t/proc/sys/net/ipv4/udp_mem "35988	47984	71976"
 put $t/proc/sys/net/ipv4/tcp_rmem "65536	131072	6291456"
 put $t/proc/sys/net/ipv4/tcp_wmem "65536	16384	4194304"
-put $t/proc/sys/net/core/rmem_max 212992
-put $t/proc/sys/net/core/wmem_max 212992
-put $t/proc/sys/net/core/optmem_max 20480
+core_defaults $t
 setss $t/proc/net/sockstat TCP mem 24100
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 24100 yes
 sed -i 's/^page_size_bytes=.*/page_size_bytes=65536/; s/^kernel_release=.*/kernel_release=6.1.0-18-arm64/; s/^possible_cpus=.*/possible_cpus=64/' $t/sockmem-snapshot.meta
@@ -96,9 +101,7 @@ t=linux-4.14-old; fresh $t
 rm $t/proc/sys/net/core/mem_pcpu_rsv
 put $t/proc/sys/kernel/osrelease "4.14.336"
 sed -i 's/^kernel_release=.*/kernel_release=4.14.336/' $t/sockmem-snapshot.meta
-put $t/proc/sys/net/core/rmem_max 212992
-put $t/proc/sys/net/core/wmem_max 212992
-put $t/proc/sys/net/core/optmem_max 20480
+core_defaults $t
 put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
 dropctr $t/proc/net/netstat TcpExt TCPRcvQDrop
 dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
@@ -117,9 +120,7 @@ put $t/proc/sys/kernel/osrelease "4.18.0-553.el8_10.aarch64"
 put $t/sys/devices/system/cpu/possible "0-63"
 put $t/proc/sys/net/ipv4/tcp_mem "36864	49152	73728"
 put $t/proc/sys/net/ipv4/udp_mem "73728	98304	147456"
-put $t/proc/sys/net/core/rmem_max 212992
-put $t/proc/sys/net/core/wmem_max 212992
-put $t/proc/sys/net/core/optmem_max 20480
+core_defaults $t
 put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
 setss $t/proc/net/sockstat TCP mem 600000
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 600000 no
