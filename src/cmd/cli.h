@@ -66,6 +66,7 @@ enum cli_caps {
 	CAP_LIVE_ONLY = 1 << 4,	/* refuses --root: it samples the live system */
 	CAP_SOCKETS = 1 << 5,	/* mounts the per-socket options */
 	CAP_PLUGIN_EXIT = 1 << 6,	/* exits 0, 1 or 2 only (node-problem-detector's protocol) */
+	CAP_STATIC_FRAME = 1 << 7,	/* --interval on a snapshot: one static frame */
 };
 
 struct sm_command {

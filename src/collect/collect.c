@@ -525,6 +525,8 @@ static int collect_one_ns(struct host *h, const struct netns_ent *ns, bool self,
 	/* its own aggregator: a restarted dump (NLM_F_DUMP_INTR) starts it over */
 	if (sockets_init(&tmp, par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	tmp.holders_one_proto = agg->holders_one_proto;
+	tmp.holders_proto = agg->holders_proto;
 	memset(&one, 0, sizeof(one));
 	one.want_info = q->want_info;
 	sockdump_live(&tmp, NULL, &one);
@@ -602,6 +604,12 @@ out:
 int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out)
 {
+	return collect_sockets_of(h, q, -1, agg, out);
+}
+
+int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_proto,
+		       struct sockets *agg, struct collect_out *out)
+{
 	struct sockets_params par = collect_params(h);
 
 	memset(out, 0, sizeof(*out));
@@ -609,6 +617,8 @@ int collect_sockets(struct host *h, const struct collect_req *q, struct sockets 
 	out->st.want_info = q->want_info;
 	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	agg->holders_one_proto = holders_proto >= 0 && holders_proto < DP_COUNT;
+	agg->holders_proto = agg->holders_one_proto ? (enum diag_proto)holders_proto : DP_TCP;
 	if (q->diag_file)
 		return collect_replay(q, agg, out);
 	if (h->root[0] && h->layout != LAYOUT_PROC)

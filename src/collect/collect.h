@@ -56,6 +56,10 @@ struct sockets_params collect_params(const struct host *h);
  * h->deleted. */
 int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out);
+/* The same with only one protocol's sockets as holders (top's table of one
+ * protocol): holders_proto DP_TCP or DP_UDP, or -1 for every one. */
+int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_proto,
+		       struct sockets *agg, struct collect_out *out);
 void collect_free(struct collect_out *out);
 
 /* Hands the view to the report (report_add_sockets) when one was made. */

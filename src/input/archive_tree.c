@@ -4,19 +4,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-/* The kernel matrix's guests (tests/vm/run.sh) are built from the host's
- * config.h without libarchive: -DSM_NO_LIBARCHIVE. */
-#if defined(HAVE_LIBARCHIVE) && !defined(SM_NO_LIBARCHIVE)
-#define SM_ARCHIVE 1
-#endif
-
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef SM_ARCHIVE
+#ifdef HAVE_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
 #endif
@@ -43,7 +37,7 @@ struct archive_tree {
 
 bool archive_supported(void)
 {
-#ifdef SM_ARCHIVE
+#ifdef HAVE_LIBARCHIVE
 	return true;
 #else
 	return false;
@@ -302,7 +296,7 @@ void archive_tree_free(struct archive_tree *t)
 	free(t);
 }
 
-#ifdef SM_ARCHIVE
+#ifdef HAVE_LIBARCHIVE
 /* By path, then by position: a path stored twice is in archive order. */
 static int archive_cmp_order(const void *a, const void *b)
 {

@@ -248,6 +248,8 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 		}
 	}
 
+	if (s->holders_one_proto && d->proto != s->holders_proto)
+		return 0;
 	if (s->by == BY_SOCKET) {
 		struct sock_entry e = { 0 };
 

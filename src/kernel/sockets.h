@@ -104,6 +104,10 @@ struct sockets {
 	struct keymap groups;		/* other BY_*: key -> struct sock_entry */
 	const struct keymap *inode_pid;	/* BY_PROCESS: socket inode -> uint32_t pid */
 	uint64_t unattributed, unattributed_bytes;
+	/* holders_one_proto: only holders_proto's sockets become holders (the
+	 * heap, the groups, the unattributed figures); the sums count every one */
+	bool holders_one_proto;
+	enum diag_proto holders_proto;
 };
 
 int sockets_init(struct sockets *s, const struct sockets_params *par, enum sockets_by by, int topn,

@@ -265,6 +265,8 @@ struct report_pod {
 	bool found;
 	char uid[37];		/* dashes, as kubectl shows it; a static pod's 32-hex hash */
 	char container[65];	/* the container id, "" when the socket is the pod's */
+	char qos[11];		/* the QoS class: "burstable", "besteffort" (the level above
+				 * the pod names it) or "guaranteed" (none does) */
 };
 bool report_pod_from_cgroup(const char *cgroup_path, struct report_pod *out);
 

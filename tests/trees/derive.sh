@@ -159,3 +159,11 @@ put $t/proc/sys/net/ipv4/udp_mem "4936816	6582422	9873633"
 # sysctl file).
 t=rmem-raised; fresh $t
 put $t/proc/sys/net/ipv4/tcp_rmem "4096	131072	67108864"
+
+# The loaded snapshot (its sockets recorded) with TCP elevated: 2800 pages
+# against 2000 3000 4000, between min and pressure with the band across
+# pressure; top's live view is checked against its known bar (tests/top.sh).
+t=tcp-elevated-loaded; rm -rf $t; cp -R linux-6.18-loaded $t
+put $t/proc/sys/net/ipv4/tcp_mem "2000	3000	4000"
+setss $t/proc/net/sockstat TCP mem 2800
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2800 no

@@ -256,6 +256,41 @@ check "above max, more data to a socket with a queue: dropped (TCPRcvQDrop $Q0 -
 	[ "$(ctr TCPRcvQDrop)" -gt 0 ]
 recon "over max" tcp
 
+# Close the loop (issue 10): what advise proposes for this state, applied,
+# must leave it as advise predicted - at the next charge, by the kernel's
+# own flag.  Then the test's limits again, and one charge re-enters
+# pressure for the drain below (a second episode: P0 and C0 move on).
+sm advise
+jv '.findings[id=tcp-max].fix.sysctl[0]' '.findings[id=tcp-max].fix.predicted.state_after'
+{ read -r fixline; read -r fix_after; } < $J.v
+set -- ${fixline#*=}
+diag "advise at over-limit: '$fixline', predicted $fix_after"
+check "advise proposes tcp_mem at over-limit ($fixline)" [ "${fixline%% =*}" = net.ipv4.tcp_mem -a $# -eq 3 ]
+check "advise predicts normal after it ($fix_after)" [ "$fix_after" = normal ]
+if [ $# -eq 3 ]; then
+	echo "$1 $2 $3" > /proc/sys/net/ipv4/tcp_mem
+	Q1=$(ctr TCPRcvQDrop)
+	cmd fillk 0 4096
+	sleep 0.3
+	# not sample(): it judges against the test's limits
+	sm show --no-sockets; jv .protocols.tcp.state; read -r fix_state < $J.v
+	fix_lim="$1 $2 $3"; set -- $(kread)
+	check "advise applied ($fix_lim): one charge later the kernel's flag is clear ($1, usage $2)" [ "$1" = no ]
+	check "advise applied: sockmem says $fix_after as predicted ($fix_state)" [ "$fix_state" = "$fix_after" ]
+	check "advise applied: that charge was not dropped (TCPRcvQDrop $Q1 -> $(ctr TCPRcvQDrop))" \
+		[ "$(ctr TCPRcvQDrop)" -eq "$Q1" ]
+	echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem
+	cmd fillk 1 $BYTES
+	sleep 0.3
+	sample "limits restored"
+	check "the test's limits again: pressure re-entered ($LAST_FLAG)" [ "$LAST_FLAG" = yes ]
+	P0=$((P0 + 1)) C0=$(ctr TCPMemoryPressuresChrono)
+else
+	for w in "flag is clear" "sockmem says as predicted" "that charge was not dropped" "pressure re-entered"; do
+		not_ok "advise applied: $w (no tcp_mem proposed)"
+	done
+fi
+
 # Partial drain into the hysteresis band: still in pressure.  From 6.0 a
 # socket keeps less than a page of forward alloc, so reading the data frees
 # it; before, what was read stays charged to the socket (up to 2 MiB), so

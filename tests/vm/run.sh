@@ -215,10 +215,13 @@ build_arch() { # ARCH
 	[ -f "$BUILDDIR/config.h" ] || { REASON="no config.h in $BUILDDIR (run ./configure)"; return 1; }
 	sysroot "$DEBARCH" || return 1
 	[ -x "$sr/bin/busybox" ] || { REASON="busybox-static:$DEBARCH has no /bin/busybox"; return 1; }
-	srcs=${SOCKMEM_SRCS:-$(cd "$SRCDIR" && ls src/*/*.c)}
+	# without top's live view: the initramfs has no ncurses (nor a terminal)
+	srcs=$(for f in ${SOCKMEM_SRCS:-$(cd "$SRCDIR" && ls src/*/*.c)}; do
+		[ "$f" = src/render/output_tui.c ] || echo "$f"; done)
 	# one folder per layer: every folder of a source is an include directory
 	incdirs=$(for f in $srcs; do dirname "$f"; done | sort -u | sed 's/^/-I/' | tr '\n' ' ')
-	rm -rf "$b"; mkdir -p "$r/bin" "$r/lib" "$r/etc" "$r/modules"
+	rm -rf "$b"; mkdir -p "$r/bin" "$r/lib" "$r/etc" "$r/modules" "$b/cfg"
+	grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
 	if [ $NATIVE = 1 ]; then
 		inc="$(pkg-config --cflags libmnl jansson 2>/dev/null)"
 		libdirs="/lib/$TRIPLET /usr/lib/$TRIPLET"
@@ -228,9 +231,9 @@ build_arch() { # ARCH
 	fi
 	# jansson is linked in; Debian ships no static libmnl, so sockmem takes
 	# libmnl, libc and the dynamic loader from the initramfs's /lib.  No
-	# libarchive: the guests read no capture archives.
+	# libarchive (config.h without it): the guests read no capture archives.
 	# shellcheck disable=SC2086
-	if ! (cd "$SRCDIR" && $XCC -O2 -g0 -DHAVE_CONFIG_H -DSM_NO_LIBARCHIVE -I"$BUILDDIR" $incdirs $inc \
+	if ! (cd "$SRCDIR" && $XCC -O2 -g0 -DHAVE_CONFIG_H -I"$b/cfg" $incdirs $inc \
 		$(for f in $srcs; do case $f in *.c) echo "$f" ;; esac; done) \
 		-o "$r/bin/sockmem" -Wl,-rpath,/lib -Wl,-Bstatic -ljansson -Wl,-Bdynamic -lmnl -lm) \
 		> "$b/build.log" 2>&1; then
