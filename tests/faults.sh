@@ -27,6 +27,7 @@
 #   /proc/net/sockstat fails                  exit 2, named (no usage at all)
 #   a sysctl is ENOENT                        exit 0, listed under "unavailable"
 #   sockstat6, /run/netns ENOENT              exit 0 (IPv6 off, no named netns)
+#   /proc/sys/kernel/hostname ENOENT          exit 0 (the header goes without it)
 #   /proc/PID/*, cgroup, /run/netns/NS ENOENT exit 0 (it went away: churn)
 #   EINTR on a read, a send or a receive      retried: exit 0, complete
 #   EAGAIN anywhere, EINTR on socket or bind  exit 0 complete, or exit 3 named
@@ -540,7 +541,7 @@ def expect(c):
                 return {0}, "baseline"     # it does not exist here: the fault is the truth
             if cls.startswith("/proc/sys/net/"):
                 return {0}, "unavailable"
-            if cls in ("/proc/net/sockstat6", "/run/netns"):
+            if cls in ("/proc/net/sockstat6", "/run/netns", "/proc/sys/kernel/hostname"):
                 return {0}, "complete"
             if cls.startswith("/proc/PID/") or cls == "/run/netns/NS" or is_cgroup(cls):
                 return {0}, "vanished"

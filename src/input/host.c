@@ -347,7 +347,7 @@ const char *host_input_label(const struct host_input *in)
 	case offsetof(struct host, possible_cpus): return "possible CPUs";
 	case offsetof(struct host, mem_total_bytes): return "MemTotal";
 	case offsetof(struct host, capture_time): return "time of the capture";
-	case offsetof(struct host, capture_host): return "host name";
+	case offsetof(struct host, hostname): return "host name";
 	case offsetof(struct host, machine): return "architecture";
 	case offsetof(struct host, getconf_page_size_bytes): return "page size (getconf)";
 	default: return in->path;
@@ -761,10 +761,10 @@ static int parse_capture_time(struct host *h, const struct host_input *in, void 
 	return rc;
 }
 
-static int parse_capture_host(struct host *h, const struct host_input *in, void *dest,
+static int parse_hostname(struct host *h, const struct host_input *in, void *dest,
 			      const char *text, size_t len, struct parse_err *err)
 {
-	return cmdout_word(text, len, h->capture_host, sizeof(h->capture_host), err);
+	return cmdout_word(text, len, h->hostname, sizeof(h->hostname), err);
 }
 
 static int parse_machine(struct host *h, const struct host_input *in, void *dest,
@@ -853,7 +853,11 @@ const struct host_input host_inputs[] = {
 	{ SNAPSHOT_META_FILE, false, HOST_SNAPSHOT, parse_meta, AT(meta), HOST_NO_RC, false, -1, NULL },
 	/* a capture's time first: a capture from before 6.0 needs no CPU count */
 	CAPTURE_FILE("sos_commands/date/date_--utc", parse_capture_time, capture_time, alt_date),
-	CAPTURE_FILE("sos_commands/host/hostname", parse_capture_host, capture_host, alt_hostname),
+	/* the host's name for the header (a ticket, a fleet), live and in a
+	 * snapshot; a capture's own hostname output after it wins */
+	KERNEL_FILE("proc/sys/kernel/hostname", false, parse_hostname, hostname, HOST_NO_RC, false,
+		    NULL),
+	CAPTURE_FILE("sos_commands/host/hostname", parse_hostname, hostname, alt_hostname),
 	KERNEL_FILE("proc/net/sockstat", true, parse_sockstat, ss4, AT(sockstat_rc), true, NULL),
 	/* absent when IPv6 is disabled */
 	KERNEL_FILE("proc/net/sockstat6", false, parse_sockstat, ss6, AT(sockstat6_rc), true, NULL),

@@ -120,7 +120,7 @@ struct host {
 	char machine[64];		/* uname -m, kernel.arch; "" */
 	const char *machine_from;
 	char capture_time[300];		/* date: ISO 8601 UTC, or as printed; "" */
-	char capture_host[300];		/* hostname; "" */
+	char hostname[300];		/* proc/sys/kernel/hostname, or a capture's hostname output; "" */
 	struct opt getconf_page_size_bytes;
 	const char *page_size_confidence;	/* "certain", "likely", "guess", "assumed" */
 	char page_size_why[300];

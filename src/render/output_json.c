@@ -410,7 +410,7 @@ static json_t *json_capture(const struct host *h)
 	jset(c, "layout", json_string(h->layout == LAYOUT_SOSREPORT ? "sosreport" : "insights"));
 	jset(c, "archive", json_boolean(h->archive != NULL));
 	jset(c, "time", h->capture_time[0] ? json_safe_string(h->capture_time) : json_null());
-	jset(c, "hostname", h->capture_host[0] ? json_safe_string(h->capture_host) : json_null());
+	jset(c, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
 	jset(c, "machine", h->machine[0] ? json_safe_string(h->machine) : json_null());
 	jset(c, "page_size_confidence", json_string(h->page_size_confidence ? h->page_size_confidence
 									  : "certain"));
@@ -481,6 +481,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
 								    : json_null());
 	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
+	jset(src, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
 	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));

@@ -106,6 +106,8 @@ static void text_origin(FILE *f, const struct report *r, const struct output_opt
 		o->color ? C_RESET : "");
 	if (!g->root[0] && h->collected_at[0])
 		fprintf(f, "at %s, ", h->collected_at);	/* for a paste into a ticket */
+	if (!g->root[0] && g->host)
+		fprintf(f, "host %s, ", g->host);
 	if (g->root[0]) {
 		text_origin_root(f, g);
 		fputs(", ", f);

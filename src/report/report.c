@@ -371,13 +371,9 @@ void report_origin(struct report_origin *o, const struct host *h)
 	o->root = h->root;
 	o->capture = h->root[0] && h->layout != LAYOUT_PROC;
 	o->kind = !h->root[0] ? "live" : o->capture ? capture_layout_name(h->layout) : "snapshot";
-	if (h->have_meta && h->meta.time[0]) {
-		o->taken = h->meta.time;
-		o->host = NULL;
-	} else {
-		o->taken = h->capture_time[0] ? h->capture_time : NULL;
-		o->host = h->capture_host[0] ? h->capture_host : NULL;
-	}
+	o->taken = h->have_meta && h->meta.time[0] ? h->meta.time
+		   : h->capture_time[0] ? h->capture_time : NULL;
+	o->host = h->hostname[0] ? h->hostname : NULL;
 	o->page_size_doubt = c && strcmp(c, "certain") && strcmp(c, "assumed") ? c : NULL;
 }
 
