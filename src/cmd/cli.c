@@ -103,8 +103,9 @@ const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, N
 /* The per-socket view; top has no use for --no-sockets. */
 #define SOCKETS_VIEW_OPTIONS \
 	{ "diag-file", OPT_DIAG_FILE, "FILE", 0, \
-	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of " \
-	  "the kernel; ss text output (ss -tmi, ss -peaonmi) given here is read as --ss-file", 0 }, \
+	  "Per-socket view from a recorded sock_diag dump (iproute2 'ss -D FILE') instead of " \
+	  "the kernel: TCP, or UDP as udp:FILE or a snapshot's udp.dump; ss text output (ss -tmi, " \
+	  "ss -peaonmi) given here is read as --ss-file", 0 }, \
 	{ "ss-file", OPT_SS_FILE, "FILE", 0, \
 	  "Per-socket view from the text output of ss -m (ss -tmi, ss -tmni, ss -peaonmi) instead " \
 	  "of the kernel", 0 }, \

@@ -365,19 +365,46 @@ static int collect_ss_file(const struct collect_req *q, const char *path, struct
 	return 0;
 }
 
+/* ss -D records one protocol's replies and says nothing of which (a reply
+ * carries no protocol): "udp:FILE" or "tcp:FILE" says it, when no file has
+ * that name itself; sockmem's own snapshot names its UDP dump udp.dump.
+ * Anything else is TCP, as ss -D records by default. */
+enum diag_proto collect_replay_proto(const char *arg)
+{
+	const char *base;
+
+	if (!strncmp(arg, "udp:", 4) && access(arg, F_OK) != 0)
+		return DP_UDP;
+	if (!strncmp(arg, "tcp:", 4) && access(arg, F_OK) != 0)
+		return DP_TCP;
+	base = strrchr(arg, '/');
+	base = base ? base + 1 : arg;
+	return !strcmp(base, "udp.dump") ? DP_UDP : DP_TCP;
+}
+
+const char *collect_replay_path(const char *arg)
+{
+	if ((!strncmp(arg, "udp:", 4) || !strncmp(arg, "tcp:", 4)) && access(arg, F_OK) != 0)
+		return arg + 4;
+	return arg;
+}
+
 static int collect_replay(const struct collect_req *q, struct sockets *agg,
 			  struct collect_out *out)
 {
 	char safe[PATH_MAX], head[512];
+	enum diag_proto proto = collect_replay_proto(q->diag_file);
+	const char *path = collect_replay_path(q->diag_file);
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	util_safe_token(safe, sizeof(safe), q->diag_file, strlen(q->diag_file));
-	snprintf(out->source, sizeof(out->source), "replay of %s (TCP, ss -D format)", safe);
+	util_safe_token(safe, sizeof(safe), path, strlen(path));
+	snprintf(out->source, sizeof(out->source), "replay of %s (%s, ss -D format)", safe,
+		 proto == DP_UDP ? "UDP" : "TCP");
 	/* a file that cannot be opened is the caller's to name, once; what
 	 * is wrong inside it is a problem of the view */
-	fd = open(q->diag_file, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -390,10 +417,10 @@ static int collect_replay(const struct collect_req *q, struct sockets *agg,
 	close(fd);
 	if (n > 0 && ss_text_detect(head, (size_t)n))
 		return collect_ss_file(q, q->diag_file, agg, out);
-	sockdump_replay(agg, q->diag_file, DP_TCP, &out->st);
-	/* A TCP recording is what was asked for: UDP absent is said in the
-	 * view (udp.complete false), not a partial report. */
-	out->st.ok[DP_UDP] = false;
+	sockdump_replay(agg, path, proto, &out->st);
+	/* A recording of one protocol is what was asked for: the other absent
+	 * is said in the view (complete false), not a partial report. */
+	out->st.ok[proto == DP_UDP ? DP_TCP : DP_UDP] = false;
 	out->present = true;
 	return 0;
 }
@@ -851,7 +878,7 @@ bool collect_from_text(const char *diag_file, const char *root)
 	struct stat st;
 
 	if (diag_file) {
-		int fd = open(diag_file, O_RDONLY | O_CLOEXEC);
+		int fd = open(collect_replay_path(diag_file), O_RDONLY | O_CLOEXEC);
 		ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
 
 		if (fd >= 0)

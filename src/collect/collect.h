@@ -74,6 +74,10 @@ struct collect_out {
 
 /* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
 struct sockets_params collect_params(const struct host *h);
+/* --diag-file ARG: the protocol of the recording ("udp:FILE", "tcp:FILE",
+ * a snapshot's udp.dump; TCP otherwise) and the file's path. */
+enum diag_proto collect_replay_proto(const char *arg);
+const char *collect_replay_path(const char *arg);
 
 /* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
  * out->present telling whether a view was made, or -errno when the
