@@ -104,7 +104,7 @@ check "... of process $FILL_PID (sockfill), from its inode" \
 check "... on port $port" jq -e --argjson p "$port" '.top.port.rows[0] | .port == $p and .protocol == "udp"' <<< "$S"
 check "... in its cgroup ($cgroup)" jq -e --arg c "$cgroup" '.top.cgroup.rows[0].cgroup.path == $c' <<< "$S"
 check "nothing lost, nothing unattributed, level process" \
-	jq -e '.lost == {"ring_buffer_full":0,"map_full":0,"no_socket":0,"not_attributed":0} and .attribution.level == "process"' <<< "$S"
+	jq -e '.lost == {"ring_buffer_full":0,"map_full":0,"no_socket":0,"not_attributed":0,"kernel_missed":0} and .attribution.level == "process"' <<< "$S"
 check "the socket's figures: rcvbuf at its minimum, the drop count growing" \
 	jq -e '.top.socket.rows[0].socket | .rcvbuf_bytes > 0 and .rcvbuf_bytes <= 4608 and .drops >= 1' <<< "$S"
 

@@ -200,10 +200,17 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, MEMTRACE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct memtrace_counts);
 } memtrace_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MEMTRACE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct memtrace_pending);
+} memtrace_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -368,19 +375,57 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 	e->flags |= MEMTRACE_F_SYSCTL_BUF;
 }
 
+static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const struct memtrace_key *b)
+{
+	return a->cgroup_id == b->cgroup_id && a->cookie == b->cookie &&
+	       a->netns_ino == b->netns_ino && a->event == b->event;
+}
+
+/* One event of program slot (MEMTRACE_SLOT_*): counted per CPU; then its
+ * aggregation entry's count, in a per-CPU pending count while the events
+ * on this CPU keep to one entry (a flood on one socket costs no map
+ * operation), into the map when another entry comes (user space adds what
+ * is still pending at the end).  The kernel never runs a program nested in
+ * itself on one CPU (it counts a recursion miss instead), and each program
+ * has its own slot: nothing per CPU is shared by two runs at once. */
 static __always_inline void memtrace_record(struct sock *sk, int trusted, struct sk_buff *skb,
-					  int event, long allocated, int have_allocated)
+					    int event, long allocated, int have_allocated, __u32 slot)
 {
 	struct memtrace_key k = { 0 };
+	struct memtrace_pending *p;
 	struct memtrace_counts *c;
 	struct memtrace_val *v;
-	__u32 zero = 0, len = 0, truesize = 0;
-	int first = 0;
-	__u64 now;
+	__u32 len = 0, truesize = 0;
+	int first = 0, armed = 0;
+	__u64 now = 0;
 	long rc;
 
-	if (req.paused)
+	if (req.paused || event < 0 || event >= MEMTRACE_NEVENTS)
 		return;
+	c = bpf_map_lookup_elem(&memtrace_counts, &slot);
+	p = bpf_map_lookup_elem(&memtrace_pending, &slot);
+	if (!c || !p)
+		return;
+	if (skb) {
+		len = skb->len;
+		truesize = skb->truesize;
+	}
+	/* the same socket and event as the last one on this CPU: its cookie
+	 * (unique since boot) says so, and with it the namespace, cgroup and
+	 * protocol that passed the filters then */
+	if (sk && p->armed && p->key.event == (__u32)event) {
+		__u64 ck = (__u64)sk->__sk_common.skc_cookie.counter;
+
+		if (ck && ck == p->key.cookie) {
+			c->events[event]++;
+			p->count++;
+			p->truesize_sum += truesize;
+			if (!req.every_event)
+				return;
+			k = p->key;
+			goto ring;
+		}
+	}
 	if (sk) {
 		if (req.protocol && sk->sk_protocol != req.protocol)
 			return;
@@ -398,28 +443,37 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 	if (req.netns_ino && k.netns_ino != req.netns_ino)
 		return;
 	k.event = (__u32)event;
-	c = bpf_map_lookup_elem(&memtrace_counts, &zero);
-	if (c) {
-		if (event >= 0 && event < MEMTRACE_NEVENTS)
-			c->events[event]++;
-		if (!sk)
-			c->no_sock++;
+	c->events[event]++;
+	if (!sk)
+		c->no_sock++;
+	if (p->armed && memtrace_key_eq(&p->key, &k)) {
+		p->count++;
+		p->truesize_sum += truesize;
+		if (!req.every_event)
+			return;
+		goto ring;
 	}
-	if (skb) {
-		len = skb->len;
-		truesize = skb->truesize;
+	/* another entry: what is pending goes to its own first */
+	if (p->armed && p->count) {
+		v = bpf_map_lookup_elem(&memtrace_agg, &p->key);
+		if (v) {
+			__sync_fetch_and_add(&v->count, p->count);
+			__sync_fetch_and_add(&v->truesize_sum, p->truesize_sum);
+		}
 	}
-	now = bpf_ktime_get_ns();
+	p->armed = 0;
+	p->count = 0;
+	p->truesize_sum = 0;
 	v = bpf_map_lookup_elem(&memtrace_agg, &k);
 	if (v) {
 		__sync_fetch_and_add(&v->count, 1);
 		__sync_fetch_and_add(&v->truesize_sum, truesize);
-		v->last_ns = now;
+		armed = 1;
 	} else {
 		struct memtrace_val nv = { 0 };
 
+		now = bpf_ktime_get_ns();
 		nv.count = 1;
-		nv.last_ns = now;
 		nv.truesize_sum = truesize;
 		nv.first.time_ns = now;
 		nv.first.skb_len = len;
@@ -427,33 +481,39 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		memtrace_fill(&nv.first, &k, sk, allocated, have_allocated);
 		rc = bpf_map_update_elem(&memtrace_agg, &k, &nv, BPF_NOEXIST);
 		if (!rc) {
-			first = 1;
+			first = armed = 1;
 		} else if (rc == -EEXIST) {
 			/* another CPU made it in between */
 			v = bpf_map_lookup_elem(&memtrace_agg, &k);
 			if (v) {
 				__sync_fetch_and_add(&v->count, 1);
 				__sync_fetch_and_add(&v->truesize_sum, truesize);
+				armed = 1;
 			}
-		} else if (c) {
-			c->agg_full++;
+		} else {
+			c->agg_full++;	/* counted above, without its socket */
 		}
 	}
+	if (armed) {
+		p->key = k;
+		p->armed = 1;
+	}
+ring:
 	if (req.every_event || first) {
 		struct memtrace_event *e = bpf_ringbuf_reserve(&memtrace_ring, sizeof(*e), 0);
 
 		if (!e) {
-			if (c)
-				c->ring_lost++;
+			c->ring_lost++;
 			return;
 		}
 		__builtin_memset(e, 0, sizeof(*e));
-		e->time_ns = now;
+		e->time_ns = now ? now : bpf_ktime_get_ns();
 		e->skb_len = len;
 		e->skb_truesize = truesize;
 		memtrace_fill(e, &k, sk, allocated, have_allocated);
 		if (first)
 			e->flags |= MEMTRACE_F_FIRST;
+		/* the kernel wakes the reader only when it had caught up */
 		bpf_ringbuf_submit(e, 0);
 	}
 }
@@ -469,7 +529,7 @@ int memtrace_exceed(unsigned long long *ctx)
 	if (!sk)
 		return 0;
 	memtrace_record(sk, 1, 0, kind == SK_MEM_SEND ? MEMTRACE_EV_REFUSE_SEND : MEMTRACE_EV_REFUSE_RECV,
-		      allocated, 1);
+			allocated, 1, MEMTRACE_SLOT_EXCEED);
 	return 0;
 }
 
@@ -487,11 +547,11 @@ int memtrace_kfree_skb(unsigned long long *ctx)
 	if (has_rx_sk) {
 		sk = (struct sock *)ctx[3];
 		if (sk) {
-			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0);
+			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
 			return 0;
 		}
 	}
-	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0);
+	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
 	return 0;
 }
 

@@ -70,12 +70,27 @@ struct memtrace_key {
 
 struct memtrace_val {
 	__u64 count;
-	__u64 last_ns;
 	__u64 truesize_sum;		/* drops: bytes of the packets dropped */
 	struct memtrace_event first;	/* the first event of the entry */
 };
 
-/* The per-CPU counters (one entry of a per-CPU array). */
+/* Each program has its own per-CPU slot in the counters and the pending
+ * count: the two can run nested on one CPU (process context, softirq). */
+#define MEMTRACE_SLOT_EXCEED 0
+#define MEMTRACE_SLOT_KFREE_SKB 1
+#define MEMTRACE_SLOTS 2
+
+/* Per CPU and slot: the events of one aggregation entry not yet added to
+ * it (a run of events on one entry costs no map operation). */
+struct memtrace_pending {
+	struct memtrace_key key;
+	__u64 count;
+	__u64 truesize_sum;
+	__u32 armed;			/* key is an entry of the map */
+	__u32 pad;
+};
+
+/* The per-CPU counters (one entry per slot of a per-CPU array). */
 struct memtrace_counts {
 	__u64 events[MEMTRACE_NEVENTS];	/* every event that passed the filters */
 	__u64 ring_lost;		/* line mode: no room in the ring buffer */

@@ -336,6 +336,7 @@ int cmd_trace_run(void)
 	if (bpf) {
 		/* the first events still in the ring name their processes */
 		tracer_poll(0, trace_on_event, &run);
+		w.missed = tracer_missed();
 		if ((rc = tracer_read_counts(&counts)) || (rc = tracer_read_agg(&entries, &nentries))) {
 			sm_error("trace", "reading the programs' maps: %s", strerror(-rc));
 			ret = SM_EXIT_ERROR;

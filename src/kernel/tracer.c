@@ -30,6 +30,8 @@
 
 _Static_assert(sizeof(struct memtrace_event) == 160, "struct memtrace_event is 160 bytes");
 _Static_assert(sizeof(struct memtrace_key) == 24, "struct memtrace_key is 24 bytes");
+_Static_assert(sizeof(struct memtrace_pending) % 8 == 0, "per-CPU values are laid out by 8 bytes");
+_Static_assert(sizeof(struct memtrace_counts) % 8 == 0, "per-CPU values are laid out by 8 bytes");
 
 /* Without a count, the per-CPU values are read into room for this many. */
 #define TRACER_CPUS_FALLBACK 4096
@@ -238,28 +240,45 @@ long tracer_poll(int timeout_ms, tracer_event_cb cb, void *arg)
 	return tracer_consume(cb, arg);
 }
 
+/* One per-CPU value of map fd at key: tracer_ncpus values of size bytes
+ * (a multiple of 8, as the kernel lays them out) into a calloc'ed array. */
+static void *tracer_percpu(int fd, __u32 key, size_t size, int *rc)
+{
+	void *v = calloc(tracer_ncpus, size);
+	union bpf_attr a;
+
+	if (!v) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (__u32)fd;
+	a.key = (__u64)(uintptr_t)&key;
+	a.value = (__u64)(uintptr_t)v;
+	*rc = (int)tracer_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+	if (*rc) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
 int tracer_read_counts(struct memtrace_counts *sum)
 {
-	struct memtrace_counts *v;
-	union bpf_attr a;
-	__u32 zero = 0;
+	__u32 slot;
 	uint64_t c;
 	size_t i;
-	long rc;
+	int rc = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	if (!tracer_skel)
 		return -EBADF;
-	/* a per-CPU value is rounded up to 8 bytes per CPU: this one is */
-	v = calloc(tracer_ncpus, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	memset(&a, 0, sizeof(a));
-	a.map_fd = (__u32)tracer_skel->maps.memtrace_counts.map_fd;
-	a.key = (__u64)(uintptr_t)&zero;
-	a.value = (__u64)(uintptr_t)v;
-	rc = tracer_bpf(BPF_MAP_LOOKUP_ELEM, &a);
-	if (!rc) {
+	for (slot = 0; slot < MEMTRACE_SLOTS; slot++) {
+		struct memtrace_counts *v = tracer_percpu(tracer_skel->maps.memtrace_counts.map_fd, slot,
+							  sizeof(*v), &rc);
+
+		if (!v)
+			return rc;
 		for (c = 0; c < tracer_ncpus; c++) {
 			const __u64 *src = (const __u64 *)&v[c];
 			__u64 *dst = (__u64 *)sum;
@@ -267,9 +286,69 @@ int tracer_read_counts(struct memtrace_counts *sum)
 			for (i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
 				dst[i] += src[i];
 		}
+		free(v);
 	}
-	free(v);
-	return (int)rc;
+	return 0;
+}
+
+uint64_t tracer_missed(void)
+{
+	int fds[2], i;
+	uint64_t missed = 0;
+
+	if (!tracer_skel)
+		return 0;
+	fds[0] = tracer_skel->progs.memtrace_exceed.prog_fd;
+	fds[1] = tracer_skel->progs.memtrace_kfree_skb.prog_fd;
+	for (i = 0; i < 2; i++) {
+		struct bpf_prog_info info;
+		union bpf_attr a;
+
+		memset(&info, 0, sizeof(info));
+		memset(&a, 0, sizeof(a));
+		a.info.bpf_fd = (__u32)fds[i];
+		a.info.info_len = sizeof(info);
+		a.info.info = (__u64)(uintptr_t)&info;
+		if (!tracer_bpf(BPF_OBJ_GET_INFO_BY_FD, &a))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
+static bool tracer_key_eq(const struct memtrace_key *a, const struct memtrace_key *b)
+{
+	return a->cgroup_id == b->cgroup_id && a->cookie == b->cookie &&
+	       a->netns_ino == b->netns_ino && a->event == b->event;
+}
+
+/* Adds the counts still pending per CPU to their entries. */
+static int tracer_add_pending(struct tracer_entry *list, size_t n)
+{
+	__u32 slot;
+	uint64_t c;
+	size_t i;
+	int rc = 0;
+
+	for (slot = 0; slot < MEMTRACE_SLOTS; slot++) {
+		struct memtrace_pending *p = tracer_percpu(tracer_skel->maps.memtrace_pending.map_fd, slot,
+							   sizeof(*p), &rc);
+
+		if (!p)
+			return rc;
+		for (c = 0; c < tracer_ncpus; c++) {
+			if (!p[c].armed || !p[c].count)
+				continue;
+			for (i = 0; i < n; i++) {
+				if (!tracer_key_eq(&list[i].key, &p[c].key))
+					continue;
+				list[i].val.count += p[c].count;
+				list[i].val.truesize_sum += p[c].truesize_sum;
+				break;
+			}
+		}
+		free(p);
+	}
+	return 0;
 }
 
 int tracer_read_agg(struct tracer_entry **out, size_t *n)
@@ -317,6 +396,9 @@ int tracer_read_agg(struct tracer_entry **out, size_t *n)
 			goto fail;
 		list[used++].key = next;
 	}
+	rc = tracer_add_pending(list, used);
+	if (rc < 0)
+		goto fail;
 	*out = list;
 	*n = used;
 	return 0;

@@ -49,7 +49,11 @@ typedef void (*tracer_event_cb)(const struct memtrace_event *e, void *arg);
 long tracer_poll(int timeout_ms, tracer_event_cb cb, void *arg);
 /* The per-CPU counters, summed. */
 int tracer_read_counts(struct memtrace_counts *sum);
-/* The aggregation map (*out malloc'ed, *n entries). */
+/* The events the kernel did not run the programs for (recursion misses:
+ * an event nested in another on the same CPU), 0 when unknown. */
+uint64_t tracer_missed(void);
+/* The aggregation map (*out malloc'ed, *n entries), with the counts still
+ * pending per CPU added (read it paused). */
 int tracer_read_agg(struct tracer_entry **out, size_t *n);
 /* Detaches and unloads everything (idempotent). */
 void tracer_close(void);

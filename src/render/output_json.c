@@ -1036,6 +1036,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(lost, "map_full", output_json_u64(t->agg_full));
 		jset(lost, "no_socket", output_json_u64(t->no_sock));
 		jset(lost, "not_attributed", output_json_u64(t->unattributed_events));
+		jset(lost, "kernel_missed", output_json_u64(t->missed));
 		jset(doc, "lost", lost);
 		jset(doc, "lines", t->summary_only ? json_null() : output_json_u64(t->lines_printed));
 		top = json_object();

@@ -1137,6 +1137,9 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 		if (t->agg_full)
 			fprintf(f, "aggregation map full: %llu events counted without their socket\n",
 				(unsigned long long)t->agg_full);
+		if (t->missed)
+			fprintf(f, "missed: the kernel did not run the programs for %llu events (nested in "
+				"another on the same CPU)\n", (unsigned long long)t->missed);
 		for (i = 0; i < TRACE_BY_COUNT; i++)
 			text_trace_group(f, t, (enum trace_by)i);
 	}

@@ -510,6 +510,7 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 		t->ring_lost = w->counts->ring_lost;
 		t->agg_full = w->counts->agg_full;
 		t->no_sock = w->counts->no_sock;
+		t->missed = w->missed;
 	}
 	t->events_per_s = t->window_s > 0 ? (double)t->total_events / t->window_s : 0;
 	t->unattributed_events = t->no_sock;

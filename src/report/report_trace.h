@@ -137,6 +137,7 @@ struct report_trace {
 	uint64_t total_events;
 	double events_per_s;
 	uint64_t lines_printed, ring_lost, agg_full, no_sock;
+	uint64_t missed;		/* the kernel did not run the programs (nested) */
 	uint64_t unattributed_events;	/* no socket, or no process found */
 	/* the reasons this kernel has: -1 absent */
 	int32_t reason_value[MEMTRACE_NREASONS];
@@ -182,6 +183,7 @@ struct trace_window {
 	double start_unix_s, end_unix_s;
 	const char *end_reason;
 	uint64_t lines_printed;
+	uint64_t missed;		/* tracer_missed() */
 	int requested;
 };
 

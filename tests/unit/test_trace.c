@@ -466,6 +466,7 @@ static void renderers(void **state)
 	mkcounters(&b, snmp0, net0);
 	mkcounters(&a, snmp1, net1);
 	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.missed = 4;
 	assert_int_equal(report_trace_build(&t, &w), 0);
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
@@ -478,6 +479,7 @@ static void renderers(void **state)
 	assert_non_null(strstr(buf, "exact: DIFFERS"));	/* TCPBacklogDrop */
 	assert_non_null(strstr(buf, "100 flood"));
 	assert_non_null(strstr(buf, "/a.slice"));
+	assert_non_null(strstr(buf, "the kernel did not run the programs for 4 events"));
 	free(buf);
 	doc = output_json_trace_summary(&t);
 	assert_non_null(doc);
