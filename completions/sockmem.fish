@@ -34,6 +34,9 @@ complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-every -x -
 complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-delta -x -d "per-socket pass when usage moves by SIZE"
 # top
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l number -x -d "entries"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s i -l interval -x -d "refresh every SECONDS (live view)"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s d -l delay -x -d "same as --interval"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -s c -l count -x -d "stop after N samples"
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -s F -l format -x -a "text json" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"
 # advise

@@ -73,6 +73,22 @@ expect 64 "--count: '0' is not a number of events" trace --count 0
 expect 64 "-n: '1001' is not a number from 1 to 1000" trace -n 1001
 expect 64 "unexpected argument 'x'" trace x
 expect 64 "unrecognized option '--format'" trace --format prometheus
+# top refreshed (-d/--interval, --count): the usage errors and a snapshot's
+# one frame; the live view and the live samples are tests/top.sh's
+expect 64 "--count is the number of samples and needs --interval" top --count 3
+expect 64 "not a number of seconds" top -d 0
+expect 64 "one exposition: run it from a timer" top --by cgroup --format prometheus -d 5
+"$SOCKMEM" --root "$SRCDIR/tests/trees/linux-6.18-loaded" top -d 0.2 -c 5 > "$TMPD/frames" 2>&1
+check "top -d on a snapshot: exit 0" [ $? -eq 0 ]
+check "top -d on a snapshot: one frame" [ "$(grep -c '^top 10 by socket' "$TMPD/frames")" -eq 1 ]
+"$SOCKMEM" --root "$SRCDIR/tests/trees/linux-6.18-loaded" --json top --delay 0.2 -c 2 > "$TMPD/frames.json" 2>&1
+check "top --delay --json on a snapshot: one document on one line" \
+	[ "$(jq -c 'select(.command == "top")' "$TMPD/frames.json" | wc -l)" -eq 1 -a "$(wc -l < "$TMPD/frames.json")" -eq 1 ]
+# an input missing: named once, the report partial (exit 3), as top once
+cp -R "$SRCDIR/tests/trees/linux-6.18-loaded" "$TMPD/nosnmp" && rm "$TMPD/nosnmp/proc/net/snmp"
+"$SOCKMEM" --root "$TMPD/nosnmp" top -d 0.2 -c 3 > /dev/null 2> "$TMPD/nosnmp.err"
+check "top -d, an input missing: exit 3" [ $? -eq 3 ]
+check "top -d, an input missing: named once" [ "$(grep -c 'nosnmp/proc/net/snmp: missing' "$TMPD/nosnmp.err")" -eq 1 ]
 O=$SRCDIR/tests/trees/tcp-over-limit
 expect 1 "tcp-max" --root "$O" advise --check
 expect 0 "tcp-max" --root "$O" advise

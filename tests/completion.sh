@@ -46,6 +46,9 @@ if [ -n "$BC" ]; then
 	is "cgroup port process socket state " sockmem top --by ""
 	is "--diag-file " sockmem show --dia
 	is "--number " sockmem top --num
+	is "--count " sockmem top --cou
+	is "--delay --diag-file " sockmem top --d
+	is "--interval " sockmem top --int
 	is "net.core.mem_pcpu_rsv= net.ipv4.tcp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.ipv4.udp_mem= " sockmem simulate --set ""
 	is "json prometheus text " sockmem top --format ""
 else
@@ -53,10 +56,13 @@ else
 fi
 
 # --- every completion against --help
-# help_opts CMD: the long options "sockmem CMD --help" lists (option column only)
+# help_opts CMD: the long options "sockmem CMD --help" lists (option column
+# only: up to the two spaces before the description; an option with aliases,
+# "-i, -d, --interval=SECONDS, --delay=SECONDS", lists each)
 help_opts() {
 	# shellcheck disable=SC2086
-	"$SOCKMEM" $1 --help | sed -n 's/^ \{2,6\}\(-[^ -], \)\{0,1\}\(--[a-z][a-z-]*\).*/\2/p' | sort -u
+	"$SOCKMEM" $1 --help | sed -n 's/^ \{2,6\}\(-[^ ].*\)/\1/p' | sed 's/  .*//' |
+		grep -o -- '--[a-z][a-z-]*' | sort -u
 }
 bash_opts() {
 	# shellcheck disable=SC2086

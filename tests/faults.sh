@@ -58,10 +58,10 @@
 #                                             counters alone, show --no-sockets:
 #                                             exact_unavailable_reason names it)
 #
-# Known product bugs are TODO (what this suite found; issue 19 b and the
-# partial flag of a are fixed on main): the rules in known() mark them by
-# what a case is, never by its outcome, so a fix shows up as an unexpected
-# pass; move its reason into FIXED then.
+# Known product bugs are TODO (what this suite found; every one is fixed
+# now, issue 19 b and a included, and listed in FIXED): the rules in known()
+# mark them by what a case is, never by its outcome, so a fix shows up as an
+# unexpected pass; move its reason into FIXED then.
 #
 # Needs root (strace attaches to sockmem; --all-netns enters namespaces; it
 # makes two network namespaces and a cgroup, removed on every exit path).
@@ -652,7 +652,8 @@ F = {
 HOST = re.compile(r"^/(proc/net/|proc/sys/|proc/meminfo$|sys/devices/)")
 
 # Fixed since: their rules stay for the record, their assertions are plain.
-FIXED = {A, B, F["top"], F["ferror"], F["sendintr"], F["watchmsg"], F["nsopen"], F["call"], F["problems"]}
+FIXED = {A, B, F["top"], F["ferror"], F["sendintr"], F["watchmsg"], F["nsopen"], F["call"], F["problems"],
+         F["dirs"], F["nsself"], F["cgroup"], F["pidfd"], F["watchstop"], F["uptime"]}
 
 def known(c, what, a):
     """The TODO reason of an assertion known to fail today, from what the case is."""

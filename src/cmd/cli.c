@@ -20,6 +20,7 @@
 #include "collect.h"
 #include "host.h"
 #include "output.h"
+#include "rules.h"
 #include "util.h"
 
 struct common_opts sm_common;
@@ -229,6 +230,7 @@ static error_t sampling_parse(int key, char *arg, struct argp_state *state)
 	char *end;
 
 	switch (key) {
+	case 'd':	/* top's --delay, as top(1) spells --interval */
 	case 'i':
 		sm_common.interval_s = strtod(arg, &end);
 		if (end == arg || *end || !(sm_common.interval_s >= 0.01 &&
@@ -257,6 +259,19 @@ static const struct argp_option interval_options[] = {
 	  "Sample the counters twice, SECONDS apart (0.01 to 86400), and judge their rates", 0 },
 	{ 0 }
 };
+/* top: refreshes (the live view on a terminal, else report after report),
+ * with top(1)'s -d/--delay for --interval; --count counts them as it counts
+ * every command's samples (the number of rows is top's -n/--number). */
+static const struct argp_option top_sampling_options[] = {
+	{ "interval", 'i', "SECONDS", 0,
+	  "Refresh every SECONDS (0.01 to 86400): the live view on a terminal, else one report "
+	  "per sample", 0 },
+	{ "delay", 'd', "SECONDS", OPTION_ALIAS, NULL, 0 },
+	{ "count", 'c', "N", 0, "Stop after N samples (frames)", 0 },
+	{ 0 }
+};
+static const struct argp top_sampling_argp = { top_sampling_options, sampling_parse, NULL, NULL,
+					       NULL, NULL, NULL };
 static const struct argp interval_argp = { interval_options, sampling_parse, NULL, NULL, NULL,
 					   NULL, NULL };
 static const struct argp sampling_argp = { sampling_options, sampling_parse, NULL, NULL, NULL,
@@ -290,6 +305,7 @@ const struct argp_child sm_children_snapshot[] = {
 	{ 0 }
 };
 const struct argp_child sm_children_top[] = {
+	{ &top_sampling_argp, 0, "Sampling:", 0 },
 	{ &sockets_view_argp, 0, "Per-socket view:", 0 },
 	{ &output_argp, 0, "Output:", 0 },
 	{ &sm_common_argp, 0, "Common options:", 0 },
@@ -467,16 +483,19 @@ bool sm_use_color(void)
 	return isatty(STDOUT_FILENO);
 }
 
-void sm_report_problems(const struct host *h)
+int sm_report_problems(const struct host *h, int from)
 {
 	const struct host_problem *p;
 
 	host_foreach_problem(p, h) {
+		if (p - h->problem < from)
+			continue;
 		if (p->line)
 			sm_error(p->path_safe, "line %d: %s", p->line, p->msg);
 		else
 			sm_error(p->path_safe, "%s", p->msg);
 	}
+	return host_problem_count(h);
 }
 
 
@@ -530,7 +549,7 @@ int cli_check_options(const char *name)
 	if (sm_common.root) {
 		if (caps & CAP_LIVE_ONLY)
 			return cli_usage(name, "%s", cli_command->live_why);
-		if (sm_common.interval_s > 0)
+		if (sm_common.interval_s > 0 && !(caps & CAP_STATIC_FRAME))
 			return cli_usage(name, "--interval samples the live system; a snapshot does "
 					 "not move");
 		if (sm_common.all_netns)
@@ -578,4 +597,11 @@ int cli_parse_choice(struct argp_state *state, const char *option, const char *a
 			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
 	argp_error(state, "%s: '%s' is not %s", option, arg, list);
 	return -1;
+}
+
+int cli_parse_fail_on(struct argp_state *state, const char *arg)
+{
+	static const char *const lv[] = { "warn", "crit" };
+
+	return cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
 }

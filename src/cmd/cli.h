@@ -68,6 +68,7 @@ enum cli_caps {
 	CAP_LIVE_ONLY = 1 << 4,	/* refuses --root: it samples the live system */
 	CAP_SOCKETS = 1 << 5,	/* mounts the per-socket options */
 	CAP_PLUGIN_EXIT = 1 << 6,	/* exits 0, 1 or 2 only (node-problem-detector's protocol) */
+	CAP_STATIC_FRAME = 1 << 7,	/* --interval on a snapshot: one static frame */
 };
 
 struct sm_command {
@@ -103,7 +104,9 @@ void sm_sleep(double seconds, volatile sig_atomic_t *stop);
 int sm_check_root(const char *root);
 bool sm_use_color(void);
 struct host;
-void sm_report_problems(const struct host *h);
+/* Names on stderr the host's problems from index from on (those a walk
+ * added after the last call); returns how many there are now. */
+int sm_report_problems(const struct host *h, int from);
 
 /* Output to stdout, or to FILE through FILE.tmp.PID renamed over it, so a
  * reader (node_exporter's textfile collector) never sees half a file. */
@@ -128,6 +131,8 @@ int cli_print_json(FILE *f, json_t *doc);
 /* The index of arg among names, or an argp usage error that lists them. */
 int cli_parse_choice(struct argp_state *state, const char *option, const char *arg,
 		     const char *const *names, int n);
+/* --fail-on LEVEL (advise --check, check): SEV_WARN or SEV_CRIT. */
+int cli_parse_fail_on(struct argp_state *state, const char *arg);
 
 /* Parsers of option values shared by several commands. */
 int sm_parse_rate(const char *arg, double *bytes_per_s);

@@ -39,12 +39,9 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CHECK:
 		adv_check = true;
 		break;
-	case OPT_FAIL_ON: {
-		static const char *const lv[] = { "warn", "crit" };
-
-		adv_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
+	case OPT_FAIL_ON:
+		adv_fail_on = (enum sev)cli_parse_fail_on(state, arg);
 		break;
-	}
 	case OPT_BW:
 		if (sm_parse_rate(arg, &adv_bw_bytes_per_s))
 			argp_error(state, "--bandwidth: '%s' is not a rate such as 10Gbit or 100Mbit", arg);
@@ -96,7 +93,7 @@ int cmd_advise_run(void)
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps;
 	bool live = !sm_common.root, partial;
-	int rc, i, ret = SM_EXIT_ERROR;
+	int rc, i, reported, ret = SM_EXIT_ERROR;
 
 	memset(&in, 0, sizeof(in));
 	if (!h || !r || !f || !a) {
@@ -111,14 +108,14 @@ int cmd_advise_run(void)
 		r0 = malloc(sizeof(*r0));
 		if (!h0 || !r0 || host_collect(h0, NULL, sm_common.page_size)) {
 			if (h0)
-				sm_report_problems(h0);
+				sm_report_problems(h0, 0);
 			goto out;
 		}
 		report_build(r0, h0);
 		sm_sleep(sm_common.interval_s, NULL);
 	}
 	rc = host_collect(h, sm_common.root, sm_common.page_size);
-	sm_report_problems(h);
+	reported = sm_report_problems(h, 0);
 	if (rc)
 		goto out;
 	report_build(r, h);
@@ -127,8 +124,10 @@ int cmd_advise_run(void)
 		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, BY_PORT, 3, NULL,
 					 true, false };
 
+		/* by process when every fd table could be read (root): another
+		 * user's is not a problem, the slow readers are then named by port */
 		if (live && !sm_common.diag_file && keymap_init(&inode_pid, sizeof(uint32_t)) == 0 &&
-		    procscan_socket_inodes(&inode_pid, &ps) == 0 && !ps.denied) {
+		    procscan_socket_inodes(h, &inode_pid, &ps, false) == 0 && !ps.denied) {
 			q.by = BY_PROCESS;
 			q.inode_pid = &inode_pid;
 		}
@@ -140,7 +139,7 @@ int cmd_advise_run(void)
 			partial |= co.st.partial;
 			/* the largest holders, named, for the slow readers among them */
 			if (report_top_build(&t, &agg, 3, co.source, false, 0, 0) == 0) {
-				collect_top_names(&t);
+				collect_top_names(h, &t);
 				report_advise_slow(&in, &t);
 			}
 			if (agg.sum[DP_TCP].bdp_n) {
@@ -150,11 +149,11 @@ int cmd_advise_run(void)
 			}
 		}
 	}
-	if (live && (rc = collect_advise_extras(&in))) {
-		sm_error("/proc/uptime", "%s: the age of the since-boot counters is unknown",
-			 strerror(-rc));
-		partial = true;
-	}
+	if (live)
+		collect_advise_extras(h, &in);
+	/* what the walks of /proc and the cgroups could not read */
+	sm_report_problems(h, reported);
+	partial |= h->partial;
 	/* report */
 	in.h = h;
 	in.r = r;

@@ -46,12 +46,9 @@ static error_t chk_parse(int key, char *arg, struct argp_state *state)
 		chk_cond = (enum check_condition)cli_parse_choice(state, "--condition", arg,
 								   check_condition_name, CHECK_COUNT);
 		break;
-	case OPT_FAIL_ON: {
-		static const char *const lv[] = { "warn", "crit" };
-
-		chk_fail_on = cli_parse_choice(state, "--fail-on", arg, lv, 2) ? SEV_CRIT : SEV_WARN;
+	case OPT_FAIL_ON:
+		chk_fail_on = (enum sev)cli_parse_fail_on(state, arg);
 		break;
-	}
 	case OPT_STATE_FILE:
 		chk_state_file = arg;
 		break;
@@ -136,7 +133,7 @@ int cmd_check_run(void)
 	struct check_in in;
 	struct report_check c;
 	bool live = !sm_common.root, partial;
-	int rc, ret = SM_EXIT_ERROR;
+	int rc, reported = 0, ret = SM_EXIT_ERROR;
 
 	memset(&in, 0, sizeof(in));
 	memset(&ain, 0, sizeof(ain));
@@ -151,7 +148,7 @@ int cmd_check_run(void)
 	}
 	/* collect: the host; the sockets by cgroup for the pod that holds the most */
 	rc = host_collect(h, sm_common.root, sm_common.page_size);
-	sm_report_problems(h);
+	reported = sm_report_problems(h, 0);
 	if (rc) {
 		in.why = "/proc/net/sockstat could not be read";
 		goto verdict;
@@ -170,7 +167,7 @@ int cmd_check_run(void)
 			collect_to_report(r, &agg, &co);
 			partial |= co.st.partial;
 			if (live && report_top_build(&t, &agg, 1, co.source, false, 0, 0) == 0 && t.n > 0) {
-				collect_top_names(&t);
+				collect_top_names(h, &t);
 				report_top_pods(&t);
 				in.pod = t.row[0].pod;
 			}
@@ -180,12 +177,14 @@ int cmd_check_run(void)
 	in.r = r;
 	if (chk_cond == CHECK_FINDINGS) {
 		if (live)
-			collect_advise_extras(&ain);
+			collect_advise_extras(h, &ain);
+		partial |= h->partial;	/* what the walks could not read */
 		ain.h = h;
 		ain.r = r;
 		report_advise_build(a, &ain, f, partial, (int)chk_fail_on);
 		in.a = a;
 	}
+	sm_report_problems(h, reported);	/* and those of the walks */
 	if (chk_cond == CHECK_TCP_ABORT) {
 		in.aborts = chk_counter(r, "TCPAbortOnMemory");
 		in.aborts_prev = chk_read_state(chk_state_file);

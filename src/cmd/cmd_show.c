@@ -97,42 +97,41 @@ int cmd_show_run(void)
 	} else {
 		rc = host_collect(h, sm_common.root, sm_common.page_size);
 	}
-	sm_report_problems(h);
-	if (rc)
+	if (rc) {
+		sm_report_problems(h, 0);
 		goto out;	/* without sockstat there is no usage to report */
-	report_build(r, h);
-	report_history_trend(&hist, r);
-	ret = r->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
-	if (sm_common.no_sockets) {
-		struct collect_req q = { sm_common.diag_file, false, BY_SOCKET, 0, NULL, false, false };
-
-		r->sk.absent_reason = "--no-sockets";
-		/* the exact charge needs no per-socket pass */
-		rc = collect_exact(h, &q, &co);
-		for (i = 0; i < co.st.nproblems; i++)
-			sm_error("sockets", "%s", co.st.problem[i]);
-		if (rc) {
-			ret = SM_EXIT_ERROR;
-			goto out;
-		}
-		collect_to_report(r, &agg, &co);
-	} else {
+	}
+	if (!sm_common.no_sockets) {
 		struct collect_req q = { sm_common.diag_file, sm_common.all_netns, BY_SOCKET, 0, NULL, false,
 					 true };
 
 		rc = collect_sockets(h, &q, &agg, &co);
+		/* the host's files, then what the walks of /proc could not read */
+		sm_report_problems(h, 0);
 		for (i = 0; i < co.st.nproblems; i++)
 			sm_error("sockets", "%s", co.st.problem[i]);
 		if (rc) {
-			sm_error(sm_common.diag_file ? sm_common.diag_file
+			sm_error(co.failed ? co.failed : sm_common.diag_file ? sm_common.diag_file
 				 : sm_common.all_netns ? "--all-netns" : "sockets", "%s", strerror(-rc));
-			ret = SM_EXIT_ERROR;
 			goto out;
 		}
-		collect_to_report(r, &agg, &co);
-		if (r->partial)
-			ret = SM_EXIT_PARTIAL;
+	} else {
+		struct collect_req q = { sm_common.diag_file, false, BY_SOCKET, 0, NULL, false, false };
+
+		/* the exact charge needs no per-socket pass */
+		rc = collect_exact(h, &q, &co);
+		sm_report_problems(h, 0);
+		for (i = 0; i < co.st.nproblems; i++)
+			sm_error("sockets", "%s", co.st.problem[i]);
+		if (rc)
+			goto out;	/* --backend bpf that cannot load */
 	}
+	report_build(r, h);
+	report_history_trend(&hist, r);
+	if (sm_common.no_sockets)
+		r->sk.absent_reason = "--no-sockets";
+	collect_to_report(r, &agg, &co);
+	ret = r->partial ? SM_EXIT_PARTIAL : SM_EXIT_OK;
 	{
 		struct sm_out out;
 		FILE *f = sm_out_open(&out, sm_common.output);

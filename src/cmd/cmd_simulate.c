@@ -147,10 +147,10 @@ int cmd_simulate_run(void)
 	}
 	/* collect */
 	if (sm_check_root(sm_common.root) || host_collect(h, sm_common.root, sm_common.page_size)) {
-		sm_report_problems(h);
+		sm_report_problems(h, 0);
 		goto out;
 	}
-	sm_report_problems(h);
+	sm_report_problems(h, 0);
 	/* report */
 	if (report_sim_build(s, r, h, sim_set, sim_nset, sim_proto, sim_dir, sim_add_sockets,
 			     sim_bytes_given ? sim_bytes : 0)) {

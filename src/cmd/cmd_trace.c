@@ -213,13 +213,13 @@ int cmd_trace_run(void)
 	double start_mono, end_mono;
 	struct stat out_st;
 	bool bpf, out_pipe;
-	int rc, ret = SM_EXIT_OK;
+	int rc, reported, ret = SM_EXIT_OK;
 
 	memset(&run, 0, sizeof(run));
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
 	memset(&t, 0, sizeof(t));
-	if (!h || collect_trace_init(&run.names)) {
+	if (!h || collect_trace_init(&run.names, h)) {
 		sm_error("trace", "out of memory");
 		free(h);
 		return SM_EXIT_ERROR;
@@ -236,7 +236,7 @@ int cmd_trace_run(void)
 
 	/* collect: the host (kernel version, page size, CPUs), then the programs */
 	host_collect(h, NULL, sm_common.page_size);
-	sm_report_problems(h);
+	reported = sm_report_problems(h, 0);
 	run.mem_unit_bytes = model_mem_unit_bytes(h->kver.major, h->kver.minor, h->page_size_bytes);
 	to.netns_ino = trace_all_netns ? 0 : trace_netns_inode();
 	to.protocol = trace_protocol >= 0 ? trace_protocol_nums[trace_protocol] : 0;
@@ -355,6 +355,9 @@ int cmd_trace_run(void)
 			names[i] = collect_trace_names(&run.names, entries[i].val.first.inode,
 						       entries[i].key.cgroup_id, end_mono);
 	}
+	/* what the walks of /proc and the cgroup tree could not read */
+	if (sm_report_problems(h, reported) > reported && ret == SM_EXIT_OK)
+		ret = SM_EXIT_PARTIAL;
 	if (run.oom) {
 		sm_error("trace", "out of memory: some sockets are not named");
 		ret = SM_EXIT_PARTIAL;

@@ -142,12 +142,12 @@ static double watch_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* The usage --sockets-delta compares: the exact charge when known. */
+/* The usage --sockets-delta compares, at the decision and at the last
+ * pass alike: the published one (the exact charge is read after the
+ * decision, with or without the pass). */
 static struct opt watch_usage(const struct report *r, int p)
 {
-	const struct proto_report *pr = &r->proto[p];	/* tcp, udp come first */
-
-	return pr->usage_exact_pages.ok ? pr->usage_exact_pages : pr->usage_pages;
+	return r->proto[p].usage_pages;	/* tcp, udp come first */
 }
 
 /* When the per-socket pass runs: the first sample; --sockets-every N; a
@@ -213,12 +213,16 @@ int cmd_watch_run(void)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed pipe is EPIPE on write: stop cleanly */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* the terminal view is drawn whole and written at once (a line-buffered
+	 * terminal would show a half-drawn screen while the next lines wait) */
+	if (tty && setvbuf(stdout, NULL, _IOFBF, 1 << 16))
+		sm_error("stdout", "cannot buffer the terminal view; it may flicker");
 	if (tty)
 		output_text_screen(stdout, SCREEN_ENTER);
 
 	while (!watch_stop) {
 		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
-		struct collect_out co;
+		struct collect_out co = { 0 };
 		struct report_rates rates;
 		struct report_sample smp;
 		struct report_cost cost = { 0 };
@@ -232,22 +236,22 @@ int cmd_watch_run(void)
 		c0 = watch_cpu_s();
 		t = watch_since(&t0);
 		clock_gettime(CLOCK_REALTIME, &wall);
-		if (host_collect(h, NULL, sm_common.page_size)) {
-			sm_report_problems(h);
-			ret = SM_EXIT_ERROR;
-			break;
-		}
-		/* on stderr too, once while they last (the NDJSON says it per sample) */
-		if (host_problem_count(h) != reported_problems) {
-			sm_report_problems(h);
-			reported_problems = host_problem_count(h);
-		}
+		/* without /proc/net/sockstat this sample is partial (its usage
+		 * from /proc/net/protocols, or null), not the last: the next may
+		 * read it */
+		host_collect(h, NULL, sm_common.page_size);
+		/* built before the pass for its cadence (--sockets-delta); what
+		 * the walks add to the host's problems reaches it through
+		 * collect_to_report */
 		report_build(r, h);
 		n++;
 		cost.sockets_pass = !sm_common.no_sockets && watch_pass_due(&cad, r, n, t);
 		c1 = watch_cpu_s();
 		if (cost.sockets_pass) {
 			struct sockets agg = { 0 };
+
+			for (p = 0; p < 2; p++)
+				cad.usage[p] = watch_usage(r, p);
 
 			rc = collect_sockets(h, &q, &agg, &co);
 			if (rc == 0 && co.present) {
@@ -279,14 +283,25 @@ int cmd_watch_run(void)
 				sm_error("sockets", "%s", co.st.problem[p]);
 			reported_dump_problems = co.st.nproblems;
 		}
+		if (rc && co.stranded) {
+			/* every later sample would read another namespace */
+			sm_error(co.failed, "%s", strerror(-rc));
+			ret = SM_EXIT_ERROR;
+			collect_free(&co);
+			break;
+		}
+		/* fatal for show (/proc/self/ns/net): here this sample's */
+		if (rc)
+			host_problem_add(h, co.failed ? co.failed : "sock_diag", rc, NULL);
+		/* on stderr too, once while they last (the NDJSON says it per
+		 * sample): the host's files and what the walks could not read */
+		if (host_problem_count(h) != reported_problems)
+			reported_problems = sm_report_problems(h, 0);
 		/* report */
 		report_history_add(&hist, r, t);
 		report_history_trend(&hist, r);
 		report_rates(&rates, have_prev ? prev : NULL, r, t - prev_t);
 		collect_to_report(r, &view, &co);
-		if (cost.sockets_pass)
-			for (p = 0; p < 2; p++)
-				cad.usage[p] = watch_usage(r, p);
 		if (!cost.sockets_pass && !sm_common.no_sockets) {
 			snprintf(why, sizeof(why), "per-socket pass not in this sample (budget: %s); the "
 				 "last at sample %llu", watch_sockets_every ? "--sockets-every"
@@ -329,7 +344,7 @@ int cmd_watch_run(void)
 				break;	/* the reader went away */
 			}
 		}
-		collect_free(&co);
+		collect_free(&co);	/* the namespaces' sums of --all-netns */
 		/* keep this sample's counters for the next rates */
 		swap = prev;
 		prev = r;

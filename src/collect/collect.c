@@ -22,6 +22,7 @@
 
 #include "bpfiter.h"
 #include "collect.h"
+#include "model.h"
 #include "procscan.h"
 #include "report_advise.h"
 #include "snapshot.h"
@@ -188,7 +189,10 @@ int collect_exact(const struct host *h, const struct collect_req *q, struct coll
 
 struct sockets_params collect_params(const struct host *h)
 {
-	struct sockets_params par = { h->page_size_bytes, false, 0, 0, 0 };
+	/* per-socket charges round to the kernel's unit: sk_mem_pages() */
+	struct sockets_params par = { h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor,
+									h->page_size_bytes)
+						 : h->page_size_bytes, false, 0, 0, 0 };
 
 	if (h->sysctl[SC_TCP_RMEM].rc == 0 && h->sysctl[SC_TCP_WMEM].rc == 0) {
 		par.tcp_limits_ok = true;
@@ -253,7 +257,7 @@ static int collect_snapshot(const struct host *h, struct sockets *agg, struct co
 	return 0;
 }
 
-static int collect_live(const struct host *h, const struct collect_req *q, struct sockets *agg,
+static int collect_live(struct host *h, const struct collect_req *q, struct sockets *agg,
 			struct collect_out *out, struct sockiter_totals tot[DP_COUNT])
 {
 	struct sockdump_status *st = &out->st;
@@ -281,7 +285,7 @@ static int collect_live(const struct host *h, const struct collect_req *q, struc
 	if (rc)
 		out->absent_reason = "no protocol could be dumped (see problems)";
 	if (q->count_netns)
-		out->netns_count = procscan_netns_count(&out->netns_complete);
+		out->netns_count = procscan_netns_count(h, &out->netns_complete);
 	return 0;
 }
 
@@ -298,9 +302,9 @@ static bool collect_ns_still_there(int fd, uint64_t inode)
 }
 
 /* One namespace into agg and per_ns; entered: we left our own namespace. */
-static int collect_one_ns(const struct netns_ent *ns, bool self, const struct collect_req *q,
-			  const struct sockets_params *par, struct sockets *agg,
-			  struct collect_out *out, bool *entered)
+static int collect_one_ns(struct host *h, const struct netns_ent *ns, bool self,
+			  const struct collect_req *q, const struct sockets_params *par,
+			  struct sockets *agg, struct collect_out *out, bool *entered)
 {
 	struct sockdump_status *st = &out->st, one;
 	struct netns_sums *sum = &out->per_ns[out->nper_ns];
@@ -310,7 +314,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 	if (!self) {
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 && (errno == ENOENT || errno == ESRCH)) {
-			out->netns_deleted++;	/* the process exited, the name was deleted */
+			/* the process exited, the name was deleted */
+			h->deleted.network_namespaces++;
 			return 0;
 		}
 		if (fd < 0) {
@@ -321,7 +326,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 		}
 		if (!collect_ns_still_there(fd, ns->inode)) {
 			close(fd);
-			out->netns_deleted++;
+			h->deleted.network_namespaces++;
 			return 0;
 		}
 		if (setns(fd, CLONE_NEWNET)) {
@@ -339,6 +344,8 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 	/* its own aggregator: a restarted dump (NLM_F_DUMP_INTR) starts it over */
 	if (sockets_init(&tmp, par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	tmp.holders_one_proto = agg->holders_one_proto;
+	tmp.holders_proto = agg->holders_proto;
 	memset(&one, 0, sizeof(one));
 	one.want_info = q->want_info;
 	one.tcp_states = st->tcp_states;
@@ -367,7 +374,7 @@ static int collect_one_ns(const struct netns_ent *ns, bool self, const struct co
 /* --all-netns: one dump per network namespace in use, summed into agg.
  * Without CAP_SYS_ADMIN, sockmem's own namespace is still dumped and the
  * others are named as problems. */
-static int collect_all_netns(const struct host *h, const struct collect_req *q, struct sockets *agg,
+static int collect_all_netns(struct host *h, const struct collect_req *q, struct sockets *agg,
 			     struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
@@ -375,29 +382,36 @@ static int collect_all_netns(const struct host *h, const struct collect_req *q, 
 	struct stat self_st;
 	bool entered = false;
 	size_t n = 0, i;
+	uint64_t deleted0;
 	int self = -1, rc;
 
-	rc = procscan_netns_list(&list, &n, &out->netns_complete);
+	rc = procscan_netns_list(h, &list, &n, &out->netns_complete);
 	if (rc)
 		return rc;
+	deleted0 = h->deleted.network_namespaces;
 	out->per_ns = calloc(n ? n : 1, sizeof(*out->per_ns));
 	if (!out->per_ns) {
 		free(list);
 		return -ENOMEM;
 	}
+	/* without it sockmem could not come back: nothing is entered */
 	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0 || fstat(self, &self_st)) {
 		rc = -errno;
+		out->failed = "/proc/self/ns/net";
 		goto out;
 	}
 	out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = true;
 	for (i = 0; i < n && !rc; i++)
-		rc = collect_one_ns(&list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par, agg,
-				    out, &entered);
+		rc = collect_one_ns(h, &list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par,
+				    agg, out, &entered);
 	/* Back home: a failure here leaves sockmem in another namespace. */
-	if (entered && setns(self, CLONE_NEWNET) && !rc)
+	if (entered && setns(self, CLONE_NEWNET) && !rc) {
 		rc = -errno;
-	out->netns_count = n - out->netns_deleted;
+		out->failed = "setns (back into sockmem's own network namespace)";
+		out->stranded = true;
+	}
+	out->netns_count = n - (h->deleted.network_namespaces - deleted0);
 	snprintf(out->source, sizeof(out->source), "%s in %zu network namespace%s%s",
 		 out->used == COLLECT_BPF ? "BPF socket iterator" : "sock_diag",
 		 out->nper_ns, out->nper_ns == 1 ? "" : "s",
@@ -410,8 +424,14 @@ out:
 	return rc;
 }
 
-int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out)
+{
+	return collect_sockets_of(h, q, -1, agg, out);
+}
+
+int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_proto,
+		       struct sockets *agg, struct collect_out *out)
 {
 	struct sockets_params par = collect_params(h);
 	struct sockiter_totals tot[DP_COUNT];
@@ -424,6 +444,8 @@ int collect_sockets(const struct host *h, const struct collect_req *q, struct so
 	out->st.want_info = q->want_info;
 	if (sockets_init(agg, &par, q->by, q->topn, q->inode_pid))
 		return -ENOMEM;
+	agg->holders_one_proto = holders_proto >= 0 && holders_proto < DP_COUNT;
+	agg->holders_proto = agg->holders_one_proto ? (enum diag_proto)holders_proto : DP_TCP;
 	if (collect_recorded(h, q, out))
 		return q->diag_file ? collect_replay(q, agg, out) : collect_snapshot(h, agg, out);
 	rc = collect_choose(q, out, &bpf);
@@ -447,7 +469,9 @@ void collect_free(struct collect_out *out)
 
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out)
 {
-	r->partial |= out->st.partial;
+	/* what the walks could not read is the host's */
+	r->partial |= out->st.partial || r->h->partial;
+	r->sk.st = &out->st;	/* its problems, with a view or without */
 	if (!out->present) {
 		if (out->absent_reason)
 			r->sk.absent_reason = out->absent_reason;
@@ -457,7 +481,6 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 		r->sk.all_netns = out->per_ns != NULL;
 		r->sk.per_ns = out->per_ns;
 		r->sk.nper_ns = out->nper_ns;
-		r->sk.netns_deleted = out->netns_deleted;
 		r->sk.sockets_walked = out->sockets_walked;
 		if (out->used != COLLECT_AUTO) {
 			r->sk.backend = collect_backend_name[out->used];
@@ -469,30 +492,42 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 	report_add_exact(r, &out->exact);
 }
 
-void collect_top_names(struct report_top *t)
+void collect_top_names(struct host *h, struct report_top *t)
 {
+	struct cgroup_info **ci;
+	uint64_t *ids;
 	int i;
 
-	for (i = 0; i < t->n; i++) {
-		struct top_row *w = &t->row[i];
+	if (t->by == BY_PROCESS)
+		for (i = 0; i < t->n; i++)
+			procscan_comm((uint32_t)t->row[i].key.id, t->row[i].comm,
+				      sizeof(t->row[i].comm));
+	if (t->by != BY_CGROUP || t->n <= 0)
+		return;
+	ids = calloc((size_t)t->n, sizeof(*ids));
+	ci = calloc((size_t)t->n, sizeof(*ci));
+	if (ids && ci) {
+		for (i = 0; i < t->n; i++) {
+			ids[i] = t->row[i].key.id;
+			/* NULL: the row is named by its id */
+			ci[i] = t->row[i].cg = calloc(1, sizeof(*t->row[i].cg));
+		}
+		procscan_cgroups(h, ids, ci, t->n);
+		for (i = 0; i < t->n; i++) {
+			const struct cgroup_info *c = t->row[i].cg;
 
-		if (t->by == BY_PROCESS) {
-			procscan_comm((uint32_t)w->key.id, w->comm, sizeof(w->comm));
-		} else if (t->by == BY_CGROUP) {
-			w->cg = calloc(1, sizeof(*w->cg));
-			if (!w->cg)
-				continue;	/* named by its id */
-			procscan_cgroup(w->key.id, w->cg);
-			w->kmem_tcp_unlimited = w->cg->kmem_tcp_limit_bytes.ok &&
-						w->cg->kmem_tcp_limit_bytes.v >=
-						PROCSCAN_KMEM_UNLIMITED_BYTES;
+			t->row[i].kmem_tcp_unlimited = c && c->kmem_tcp_limit_bytes.ok &&
+						       c->kmem_tcp_limit_bytes.v >=
+						       PROCSCAN_KMEM_UNLIMITED_BYTES;
 		}
 	}
+	free(ids);
+	free(ci);
 }
 
 /* Seconds since boot (/proc/uptime), the age of the since-boot counters;
- * *rc: 0 or the -errno of the read. */
-static struct opt collect_uptime_s(int *rc)
+ * *rc: 0 or the -errno of the read (named in h's problems). */
+static struct opt collect_uptime_s(struct host *h, int *rc)
 {
 	struct opt o = { 0, false };
 	char *buf = NULL, tmp[32], *end;
@@ -500,7 +535,13 @@ static struct opt collect_uptime_s(int *rc)
 	double s;
 
 	*rc = host_read_file(NULL, "proc/uptime", &buf, &len);
-	if (*rc == 0) {
+	if (*rc) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s: the age of the since-boot counters is unknown",
+			 strerror(-*rc));
+		host_problem_add(h, "/proc/uptime", *rc, msg);
+	} else {
 		n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 		memcpy(tmp, buf, n);
 		tmp[n] = '\0';
@@ -512,15 +553,15 @@ static struct opt collect_uptime_s(int *rc)
 	return o;
 }
 
-int collect_advise_extras(struct advise_in *in)
+int collect_advise_extras(struct host *h, struct advise_in *in)
 {
 	struct memcg_entry mc[3];
 	int k, rc;
 
-	in->uptime_s = collect_uptime_s(&rc);
-	procscan_kmem_tcp(&in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
+	in->uptime_s = collect_uptime_s(h, &rc);
+	procscan_kmem_tcp(h, &in->kmem_tcp_limited_cgroups, &in->kmem_tcp_usage_bytes,
 			  &in->kmem_tcp_known);
-	in->nmemcg = procscan_memcg_scan(mc, 3, 0.9);
+	in->nmemcg = procscan_memcg_scan(h, mc, 3, 0.9);
 	for (k = 0; k < in->nmemcg; k++) {
 		util_safe_token(in->memcg[k].path, sizeof(in->memcg[k].path), mc[k].path,
 				strlen(mc[k].path));

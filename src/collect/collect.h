@@ -49,7 +49,6 @@ struct collect_out {
 	/* with all_netns */
 	struct netns_sums *per_ns;
 	size_t nper_ns;
-	uint64_t netns_deleted;		/* gone between the listing and the dump: churn */
 	/* namespaces in use (count_netns or all_netns); 0 = unknown */
 	uint64_t netns_count;
 	bool netns_complete;
@@ -60,6 +59,10 @@ struct collect_out {
 	bool backend_unavailable;	/* --backend bpf could not load: the -errno returned */
 	uint64_t sockets_walked;	/* sockets the pass read (all namespaces) */
 	struct report_exact_in exact;	/* the exact charge, or why not */
+	/* with a -errno return that is not about the request's source: the
+	 * file or call that failed ("/proc/self/ns/net", "setns ..."); NULL */
+	const char *failed;
+	bool stranded;			/* left in another network namespace: stop */
 };
 
 /* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
@@ -67,9 +70,16 @@ struct sockets_params collect_params(const struct host *h);
 
 /* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
  * out->present telling whether a view was made, or -errno when the
- * requested source cannot be read at all (out->st.problem says why). */
-int collect_sockets(const struct host *h, const struct collect_req *q, struct sockets *agg,
+ * requested source cannot be read at all (out->st.problem says why, or
+ * out->failed names what failed).  What the walks of /proc and /run/netns
+ * could not read is added to h's problems, what went away meanwhile to
+ * h->deleted. */
+int collect_sockets(struct host *h, const struct collect_req *q, struct sockets *agg,
 		    struct collect_out *out);
+/* The same with only one protocol's sockets as holders (top's table of one
+ * protocol): holders_proto DP_TCP or DP_UDP, or -1 for every one. */
+int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_proto,
+		       struct sockets *agg, struct collect_out *out);
 void collect_free(struct collect_out *out);
 
 /* Reads only the exact charge (no per-socket pass: show --no-sockets,
@@ -86,8 +96,9 @@ void collect_release(void);
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
 
 /* Names of top's groups from /proc: process names, cgroup paths and their
- * memory controller figures. */
-void collect_top_names(struct report_top *t);
+ * memory controller figures (one walk of the cgroup tree; what it could not
+ * read is in h's problems, cgroups gone in h->deleted). */
+void collect_top_names(struct host *h, struct report_top *t);
 
 /* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
  * sock_diag/ files (the ss -D format), following no symbolic link.
@@ -98,9 +109,10 @@ int collect_record(const struct host *h, const char *dir, struct collect_out *ou
 
 /* What advise reads from the live system besides the report: uptime (the
  * age of since-boot totals), cgroup v1 kmem.tcp limits, cgroup v2 memory
- * controllers near memory.max.  Returns 0, or the -errno of /proc/uptime (the
- * age of since-boot totals then unknown). */
+ * controllers near memory.max.  What could not be read is in h's problems.
+ * Returns 0, or the -errno of /proc/uptime (the age of since-boot totals
+ * then unknown). */
 struct advise_in;
-int collect_advise_extras(struct advise_in *in);
+int collect_advise_extras(struct host *h, struct advise_in *in);
 
 #endif

@@ -49,9 +49,10 @@ void collect_trace_counters_free(struct trace_counters *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int collect_trace_init(struct collect_trace *c)
+int collect_trace_init(struct collect_trace *c, struct host *h)
 {
 	memset(c, 0, sizeof(*c));
+	c->h = h;
 	if (keymap_init(&c->inode_pid, sizeof(uint32_t)) || keymap_init(&c->index, sizeof(size_t)) ||
 	    keymap_init(&c->cgroups, sizeof(size_t))) {
 		collect_trace_free(c);
@@ -96,7 +97,8 @@ static int collect_trace_scan(struct collect_trace *c)
 	keymap_free(&c->inode_pid);
 	if (keymap_init(&c->inode_pid, sizeof(uint32_t)))
 		return -ENOMEM;
-	rc = procscan_socket_inodes(&c->inode_pid, &st);
+	/* another user's process is counted (the level says it), not named */
+	rc = procscan_socket_inodes(c->h, &c->inode_pid, &st, false);
 	c->scans++;
 	c->last_scan_s = collect_trace_now();
 	c->scan_cost_s = c->last_scan_s - t0;
@@ -150,7 +152,8 @@ static void collect_trace_cgroup(struct collect_trace *c, struct trace_names *n,
 			return;
 		}
 		c->cgroup_path[c->ncgroups][0] = '\0';
-		if (!procscan_cgroup(id, ci) && ci->found)
+		procscan_cgroups(c->h, &id, &ci, 1);
+		if (ci->found)
 			snprintf(c->cgroup_path[c->ncgroups], PATH_MAX, "%s", ci->path);
 		free(ci);
 		*slot = ++c->ncgroups;

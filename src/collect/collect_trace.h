@@ -11,7 +11,10 @@
 #include "keymap.h"
 #include "report_trace.h"
 
+struct host;
+
 struct collect_trace {
+	struct host *h;			/* where the walks name what they could not read */
 	struct keymap inode_pid;	/* the last scan: socket inode -> PID */
 	struct keymap index;		/* socket key -> 1 + index in names[] */
 	struct trace_names **names;	/* stable addresses: the report points at them */
@@ -37,7 +40,8 @@ struct collect_trace {
 void collect_trace_counters(struct trace_counters *out);
 void collect_trace_counters_free(struct trace_counters *c);
 
-int collect_trace_init(struct collect_trace *c);
+/* h: the host whose problems the walks add to (host_problem_add). */
+int collect_trace_init(struct collect_trace *c, struct host *h);
 void collect_trace_free(struct collect_trace *c);
 
 /* The names of the socket with this inode (0: none) in this cgroup; a

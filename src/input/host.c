@@ -259,6 +259,18 @@ static void host_problem(struct host *h, const char *rel, int line, int rc, cons
 	host_problem_at(h, h->root, rel, line, rc, msg);
 }
 
+void host_problem_add(struct host *h, const char *path, int rc, const char *msg)
+{
+	const struct host_problem *p;
+
+	host_foreach_problem(p, h)
+		if (p->rc == rc && !p->line && !strcmp(p->path, path)) {
+			h->partial = true;
+			return;
+		}
+	host_problem_at(h, path, "", 0, rc, msg ? msg : strerror(-rc));
+}
+
 static const char *host_read_errmsg(int rc)
 {
 	switch (rc) {

@@ -55,6 +55,16 @@ struct host_problem {
 
 struct host_store;
 
+/* What went away between being listed and being used while the host was
+ * walked (a container host's churn, not a problem: the report stays
+ * complete): a network namespace gone when opened or entered, a /proc/PID
+ * gone, a cgroup directory gone or a socket's cgroup no longer in the tree. */
+struct host_deleted {
+	uint64_t network_namespaces;
+	uint64_t processes;
+	uint64_t cgroups;
+};
+
 struct host {
 	char root[PATH_MAX];		/* "" when live */
 	char collected_at[40];		/* ISO 8601 UTC */
@@ -77,6 +87,7 @@ struct host {
 	struct host_problem *problem;
 	int nproblems;
 	bool partial;			/* some expected input could not be used */
+	struct host_deleted deleted;	/* counted by the walks after host_collect() */
 
 	struct host_store *store;	/* what host_collect() allocated: host_free() */
 };
@@ -143,6 +154,11 @@ int host_collect(struct host *h, const char *root, uint64_t page_size_opt);
  * @h is empty afterwards: collect again before reading it.
  */
 void host_free(struct host *h);
+
+/* Records a problem met after host_collect() by a walk of the live system
+ * (/proc, a cgroup tree, /run/netns): path absolute, rc -errno, msg NULL for
+ * strerror(-rc).  Marks h partial; the same path and rc is recorded once. */
+void host_problem_add(struct host *h, const char *path, int rc, const char *msg);
 
 /* Read a root-relative file into a malloc'ed buffer (at most HOST_MAX_FILE).
  * Returns 0 or -errno (-ENAMETOOLONG: ROOT/REL longer than PATH_MAX). */

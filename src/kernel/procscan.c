@@ -1,4 +1,6 @@
-/* procscan.c - /proc/PID/fd scan, comm, network namespaces, cgroup paths. */
+/* procscan.c - /proc/PID/fd scan, comm, network namespaces, cgroup paths
+ * and their memory figures.  What a walk cannot read is named in the host's
+ * problems; what goes away while it walks is counted in h->deleted. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -14,6 +16,58 @@
 #include "host.h"
 #include "procscan.h"
 
+/* Failures named one by one in a walk; the others are summed in one line. */
+#define PROCSCAN_NAMED 8
+/* A cgroup walk visits at most this many directories, this deep. */
+#define PROCSCAN_WALK_BUDGET 20000
+#define PROCSCAN_WALK_DEPTH 16
+/* PROC_CGROUP_INIT_INO: the initial cgroup namespace. */
+#define PROCSCAN_INIT_CGROUPNS_INO 0xEFFFFFFBu
+
+/* The failures of one walk: the first PROCSCAN_NAMED named with their path,
+ * the rest counted into one line at the end (procscan_fail_end). */
+struct procscan_errs {
+	struct host *h;
+	int named;
+	uint64_t more;
+	int more_rc;
+};
+
+static void procscan_fail(struct procscan_errs *e, const char *path, int rc)
+{
+	if (e->named < PROCSCAN_NAMED) {
+		host_problem_add(e->h, path, rc, NULL);
+		e->named++;
+	} else {
+		e->more++;
+		e->more_rc = rc;
+	}
+}
+
+static void procscan_fail_end(struct procscan_errs *e, const char *where, const char *what)
+{
+	char msg[200];
+
+	if (!e->more)
+		return;
+	snprintf(msg, sizeof(msg), "%llu more %s could not be read (the last: %s)",
+		 (unsigned long long)e->more, what, strerror(-e->more_rc));
+	host_problem_add(e->h, where, e->more_rc, msg);
+	e->more = 0;
+}
+
+/* The next entry of d, or NULL at the end; *rc: 0, or the -errno of a
+ * listing that failed (readdir() leaves errno alone at the end). */
+static struct dirent *procscan_readdir(DIR *d, int *rc)
+{
+	struct dirent *e;
+
+	errno = 0;
+	e = readdir(d);
+	*rc = e || !errno ? 0 : -errno;
+	return e;
+}
+
 static bool procscan_is_pid(const char *s)
 {
 	if (!*s)
@@ -24,19 +78,87 @@ static bool procscan_is_pid(const char *s)
 	return true;
 }
 
-int procscan_socket_inodes(struct keymap *map, struct procscan_stats *st)
+/* Whether /proc/PID has gone: the process exited while the walk went on
+ * (not a zombie, whose /proc/PID stays while its files go). */
+static bool procscan_pid_gone(const char *pid)
 {
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%.20s", pid);
+	return stat(path, &st) && (errno == ENOENT || errno == ESRCH);
+}
+
+/* The processes whose fd table was refused with err: one problem for all. */
+static void procscan_denied(struct host *h, int err, uint64_t n, uint32_t first, uint64_t of)
+{
+	char path[64], msg[200];
+
+	if (!n)
+		return;
+	if (n == 1) {
+		snprintf(path, sizeof(path), "/proc/%u/fd", first);
+		host_problem_add(h, path, -err, NULL);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "%s: %llu of %llu processes (the first: PID %u; reading "
+		 "another user's /proc/PID/fd needs root)", strerror(err), (unsigned long long)n,
+		 (unsigned long long)of, first);
+	host_problem_add(h, "/proc/*/fd", -err, msg);
+}
+
+/* The socket fds of one process into map: 0, -ENOMEM, or the -errno of a
+ * listing that failed part way. */
+static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procscan_stats *st)
+{
+	struct dirent *fe;
+	int rc;
+
+	while ((fe = procscan_readdir(fds, &rc))) {
+		char link[64];
+		ssize_t n;
+		uint32_t *v;
+		unsigned long ino;
+
+		if (fe->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(fds), fe->d_name, link, sizeof(link) - 1);
+		if (n < 9 || memcmp(link, "socket:[", 8))
+			continue;
+		link[n] = '\0';
+		ino = strtoul(link + 8, NULL, 10);
+		st->socket_fds++;
+		v = keymap_find(map, ino);
+		if (v && *v && *v <= pid)
+			continue;
+		v = keymap_get(map, ino);
+		if (!v)
+			return -ENOMEM;
+		*v = pid;
+	}
+	return rc;
+}
+
+int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
+			   bool name_denied)
+{
+	struct procscan_errs errs = { h, 0, 0, 0 };
+	uint64_t denied_n[2] = { 0, 0 };	/* EACCES, EPERM */
+	uint32_t denied_first[2] = { 0, 0 };
 	DIR *proc = opendir("/proc");
 	struct dirent *pe;
+	int rc = 0, lrc = 0, k;
 
 	memset(st, 0, sizeof(*st));
-	if (!proc)
-		return -errno;
-	while ((pe = readdir(proc))) {
+	if (!proc) {
+		rc = -errno;
+		host_problem_add(h, "/proc", rc, NULL);
+		return rc;
+	}
+	while (!rc && (pe = procscan_readdir(proc, &lrc))) {
 		char path[64];
 		DIR *fds;
-		struct dirent *fe;
-		int dfd;
+		int dfd, e;
 		uint32_t pid;
 
 		if (!procscan_is_pid(pe->d_name))
@@ -45,45 +167,42 @@ int procscan_socket_inodes(struct keymap *map, struct procscan_stats *st)
 		st->processes++;
 		snprintf(path, sizeof(path), "/proc/%.20s/fd", pe->d_name);
 		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0) {
-			if (errno == EACCES || errno == EPERM)
-				st->denied++;
-			continue;
-		}
-		fds = fdopendir(dfd);
+		fds = dfd < 0 ? NULL : fdopendir(dfd);
 		if (!fds) {
-			close(dfd);
+			e = -errno;
+			if (dfd >= 0)
+				close(dfd);
+		} else {
+			e = procscan_fds(fds, pid, map, st);
+			closedir(fds);
+		}
+		if (!e)
 			continue;
+		if (e == -ENOMEM) {
+			rc = e;
+		} else if (e == -ENOENT || e == -ESRCH) {
+			/* it exited: gone, or a zombie (no fds left to read) */
+			if (procscan_pid_gone(pe->d_name))
+				h->deleted.processes++;
+		} else if (e == -EACCES || e == -EPERM) {
+			st->denied++;
+			k = e == -EPERM;
+			if (!denied_n[k]++)
+				denied_first[k] = pid;
+		} else {
+			st->denied++;
+			procscan_fail(&errs, path, e);
 		}
-		while ((fe = readdir(fds))) {
-			char link[64];
-			ssize_t n;
-			uint32_t *v;
-			unsigned long ino;
-
-			if (fe->d_name[0] == '.')
-				continue;
-			n = readlinkat(dfd, fe->d_name, link, sizeof(link) - 1);
-			if (n < 9 || memcmp(link, "socket:[", 8))
-				continue;
-			link[n] = '\0';
-			ino = strtoul(link + 8, NULL, 10);
-			st->socket_fds++;
-			v = keymap_find(map, ino);
-			if (v && *v && *v <= pid)
-				continue;
-			v = keymap_get(map, ino);
-			if (!v) {
-				closedir(fds);
-				closedir(proc);
-				return -ENOMEM;
-			}
-			*v = pid;
-		}
-		closedir(fds);
 	}
 	closedir(proc);
-	return 0;
+	if (lrc && !rc) {
+		rc = lrc;
+		host_problem_add(h, "/proc", lrc, NULL);
+	}
+	procscan_fail_end(&errs, "/proc/*/fd", "fd tables");
+	for (k = 0; k < 2 && name_denied; k++)
+		procscan_denied(h, k ? EPERM : EACCES, denied_n[k], denied_first[k], st->processes);
+	return rc;
 }
 
 void procscan_comm(uint32_t pid, char *dst, size_t dstsz)
@@ -98,7 +217,9 @@ void procscan_comm(uint32_t pid, char *dst, size_t dstsz)
 		snprintf(dst, dstsz, "?");
 		return;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n <= 0) {
 		snprintf(dst, dstsz, "?");
@@ -110,150 +231,15 @@ void procscan_comm(uint32_t pid, char *dst, size_t dstsz)
 	util_safe_token(dst, dstsz, buf, (size_t)n);
 }
 
-uint64_t procscan_netns_count(bool *complete)
+uint64_t procscan_netns_count(struct host *h, bool *complete)
 {
 	struct netns_ent *list;
 	size_t n;
 
-	if (procscan_netns_list(&list, &n, complete))
+	if (procscan_netns_list(h, &list, &n, complete))
 		return 0;
 	free(list);
 	return n;
-}
-
-/* The cgroup2 mount point from /proc/self/mountinfo. */
-static int procscan_cgroup2_mount(char *dst, size_t dstsz)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - ");
-		char mnt[PATH_MAX], fstype[64];
-
-		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
-			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
-			snprintf(dst, dstsz, "%s", mnt);
-			fclose(f);
-			return 0;
-		}
-	}
-	fclose(f);
-	return -ENOENT;
-}
-
-/* Depth-first walk of the directories under path (path is extended in place
- * and restored), at most 16 deep and budget directories: visit() returns true
- * to stop, leaving path at the directory it stopped at. */
-typedef bool (*procscan_visit_fn)(const char *path, void *ctx);
-
-static bool procscan_walk(char *path, size_t cap, int depth, int *budget, procscan_visit_fn visit,
-			  void *ctx)
-{
-	size_t len = strlen(path);
-	struct dirent *e;
-	DIR *d;
-
-	if (depth > 16 || --*budget < 0)
-		return false;
-	if (visit(path, ctx))
-		return true;
-	d = opendir(path);
-	if (!d)
-		return false;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || e->d_type != DT_DIR || len + strlen(e->d_name) + 2 > cap)
-			continue;
-		snprintf(path + len, cap - len, "/%s", e->d_name);
-		if (procscan_walk(path, cap, depth + 1, budget, visit, ctx)) {
-			closedir(d);
-			return true;
-		}
-		path[len] = '\0';
-	}
-	closedir(d);
-	return false;
-}
-
-static bool find_ino_visit(const char *path, void *ctx)
-{
-	struct stat st;
-
-	return !stat(path, &st) && st.st_ino == *(const uint64_t *)ctx;
-}
-
-struct opt procscan_parse_u64(const char *buf, size_t len, const char *key)
-{
-	struct opt none = { 0, false };
-	const char *p = buf, *end = buf + len, *l;
-	size_t n, kl = key ? strlen(key) : 0;
-	int lineno = 0;
-
-	while (util_next_line(&p, end, &l, &n, &lineno)) {
-		const char *v = l;
-		size_t vl = n, tl;
-		uint64_t x;
-
-		if (key) {
-			if (n <= kl || memcmp(l, key, kl) || l[kl] != ' ')
-				continue;
-			v = l + kl + 1;
-			vl = n - kl - 1;
-		}
-		v = util_next_token(&v, v + vl, &tl);
-		if (v && !util_parse_u64(v, tl, &x))
-			return opt_some(x);
-		return none;
-	}
-	return none;
-}
-
-static struct opt procscan_read_u64(const char *path, const char *key)
-{
-	struct opt none = { 0, false }, o;
-	char *buf;
-	size_t len;
-
-	if (host_read_file(NULL, path, &buf, &len))
-		return none;
-	o = procscan_parse_u64(buf, len, key);
-	free(buf);
-	return o;
-}
-
-int procscan_cgroup(uint64_t id, struct cgroup_info *ci)
-{
-	char mnt[PATH_MAX], path[PATH_MAX], f[PATH_MAX + 64];
-	int budget = 20000;
-	const char *rel;
-
-	memset(ci, 0, sizeof(*ci));
-	if (procscan_cgroup2_mount(mnt, sizeof(mnt)))
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s", mnt);
-	ci->found = procscan_walk(path, sizeof(path), 0, &budget, find_ino_visit, &id);
-	if (!ci->found)
-		return -ENOENT;
-	rel = path + strlen(mnt);
-	snprintf(ci->path, sizeof(ci->path), "%s", *rel ? rel : "/");
-	/* cgroup v2 memory controller */
-	snprintf(f, sizeof(f), "%s/memory.stat", path);
-	ci->sock_bytes = procscan_read_u64(f, "sock");
-	snprintf(f, sizeof(f), "%s/memory.current", path);
-	ci->current_bytes = procscan_read_u64(f, NULL);
-	snprintf(f, sizeof(f), "%s/memory.max", path);
-	ci->max_bytes = procscan_read_u64(f, NULL); /* "max" parses as absent */
-	/* cgroup v1 memory controller beside a hybrid v2 mount: same path */
-	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.usage_in_bytes",
-		 *rel ? rel : "");
-	ci->kmem_tcp_usage_bytes = procscan_read_u64(f, NULL);
-	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.limit_in_bytes",
-		 *rel ? rel : "");
-	ci->kmem_tcp_limit_bytes = procscan_read_u64(f, NULL);
-	return 0;
 }
 
 static int netns_add(struct netns_ent **list, size_t *n, size_t *cap, struct keymap *seen,
@@ -289,14 +275,55 @@ static bool procscan_initial_pidns(void)
 	return !stat("/proc/self/ns/pid", &st) && st.st_ino == 0xEFFFFFFCu;
 }
 
-int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
+/* The named namespaces of /run/netns (absent: none). */
+static int procscan_netns_named(struct host *h, struct netns_ent **list, size_t *n, size_t *cap,
+				struct keymap *seen, bool *complete)
+{
+	DIR *d = opendir("/run/netns");
+	struct dirent *e;
+	int rc = 0, lrc = 0;
+
+	if (!d) {
+		if (errno != ENOENT) {
+			host_problem_add(h, "/run/netns", -errno, NULL);
+			*complete = false;
+		}
+		return 0;
+	}
+	while (!rc && (e = procscan_readdir(d, &lrc))) {
+		char path[PATH_MAX], label[128];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		if (stat(path, &st)) {
+			if (errno == ENOENT) {
+				h->deleted.network_namespaces++;	/* ip netns del meanwhile */
+			} else {
+				host_problem_add(h, path, -errno, NULL);
+				*complete = false;
+			}
+			continue;
+		}
+		util_safe_token(label, sizeof(label), e->d_name, strlen(e->d_name));
+		rc = netns_add(list, n, cap, seen, st.st_ino, path, label);
+	}
+	closedir(d);
+	if (lrc) {
+		host_problem_add(h, "/run/netns", lrc, NULL);
+		*complete = false;
+	}
+	return rc;
+}
+
+int procscan_netns_list(struct host *h, struct netns_ent **list, size_t *n, bool *complete)
 {
 	struct keymap seen;
 	size_t cap = 0;
 	DIR *d;
 	struct dirent *e;
-	int rc = 0;
-
+	int rc = 0, lrc = 0;
 	struct stat self;
 
 	*list = NULL;
@@ -308,23 +335,14 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 	if (!stat("/proc/self/ns/net", &self))
 		rc = netns_add(list, n, &cap, &seen, self.st_ino, "/proc/self/ns/net",
 			       "this namespace (sockmem's)");
-	d = opendir("/run/netns");
-	while (!rc && d && (e = readdir(d))) {
-		char path[PATH_MAX], label[128];
-		struct stat st;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
-		if (stat(path, &st))
-			continue;
-		util_safe_token(label, sizeof(label), e->d_name, strlen(e->d_name));
-		rc = netns_add(list, n, &cap, &seen, st.st_ino, path, label);
+	if (!rc)
+		rc = procscan_netns_named(h, list, n, &cap, &seen, complete);
+	d = rc ? NULL : opendir("/proc");
+	if (!d && !rc) {
+		host_problem_add(h, "/proc", -errno, NULL);
+		*complete = false;
 	}
-	if (d)
-		closedir(d);
-	d = opendir("/proc");
-	while (!rc && d && (e = readdir(d))) {
+	while (!rc && d && (e = procscan_readdir(d, &lrc))) {
 		char path[64], label[128], comm[64];
 		struct stat st;
 
@@ -334,6 +352,8 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 		if (stat(path, &st)) {
 			if (errno == EACCES || errno == EPERM)
 				*complete = false;
+			else if ((errno == ENOENT || errno == ESRCH) && procscan_pid_gone(e->d_name))
+				h->deleted.processes++;
 			continue;
 		}
 		if (keymap_find(&seen, st.st_ino))
@@ -350,8 +370,329 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete)
 	}
 	if (d)
 		closedir(d);
+	if (lrc) {
+		host_problem_add(h, "/proc", lrc, NULL);
+		*complete = false;
+	}
 	keymap_free(&seen);
+	if (rc) {
+		free(*list);
+		*list = NULL;
+		*n = 0;
+	}
 	return rc;
+}
+
+/* ---- cgroups ---- */
+
+/* mountinfo grows with the mounts (many on a busy container host): read
+ * whole, up to this, with EINTR retried. */
+#define PROCSCAN_MOUNTINFO_MAX (16u << 20)
+
+static int procscan_read_mountinfo(char **buf, size_t *len)
+{
+	size_t cap = 16384, n = 0;
+	char *b = malloc(cap);
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC), e;
+
+	if (fd < 0 || !b) {
+		e = fd < 0 ? errno : ENOMEM;
+		free(b);
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb = cap < PROCSCAN_MOUNTINFO_MAX ? realloc(b, cap * 2) : NULL;
+
+			if (!nb) {
+				free(b);
+				close(fd);
+				return cap < PROCSCAN_MOUNTINFO_MAX ? -ENOMEM : -EFBIG;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			free(b);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* The cgroup2 mount point from /proc/self/mountinfo; *whole: it shows the
+ * whole hierarchy (its root is the hierarchy's, in the initial cgroup
+ * namespace).  Returns 0, -ENOENT without a cgroup2 mount (not a problem),
+ * or the -errno of mountinfo (named). */
+static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool *whole)
+{
+	char *buf = NULL, *line, *next, root[PATH_MAX], mnt[PATH_MAX], fstype[64];
+	struct stat ns;
+	size_t len;
+	int rc;
+
+	*whole = false;
+	rc = procscan_read_mountinfo(&buf, &len);
+	if (rc) {
+		host_problem_add(h, "/proc/self/mountinfo", rc, NULL);
+		return rc;
+	}
+	rc = -ENOENT;
+	for (line = buf; line && *line; line = next) {
+		char *sep;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		sep = strstr(line, " - ");
+		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) == 2) {
+			snprintf(dst, dstsz, "%s", mnt);
+			*whole = !strcmp(root, "/") && !stat("/proc/self/ns/cgroup", &ns) &&
+				 ns.st_ino == PROCSCAN_INIT_CGROUPNS_INO;
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+/* A depth-first walk of the directories under a cgroup mount.  visit() is
+ * called on each before it is listed, and returns true to stop the walk. */
+struct procscan_walk {
+	struct procscan_errs errs;
+	int budget;
+	bool cut;		/* the budget or the depth stopped it somewhere */
+	bool incomplete;	/* a directory could not be listed, or cut */
+	bool stopped;		/* visit() asked to stop */
+	bool (*visit)(struct procscan_walk *w, const char *path);
+	void *ctx;
+};
+
+static void procscan_walk_cut(struct procscan_walk *w, const char *path, int rc, const char *why)
+{
+	w->incomplete = true;
+	if (!w->cut)
+		host_problem_add(w->errs.h, path, rc, why);
+	w->cut = true;
+}
+
+/* path is extended in place and restored. */
+static void procscan_walk_dir(struct procscan_walk *w, char *path, size_t cap, int depth)
+{
+	size_t len = strlen(path);
+	struct dirent *e;
+	DIR *d;
+	int rc;
+
+	if (depth > PROCSCAN_WALK_DEPTH) {
+		procscan_walk_cut(w, path, -ELOOP, "more than 16 levels of cgroups: not walked deeper");
+		return;
+	}
+	if (--w->budget < 0) {
+		procscan_walk_cut(w, path, -E2BIG, "more than 20000 cgroups: not walked further");
+		return;
+	}
+	if (w->visit(w, path)) {
+		w->stopped = true;
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		if (errno == ENOENT)
+			w->errs.h->deleted.cgroups++;	/* removed since it was listed */
+		else {
+			w->incomplete = true;
+			procscan_fail(&w->errs, path, -errno);
+		}
+		return;
+	}
+	while (!w->stopped && (e = procscan_readdir(d, &rc))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		if (len + strlen(e->d_name) + 2 > cap) {
+			procscan_walk_cut(w, path, -ENAMETOOLONG, "a cgroup path longer than PATH_MAX: "
+					  "not walked");
+			continue;
+		}
+		snprintf(path + len, cap - len, "/%s", e->d_name);
+		procscan_walk_dir(w, path, cap, depth + 1);
+		path[len] = '\0';
+	}
+	if (!w->stopped && rc) {
+		if (rc == -ENOENT)
+			w->errs.h->deleted.cgroups++;
+		else {
+			w->incomplete = true;
+			procscan_fail(&w->errs, path, rc);
+		}
+	}
+	closedir(d);
+}
+
+static void procscan_walk(struct procscan_walk *w, char *path, size_t cap)
+{
+	char root[PATH_MAX];
+
+	snprintf(root, sizeof(root), "%s", path);
+	w->budget = PROCSCAN_WALK_BUDGET;
+	procscan_walk_dir(w, path, cap, 0);
+	procscan_fail_end(&w->errs, root, "cgroup directories or files");
+}
+
+struct opt procscan_parse_u64(const char *buf, size_t len, const char *key)
+{
+	struct opt none = { 0, false };
+	const char *p = buf, *end = buf + len, *l;
+	size_t n, kl = key ? strlen(key) : 0;
+	int lineno = 0;
+
+	while (util_next_line(&p, end, &l, &n, &lineno)) {
+		const char *v = l;
+		size_t vl = n, tl;
+		uint64_t x;
+
+		if (key) {
+			if (n <= kl || memcmp(l, key, kl) || l[kl] != ' ')
+				continue;
+			v = l + kl + 1;
+			vl = n - kl - 1;
+		}
+		v = util_next_token(&v, v + vl, &tl);
+		if (v && !util_parse_u64(v, tl, &x))
+			return opt_some(x);
+		return none;
+	}
+	return none;
+}
+
+/* A cgroup file's number: absent when the file is (no such controller, or
+ * the cgroup went away: ENOENT, or ENODEV from kernfs when it was removed
+ * while open); another failure is named through e. */
+static struct opt procscan_read_u64(struct procscan_errs *e, const char *path, const char *key)
+{
+	struct opt none = { 0, false }, o;
+	char *buf;
+	size_t len;
+	int rc;
+
+	rc = host_read_file(NULL, path[0] == '/' ? path + 1 : path, &buf, &len);
+	if (rc) {
+		if (rc != -ENOENT && rc != -ENODEV)
+			procscan_fail(e, path, rc);
+		return none;
+	}
+	o = procscan_parse_u64(buf, len, key);
+	free(buf);
+	return o;
+}
+
+struct cgfind_ctx {
+	struct keymap idx;		/* directory inode -> index into ci + 1 */
+	struct cgroup_info *const *ci;
+	size_t mntlen;
+	int left;			/* ids not found yet */
+};
+
+static bool cgfind_visit(struct procscan_walk *w, const char *path)
+{
+	struct cgfind_ctx *c = w->ctx;
+	struct cgroup_info *ci;
+	struct stat st;
+	int *i;
+
+	if (stat(path, &st))
+		return false;
+	i = keymap_find(&c->idx, (uint64_t)st.st_ino);
+	if (!i || !*i || (ci = c->ci[*i - 1])->found)
+		return false;
+	ci->found = true;
+	snprintf(ci->path, sizeof(ci->path), "%s", strlen(path) > c->mntlen ? path + c->mntlen : "/");
+	return --c->left == 0;
+}
+
+/* The memory controllers' figures of a found cgroup at mnt + ci->path. */
+static void procscan_cgroup_files(struct procscan_errs *e, const char *mnt, struct cgroup_info *ci)
+{
+	const char *rel = strcmp(ci->path, "/") ? ci->path : "";
+	char f[2 * PATH_MAX + 64];
+
+	/* cgroup v2 memory controller */
+	snprintf(f, sizeof(f), "%s%s/memory.stat", mnt, rel);
+	ci->sock_bytes = procscan_read_u64(e, f, "sock");
+	snprintf(f, sizeof(f), "%s%s/memory.current", mnt, rel);
+	ci->current_bytes = procscan_read_u64(e, f, NULL);
+	snprintf(f, sizeof(f), "%s%s/memory.max", mnt, rel);
+	ci->max_bytes = procscan_read_u64(e, f, NULL); /* "max" parses as absent */
+	/* cgroup v1 memory controller beside a hybrid v2 mount: same path */
+	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.usage_in_bytes", rel);
+	ci->kmem_tcp_usage_bytes = procscan_read_u64(e, f, NULL);
+	snprintf(f, sizeof(f), "/sys/fs/cgroup/memory%s/memory.kmem.tcp.limit_in_bytes", rel);
+	ci->kmem_tcp_limit_bytes = procscan_read_u64(e, f, NULL);
+}
+
+void procscan_cgroups(struct host *h, const uint64_t *ids, struct cgroup_info *const *ci, int n)
+{
+	struct cgfind_ctx c = { { 0 }, ci, 0, 0 };
+	struct procscan_walk w = { { h, 0, 0, 0 }, 0, false, false, false, cgfind_visit, &c };
+	char mnt[PATH_MAX], path[PATH_MAX];
+	bool whole;
+	int i, *v;
+
+	for (i = 0; i < n; i++)
+		if (ci[i])
+			memset(ci[i], 0, sizeof(*ci[i]));
+	if (n <= 0 || procscan_cgroup2_mount(h, mnt, sizeof(mnt), &whole))
+		return;
+	if (keymap_init(&c.idx, sizeof(int))) {
+		host_problem_add(h, mnt, -ENOMEM, NULL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!ci[i] || keymap_find(&c.idx, ids[i]))
+			continue;
+		if (!(v = keymap_get(&c.idx, ids[i]))) {
+			host_problem_add(h, mnt, -ENOMEM, NULL);
+			keymap_free(&c.idx);
+			return;
+		}
+		*v = i + 1;
+		c.left++;
+	}
+	c.mntlen = strlen(mnt);
+	snprintf(path, sizeof(path), "%s", mnt);
+	if (c.left)
+		procscan_walk(&w, path, sizeof(path));
+	keymap_free(&c.idx);
+	for (i = 0; i < n; i++) {
+		if (!ci[i])
+			continue;
+		if (ci[i]->found) {
+			procscan_cgroup_files(&w.errs, mnt, ci[i]);
+		} else if (!w.incomplete && whole) {
+			ci[i]->deleted = true;
+			h->deleted.cgroups++;
+		}
+	}
+	procscan_fail_end(&w.errs, mnt, "cgroup files");
 }
 
 /* "unlimited" in v1 is PAGE_COUNTER_MAX pages: anything near 2^63 */
@@ -360,17 +701,17 @@ struct kmem_ctx {
 	uint64_t limited, usage;
 };
 
-static bool kmem_visit(const char *path, void *ctx)
+static bool kmem_visit(struct procscan_walk *w, const char *path)
 {
-	struct kmem_ctx *c = ctx;
+	struct kmem_ctx *c = w->ctx;
 	char f[PATH_MAX + 64];
 	struct opt lim, u;
 
 	snprintf(f, sizeof(f), "%s/memory.kmem.tcp.limit_in_bytes", path);
-	lim = procscan_read_u64(f, NULL);
+	lim = procscan_read_u64(&w->errs, f, NULL);
 	if (lim.ok && lim.v < PROCSCAN_KMEM_UNLIMITED_BYTES) {
 		snprintf(f, sizeof(f), "%s/memory.kmem.tcp.usage_in_bytes", path);
-		u = procscan_read_u64(f, NULL);
+		u = procscan_read_u64(&w->errs, f, NULL);
 		c->limited++;
 		if (u.ok)
 			c->usage += u.v;
@@ -378,16 +719,15 @@ static bool kmem_visit(const char *path, void *ctx)
 	return false;
 }
 
-void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known)
+void procscan_kmem_tcp(struct host *h, uint64_t *limited, uint64_t *usage_bytes, bool *known)
 {
 	char path[PATH_MAX] = "/sys/fs/cgroup/memory";
-	int budget = 20000;
-
 	struct kmem_ctx c = { 0, 0 };
+	struct procscan_walk w = { { h, 0, 0, 0 }, 0, false, false, false, kmem_visit, &c };
 
 	*known = access("/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes", R_OK) == 0;
 	if (*known)
-		procscan_walk(path, sizeof(path), 0, &budget, kmem_visit, &c);
+		procscan_walk(&w, path, sizeof(path));
 	*limited = c.limited;
 	*usage_bytes = c.usage;
 }
@@ -399,20 +739,20 @@ struct memcg_ctx {
 	double min_fraction;
 };
 
-static bool memcg_visit(const char *path, void *ctx)
+static bool memcg_visit(struct procscan_walk *w, const char *path)
 {
-	struct memcg_ctx *c = ctx;
+	struct memcg_ctx *c = w->ctx;
 	char f[PATH_MAX + 64];
 	struct opt cur, lim, sock;
 	double r;
 	int i;
 
 	snprintf(f, sizeof(f), "%s/memory.max", path);
-	lim = procscan_read_u64(f, NULL);
+	lim = procscan_read_u64(&w->errs, f, NULL);
 	snprintf(f, sizeof(f), "%s/memory.current", path);
-	cur = procscan_read_u64(f, NULL);
+	cur = procscan_read_u64(&w->errs, f, NULL);
 	snprintf(f, sizeof(f), "%s/memory.stat", path);
-	sock = procscan_read_u64(f, "sock");
+	sock = procscan_read_u64(&w->errs, f, "sock");
 	if (!lim.ok || !lim.v || !cur.ok || !sock.ok || !sock.v ||
 	    (double)cur.v < c->min_fraction * (double)lim.v)
 		return false;
@@ -432,19 +772,20 @@ static bool memcg_visit(const char *path, void *ctx)
 	c->out[i].max_bytes = lim.v;
 	c->out[i].sock_bytes = sock.v;
 	snprintf(f, sizeof(f), "%s/memory.events", path);
-	c->out[i].sock_throttled = procscan_read_u64(f, "sock_throttled");
+	c->out[i].sock_throttled = procscan_read_u64(&w->errs, f, "sock_throttled");
 	return false;
 }
 
-int procscan_memcg_scan(struct memcg_entry *out, int max, double min_fraction)
+int procscan_memcg_scan(struct host *h, struct memcg_entry *out, int max, double min_fraction)
 {
 	char path[PATH_MAX];
-	int budget = 20000;
 	struct memcg_ctx c = { out, max, 0, 0, min_fraction };
+	struct procscan_walk w = { { h, 0, 0, 0 }, 0, false, false, false, memcg_visit, &c };
+	bool whole;
 
-	if (max <= 0 || procscan_cgroup2_mount(path, sizeof(path)))
+	if (max <= 0 || procscan_cgroup2_mount(h, path, sizeof(path), &whole))
 		return 0;
 	c.mntlen = strlen(path);
-	procscan_walk(path, sizeof(path), 0, &budget, memcg_visit, &c);
+	procscan_walk(&w, path, sizeof(path));
 	return c.n;
 }

@@ -1,7 +1,9 @@
 /* procscan.h - what /proc says about processes: socket inode -> PID (the
  * /proc/PID/fd scan "ss -p" does), process names, the network namespaces in
  * use, and cgroup v2 ids -> paths with the memory controller's socket
- * figures.  Degrades without privilege: counts what it could not read. */
+ * figures.  Degrades without privilege: counts what it could not read and
+ * names it in the host's problems; what went away meanwhile is counted in
+ * h->deleted. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_PROCSCAN_H
 #define SOCKMEM_PROCSCAN_H
@@ -11,19 +13,31 @@
 #include "keymap.h"
 #include "util.h"
 
+struct host;
+
+/* Every walk records what it could not read in the host's problems
+ * (host_problem_add: the path and the -errno), and what went away between
+ * the listing and the use in h->deleted (churn, not a problem). */
+
 struct procscan_stats {
 	uint64_t processes;		/* PIDs looked at */
 	uint64_t denied;		/* whose fd table could not be read */
 	uint64_t socket_fds;		/* socket fds found */
 };
 
-/* Fills map (inode -> uint32_t pid; the lowest PID wins for shared sockets). */
-int procscan_socket_inodes(struct keymap *map, struct procscan_stats *st);
+/* Fills map (inode -> uint32_t pid; the lowest PID wins for shared sockets).
+ * A /proc/PID/fd that cannot be read is counted in st->denied and named,
+ * except for EACCES and EPERM (another user's process) without name_denied;
+ * with it, those are named in one line (the path of the one process, or a
+ * count of them all).  Returns 0, or -errno (named) when /proc cannot be
+ * listed in full or there is no memory. */
+int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
+			   bool name_denied);
 /* /proc/PID/comm, escaped for a terminal; "?" if unreadable. */
 void procscan_comm(uint32_t pid, char *dst, size_t dstsz);
 /* Number of distinct network namespaces of running processes and of
  * /run/netns; *complete is false when some could not be read. */
-uint64_t procscan_netns_count(bool *complete);
+uint64_t procscan_netns_count(struct host *h, bool *complete);
 
 /* One network namespace in use: how to enter it and what to call it. */
 struct netns_ent {
@@ -32,8 +46,9 @@ struct netns_ent {
 	char label[128];	/* "NAME" or "pid PID (COMM)" */
 };
 /* Every distinct network namespace of /run/netns and of running processes,
- * each once (named ones first).  *list is malloc'ed. */
-int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete);
+ * each once (named ones first).  *list is malloc'ed.  A directory that
+ * cannot be listed is named and makes *complete false; returns -ENOMEM. */
+int procscan_netns_list(struct host *h, struct netns_ent **list, size_t *n, bool *complete);
 
 /* A v1 kmem.tcp limit at or above this is "unlimited" (PAGE_COUNTER_MAX
  * pages, near 2^63 bytes). */
@@ -42,6 +57,7 @@ int procscan_netns_list(struct netns_ent **list, size_t *n, bool *complete);
 struct cgroup_info {
 	char path[PATH_MAX];		/* relative to the cgroup2 mount, "/" for the root */
 	bool found;
+	bool deleted;			/* not in a complete walk of the whole tree: removed */
 	struct opt sock_bytes;		/* v2 memory.stat "sock" */
 	struct opt current_bytes;	/* v2 memory.current */
 	struct opt max_bytes;		/* v2 memory.max (absent: "max") */
@@ -52,7 +68,7 @@ struct cgroup_info {
 /* cgroup v1: memory cgroups whose memory.kmem.tcp.limit_in_bytes is set,
  * and the kmem.tcp usage they report.  *known is false without a v1 memory
  * hierarchy. */
-void procscan_kmem_tcp(uint64_t *limited, uint64_t *usage_bytes, bool *known);
+void procscan_kmem_tcp(struct host *h, uint64_t *limited, uint64_t *usage_bytes, bool *known);
 
 /* Pure: the first number of buf (key NULL), or of the line "KEY N" (as in
  * memory.stat).  "max" and anything else is absent. */
@@ -65,9 +81,12 @@ struct memcg_entry {
 	uint64_t current_bytes, max_bytes, sock_bytes;
 	struct opt sock_throttled;
 };
-int procscan_memcg_scan(struct memcg_entry *out, int max, double min_fraction);
+int procscan_memcg_scan(struct host *h, struct memcg_entry *out, int max, double min_fraction);
 
-/* Resolves a cgroup v2 id (INET_DIAG_CGROUP_ID = inode of the directory). */
-int procscan_cgroup(uint64_t id, struct cgroup_info *ci);
+/* Resolves cgroup v2 ids (INET_DIAG_CGROUP_ID = inode of the directory) in
+ * one walk of the tree: ci[i] for ids[i] (zeroed first).  An id the walk did
+ * not find, when it was complete and saw the whole hierarchy, is a cgroup
+ * removed while its sockets live on: ci[i]->deleted, h->deleted.cgroups. */
+void procscan_cgroups(struct host *h, const uint64_t *ids, struct cgroup_info *const *ci, int n);
 
 #endif

@@ -222,8 +222,8 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 		if (d->nmem > DM_BACKLOG)
 			t->with_backlog += d->mem[DM_BACKLOG] > 0;
 		t->charged_bytes += charged;
-		if (s->par.page_size_bytes)
-			t->charged_pages += (charged + s->par.page_size_bytes - 1) / s->par.page_size_bytes;
+		if (s->par.mem_unit_bytes)
+			t->charged_pages += (charged + s->par.mem_unit_bytes - 1) / s->par.mem_unit_bytes;
 		if (d->proto == DP_TCP && d->nmem > DM_SNDBUF && s->par.tcp_limits_ok &&
 		    d->state != 10 /* LISTEN */) {
 			uint64_t rb = d->mem[DM_RCVBUF], tb = d->mem[DM_SNDBUF];
@@ -248,6 +248,8 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 		}
 	}
 
+	if (s->holders_one_proto && d->proto != s->holders_proto)
+		return 0;
 	if (s->by == BY_SOCKET) {
 		struct sock_entry e = { 0 };
 

@@ -36,7 +36,7 @@ struct sock_sums {
 	uint64_t by_state[DIAG_NSTATES];
 	uint64_t mem[DM_COUNT];		/* sums of SK_MEMINFO fields (bytes; drops: packets) */
 	uint64_t charged_bytes;		/* TCP r + w + f, UDP r + f */
-	uint64_t charged_pages;		/* sum over sockets of ceil(charged / page) */
+	uint64_t charged_pages;		/* sum over sockets of ceil(charged / mem unit) */
 	uint64_t worst_case_bytes;	/* TCP: min(rb, tcp_rmem[2]) + min(tb, tcp_wmem[2]) */
 	uint64_t slow_readers;		/* r >= 90% of rb, or drops, or backlog */
 	uint64_t sndbuf_small;		/* TCP tb below tcp_wmem[1]: moderated or SO_SNDBUF */
@@ -63,7 +63,9 @@ int sockets_bdp_bucket(uint64_t bdp_bytes);
 void sockets_bdp_bucket_range(int b, uint64_t *lo, uint64_t *width);
 
 struct sockets_params {
-	uint64_t page_size_bytes;
+	/* the unit charged_pages counts (model_mem_unit_bytes): the page, or
+	 * 4096-byte quanta on 4.11-5.19 with larger pages */
+	uint64_t mem_unit_bytes;
 	bool tcp_limits_ok;
 	uint64_t tcp_rmem_max_bytes, tcp_wmem_max_bytes, tcp_wmem_default_bytes;
 };
@@ -102,6 +104,10 @@ struct sockets {
 	struct keymap groups;		/* other BY_*: key -> struct sock_entry */
 	const struct keymap *inode_pid;	/* BY_PROCESS: socket inode -> uint32_t pid */
 	uint64_t unattributed, unattributed_bytes;
+	/* holders_one_proto: only holders_proto's sockets become holders (the
+	 * heap, the groups, the unattributed figures); the sums count every one */
+	bool holders_one_proto;
+	enum diag_proto holders_proto;
 };
 
 int sockets_init(struct sockets *s, const struct sockets_params *par, enum sockets_by by, int topn,

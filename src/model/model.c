@@ -109,11 +109,18 @@ static void model_classify_no_pressure(const struct model_in *in, struct model_o
 		 * in every version, and UDP has no forced charge */
 		out->note = "above max: no guarantee applies, every datagram that needs a charge "
 			    "is dropped";
-	} else if (u > in->limit_pages[0]) {
+	} else if (u >= in->limit_pages[0]) {
 		/* No memory_pressure: above limit[0] only sockets under the
-		 * udp_rmem_min guarantee may grow (sock.c suppress_allocation). */
+		 * udp_rmem_min guarantee may grow (sock.c suppress_allocation).
+		 * __sk_mem_raise_allocated() adds the charge first and passes
+		 * it only while allocated <= limit[0], so at usage == limit[0]
+		 * every further charge is above it (an exact counter, 4.19-5.19,
+		 * stops right there: the kernel matrix's 5.10). */
 		out->state = MS_LIMITED;
-		out->note = "above min: a socket holding udp_rmem_min or more can no longer grow";
+		out->note = u > in->limit_pages[0]
+			    ? "above min: a socket holding udp_rmem_min or more can no longer grow"
+			    : "at min: every further charge takes usage above it, so a socket holding "
+			      "udp_rmem_min or more can no longer grow";
 	} else {
 		out->state = MS_NORMAL;
 	}

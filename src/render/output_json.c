@@ -97,6 +97,19 @@ static json_t *json_problems(const struct host *h, const struct sockdump_status 
 	return a;
 }
 
+/* What went away while the host was walked: churn, not a problem. */
+static json_t *json_deleted(const struct host *h)
+{
+	static const struct host_deleted none = { 0, 0, 0 };
+	const struct host_deleted *d = h ? &h->deleted : &none;
+	json_t *o = json_object();
+
+	jset(o, "network_namespaces", output_json_u64(d->network_namespaces));
+	jset(o, "processes", output_json_u64(d->processes));
+	jset(o, "cgroups", output_json_u64(d->cgroups));
+	return o;
+}
+
 /* The finished document, or NULL (and nothing leaked) if a set failed. */
 static json_t *json_done(json_t *doc)
 {
@@ -143,9 +156,13 @@ json_t *output_json_envelope(const char *command)
 	return o;
 }
 
+/* Reals with 15 significant digits, the most a double always carries
+ * faithfully: 1.68, not jansson's default 1.6799999999999999 (first-user 30) */
+#define OUTPUT_JSON_FLAGS (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
 int output_json_dump(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_INDENT(2) | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
@@ -153,7 +170,7 @@ int output_json_dump(FILE *f, json_t *doc)
 
 int output_json_dump_line(FILE *f, json_t *doc)
 {
-	if (json_dumpf(doc, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF ||
+	if (json_dumpf(doc, f, JSON_COMPACT | OUTPUT_JSON_FLAGS) || fputc('\n', f) == EOF ||
 	    fflush(f))
 		return -EIO;
 	return 0;
@@ -400,23 +417,16 @@ static void json_sockets(json_t *doc, const struct report *r)
 json_t *output_json_show(const struct report *r)
 {
 	const struct host *h = r->h;
-	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav, *probs;
-	const struct host_problem *hp;
+	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav;
 	int i;
 
 	json_failed = false;
 	doc = output_json_envelope("show");
 	jset(doc, "partial", json_boolean(r->partial));
-	probs = json_array();
-	host_foreach_problem(hp, h) {
-		json_t *p = json_object();
-
-		jset(p, "file", json_safe_string(hp->path));
-		jset(p, "line", hp->line ? json_integer(hp->line) : json_null());
-		jset(p, "message", json_safe_string(hp->msg));
-		japp(probs, p);
-	}
-	jset(doc, "problems", probs);
+	/* every reason of partial: the host's inputs and the dump's (these
+	 * also under sockets.problems) */
+	jset(doc, "problems", json_problems(h, r->sk.st));
+	jset(doc, "deleted_during_walk", json_deleted(h));
 
 	src = json_object();
 	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
@@ -426,6 +436,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
 	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
@@ -567,6 +578,7 @@ json_t *output_json_top(const struct report_top *t)
 	jset(doc, "source", json_safe_string(t->source));
 	jset(doc, "partial", json_boolean(t->partial));
 	jset(doc, "problems", json_problems(t->h, t->st));
+	jset(doc, "deleted_during_walk", json_deleted(t->h));
 	for (i = 0; i < t->n; i++)
 		japp(arr, json_top_row(t, &t->row[i]));
 	jset(doc, "top", arr);

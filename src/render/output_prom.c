@@ -156,10 +156,32 @@ static int prom_count_labels(const char *key)
 	return -1;
 }
 
-static void prom_counts(FILE *f, const struct report *r)
+/* The counts (or their limits) as one family labelled by protocol, family
+ * and kind; nothing when none is known. */
+static void prom_count_family(FILE *f, const struct report *r, bool limits, const char *name,
+			      const char *help)
 {
 	bool any = false;
 	int i, l;
+
+	for (i = 0; i < r->ncount; i++) {
+		const struct count_report *c = &r->count[i];
+		struct opt v = limits ? (c->limit_name ? c->limit : (struct opt){ 0, false }) : c->value;
+
+		if (!v.ok || (l = prom_count_labels(c->key)) < 0)
+			continue;
+		if (!any)
+			prom_family(f, name, "gauge", help);
+		any = true;
+		fprintf(f, "%s{protocol=\"%s\",family=\"%s\",kind=\"%s\"} %llu\n", name,
+			count_labels[l].protocol, count_labels[l].family, count_labels[l].kind,
+			(unsigned long long)v.v);
+	}
+}
+
+static void prom_counts(FILE *f, const struct report *r)
+{
+	int i;
 
 	for (i = 0; i < r->ncount; i++)
 		if (!strcmp(r->count[i].key, "sockets_used") && r->count[i].value.ok) {
@@ -167,32 +189,12 @@ static void prom_counts(FILE *f, const struct report *r)
 				    "Sockets in use of every kind (sockstat, this network namespace)");
 			fprintf(f, "sockmem_sockets_used %llu\n", (unsigned long long)r->count[i].value.v);
 		}
-	for (i = 0; i < r->ncount; i++) {
-		if (!r->count[i].value.ok || (l = prom_count_labels(r->count[i].key)) < 0)
-			continue;
-		if (!any)
-			prom_family(f, "sockmem_sockets", "gauge",
-				    "Socket counts from sockstat: inuse and timewait per network namespace, "
-				    "tcp alloc and orphan host-wide");
-		any = true;
-		fprintf(f, "sockmem_sockets{protocol=\"%s\",family=\"%s\",kind=\"%s\"} %llu\n",
-			count_labels[l].protocol, count_labels[l].family, count_labels[l].kind,
-			(unsigned long long)r->count[i].value.v);
-	}
-	any = false;
-	for (i = 0; i < r->ncount; i++) {
-		if (!r->count[i].limit_name || !r->count[i].limit.ok ||
-		    (l = prom_count_labels(r->count[i].key)) < 0)
-			continue;
-		if (!any)
-			prom_family(f, "sockmem_sockets_limit", "gauge",
-				    "Limits of socket counts: orphan net.ipv4.tcp_max_orphans, timewait "
-				    "net.ipv4.tcp_max_tw_buckets");
-		any = true;
-		fprintf(f, "sockmem_sockets_limit{protocol=\"%s\",family=\"%s\",kind=\"%s\"} %llu\n",
-			count_labels[l].protocol, count_labels[l].family, count_labels[l].kind,
-			(unsigned long long)r->count[i].limit.v);
-	}
+	prom_count_family(f, r, false, "sockmem_sockets",
+			  "Socket counts from sockstat: inuse and timewait per network namespace, "
+			  "tcp alloc and orphan host-wide");
+	prom_count_family(f, r, true, "sockmem_sockets_limit",
+			  "Limits of socket counts: orphan net.ipv4.tcp_max_orphans, timewait "
+			  "net.ipv4.tcp_max_tw_buckets");
 }
 
 static void prom_counters(FILE *f, const struct report *r)

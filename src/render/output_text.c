@@ -60,12 +60,31 @@ static void fmt_count(char *dst, size_t n, struct opt v)
 		snprintf(dst, n, "-");
 }
 
+/* What went away while the host was walked, when anything did: churn, said
+ * so that a figure that moved is not taken for a fault. */
+static void text_deleted(FILE *f, const struct host *h)
+{
+	const struct host_deleted *d = &h->deleted;
+
+	if (!d->network_namespaces && !d->processes && !d->cgroups)
+		return;
+	fprintf(f, "deleted during the walk (churn, not a fault): %llu network namespace%s, "
+		"%llu process%s, %llu cgroup%s\n", (unsigned long long)d->network_namespaces,
+		d->network_namespaces == 1 ? "" : "s", (unsigned long long)d->processes,
+		d->processes == 1 ? "" : "es", (unsigned long long)d->cgroups,
+		d->cgroups == 1 ? "" : "s");
+}
+
 static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
 {
 	const struct host *h = r->h;
-	char ps[32], ram[32], band[32], bandp[32], cpus[16];
+	char ps[80], ram[32], band[32], bandp[32], cpus[16];
 
-	snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
+	if (r->units_per_page > 1)	/* 4.11-5.19: SK_MEM_QUANTUM */
+		snprintf(ps, sizeof(ps), "%llu bytes, usage in %llu-byte quanta",
+			 (unsigned long long)h->page_size_bytes, (unsigned long long)r->mem_unit_bytes);
+	else
+		snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
 	fmt_opt_bytes(ram, sizeof(ram), h->mem_total_bytes, o);
 	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
 	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", h->root[0] ? "snapshot " : "live ",
@@ -95,13 +114,15 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 			"pages (%s); the number of possible CPUs is unknown\n",
 			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
 	else
-		fprintf(f, "usage figures are within +/-%s pages (%s) of the true charge: "
-			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band, cpus,
+		fprintf(f, "usage figures are within +/-%s pages (%s)%s of the true charge: "
+			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band,
+			r->band_at_least ? " or more" : "", cpus,
 			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
 	if (h->partial)
 		fprintf(f, "%sPARTIAL REPORT%s: %d input%s could not be used (listed on stderr and "
 			"under PROBLEMS)\n", o->color ? C_RED : "", o->color ? C_RESET : "",
 			h->nproblems, h->nproblems == 1 ? "" : "s");
+	text_deleted(f, h);
 }
 
 static void fmt_duration(char *dst, size_t n, double s)
@@ -174,8 +195,9 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		fmt_opt_bytes(u, sizeof(u), p->usage_bytes, o);
 		/* Same kernel counter and limits as the protocol it shares with:
 		 * one line, the figures are in that protocol's block. */
-		fprintf(f, "\n  same counter and limits as %s (%s pages, %s, from %s)\n",
-			p->def->shares_with, a, u, p->usage_source ? p->usage_source : "-");
+		fprintf(f, "\n  same counter and limits as %s (%s %s, %s, from %s)\n",
+			p->def->shares_with, a, r->units_per_page > 1 ? "quanta" : "pages", u,
+			p->usage_source ? p->usage_source : "-");
 		return;
 	}
 	fputc('\n', f);
@@ -184,8 +206,11 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	fprintf(f, "  %-9s %14s %12s %9s %12s\n", "", "pages", "size", "usage %", "headroom");
 	fmt_count(a, sizeof(a), p->usage_pages);
 	fmt_opt_bytes(b, sizeof(b), p->usage_bytes, o);
-	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s\n", "usage", a, b, "", "",
-		p->usage_source ? p->usage_source : "-");
+	/* 4.11-5.19 on large pages: usage counts 4096-byte quanta, the
+	 * limits stay pages */
+	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s%s\n", "usage", a, b, "", "",
+		p->usage_source ? p->usage_source : "-",
+		r->units_per_page > 1 ? " (4096-byte quanta, not pages)" : "");
 	if (p->usage_exact_pages.ok) {
 		fmt_count(a, sizeof(a), p->usage_exact_pages);
 		fmt_opt_bytes(b, sizeof(b), p->usage_exact_bytes, o);
@@ -513,7 +538,8 @@ static void text_top_name(char *dst, size_t n, const struct report_top *t, const
 		if (w->cg && w->cg->found)
 			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
 		else
-			snprintf(dst, n, "id %llu", (unsigned long long)w->key.id);
+			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
+				 w->cg && w->cg->deleted ? " (deleted)" : "");
 		break;
 	case BY_PORT:
 		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
@@ -618,10 +644,12 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 		fputc('\n', f);
 		if (t->attribution_partial)
 			fprintf(f, "attribution is partial: %llu of %llu processes could not be inspected "
-				"(reading another user's /proc/PID/fd needs root)\n",
+				"(named on stderr; reading another user's /proc/PID/fd needs root)\n",
 				(unsigned long long)t->processes_denied,
 				(unsigned long long)t->processes_scanned);
 	}
+	if (t->h)
+		text_deleted(f, t->h);
 }
 
 void output_text_screen(FILE *f, enum screen_op op)
@@ -641,14 +669,14 @@ static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, in
 	int i, u, m0, m1;
 	double max;
 
-	if (!p->limits_ok || !p->usage_pages.ok || !p->limit_pages[2] || (size_t)width + 3 > n) {
+	if (!p->limits_ok || !p->usage_pages.ok || !p->limit_units[2] || (size_t)width + 3 > n) {
 		snprintf(dst, n, "%*s", width + 2, "(limits not visible)");
 		return;
 	}
-	max = (double)p->limit_pages[2];
+	max = (double)p->limit_units[2];
 	u = (int)((double)p->usage_pages.v / max * width + 0.5);
-	m0 = (int)((double)p->limit_pages[0] / max * width + 0.5);
-	m1 = (int)((double)p->limit_pages[1] / max * width + 0.5);
+	m0 = (int)((double)p->limit_units[0] / max * width + 0.5);
+	m1 = (int)((double)p->limit_units[1] / max * width + 0.5);
 	dst[0] = '[';
 	for (i = 0; i < width; i++)
 		dst[i + 1] = i < u ? '#' : (i == m0 || i == m1) ? '|' : '.';
@@ -736,14 +764,17 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 {
 	const struct simulate_in *in = &s->in;
 	const char *label = s->pr->def->label;
+	/* usage's unit: 4096-byte quanta on 4.11-5.19 with larger pages */
+	bool quanta = s->out.unit_bytes && s->out.unit_bytes < in->page_size_bytes;
+	const char *uw = quanta ? "quanta" : "pages";
 	char a[40], b[40], c[40];
 	int i, j;
 
 	fmt_bytes(a, sizeof(a), in->bytes_per_socket, o);
 	util_group_digits(b, sizeof(b), in->add_sockets);
-	fprintf(f, "simulate: +%s %s socket%s of %s (%llu page%s each, %s) from %s\n", b, label,
+	fprintf(f, "simulate: +%s %s socket%s of %s (%llu %s each, %s) from %s\n", b, label,
 		in->add_sockets == 1 ? "" : "s", a, (unsigned long long)s->out.pages_per_socket,
-		s->out.pages_per_socket == 1 ? "" : "s", in->dir == CHARGE_RECV ? "receive" : "send",
+		quanta ? "quanta" : s->out.pages_per_socket == 1 ? "page" : "pages", in->dir == CHARGE_RECV ? "receive" : "send",
 		s->from_snapshot ? "the snapshot" : "the live state");
 	for (i = 0; i < s->nset; i++) {
 		const struct report_sim_set *st = &s->set[i];
@@ -763,10 +794,12 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 	}
 	util_group_digits(a, sizeof(a), in->usage_pages);
 	fmt_bytes(b, sizeof(b), s->usage_bytes_now, o);
-	fprintf(f, "now: %s %s, usage %s pages (%s); min/pressure/max %llu/%llu/%llu pages; "
-		"per-CPU band +/-%llu pages\n", label, model_state_name(s->pr->m.state), a, b,
+	fprintf(f, "now: %s %s, usage %s %s (%s); min/pressure/max %llu/%llu/%llu pages%s; "
+		"per-CPU band +/-%llu %s\n", label, model_state_name(s->pr->m.state), a, uw, b,
 		(unsigned long long)in->limit_pages[0], (unsigned long long)in->limit_pages[1],
-		(unsigned long long)in->limit_pages[2], (unsigned long long)in->band_pages);
+		(unsigned long long)in->limit_pages[2],
+		quanta ? " (the kernel compares usage with them in quanta)" : "",
+		(unsigned long long)in->band_pages, uw);
 	if (!s->nstep)
 		fprintf(f, "no transition\n");
 	for (i = 0; i < s->nstep; i++) {
@@ -775,26 +808,26 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 		util_group_digits(a, sizeof(a), st->t.at_added_sockets);
 		util_group_digits(b, sizeof(b), st->t.at_usage_pages);
 		if (st->when == SIM_WHEN_ALREADY) {
-			fprintf(f, "  already (usage %s pages): ", b);
+			fprintf(f, "  already (usage %s %s): ", b, uw);
 		} else if (st->when == SIM_WHEN_NEXT_CHARGE) {
-			fprintf(f, "  at the next charge (usage %s pages): ", b);
+			fprintf(f, "  at the next charge (usage %s %s): ", b, uw);
 		} else if (st->ranged) {
 			char lo[32], hi[32];
 
 			util_group_digits(lo, sizeof(lo), st->t.at_added_low);
 			util_group_digits(hi, sizeof(hi), st->t.at_added_high);
-			fprintf(f, "  at +%s sockets (%s to %s with the band; usage %s pages): ", a, lo, hi,
-				b);
+			fprintf(f, "  at +%s sockets (%s to %s with the band; usage %s %s): ", a, lo, hi,
+				b, uw);
 		} else {
-			fprintf(f, "  at +%s sockets (usage %s pages): ", a, b);
+			fprintf(f, "  at +%s sockets (usage %s %s): ", a, b, uw);
 		}
 		fprintf(f, "%s\n", st->description);
 	}
 	util_group_digits(a, sizeof(a), s->out.final_usage_pages);
 	fmt_bytes(b, sizeof(b), s->final_usage_bytes, o);
 	util_group_digits(c, sizeof(c), s->out.sockets_capped);
-	fprintf(f, "final: %s %s, usage %s pages (%s)%s; %s of the new sockets could not reach "
-		"their size\n", label, model_state_name(s->out.final_state), a, b,
+	fprintf(f, "final: %s %s, usage %s %s (%s)%s; %s of the new sockets could not reach "
+		"their size\n", label, model_state_name(s->out.final_state), a, uw, b,
 		in->kind == MODEL_PRESSURE ? (s->out.final_pressure ? ", kernel flag set"
 					      : ", kernel flag clear") : "", c);
 	if (s->forced_skb_carries) {

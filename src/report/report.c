@@ -72,7 +72,7 @@ static struct opt mul_pages(const struct report *r, struct opt pages)
 
 	if (!pages.ok)
 		return o;
-	o.v = util_mul_sat(pages.v, r->h->page_size_bytes, &ovf);
+	o.v = util_mul_sat(pages.v, r->mem_unit_bytes, &ovf);
 	o.ok = !ovf;
 	return o;
 }
@@ -158,7 +158,7 @@ static void report_headroom_sockets(struct report *r, struct proto_report *p)
 		return;
 	for (i = 0; i < 3; i++) {
 		int64_t hp = p->m.headroom_pages[i];
-		uint64_t hb = hp > 0 ? util_mul_sat((uint64_t)hp, h->page_size_bytes, NULL) : 0;
+		uint64_t hb = hp > 0 ? util_mul_sat((uint64_t)hp, r->mem_unit_bytes, NULL) : 0;
 
 		if (per_default)
 			p->headroom_sockets_default[i] = opt_some(hb / per_default);
@@ -170,8 +170,8 @@ static void report_headroom_sockets(struct report *r, struct proto_report *p)
 }
 
 /* The state of protocol p at usage, the published figure or the exact one. */
-static void report_classify(const struct proto_report *p, struct opt usage, struct opt band,
-			    struct model_out *out)
+static void report_classify(const struct report *r, const struct proto_report *p, struct opt usage,
+			    struct opt band, struct model_out *out)
 {
 	struct model_in in = { 0 };
 
@@ -181,6 +181,7 @@ static void report_classify(const struct proto_report *p, struct opt usage, stru
 	memcpy(in.limit_pages, p->limit_pages, sizeof(in.limit_pages));
 	in.press = p->press;
 	in.band_pages = band;
+	in.units_per_page = r->units_per_page;
 	model_classify(&in, out);
 }
 
@@ -221,6 +222,8 @@ static void report_protocols(struct report *r)
 		if (p->limits_ok) {
 			for (j = 0; j < 3; j++) {
 				p->limit_pages[j] = h->sysctl[d->limits].v[j];
+				p->limit_units[j] = util_mul_sat(p->limit_pages[j], r->units_per_page,
+								 NULL);
 				p->limit_bytes[j] = util_mul_sat(p->limit_pages[j], h->page_size_bytes,
 								 NULL);
 			}
@@ -228,11 +231,11 @@ static void report_protocols(struct report *r)
 			p->limits_why = report_sysctl_why(r, d->limits);
 		}
 
-		report_classify(p, p->usage_pages, r->band_pages, &p->m);
+		report_classify(r, p, p->usage_pages, r->band_pages, &p->m);
 		if (p->limits_ok && p->usage_pages.ok)
 			for (j = 0; j < 3; j++)
 				p->headroom_bytes[j] = report_pages_to_bytes(p->m.headroom_pages[j],
-									     h->page_size_bytes);
+									     r->mem_unit_bytes);
 		report_headroom_sockets(r, p);
 	}
 }
@@ -332,8 +335,21 @@ void report_build(struct report *r, const struct host *h)
 	memset(r, 0, sizeof(*r));
 	r->h = h;
 	r->partial = h->partial;
+	r->mem_unit_bytes = h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor, h->page_size_bytes)
+				       : h->page_size_bytes;
+	r->units_per_page = h->kver.ok ? model_units_per_page(h->kver.major, h->kver.minor, h->page_size_bytes)
+				       : 1;
 	r->reserve = model_reserve(h->kver.ok, sysinfo_kver_ge(&h->kver, 6, 0),
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
+	/* kernel-audit 7: mem_pcpu_rsv is registered in init_net only; in a
+	 * child namespace the host's value is unknown but at least its
+	 * default (its minimum), so the band is a lower bound */
+	if (!r->reserve.exact && h->netns_child && h->sysctl[SC_MEM_PCPU_RSV].rc == -ENOENT &&
+	    sysinfo_kver_ge(&h->kver, 6, 0)) {
+		r->band_at_least = true;
+		r->reserve.source = "net.core.mem_pcpu_rsv is not visible outside the initial network "
+				    "namespace: its default and minimum, 1 MiB per CPU, so at least this";
+	}
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
 	r->band_bytes = mul_pages(r, r->band_pages);
 	report_protocols(r);
@@ -466,7 +482,7 @@ void report_add_exact(struct report *r, const struct report_exact_in *x)
 		pr->exact_cached_pages = pr->usage_pages.ok
 					 ? (int64_t)pr->usage_exact_pages.v - (int64_t)pr->usage_pages.v
 					 : x->cached_pages[p];
-		report_classify(pr, pr->usage_exact_pages, opt_some(0), &pr->m_exact);
+		report_classify(r, pr, pr->usage_exact_pages, opt_some(0), &pr->m_exact);
 		report_exact_note(pr);
 		r->exact_ok = true;
 	}
@@ -495,7 +511,7 @@ void report_add_trend(struct report *r, int p, const double *t, const double *u,
 		return;
 	for (i = 0; i < 3; i++)
 		pr->eta_ok[i] = trend_seconds_to(&pr->trend, (double)pr->usage_pages.v,
-						 (double)pr->limit_pages[i],
+						 (double)pr->limit_units[i],
 						 r->band_pages.ok ? (double)r->band_pages.v : 0,
 						 &pr->eta_s[i], &pr->eta_lo_s[i], &pr->eta_hi_s[i],
 						 &pr->eta_unbounded[i]);

@@ -29,11 +29,17 @@ struct proto_def {
 
 struct proto_report {
 	const struct proto_def *def;
+	/* memory_allocated as sockstat publishes it, in the kernel's unit:
+	 * report.mem_unit_bytes each */
 	struct opt usage_pages;
 	const char *usage_source;	/* "/proc/net/sockstat", "/proc/net/protocols" */
 	struct opt usage_bytes;
 	bool limits_ok;
-	uint64_t limit_pages[3];
+	uint64_t limit_pages[3];	/* the sysctl: pages */
+	/* limit_pages in usage's unit (model_limit_in_units): what usage_pages
+	 * is compared with; differs from limit_pages only on 4.11-5.19 with
+	 * pages above 4 KiB, where usage counts 4096-byte quanta */
+	uint64_t limit_units[3];
 	uint64_t limit_bytes[3];
 	const char *limits_why;		/* when !limits_ok */
 	/* limit i - usage in bytes (negative: above), saturated; with limits
@@ -121,7 +127,8 @@ struct sockets_report {
 	const char *absent_reason;	/* when not: why */
 	char source[300];		/* "sock_diag (this network namespace)", "replay of FILE" */
 	const struct sockets *agg;
-	const struct sockdump_status *st;
+	const struct sockdump_status *st;	/* the dump's; without a view too (its
+						 * problems), NULL without a dump */
 	struct recon_report recon[DP_COUNT];
 	bool netns_known, netns_complete;
 	uint64_t netns_count;		/* network namespaces in use on the host */
@@ -133,7 +140,6 @@ struct sockets_report {
 	uint64_t sockets_walked;	/* sockets the pass read */
 	const struct netns_sums *per_ns;
 	size_t nper_ns;
-	uint64_t netns_deleted;		/* namespaces gone during the walk (churn, not partial) */
 };
 
 #define REPORT_MAX_PROTOS 5
@@ -153,8 +159,14 @@ struct report_exact_in {
 
 struct report {
 	const struct host *h;
+	/* the unit of every usage, headroom and band figure in pages
+	 * (model_mem_unit_bytes): the page, or SK_MEM_QUANTUM (4096 bytes) on
+	 * 4.11-5.19 with larger pages; units_per_page = page size / it */
+	uint64_t mem_unit_bytes;
+	unsigned units_per_page;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
+	bool band_at_least;		/* the reserve is a lower bound (child netns) */
 	/* the exact charge is known for some protocol (report_add_exact) */
 	bool exact_ok;
 	char exact_why[320];		/* why not, or what was missing */
@@ -270,6 +282,8 @@ struct report_pod {
 	bool found;
 	char uid[37];		/* dashes, as kubectl shows it; a static pod's 32-hex hash */
 	char container[65];	/* the container id, "" when the socket is the pod's */
+	char qos[11];		/* the QoS class: "burstable", "besteffort" (the level above
+				 * the pod names it) or "guaranteed" (none does) */
 };
 bool report_pod_from_cgroup(const char *cgroup_path, struct report_pod *out);
 

@@ -164,6 +164,12 @@ bool report_pod_from_cgroup(const char *path, struct report_pod *out)
 			}
 			return true;
 		}
+		/* the QoS level above the pod: "kubepods-<qos>.slice" or "<qos>" */
+		if (!strncmp(c, "kubepods-burstable", 18) || (len == 9 && !strncmp(c, "burstable", 9)))
+			snprintf(out->qos, sizeof(out->qos), "burstable");
+		else if (!strncmp(c, "kubepods-besteffort", 19) ||
+			 (len == 10 && !strncmp(c, "besteffort", 10)))
+			snprintf(out->qos, sizeof(out->qos), "besteffort");
 		/* "pod<uid>" or "kubepods-<qos>-pod<uid>.slice" */
 		if (strncmp(c, "pod", 3) && strncmp(c, "kubepods", 8))
 			continue;
@@ -172,9 +178,13 @@ bool report_pod_from_cgroup(const char *path, struct report_pod *out)
 			    (n = check_uid_at(p + 3, out->uid)) > 0 &&
 			    (p + 3 + n == next || !strncmp(p + 3 + n, ".slice", 6))) {
 				out->found = true;
+				if (!out->qos[0])
+					snprintf(out->qos, sizeof(out->qos), "guaranteed");
 				break;
 			}
 	}
+	if (!out->found)
+		out->qos[0] = '\0';
 	return out->found;
 }
 

@@ -94,6 +94,7 @@ static void model_in_of(const struct proto_report *pr, const struct report *r, s
 	memcpy(mi->limit_pages, pr->limit_pages, sizeof(mi->limit_pages));
 	mi->press = pr->press;
 	mi->band_pages = r->band_pages;
+	mi->units_per_page = r->units_per_page;
 }
 
 static bool bad_state(enum model_state s)
@@ -109,9 +110,13 @@ void fix_limits_for_pressure(uint64_t pressure_pages, uint64_t out[3])
 	model_limits_for_pressure(MODEL_PRESSURE, pressure_pages, out);
 }
 
-void fix_limits_for_usage(uint64_t usage_pages, uint64_t band_pages, uint64_t out[3])
+void fix_limits_for_usage(uint64_t usage_pages, uint64_t band_pages, unsigned units_per_page,
+			  uint64_t out[3])
 {
 	uint64_t min = add_sat(add_sat(usage_pages, band_pages), usage_pages / policy.margin_div);
+
+	if (units_per_page > 1)	/* quanta to whole pages, rounded up */
+		min = min / units_per_page + (min % units_per_page != 0);
 
 	/* the smallest pressure threshold p with p / 4 * 3 >= min */
 	fix_limits_for_pressure(util_mul_sat(min / 3 + (min % 3 != 0), 4, NULL), out);
@@ -122,6 +127,7 @@ enum model_state fix_state_after(const struct model_in *before, const uint64_t l
 	struct model_in in = *before;
 	struct model_out out;
 	uint64_t band = before->band_pages.ok ? before->band_pages.v : 0;
+	unsigned upp = before->units_per_page > 1 ? before->units_per_page : 1;
 
 	in.limits_ok = true;
 	memcpy(in.limit_pages, limits, sizeof(in.limit_pages));
@@ -129,11 +135,13 @@ enum model_state fix_state_after(const struct model_in *before, const uint64_t l
 	if (in.kind != MODEL_PRESSURE || !in.usage_pages.ok || out.state == MS_OVER_LIMIT)
 		return out.state;
 	/* __sk_mem_raise_allocated leaves pressure at a charge with
-	 * allocated <= limit[0]; the published usage may be band pages off */
+	 * allocated <= limit[0]; the published usage may be band pages off
+	 * (limits in usage's unit: sk_prot_mem_limits) */
 	if (in.press == PRESS_YES)
-		return add_sat(in.usage_pages.v, band) <= limits[0] ? MS_NORMAL : MS_PRESSURE;
+		return add_sat(in.usage_pages.v, band) <= util_mul_sat(limits[0], upp, NULL)
+		       ? MS_NORMAL : MS_PRESSURE;
 	/* ... and enters it at the first charge above limit[1] */
-	return in.usage_pages.v > limits[1] ? MS_PRESSURE : out.state;
+	return in.usage_pages.v > util_mul_sat(limits[1], upp, NULL) ? MS_PRESSURE : out.state;
 }
 
 /* -------------------------------------------------------------- checks */
@@ -176,7 +184,7 @@ static enum fix_verdict check_ram(const struct advise_in *in, const struct sysct
 static enum fix_verdict predict_mem(const struct advise_in *in, struct sysctl_change *c)
 {
 	const struct proto_report *pr = proto_of(in->r, c->id);
-	uint64_t ps = in->h->page_size_bytes;
+	uint64_t ps = in->r->mem_unit_bytes;	/* of usage and headroom */
 	struct model_in mi;
 	struct model_out out;
 	int k;
@@ -205,7 +213,7 @@ uint64_t fix_orphans_room(const struct advise_in *in)
 		return 0;
 	room = (uint64_t)pr->m.headroom_pages[1];
 	room = room > band ? room - band : 0;
-	return util_mul_sat(room, in->h->page_size_bytes, NULL) / FIX_ORPHAN_BYTES;
+	return util_mul_sat(room, in->r->mem_unit_bytes, NULL) / FIX_ORPHAN_BYTES;
 }
 
 /* TCP usage if every orphan beyond today's limit held FIX_ORPHAN_BYTES */
@@ -213,7 +221,7 @@ static enum fix_verdict predict_orphans(const struct advise_in *in, struct sysct
 {
 	const struct count_report *o = rules_count_find(in->r, "tcp_orphan");
 	const struct proto_report *pr = proto_of(in->r, SC_TCP_MEM);
-	uint64_t ps = in->h->page_size_bytes, extra = 0;
+	uint64_t ps = in->r->mem_unit_bytes, extra = 0;	/* usage's unit */
 	struct model_in mi;
 	struct model_out out;
 

@@ -65,10 +65,14 @@ void fix_values(const struct sysctl_change *c, char *buf, size_t n);
 
 /* tcp_init_mem()/udp_init() ratio 3/4 : 1 : 3/2 around a pressure threshold. */
 void fix_limits_for_pressure(uint64_t pressure_pages, uint64_t out[3]);
-/* Limits whose min is at least usage + band + a margin, so that the flag
- * clears at the next charge (pressure is left only at usage <= min). */
-void fix_limits_for_usage(uint64_t usage_pages, uint64_t band_pages, uint64_t out[3]);
-/* The state once limits replace before->limit_pages, with the hysteresis:
+/* Limits (pages) whose min is at least usage + band + a margin, so that the
+ * flag clears at the next charge (pressure is left only at usage <= min).
+ * usage and band count units_per_page units per page (model_units_per_page:
+ * 16 on a 64 KiB-page 4.11-5.19 kernel, 0 or 1 otherwise). */
+void fix_limits_for_usage(uint64_t usage_pages, uint64_t band_pages, unsigned units_per_page,
+			  uint64_t out[3]);
+/* The state once limits (pages, scaled by before->units_per_page) replace
+ * before->limit_pages, with the hysteresis:
  * a set flag is sure to clear only when usage + band <= min; a clear flag
  * is set at the next charge above the pressure threshold. */
 enum model_state fix_state_after(const struct model_in *before, const uint64_t limits[3]);

@@ -215,6 +215,11 @@ const struct count_report *rules_count_find(const struct report *r, const char *
 	return NULL;
 }
 
+const char *rules_mem_unit(const struct report *r)
+{
+	return r->units_per_page > 1 ? "4096-byte quanta" : "pages";
+}
+
 uint64_t rules_ram_pages(const struct host *h)
 {
 	return h->mem_total_bytes.ok && h->page_size_bytes ? h->mem_total_bytes.v / h->page_size_bytes : 0;

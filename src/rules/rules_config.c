@@ -236,9 +236,16 @@ void rule_bypass(struct rule_ctx *c)
 
 	if (v->rc || !v->v[0])
 		return;
-	f = rules_emit(c, SEV_INFO, "net.core.bypass_prot_mem=1: new sockets in this namespace are not "
-		       "counted against tcp_mem/udp_mem");
-	f->mechanism = "Linux 6.19: sockets created while it is set skip the protocol counters and "
-		       "are limited only by their memory cgroup; sockstat mem undercounts them.";
+	/* kernel-audit 10 (6.19 sk_alloc): the flag is set whenever the
+	 * sysctl is on, memcg or not */
+	f = rules_emit(c, SEV_WARN, "net.core.bypass_prot_mem=1: new sockets in this namespace are not "
+		       "counted against tcp_mem/udp_mem, and those outside a limited memory cgroup "
+		       "have no limit at all");
+	f->mechanism = "Linux 6.19: sk_alloc() marks every socket created while it is set, in a "
+		       "memory cgroup or not; such sockets skip the protocol counters (sockstat mem "
+		       "undercounts them) and are limited only by their memory cgroup. A socket with "
+		       "none (the root cgroup, cgroup v1 without kmem.tcp, kernel sockets) is limited "
+		       "by nothing; tcp_out_of_memory() still resets them when TCP usage is above "
+		       "tcp_mem[2].";
 	ev_u(f, "bypass_prot_mem", v->v[0]);
 }

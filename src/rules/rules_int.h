@@ -117,6 +117,9 @@ struct opt rules_snmp(const struct advise_in *in, const char *group, const char 
 const struct count_report *rules_count_find(const struct report *r, const char *key);
 /* MemTotal in pages, 0 when unknown. */
 uint64_t rules_ram_pages(const struct host *h);
+/* The word for usage's unit in a message: "pages", or "4096-byte quanta"
+ * on 4.11-5.19 with larger pages (report.mem_unit_bytes). */
+const char *rules_mem_unit(const struct report *r);
 /* The kernel's boot-time tcp_mem/udp_mem for this RAM (model_default_mem). */
 bool rules_default_mem(const struct host *h, enum sysctl_id id, uint64_t out[3]);
 /* Proposes id = v[0..n-1]: through fix_verify(), and appended to f's fixes

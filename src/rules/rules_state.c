@@ -21,7 +21,8 @@ static void propose_mem(struct rule_ctx *c, struct finding *f, enum sysctl_id id
 
 	if (c->verifying || !pr->limits_ok || !pr->usage_pages.ok)
 		return;
-	fix_limits_for_usage(pr->usage_pages.v, c->r->band_pages.ok ? c->r->band_pages.v : 0, v);
+	fix_limits_for_usage(pr->usage_pages.v, c->r->band_pages.ok ? c->r->band_pages.v : 0,
+			     c->r->units_per_page, v);
 	if (rules_default_mem(c->h, id, d) && pr->limit_pages[1] * 2 < d[1] && d[0] >= v[0] &&
 	    d[1] >= v[1])
 		memcpy(v, d, sizeof(v));
@@ -45,6 +46,8 @@ static void common_mem_evidence(struct finding *f, const struct proto_report *pr
 	ev_d(f, "percent_of_max", pr->m.pct[2]);
 	if (r->band_pages.ok)
 		ev_u(f, "uncertainty_pages", r->band_pages.v);
+	if (r->units_per_page > 1)	/* usage, uncertainty: 4096-byte quanta */
+		ev_u(f, "mem_unit_bytes", r->mem_unit_bytes);
 }
 
 void rule_tcp_max(struct rule_ctx *c)
@@ -52,20 +55,21 @@ void rule_tcp_max(struct rule_ctx *c)
 	const struct proto_report *p = rules_proto(c->r, "tcp");
 	struct finding *f;
 
-	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v < p->limit_pages[2])
+	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v < p->limit_units[2])
 		return;
 	/* The kernel's test is strict, allocated > tcp_mem[2], but allocated
 	 * already holds the charge being made (sk_memory_allocated_add() comes
 	 * first; since 6.0 once the per-CPU reserve drains into it): at usage
 	 * == tcp_mem[2] the next charge is refused, above it every one is. */
-	if (p->usage_pages.v > p->limit_pages[2])
-		f = rules_emit(c, SEV_CRIT, "TCP memory is over its hard limit: %llu of %llu pages "
+	if (p->usage_pages.v > p->limit_units[2])
+		f = rules_emit(c, SEV_CRIT, "TCP memory is over its hard limit: %llu of %llu %s "
 			       "(%.2f%%)", (unsigned long long)p->usage_pages.v,
-			       (unsigned long long)p->limit_pages[2], p->m.pct[2]);
+			       (unsigned long long)p->limit_units[2], rules_mem_unit(c->r), p->m.pct[2]);
 	else
-		f = rules_emit(c, SEV_CRIT, "TCP memory is at its hard limit: %llu of %llu pages: the "
+		f = rules_emit(c, SEV_CRIT, "TCP memory is at its hard limit: %llu of %llu %s: the "
 			       "kernel refuses every charge that would take usage above it",
-			       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_pages[2]);
+			       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_units[2],
+			       rules_mem_unit(c->r));
 	f->mechanism = "__sk_mem_raise_allocated() adds the charge, then fails it if usage is above "
 		       "tcp_mem[2] (allocated > tcp_mem[2]), so at or over the limit every charge "
 		       "that is not forced fails: receive queues drop (TCPRcvQDrop, PruneCalled), "
@@ -80,12 +84,12 @@ void rule_tcp_near_max(struct rule_ctx *c)
 	const struct proto_report *p = rules_proto(c->r, "tcp");
 	struct finding *f;
 
-	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v >= p->limit_pages[2] ||
+	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v >= p->limit_units[2] ||
 	    p->m.pct[2] < rules_thr.near_max_pct)
 		return;
-	f = rules_emit(c, SEV_WARN, "TCP memory usage is high: %.2f%% of the hard limit (%llu of %llu pages)",
+	f = rules_emit(c, SEV_WARN, "TCP memory usage is high: %.2f%% of the hard limit (%llu of %llu %s)",
 		       p->m.pct[2], (unsigned long long)p->usage_pages.v,
-		       (unsigned long long)p->limit_pages[2]);
+		       (unsigned long long)p->limit_units[2], rules_mem_unit(c->r));
 	f->mechanism = "Close to tcp_mem[2]: once above it, non-forced charges fail and TCP drops "
 		       "received segments and aborts closing connections.";
 	common_mem_evidence(f, p, c->r);
@@ -103,10 +107,10 @@ void rule_tcp_pressure(struct rule_ctx *c)
 	if (p->m.state != MS_PRESSURE || (known && p->m.pct[2] >= rules_thr.near_max_pct))
 		return;	/* near or over max: tcp-near-max and tcp-max carry it */
 	/* usage seen above the pressure threshold: now, or at the first sample */
-	crossed = known && (p->usage_pages.v > p->limit_pages[1] ||
+	crossed = known && (p->usage_pages.v > p->limit_units[1] ||
 			    (rt->ok && rt->tcp_usage_first_pages.ok &&
-			     rt->tcp_usage_first_pages.v > p->limit_pages[1]));
-	sev = known && p->usage_pages.v <= p->limit_pages[1] ? SEV_WARN : SEV_CRIT;
+			     rt->tcp_usage_first_pages.v > p->limit_units[1]));
+	sev = known && p->usage_pages.v <= p->limit_units[1] ? SEV_WARN : SEV_CRIT;
 	f = rules_emit(c, sev, "TCP is under memory pressure%s", sev == SEV_WARN
 		       ? " although usage is below the pressure threshold: hysteresis (it ends at a "
 			 "charge with usage <= min), or a page or skb allocation failure (system memory "
@@ -157,11 +161,12 @@ void rule_udp_max(struct rule_ctx *c)
 	const struct proto_report *p = rules_proto(c->r, "udp");
 	struct finding *f;
 
-	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v < p->limit_pages[2])
+	if (!p->limits_ok || !p->usage_pages.ok || p->usage_pages.v < p->limit_units[2])
 		return;
-	f = rules_emit(c, SEV_CRIT, "UDP memory is %s its hard limit: %llu of %llu pages: every datagram "
-		       "that needs a charge is dropped", p->usage_pages.v > p->limit_pages[2] ? "over" : "at",
-		       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_pages[2]);
+	f = rules_emit(c, SEV_CRIT, "UDP memory is %s its hard limit: %llu of %llu %s: every datagram "
+		       "that needs a charge is dropped", p->usage_pages.v > p->limit_units[2] ? "over" : "at",
+		       (unsigned long long)p->usage_pages.v, (unsigned long long)p->limit_units[2],
+		       rules_mem_unit(c->r));
 	f->mechanism = "UDP has no pressure state; above udp_mem[2] every receive charge fails.";
 	common_mem_evidence(f, p, c->r);
 	propose_mem(c, f, SC_UDP_MEM, p);
@@ -173,7 +178,7 @@ void rule_udp_limited(struct rule_ctx *c)
 	struct opt mem = rules_snmp(c->in, "Udp", "MemErrors");
 	struct finding *f;
 
-	if (p->m.state != MS_LIMITED || p->usage_pages.v >= p->limit_pages[2])
+	if (p->m.state != MS_LIMITED || p->usage_pages.v >= p->limit_units[2])
 		return;	/* at max: udp-max */
 	f = rules_emit(c, p->m.pct[2] >= rules_thr.near_max_pct || (mem.ok && mem.v) ? SEV_CRIT : SEV_WARN,
 		       "UDP memory is above udp_mem[0], its real limit (%.2f%% of udp_mem[2])", p->m.pct[2]);
@@ -208,17 +213,27 @@ void rule_udp_limited(struct rule_ctx *c)
 	propose_mem(c, f, SC_UDP_MEM, p);
 }
 
+/* A count at warn_pct or more of its limit: the count and the percentage,
+ * else NULL. */
+static const struct count_report *count_over(const struct rule_ctx *c, const char *key,
+					     double warn_pct, double *pct)
+{
+	const struct count_report *n = rules_count_find(c->r, key);
+
+	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
+		return NULL;
+	*pct = 100.0 * (double)n->value.v / (double)n->limit.v;
+	return *pct < warn_pct ? NULL : n;
+}
+
 void rule_orphans(struct rule_ctx *c)
 {
-	const struct count_report *n = rules_count_find(c->r, "tcp_orphan");
+	const struct count_report *n;
 	struct finding *f;
 	double pct;
 	uint64_t v[1], room;
 
-	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
-		return;
-	pct = 100.0 * (double)n->value.v / (double)n->limit.v;
-	if (pct < rules_thr.orphans_warn_pct)
+	if (!(n = count_over(c, "tcp_orphan", rules_thr.orphans_warn_pct, &pct)))
 		return;
 	f = rules_emit(c, pct >= rules_thr.orphans_crit_pct ? SEV_CRIT : SEV_WARN,
 		       "%llu orphaned TCP sockets: %.1f%% of tcp_max_orphans",
@@ -244,14 +259,11 @@ void rule_orphans(struct rule_ctx *c)
 
 void rule_timewait(struct rule_ctx *c)
 {
-	const struct count_report *n = rules_count_find(c->r, "tcp_tw");
+	const struct count_report *n;
 	struct finding *f;
 	double pct;
 
-	if (!n || !n->value.ok || !n->limit.ok || !n->limit.v)
-		return;
-	pct = 100.0 * (double)n->value.v / (double)n->limit.v;
-	if (pct < rules_thr.tw_warn_pct)
+	if (!(n = count_over(c, "tcp_tw", rules_thr.tw_warn_pct, &pct)))
 		return;
 	f = rules_emit(c, pct >= rules_thr.tw_crit_pct ? SEV_CRIT : SEV_WARN,
 		       "%llu TIME_WAIT sockets: %.1f%% of tcp_max_tw_buckets",

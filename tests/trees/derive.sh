@@ -26,6 +26,13 @@ setctr() {
 		$1 == G && hdr && col { $col = V } { print }' "$1" > "$1.tmp"
 	mv "$1.tmp" "$1"
 }
+# the net.core buffer limits of older kernels (the base tree's 6.18 has
+# rmem_max/wmem_max 4194304, optmem_max 131072)
+core_defaults() {
+	put $1/proc/sys/net/core/rmem_max 212992
+	put $1/proc/sys/net/core/wmem_max 212992
+	put $1/proc/sys/net/core/optmem_max 20480
+}
 # drop a counter column: dropctr FILE GROUP NAME
 dropctr() {
 	awk -v G="$2:" -v N="$3" '
@@ -84,9 +91,7 @@ put $t/proc/sys/net/ipv4/tcp_mem "17994	23992	35988"
 put $t/proc/sys/net/ipv4/udp_mem "35988	47984	71976"
 put $t/proc/sys/net/ipv4/tcp_rmem "65536	131072	6291456"
 put $t/proc/sys/net/ipv4/tcp_wmem "65536	16384	4194304"
-put $t/proc/sys/net/core/rmem_max 212992
-put $t/proc/sys/net/core/wmem_max 212992
-put $t/proc/sys/net/core/optmem_max 20480
+core_defaults $t
 setss $t/proc/net/sockstat TCP mem 24100
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 24100 yes
 sed -i 's/^page_size_bytes=.*/page_size_bytes=65536/; s/^kernel_release=.*/kernel_release=6.1.0-18-arm64/; s/^possible_cpus=.*/possible_cpus=64/' $t/sockmem-snapshot.meta
@@ -96,13 +101,33 @@ t=linux-4.14-old; fresh $t
 rm $t/proc/sys/net/core/mem_pcpu_rsv
 put $t/proc/sys/kernel/osrelease "4.14.336"
 sed -i 's/^kernel_release=.*/kernel_release=4.14.336/' $t/sockmem-snapshot.meta
-put $t/proc/sys/net/core/rmem_max 212992
-put $t/proc/sys/net/core/wmem_max 212992
-put $t/proc/sys/net/core/optmem_max 20480
+core_defaults $t
 put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
 dropctr $t/proc/net/netstat TcpExt TCPRcvQDrop
 dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
 dropctr $t/proc/net/snmp Udp MemErrors
+
+# RHEL 8 on aarch64 with 64 KiB pages (4.18): memory_allocated counts
+# 4096-byte quanta (SK_MEM_QUANTUM, 4.11-5.19) while tcp_mem stays in pages,
+# scaled by 16 in sk_prot_mem_limits(): usage 600000 quanta (2.29 GiB) is
+# above tcp_mem[0] x 16 = 589824 and below tcp_mem[1] x 16 = 786432, so
+# elevated (read as pages it would be 8x over tcp_mem[2]).  Exact counters
+# (before 6.0), no mem_pcpu_rsv.  The limits are the boot defaults for this
+# RAM in 64 KiB pages (kernel-audit 1).
+t=rhel8-aarch64-64k-4.18; fresh $t
+rm $t/proc/sys/net/core/mem_pcpu_rsv
+put $t/proc/sys/kernel/osrelease "4.18.0-553.el8_10.aarch64"
+put $t/sys/devices/system/cpu/possible "0-63"
+put $t/proc/sys/net/ipv4/tcp_mem "36864	49152	73728"
+put $t/proc/sys/net/ipv4/udp_mem "73728	98304	147456"
+core_defaults $t
+put $t/proc/sys/net/ipv4/tcp_rmem "4096	87380	6291456"
+setss $t/proc/net/sockstat TCP mem 600000
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 600000 no
+setss $t/proc/net/sockstat UDP mem 1200
+setproto $t/proc/net/protocols "UDP UDPv6 UDP-Lite UDPLITEv6" 1200 NI
+dropctr $t/proc/net/netstat TcpExt TCPZeroWindowDrop
+sed -i 's/^page_size_bytes=.*/page_size_bytes=65536/; s/^kernel_release=.*/kernel_release=4.18.0-553.el8_10.aarch64/; s/^possible_cpus=.*/possible_cpus=64/' $t/sockmem-snapshot.meta
 
 # IPv6 disabled: no sockstat6, no ip6frag sysctl.
 t=no-ipv6; fresh $t
@@ -134,3 +159,11 @@ put $t/proc/sys/net/ipv4/udp_mem "4936816	6582422	9873633"
 # sysctl file).
 t=rmem-raised; fresh $t
 put $t/proc/sys/net/ipv4/tcp_rmem "4096	131072	67108864"
+
+# The loaded snapshot (its sockets recorded) with TCP elevated: 2800 pages
+# against 2000 3000 4000, between min and pressure with the band across
+# pressure; top's live view is checked against its known bar (tests/top.sh).
+t=tcp-elevated-loaded; rm -rf $t; cp -R linux-6.18-loaded $t
+put $t/proc/sys/net/ipv4/tcp_mem "2000	3000	4000"
+setss $t/proc/net/sockstat TCP mem 2800
+setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2800 no

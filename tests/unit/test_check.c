@@ -1,5 +1,5 @@
 /* test_check.c - cmocka unit tests of "sockmem check"'s pure part: the
- * Kubernetes pod and container from a cgroup path (systemd and cgroupfs
+ * Kubernetes pod, its QoS class and container from a cgroup path (systemd and cgroupfs
  * drivers, containerd, CRI-O, Docker, static pods, and paths that are no
  * pod), and the verdict and line of each condition against the plugin
  * protocol (0/1/2, one line of at most 80 bytes). */
@@ -24,25 +24,25 @@
 static void pod_paths(void **state)
 {
 	static const struct {
-		const char *path, *uid, *container;
+		const char *path, *uid, *container, *qos;
 	} ok[] = {
 		/* systemd driver: '-' of the UID escaped as '_' */
-		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/cri-containerd-" CID ".scope", UID, CID },
-		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/crio-" CID ".scope", UID, CID },
-		{ "/kubepods.slice/kubepods-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/docker-" CID ".scope", UID, CID },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/cri-containerd-" CID ".scope", UID, CID, "burstable" },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/crio-" CID ".scope", UID, CID, "besteffort" },
+		{ "/kubepods.slice/kubepods-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/docker-" CID ".scope", UID, CID, "guaranteed" },
 		/* cgroupfs driver */
-		{ "/kubepods/burstable/pod" UID "/" CID, UID, CID },
-		{ "/kubepods/pod" UID "/" CID, UID, CID },
+		{ "/kubepods/burstable/pod" UID "/" CID, UID, CID, "burstable" },
+		{ "/kubepods/pod" UID "/" CID, UID, CID, "guaranteed" },
 		/* the pod's own cgroup: no container */
-		{ "/kubepods/besteffort/pod" UID, UID, "" },
-		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice", UID, "" },
+		{ "/kubepods/besteffort/pod" UID, UID, "", "besteffort" },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice", UID, "", "burstable" },
 		/* a static pod: the config hash */
 		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod3f8e2b2f1e7c4b6a9b1e0c7d5a4f2e1a.slice/cri-containerd-" CID ".scope",
-		  "3f8e2b2f1e7c4b6a9b1e0c7d5a4f2e1a", CID },
+		  "3f8e2b2f1e7c4b6a9b1e0c7d5a4f2e1a", CID, "burstable" },
 		/* upper case is shown as kubectl shows it */
-		{ "/kubepods/pod8A1F2B3C-9D4E-4F5A-B6C7-D8E9F0A1B2C3/" CID, UID, CID },
+		{ "/kubepods/pod8A1F2B3C-9D4E-4F5A-B6C7-D8E9F0A1B2C3/" CID, UID, CID, "guaranteed" },
 		/* the crio conmon scope is no container id */
-		{ "/kubepods.slice/kubepods-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/crio-conmon-" CID ".scope", UID, "" },
+		{ "/kubepods.slice/kubepods-pod8a1f2b3c_9d4e_4f5a_b6c7_d8e9f0a1b2c3.slice/crio-conmon-" CID ".scope", UID, "", "guaranteed" },
 	};
 	static const char *const no[] = {
 		"/", "", "/system.slice/nginx.service", "/user.slice/user-1000.slice/session-2.scope",
@@ -59,10 +59,12 @@ static void pod_paths(void **state)
 		assert_true(report_pod_from_cgroup(ok[i].path, &p));
 		assert_string_equal(p.uid, ok[i].uid);
 		assert_string_equal(p.container, ok[i].container);
+		assert_string_equal(p.qos, ok[i].qos);
 	}
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		assert_false(report_pod_from_cgroup(no[i], &p));
 		assert_false(p.found);
+		assert_string_equal(p.qos, "");
 	}
 	assert_false(report_pod_from_cgroup(NULL, &p));
 }

@@ -123,7 +123,11 @@ static void udp_states(void **state)
 	struct model_out out;
 
 	assert_int_equal(classify(udp_in(0), &out), MS_NORMAL);
-	assert_int_equal(classify(udp_in(2048), &out), MS_NORMAL);
+	assert_int_equal(classify(udp_in(2047), &out), MS_NORMAL);
+	/* at min: the next charge is added first and is then above it
+	 * (__sk_mem_raise_allocated), so only the guarantee admits it; the
+	 * kernel matrix's 5.10 (an exact counter) stops UDP right at min */
+	assert_int_equal(classify(udp_in(2048), &out), MS_LIMITED);
 	assert_int_equal(classify(udp_in(2049), &out), MS_LIMITED); /* observed 1793 -> 2049 */
 	assert_int_equal(classify(udp_in(8192), &out), MS_LIMITED);
 	assert_int_equal(classify(udp_in(8193), &out), MS_OVER_LIMIT);

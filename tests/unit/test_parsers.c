@@ -770,6 +770,47 @@ static void host_problems_untruncated(void **state)
 	free(h);
 }
 
+/* A walk's problem after host_collect(): recorded with its path in full and
+ * strerror by default, once per path and error, and the host is partial;
+ * the next collection starts without it. */
+static void host_problem_add_once(void **state)
+{
+	const char *src = getenv("SRCDIR");
+	struct host *h = malloc(sizeof(*h));
+	const struct host_problem *p;
+	char root[PATH_MAX];
+	int n0;
+
+	assert_non_null(h);
+	if (!src) {
+		free(h);
+		skip();		/* run outside the harness: no tree to collect */
+	}
+	snprintf(root, sizeof(root), "%s/tests/trees/linux-6.18-idle", src);
+	assert_int_equal(host_collect(h, root, 0), 0);
+	assert_false(h->partial);
+	n0 = host_problem_count(h);
+	host_problem_add(h, "/proc", -EIO, NULL);
+	host_problem_add(h, "/proc", -EIO, NULL);		/* the same: once */
+	host_problem_add(h, "/proc", -EMFILE, NULL);		/* another error: kept */
+	host_problem_add(h, "/proc/*/fd", -EACCES, "Permission denied: 3 of 9 processes");
+	assert_true(h->partial);
+	assert_int_equal(host_problem_count(h), n0 + 3);
+	p = h->problem + n0;
+	assert_string_equal(p[0].path, "/proc");
+	assert_int_equal(p[0].rc, -EIO);
+	assert_int_equal(p[0].line, 0);
+	assert_string_equal(p[0].msg, strerror(EIO));
+	assert_string_equal(p[1].msg, strerror(EMFILE));
+	assert_string_equal(p[2].path_safe, "/proc/*/fd");
+	assert_string_equal(p[2].msg, "Permission denied: 3 of 9 processes");
+	assert_int_equal(host_collect(h, root, 0), 0);
+	assert_int_equal(host_problem_count(h), n0);
+	assert_false(h->partial);
+	host_free(h);
+	free(h);
+}
+
 /* The input table: every sysctl has its file, named like the sysctl
  * (net.ipv4.tcp_mem is proc/sys/net/ipv4/tcp_mem), every path once. */
 static void host_inputs_table(void **state)
@@ -828,6 +869,7 @@ int main(void)
 		cmocka_unit_test(text_begin_cases),
 		cmocka_unit_test(strset_cases),
 		cmocka_unit_test(host_problems_untruncated),
+		cmocka_unit_test(host_problem_add_once),
 		cmocka_unit_test(host_inputs_table),
 	};
 

@@ -758,6 +758,32 @@ static void leaves_pressure(void **state)
 	mi.press = PRESS_NO;
 	mi.usage_pages.v = 1700;	/* above the new pressure threshold: set at the next charge */
 	assert_int_equal(fix_state_after(&mi, tight), MS_PRESSURE);
+	/* 4.11-5.19 on 64 KiB pages (kernel-audit 1): usage in 4096-byte
+	 * quanta, limits in pages, 16 quanta a page: 1700 quanta is below
+	 * 1200 pages' 19200, and a flag set clears */
+	mi.units_per_page = 16;
+	assert_int_equal(fix_state_after(&mi, tight), MS_NORMAL);
+	mi.press = PRESS_YES;
+	mi.usage_pages.v = 19200 - 510 + 1;	/* + band (510): one quantum above min x 16 */
+	assert_int_equal(fix_state_after(&mi, tight), MS_PRESSURE);
+	mi.usage_pages.v = 19200 - 510;
+	assert_int_equal(fix_state_after(&mi, tight), MS_NORMAL);
+}
+
+/* Limits proposed for a usage counted in quanta come out in pages, rounded
+ * up: min covers usage + band + a tenth (kernel-audit 1). */
+static void limits_for_usage_in_quanta(void **state)
+{
+	uint64_t v[3], q[3];
+
+	(void)state;
+	fix_limits_for_usage(16000, 0, 1, v);	/* pages */
+	fix_limits_for_usage(16000, 0, 16, q);	/* the same usage in 4096-byte quanta */
+	assert_true(v[0] >= 17600);
+	assert_true(q[0] >= 1100 && q[0] * 16 >= 17600);
+	assert_true(q[0] < v[0] / 8);
+	fix_limits_for_usage(16001 * 16, 0, 16, q);	/* rounds up, never down */
+	assert_true(q[0] * 16 >= 16001 * 16 + 16001 * 16 / 10);
 }
 
 /* r_bdp and r_orphans proposals are bounded (first-user 3, 4, 5;
@@ -937,7 +963,9 @@ static void more_rules(void **state)
 	w->in.nslow = 1;
 	snprintf(w->in.slow[0].who, sizeof(w->in.slow[0].who), "pid 42 (slowapp)");
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
-	assert_non_null(fires(w, "bypass-prot-mem"));
+	f = fires(w, "bypass-prot-mem");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_WARN);	/* no memcg: no limit at all (kernel-audit 10) */
 	f = fires(w, "memcg-near-limit");
 	assert_non_null(f);
 	assert_int_equal(f->sev, SEV_WARN);	/* 97% of memory.max */
@@ -1041,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(bdp_measured),
 		cmocka_unit_test(fix_checks),
 		cmocka_unit_test(leaves_pressure),
+		cmocka_unit_test(limits_for_usage_in_quanta),
 		cmocka_unit_test(bounded_proposals),
 		cmocka_unit_test(container),
 		cmocka_unit_test(sysctl_file_in_container),
