@@ -4,7 +4,9 @@
 # loopback; trace attributes the SOCKET_RCVBUFF drops to that socket, its
 # process, port and cgroup, and its count equals the socket's own drop count
 # (sock_diag) and the namespace's Udp RcvbufErrors delta, both read here
-# independently.  Line mode names the process per event; --protocol and the
+# independently.  A memory cgroup too small for a socket's receive charges
+# (cgroup v1 kmem.tcp, made under the test's own and removed) gives refusals
+# with their cause and socket.  Line mode names the process per event; --protocol and the
 # namespace filter leave the flood out; every exit path (SIGINT, SIGTERM, a
 # closed pipe, --duration, --count) leaves none of its programs loaded
 # (bpftool prog list).  Without BPF: the counters alone, exit 3, and why.
@@ -27,7 +29,9 @@ cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	[ -n "${FILL_PID:-}" ] && kill "$FILL_PID" 2>/dev/null
+	[ -n "${MEMCG_FILL:-}" ] && kill "$MEMCG_FILL" 2>/dev/null
 	wait 2>/dev/null
+	[ -n "${MCG:-}" ] && [ -d "$MCG" ] && rmdir "$MCG" 2>/dev/null
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -162,7 +166,43 @@ check "another network namespace's trace sees none of this one's drops" \
 check "--all-netns sees them, and does not compare this namespace's counters" \
 	jq -e 'select(.type == "summary") | .events.by_event["drop-SOCKET_RCVBUFF"] > 0 and .filters.netns_inode == null and (.counters.list[] | select(.name == "RcvbufErrors") | .comparable | not)' "$TMPD/all.json"
 
-# 4. every exit path leaves none of its programs: the memtrace programs
+# 4. refusals: a memory cgroup (v1, memory.kmem.tcp) too small for the
+# socket's receive charges, made under this test's own memory cgroup and
+# removed after (no sysctl is touched); the kernel refuses the charge
+# (sock_exceed_buf_limit; since 6.18 also on receive) and drops the datagram
+V1=/sys/fs/cgroup/memory
+own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+MCG=$V1$own/sockmem-trace-test.$$
+if [ -w "$V1$own" ] && [ -e "$V1$own/memory.kmem.tcp.limit_in_bytes" ] && mkdir "$MCG" 2>/dev/null &&
+	echo 65536 > "$MCG/memory.kmem.tcp.limit_in_bytes" 2>/dev/null; then
+	# its commands through two FIFOs (bash has one coproc at a time)
+	mkfifo "$TMPD/mc.in" "$TMPD/mc.out"
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" -u 1 -s 1400 -R 1048576' _ "$MCG" "$FILL" \
+		< "$TMPD/mc.in" > "$TMPD/mc.out" &
+	exec 7> "$TMPD/mc.in" 8< "$TMPD/mc.out"
+	read -r -t 10 _ MEMCG_FILL <&8
+	"$SOCKMEM" trace --json > "$TMPD/memcg.json" 2>/dev/null &
+	tpid=$!; pids+=("$tpid")
+	wait_for "$TMPD/memcg.json" '"type":"start"'
+	echo "udp 300" >&7; read -r -t 60 _ <&8
+	sleep 0.3; kill -INT "$tpid"; wait "$tpid"
+	"$SOCKMEM" top --json --by socket > "$TMPD/mtop.json"
+	mport=$(jq -r '[.top[] | select(.protocol == "udp" and .drops > 0 and .rcvbuf_bytes > 1000000)][0].local' "$TMPD/mtop.json")
+	mdrops=$(jq -r --arg l "$mport" '.top[] | select(.local == $l) | .drops' "$TMPD/mtop.json")
+	nref=$(jq -s --arg l "$mport" --argjson p "$MEMCG_FILL" 'map(select(.type == "event" and .event == "refused-receive" and .cause == "memcg" and .socket.local == $l and .socket.memcg and .process.pid == $p)) | length' "$TMPD/memcg.json")
+	ndrop=$(jq -s --arg l "$mport" 'map(select(.type == "event" and .event == "drop-PROTO_MEM" and .socket.local == $l)) | length' "$TMPD/memcg.json")
+	lost=$(jq -r 'select(.type == "summary") | .lost.ring_buffer_full' "$TMPD/memcg.json")
+	all "memcg: $nref refusals on $mport (refused-receive, cause memcg, sockfill $MEMCG_FILL)" '[ "$nref" -gt 0 ]'
+	all "memcg: the PROTO_MEM drops traced on $mport ($ndrop, $lost lines lost) = its sock_diag drop count ($mdrops)" \
+		'[ "$lost" = 0 ] && [ "$ndrop" = "$mdrops" ] && [ "$mdrops" -gt 0 ]'
+	echo quit >&7; exec 7>&- 8<&-; wait "$MEMCG_FILL" 2>/dev/null
+	rmdir "$MCG"
+else
+	rmdir "$MCG" 2>/dev/null
+	skip "memcg refusals: no writable cgroup v1 memory controller with memory.kmem.tcp here"
+fi
+
+# 5. every exit path leaves none of its programs: the memtrace programs
 # that appeared with this trace are gone once it has ended (the kernel frees
 # a program shortly after its last descriptor closes)
 if command -v bpftool >/dev/null; then
@@ -193,7 +233,9 @@ if command -v bpftool >/dev/null; then
 		sigint|sigterm)
 			"$SOCKMEM" trace > /dev/null 2>&1 & tpid=$! ;;
 		pipe)
-			{ "$SOCKMEM" trace 2> /dev/null | head -1 > /dev/null; } & tpid=$! ;;
+			# the reader goes a second after the first line (time to see
+			# the programs loaded)
+			{ "$SOCKMEM" trace 2> /dev/null | { head -1 > /dev/null; sleep 1; }; } & tpid=$! ;;
 		duration)
 			"$SOCKMEM" trace --duration 2s > /dev/null 2>&1 & tpid=$! ;;
 		count)
