@@ -460,7 +460,8 @@ static int report_trace_top(struct report_trace *t, const struct trace_window *w
 		free(rows);
 		return rc;
 	}
-	qsort(rows, nrows, sizeof(*rows), report_trace_cmp);
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), report_trace_cmp);
 	/* line.e points into the row: sorting moved them */
 	for (i = 0; i < nrows; i++) {
 		rows[i].line.e = &rows[i].first;
