@@ -528,7 +528,7 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	/* the counters are this namespace's: comparable when the events are too */
 	t->counters_comparable = t->bpf && w->netns_ino != 0;
 	t->counters_scope = w->netns_ino ? "this network namespace" :
-			    "this network namespace (the events: every namespace)";
+			    "this network namespace; the events: every one";
 	report_trace_counters(t, w);
 	for (by = 0; by < TRACE_BY_COUNT; by++) {
 		rc = report_trace_top(t, w, (enum trace_by)by);
