@@ -9,7 +9,9 @@
 # with their cause and socket.  Line mode names the process per event; --protocol and the
 # namespace filter leave the flood out; every exit path (SIGINT, SIGTERM, a
 # closed pipe, --duration, --count) leaves none of its programs loaded
-# (bpftool prog list).  Without BPF: the counters alone, exit 3, and why.
+# (bpftool prog list), and so does a bpf() call failing at any point
+# (strace --inject), which trace says and reports the counters alone.
+# Without BPF: the counters alone, exit 3, and why.
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
@@ -260,6 +262,29 @@ if command -v bpftool >/dev/null; then
 	exit_path "a closed pipe (trace | head -1)" pipe
 	exit_path --duration duration
 	exit_path --count count
+	# every bpf() call failing in turn (strace --inject): the failure said,
+	# the counters alone (3) or the events (0), never a crash, nothing left
+	if command -v strace >/dev/null && strace -qq -o /dev/null -e trace=getppid -e inject=getppid:retval=7 true 2>/dev/null; then
+		progs > "$TMPD/before"
+		bad=
+		for n in $(seq 1 16); do
+			strace -f -qq -o /dev/null -e trace=bpf -e inject=bpf:error=ENOMEM:when=$n \
+				"$SOCKMEM" trace --summary --json --duration 0.2s > "$TMPD/inj.json" 2> "$TMPD/inj.err"
+			rc=$?
+			lvl=$(jq -r 'select(.type == "summary") | .attribution.level' "$TMPD/inj.json" 2>/dev/null)
+			case $rc:$lvl in
+			0:process) ;;
+			3:counters) grep -q "Cannot allocate memory; only the kernel's counters" "$TMPD/inj.err" || bad="$bad $n:unsaid" ;;
+			*) bad="$bad $n:$rc:$lvl" ;;
+			esac
+		done
+		sleep 1
+		left=$(progs | comm -13 "$TMPD/before" - | tr '\n' ' ')
+		all "bpf() failing at each of its first 16 calls: exit 0 with events or 3 with the reason (${bad:-all}), no program left (${left:-none})" \
+			'[ -z "$bad" ] && [ -z "$left" ]'
+	else
+		skip "bpf() failing at each call: strace --inject does not work here"
+	fi
 	check "nothing pinned under /sys/fs/bpf" sh -c '! find /sys/fs/bpf -name "*memtrace*" 2>/dev/null | grep -q .'
 else
 	skip "exit paths: bpftool not installed (the kernel's program list)"

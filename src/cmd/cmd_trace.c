@@ -210,6 +210,7 @@ int cmd_trace_run(void)
 	struct sigaction sa;
 	size_t nentries = 0, i;
 	const char *why = NULL, *end = NULL;
+	char read_why[160];
 	double start_mono, end_mono;
 	struct stat out_st;
 	bool bpf, out_pipe;
@@ -338,8 +339,16 @@ int cmd_trace_run(void)
 		tracer_poll(0, trace_on_event, &run);
 		w.missed = tracer_missed();
 		if ((rc = tracer_read_counts(&counts)) || (rc = tracer_read_agg(&entries, &nentries))) {
-			sm_error("trace", "reading the programs' maps: %s", strerror(-rc));
-			ret = SM_EXIT_ERROR;
+			/* the events are lost: the summary is the counters' */
+			snprintf(read_why, sizeof(read_why), "reading the programs' maps: %s",
+				 strerror(-rc));
+			sm_error("trace", "%s; only the kernel's counters over the window", read_why);
+			why = read_why;
+			bpf = false;
+			free(entries);
+			entries = NULL;
+			nentries = 0;
+			ret = SM_EXIT_PARTIAL;
 		}
 	}
 	tracer_close();		/* detached before the summary is written */
@@ -367,6 +376,8 @@ int cmd_trace_run(void)
 	w.before = &before;
 	w.after = &after;
 	w.procs_partial = run.names.partial;
+	w.info = bpf ? &info : NULL;
+	w.bpf_why = why;
 	w.counts = bpf ? &counts : NULL;
 	w.entries = entries;
 	w.nentries = nentries;

@@ -168,6 +168,9 @@ int tracer_open(const struct tracer_opts *o, struct tracer_info *info, const cha
 	tracer_skel->bss->req.paused = 1;
 	rc = memtrace__attach(tracer_skel);
 	if (rc < 0) {
+		/* the skeleton returns the syscall's -1 and leaves errno */
+		if (rc == -1 && errno)
+			rc = -errno;
 		tracer_close();
 		return tracer_fail(rc, "cannot attach to sock:sock_exceed_buf_limit and skb:kfree_skb");
 	}
