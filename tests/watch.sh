@@ -98,6 +98,34 @@ rc=$?
 check "check on the live host: exit 0, 1 or 2 with one line ($(cat "$TMPD/check"))" \
 	sh -c "[ $rc -le 2 ] && [ \$(wc -l < '$TMPD/check') -eq 1 ]"
 
+# --- the CPU budget: the per-socket pass at the first sample, then every N
+# (--sockets-every) or as the budget allows; a sample without it says so and
+# reports its own cost; the exposition keeps the last pass's series
+"$SOCKMEM" --json watch --count 4 --interval 0.1 --sockets-every 2 > "$TMPD/every.ndjson" 2> "$TMPD/every.err"
+check "--sockets-every 2: exit 0, 4 lines" sh -c "[ $? -eq 0 ] && [ \$(wc -l < '$TMPD/every.ndjson') -eq 4 ]"
+check "--sockets-every 2: the pass at samples 1 and 3, sockets null at 2 and 4" \
+	jq -s -e '[.[] | [.collect.per_socket_pass, (.sockets | type)]] ==
+		[[true, "object"], [false, "null"], [true, "object"], [false, "null"]]' "$TMPD/every.ndjson"
+check "--sockets-every 2: a sample without the pass says why and which pass it shows" \
+	jq -s -e '.[1].sockets_unavailable_reason | test("--sockets-every.*sample 1")' "$TMPD/every.ndjson"
+check "--sockets-every 2: collect names the view's sample, the cadence, no budget share" \
+	jq -s -e '[.[].collect | [.per_socket_view_sample, .per_socket_every_samples, .cpu_budget_share]] ==
+		[[1, 2, null], [1, 2, null], [3, 2, null], [3, 2, null]]' "$TMPD/every.ndjson"
+check "--sockets-every 2: sockets walked only with the pass" \
+	jq -s -e '[.[].collect | (.sockets_walked > 0) == .per_socket_pass] | all' "$TMPD/every.ndjson"
+"$SOCKMEM" --json watch --count 2 --interval 0.1 > "$TMPD/budget.ndjson" 2>/dev/null
+check "default cadence: the pass at the first sample, a budget of 10% of one CPU, its cost measured" \
+	jq -s -e '.[0].collect.per_socket_pass and (.[] | .collect.cpu_budget_share == 0.1 and
+		.collect.seconds >= 0 and .collect.cpu_seconds >= 0 and .collect.cpu_share >= 0)' "$TMPD/budget.ndjson"
+"$SOCKMEM" watch --sockets-every 0 > /dev/null 2>&1
+check "--sockets-every 0: usage error (exit 64)" [ $? -eq 64 ]
+"$SOCKMEM" watch --format prometheus --output "$TMPD/every.prom" --count 2 --interval 0.1 --sockets-every 5 \
+	2> "$TMPD/everyprom.err"
+check "exposition between passes: the last pass's per-socket series are kept" \
+	sh -c "grep -q '^sockmem_dump_complete{protocol=\"tcp\"} 1' '$TMPD/every.prom' &&
+		grep -q '^sockmem_socket_charged_bytes{protocol=\"tcp\"}' '$TMPD/every.prom' &&
+		grep -q '^sockmem_samples_total 2' '$TMPD/every.prom'"
+
 # --- the terminal view
 if command -v tmux >/dev/null; then
 	S=sockmem-test-$$

@@ -194,6 +194,10 @@ int cmd_watch_run(void)
 	struct watch_cadence cad = { 0 };
 	struct sockets view = { 0 };	/* the last pass's sockets, by port */
 	bool have_view = false;
+	/* the last pass's sockets section, for the exposition between passes */
+	struct sockets_report last_sk;
+	struct sockdump_status last_st;
+	bool have_last_sk = false;
 	struct timespec t0;
 	bool tty = isatty(STDOUT_FILENO) && !sm_common.json && !(sm_common.format == OUTPUT_PROMETHEUS);
 	bool color = tty && sm_use_color(), have_prev = false;
@@ -317,8 +321,19 @@ int cmd_watch_run(void)
 		cost.collect_seconds = watch_since(&t0) - t;
 		cost.cpu_share = watch_since(&t0) > 0 ? (watch_cpu_s() - cpu0) / watch_since(&t0) : 0;
 		cost.budget_share = watch_sockets_every ? 0 : WATCH_CPU_BUDGET;
+		if (cost.sockets_pass && r->sk.present) {
+			last_st = co.st;
+			last_sk = r->sk;
+			last_sk.st = &last_st;
+			last_sk.per_ns = NULL;	/* freed with co */
+			last_sk.nper_ns = 0;
+			have_last_sk = true;
+		} else if (cost.sockets_pass) {
+			have_last_sk = false;	/* the pass failed: no stale view */
+		}
 		report_sample_build(&smp, r, n, t - prev_t, &rates, have_view ? &view : NULL, &wall);
 		smp.cost = cost;
+		smp.sk_last = have_last_sk && !cost.sockets_pass ? &last_sk : NULL;
 		/* render */
 		if ((sm_common.format == OUTPUT_PROMETHEUS)) {
 			if (watch_write_prom(&smp, &out_errors, &out_errno)) {

@@ -228,9 +228,8 @@ static void prom_counters(FILE *f, const struct report *r)
 		}
 }
 
-static void prom_sockets(FILE *f, const struct report *r)
+static void prom_sockets(FILE *f, const struct sockets_report *k)
 {
-	const struct sockets_report *k = &r->sk;
 	int p, i;
 	unsigned s;
 
@@ -276,7 +275,9 @@ static void prom_sockets(FILE *f, const struct report *r)
 	}
 }
 
-void output_prom_show(FILE *f, const struct report *r)
+/* The report with the per-socket view sk (this collection's, or the last
+ * pass's for a watch sample without one; NULL: none). */
+static void prom_report(FILE *f, const struct report *r, const struct sockets_report *sk)
 {
 	const struct host *h = r->h;
 	int i;
@@ -292,9 +293,9 @@ void output_prom_show(FILE *f, const struct report *r)
 		    "Inputs that could not be used in this collection: files (procfs, sysfs) and "
 		    "sock_diag");
 	fprintf(f, "sockmem_collection_problems{input=\"files\"} %d\n", host_problem_count(h));
-	if (r->sk.present)
+	if (sk)
 		fprintf(f, "sockmem_collection_problems{input=\"sock_diag\"} %d\n",
-			r->sk.st->nproblems);
+			sk->st->nproblems);
 	prom_family(f, "sockmem_page_size_bytes", "gauge", "Page size used to convert pages to bytes");
 	fprintf(f, "sockmem_page_size_bytes %llu\n", (unsigned long long)h->page_size_bytes);
 	if (r->band_bytes.ok) {
@@ -319,15 +320,20 @@ void output_prom_show(FILE *f, const struct report *r)
 
 	prom_counts(f, r);
 	prom_counters(f, r);
-	if (r->sk.present)
-		prom_sockets(f, r);
+	if (sk)
+		prom_sockets(f, sk);
+}
+
+void output_prom_show(FILE *f, const struct report *r)
+{
+	prom_report(f, r, r->sk.present ? &r->sk : NULL);
 }
 
 void output_prom_sample(FILE *f, const struct report_sample *s)
 {
 	int i;
 
-	output_prom_show(f, s->r);
+	prom_report(f, s->r, s->r->sk.present ? &s->r->sk : s->sk_last);
 	if (s->ntop > 0 && s->top[0].key.by == BY_PORT) {
 		prom_family(f, "sockmem_top_port_charged_bytes", "gauge",
 			    "The largest holders by local port (at most 5): bytes charged");

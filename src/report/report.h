@@ -354,6 +354,11 @@ struct report_sample {
 	 * host's files, the exact charge and, when it ran, the per-socket pass
 	 * (cost.measured false: not measured) */
 	struct report_cost cost;
+	/* a sample without the per-socket pass (watch's budget): the last
+	 * pass's view (its sums, dump status and reconciliation, set by the
+	 * command), which the exposition keeps so that its series do not come
+	 * and go between passes; NULL otherwise */
+	const struct sockets_report *sk_last;
 };
 /* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,
