@@ -22,6 +22,7 @@ complete -c sockmem -l help -d "give the help list"
 complete -c sockmem -l usage -d "give a short usage message"
 # per-socket view
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch check" -l diag-file -r -F -d "replay an ss -D dump"
+complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch check" -l ss-file -r -F -d "read ss -m text output"
 complete -c sockmem -n "__fish_seen_subcommand_from show advise watch snapshot check" -l no-sockets -d "skip the per-socket pass"
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch check" -s A -l all-netns -d "every network namespace"
 complete -c sockmem -n "__fish_seen_subcommand_from show top advise watch check" -l backend -x -a "auto netlink bpf" -d "per-socket source"

@@ -7,7 +7,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
-for name in sockstat protocols netstat sysinfo diag report; do
+for name in sockstat protocols netstat sysinfo diag report sysctltext sstext nstattext; do
 	bin=${BUILDDIR:-$SRCDIR}/tests/fuzz/replay_$name
 	if [ ! -x "$bin" ]; then
 		not_ok "$name: replay binary not built"

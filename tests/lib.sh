@@ -91,6 +91,28 @@ hotsos_tree() { # YAML DEST
 		}' "$1"
 }
 
+# The same YAML as a sosreport: sos_commands/kernel/sysctl_-a kept as it is
+# (the way hotsos reads it), the kernel files under proc/.
+hotsos_sos_tree() { # YAML DEST
+	mkdir -p "$2/sos_commands/kernel"
+	awk -v dest="$2" '
+		/^    [^ ].*: [|]/ { f = $1; sub(/:$/, "", f); out = dest "/" f; next }
+		/^    [^ ].*: ""/ { f = $1; sub(/:$/, "", f); out = ""; next }
+		/^[^ ]/ { out = "" }
+		out != "" && /^      / {
+			p = out; sub(/\/[^\/]*$/, "", p); system("mkdir -p \"" p "\"")
+			print substr($0, 7) > out
+		}' "$1"
+}
+
+# A sysctl -a text of the hotsos kubernetes root's proc/sys files.
+hotsos_k8s_sysctl_a() { # DIR
+	for f in "$1"/proc_sys_net_*; do
+		r=${f#"$1"/proc_sys_net_}
+		printf 'net.%s.%s = %s\n' "${r%%_*}" "${r#*_}" "$(tr ' ' '\t' < "$f")"
+	done
+}
+
 # Build a --root tree named NAME from the peer fixtures into DEST.
 peer_tree() { # NAME DEST
 	_p=$PEER_FIXTURES
@@ -131,6 +153,40 @@ peer_tree() { # NAME DEST
 			_dir=${_r%%_*}
 			cp "$f" "$_d/proc/sys/net/$_dir/${_r#*_}"
 		done ;;
+	hotsos-sos-*)
+		rm -rf "$_d/proc/sys"
+		hotsos_sos_tree "$_p/hotsos_scenario_tests/${1#hotsos-sos-}.yaml" "$_d" ;;
+	hotsos-k8s-sos)
+		# the kubernetes root as its sosreport has it: counters from nstat -zas
+		_k=$_p/hotsos_fake_data_root_kubernetes
+		rm -rf "$_d/proc/sys"
+		mkdir -p "$_d/sos_commands/kernel" "$_d/sos_commands/networking"
+		cp "$_k/proc_96008_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_k/proc_96008_net_sockstat6" "$_d/proc/net/sockstat6"
+		cp "$_k/sos_commands_networking_nstat_-zas" "$_d/sos_commands/networking/nstat_-zas"
+		hotsos_k8s_sysctl_a "$_k" > "$_d/sos_commands/kernel/sysctl_-a" ;;
+	hotsos-vault-sos)
+		# netstat -s of the vault root beside the kubernetes root's files
+		_k=$_p/hotsos_fake_data_root_kubernetes
+		rm -rf "$_d/proc/sys"
+		mkdir -p "$_d/sos_commands/kernel" "$_d/sos_commands/networking"
+		cp "$_k/proc_96008_net_sockstat" "$_d/proc/net/sockstat"
+		cp "$_p/hotsos_fake_data_root_vault__sos_commands_networking_netstat_-s" \
+			"$_d/sos_commands/networking/netstat_-s"
+		hotsos_k8s_sysctl_a "$_k" > "$_d/sos_commands/kernel/sysctl_-a" ;;
+	insights-netstat-s)
+		# insights-core's sockstat and netstat -s test inputs as an insights archive
+		rm -rf "$_d/proc/sys"
+		mkdir -p "$_d/insights_commands"
+		cp "$_p/insights-core__test_sockstat.py_SOCK_STATS" "$_d/proc/net/sockstat"
+		cp "$_p/insights-core__test_netstat.py_NETSTAT_S" "$_d/insights_commands/netstat_-s" ;;
+	tcpmon-ss)
+		# an idle snapshot beside zperf/tcpmon's ss -ntipmona text and the
+		# older inline ss output of its tests
+		rm -rf "$_d/proc"
+		cp -R "$SRCDIR/tests/trees/linux-6.18-idle/." "$_d/"
+		cp "$_p/zperf_tcpmon__test_parsing_ss.txt" "$_d/ss-ntipmona.txt"
+		cp "$_p/zperf_tcpmon__older_ss_test.go_TestParseSS_inline.txt" "$_d/ss-older.txt" ;;
 	hotsos-*)
 		hotsos_tree "$_p/hotsos_scenario_tests/${1#hotsos-}.yaml" "$_d" ;;
 	*)

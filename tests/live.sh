@@ -61,13 +61,17 @@ done
 check "live report complete (exit 0, partial false)" jq -e '.partial == false' "$TMPD/j"
 "$SOCKMEM" show > "$TMPD/t" 2>&1
 check "text report says it is of the live system" grep -q "^live " "$TMPD/t"
-check "text header carries the time of the reading (for a ticket)" grep -Eq "^live at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z, Linux " "$TMPD/t"
+hn=$(cat /proc/sys/kernel/hostname)
+check "text header carries the time of the reading and the host (for a ticket)" \
+	grep -Eq "^live at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z, host $hn, Linux " "$TMPD/t"
+check "hostname = /proc/sys/kernel/hostname ($hn)" [ "$(jq -r .source.hostname "$TMPD/j")" = "$hn" ]
 
 # A snapshot of the live system reproduces its report.
 S=$TMPD/snap
 "$SOCKMEM" snapshot "$S" > "$TMPD/out" 2>&1
 check "snapshot of the live system: exit 0" [ $? -eq 0 ]
 check "snapshot has sockstat" [ -s "$S/proc/net/sockstat" ]
+check "snapshot keeps the host name" [ "$(cat "$S/proc/sys/kernel/hostname" 2>/dev/null)" = "$hn" ]
 check "snapshot has tcp_mem (when this namespace has it)" \
 	sh -c '[ -s "$1" ] || [ ! -e /proc/sys/net/ipv4/tcp_mem ]' _ "$S/proc/sys/net/ipv4/tcp_mem"
 check "snapshot metadata: page size = getconf PAGESIZE" grep -qx "page_size_bytes=$PS" "$S/sockmem-snapshot.meta"

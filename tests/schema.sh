@@ -45,8 +45,15 @@ while read -r name tree args; do
 		t=$TMPD/trees/${tree#peer:}
 		[ -d "$t" ] || { mkdir -p "$t"; peer_tree "${tree#peer:}" "$t"; }
 		tree=$t ;;
+	untar:*)
+		# a capture's archive extracted (as golden.sh does)
+		t=$TMPD/untar/$name
+		mkdir -p "$t" && tar -xf "$SRCDIR/tests/${tree#untar:}" -C "$t"
+		tree=$(echo "$t"/*) ;;
 	*) tree=$SRCDIR/tests/$tree ;;
 	esac
+	# @TREE@ in the arguments: a file inside the tree
+	args=$(printf '%s' "$args" | sed "s|@TREE@|$tree|g")
 	eval "set -- $args"
 	"$SOCKMEM" --root "$tree" --json "$@" > "$TMPD/g.json" 2>/dev/null
 	[ -s "$TMPD/g.json" ] && jq -e . "$TMPD/g.json" > /dev/null 2>&1 || continue
@@ -75,6 +82,11 @@ schema_bad "schema rejects an unknown key in a protocol object" "$TMPD/bad2.json
 schema_bad "schema rejects a negative page count" "$TMPD/bad3.json"
 "$SOCKMEM" --root "$T/linux-6.18-idle" --json show 2>/dev/null | jq '.command = "watch"' > "$TMPD/bad4.json"
 schema_bad "schema rejects a watch document without its sample fields" "$TMPD/bad4.json"
+C=$SRCDIR/tests/captures/sosreport-oldhost-2014-03-03-el6
+"$SOCKMEM" --root "$C" --json show 2>/dev/null | jq '.capture.frobs = 1' > "$TMPD/bad5.json"
+schema_bad "schema rejects an unknown key in the capture object" "$TMPD/bad5.json"
+"$SOCKMEM" --root "$C" --json show 2>/dev/null | jq '.capture.inputs[0].line = "7"' > "$TMPD/bad6.json"
+schema_bad "schema rejects a capture input whose line is not a number" "$TMPD/bad6.json"
 
 schema_validate --lint
 done_testing

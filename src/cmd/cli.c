@@ -41,7 +41,8 @@ void sm_error(const char *what, const char *fmt, ...)
 
 static const struct argp_option common_options[] = {
 	{ "root", 'r', "DIR", 0,
-	  "Read every /proc and /sys file under DIR (a snapshot) instead of the live system", 0 },
+	  "Read every /proc and /sys file under DIR (a snapshot, a sosreport or insights "
+	  "directory, or its archive read in place) instead of the live system", 0 },
 	{ "json", 'j', NULL, 0, "JSON output (schema: sockmem-json(5))", 0 },
 	{ "bytes", 'b', NULL, 0, "Exact byte counts instead of KiB/MiB/GiB in text output", 0 },
 	{ "page-size", OPT_PAGE_SIZE, "BYTES", 0,
@@ -102,8 +103,12 @@ const struct argp sm_common_argp = { common_options, common_parse, NULL, NULL, N
 /* The per-socket view; top has no use for --no-sockets. */
 #define SOCKETS_VIEW_OPTIONS \
 	{ "diag-file", OPT_DIAG_FILE, "FILE", 0, \
-	  "Per-socket view from a recorded TCP sock_diag dump (iproute2 'ss -D FILE') instead of " \
-	  "the kernel", 0 }, \
+	  "Per-socket view from a recorded sock_diag dump (iproute2 'ss -D FILE') instead of " \
+	  "the kernel: TCP, or UDP as udp:FILE or a snapshot's udp.dump; ss text output (ss -tmi, " \
+	  "ss -peaonmi) given here is read as --ss-file", 0 }, \
+	{ "ss-file", OPT_SS_FILE, "FILE", 0, \
+	  "Per-socket view from the text output of ss -m (ss -tmi, ss -tmni, ss -peaonmi) instead " \
+	  "of the kernel", 0 }, \
 	{ "all-netns", 'A', NULL, 0, \
 	  "Dump the sockets of every network namespace in use (/run/netns and those of running " \
 	  "processes, each once) and attribute memory per namespace (needs CAP_SYS_ADMIN for " \
@@ -129,6 +134,10 @@ static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_DIAG_FILE:
+	case OPT_SS_FILE:
+		/* collect.c tells a recording from text by its content */
+		if (sm_common.diag_file)
+			argp_error(state, "give one of --diag-file and --ss-file, once");
 		sm_common.diag_file = arg;
 		break;
 	case OPT_BACKEND:
@@ -139,8 +148,8 @@ static error_t sockets_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (sm_common.backend == COLLECT_BPF && (sm_common.diag_file || sm_common.root))
-			argp_error(state, "--backend bpf reads the live kernel; %s replays a recording",
-				   sm_common.diag_file ? "--diag-file" : "--root");
+			argp_error(state, "--backend bpf reads the live kernel; %s reads a recording",
+				   sm_common.diag_file ? "--diag-file or --ss-file" : "--root");
 		return ARGP_ERR_UNKNOWN;
 	case 'A':
 		sm_common.all_netns = true;
@@ -465,8 +474,9 @@ int sm_check_root(const char *root)
 		sm_error(root, "%s", strerror(errno));
 		return -errno;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		sm_error(root, "not a directory");
+	/* a directory, or a capture's archive (host_collect reads it in place) */
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		sm_error(root, "not a directory or an archive");
 		return -ENOTDIR;
 	}
 	return 0;

@@ -51,7 +51,7 @@ extern struct common_opts sm_common;
 /* Option keys of the shared groups (letters are short options). */
 enum cli_opt_key {
 	OPT_PAGE_SIZE = 0x100, OPT_COLOR, OPT_NO_COLOR,
-	OPT_DIAG_FILE = 0x200, OPT_NO_SOCKETS, OPT_BACKEND,
+	OPT_DIAG_FILE = 0x200, OPT_NO_SOCKETS, OPT_SS_FILE, OPT_BACKEND,
 	OPT_SIM_BASE = 0x300,	/* simulate's own options */
 	OPT_ADV_BASE = 0x400,	/* advise's own options */
 	OPT_WATCH_BASE = 0x500,	/* watch's own options */

@@ -139,7 +139,7 @@ int cmd_advise_run(void)
 			partial |= co.st.partial;
 			/* the largest holders, named, for the slow readers among them */
 			if (report_top_build(&t, &agg, 3, co.source, false, 0, 0) == 0) {
-				collect_top_names(h, &t);
+				collect_top_names(h, &t, &co);
 				report_advise_slow(&in, &t);
 			}
 			if (agg.sum[DP_TCP].bdp_n) {

@@ -167,7 +167,7 @@ int cmd_check_run(void)
 			collect_to_report(r, &agg, &co);
 			partial |= co.st.partial;
 			if (live && report_top_build(&t, &agg, 1, co.source, false, 0, 0) == 0 && t.n > 0) {
-				collect_top_names(h, &t);
+				collect_top_names(h, &t, &co);
 				report_top_pods(&t);
 				in.pod = t.row[0].pod;
 			}

@@ -149,7 +149,7 @@ int cmd_snapshot_run(void)
 	struct host *h;
 	int rc, n, i, ret = SM_EXIT_ERROR;
 
-	if (sm_check_root(sm_common.root) || snap_prepare_dir(snap_dir))
+	if (sm_check_root(sm_common.root))
 		return SM_EXIT_ERROR;
 	h = malloc(sizeof(*h));
 	if (!h) {
@@ -157,10 +157,23 @@ int cmd_snapshot_run(void)
 		return SM_EXIT_ERROR;
 	}
 	rs.directory = snap_dir;
+	host_collect(h, sm_common.root, sm_common.page_size);
+	/* a snapshot copies a /proc-shaped tree: nothing is made from anything else */
+	if (host_is_capture(h)) {
+		sm_error(sm_common.root, "a capture (sosreport, insights archive) is read with --root "
+			 "as it is: its sysctls, release and counters are in command outputs that a "
+			 "snapshot does not hold");
+		goto out;
+	}
+	if (h->root_file) {
+		sm_error(sm_common.root, "not a directory: a snapshot copies a directory tree");
+		goto out;
+	}
+	if (snap_prepare_dir(snap_dir))
+		goto out;
 
 	/* Metadata first, what the tree cannot say about itself (page size above
 	 * all): an interrupted snapshot is still one that --force replaces. */
-	host_collect(h, sm_common.root, sm_common.page_size);
 	rs.page_size_bytes = h->page_size_bytes;
 	snapshot_meta_from_host(&meta, h);
 	n = snapshot_meta_format(text, sizeof(text), &meta);

@@ -64,10 +64,14 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 				   "watch's exposition has the ports)");
 		if (sm_common.output && sm_common.format != OUTPUT_PROMETHEUS)
 			argp_error(state, "--output goes with --format prometheus");
-		if ((top_by == BY_PROCESS || top_by == BY_CGROUP) &&
-		    (sm_common.root || sm_common.diag_file))
-			argp_error(state, "--by %s needs the live system (processes and cgroups are not "
-				   "in a snapshot or a recorded dump)", sockets_by_name[top_by]);
+		/* ss -p text names the processes (users:), a capture's ss too */
+		if (top_by == BY_PROCESS && (sm_common.root || sm_common.diag_file) &&
+		    !collect_from_text(sm_common.diag_file, sm_common.root))
+			argp_error(state, "--by %s needs the live system or ss -p text (processes are "
+				   "not in a snapshot or a recorded dump)", sockets_by_name[top_by]);
+		if (top_by == BY_CGROUP && (sm_common.root || sm_common.diag_file))
+			argp_error(state, "--by %s needs the live system (cgroups are not in a snapshot, "
+				   "a recorded dump or ss text)", sockets_by_name[top_by]);
 		/* one exposition per run, from a timer (sockmem-findings.timer) */
 		if (sm_common.format == OUTPUT_PROMETHEUS && sm_common.interval_s)
 			argp_error(state, "--format prometheus writes one exposition: run it from a "
@@ -169,7 +173,8 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 	p->reported = 0;
 	memset(&p->ps, 0, sizeof(p->ps));
 	t0 = top_now_s();
-	if (by == BY_PROCESS) {
+	/* the processes of ss text are its users:(...), not this machine's */
+	if (by == BY_PROCESS && !collect_from_text(sm_common.diag_file, sm_common.root)) {
 		if (keymap_init(&p->inode_pid, sizeof(uint32_t)) ||
 		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, true) == -ENOMEM)
 			return top_pass_fail(p, "/proc", "out of memory", -ENOMEM);
@@ -236,7 +241,7 @@ static int top_render_once(struct top_pass *p, bool line, bool report_problems)
 		sm_error("top", "out of memory");
 		return SM_EXIT_ERROR;
 	}
-	collect_top_names(p->h, &t);
+	collect_top_names(p->h, &t, &p->co);
 	if (report_problems)	/* what the cgroup walk could not read */
 		p->reported = sm_report_problems(p->h, p->reported);
 	report_top_pods(&t);
@@ -452,7 +457,8 @@ static int top_live_build(struct top_live *L)
 		return -ENOMEM;
 	}
 	L->have_lv = true;
-	collect_top_names(L->p.h, &L->lv.top);	/* its walk's problems: the host's */
+	/* its walk's problems: the host's; ss text names its own processes */
+	collect_top_names(L->p.h, &L->lv.top, L->p.have ? &L->p.co : NULL);
 	report_top_pods(&L->lv.top);
 	return 0;
 }
@@ -477,10 +483,11 @@ static int top_live_key(struct top_live *L, int key)
 		if (key == group_keys[i].key) {
 			enum sockets_by by = group_keys[i].by;
 
-			if ((by == BY_PROCESS || by == BY_CGROUP) &&
+			if ((by == BY_CGROUP || (by == BY_PROCESS &&
+						 !collect_from_text(sm_common.diag_file, sm_common.root))) &&
 			    (sm_common.root || sm_common.diag_file)) {
-				snprintf(L->message, sizeof(L->message), "by %s needs the live system",
-					 sockets_by_name[by]);
+				snprintf(L->message, sizeof(L->message), "by %s needs the live system%s",
+					 sockets_by_name[by], by == BY_PROCESS ? " or ss -p text" : "");
 				return 1;
 			}
 			if (by == L->by)

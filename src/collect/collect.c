@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,10 @@
 #include "procscan.h"
 #include "report_advise.h"
 #include "snapshot.h"
+#include "ss_text.h"
+
+/* The largest ss text read: ss -peaonmi of some 200,000 sockets. */
+#define COLLECT_MAX_SS_BYTES (64u << 20)
 
 const char *const collect_backend_name[COLLECT_BACKENDS] = { "auto", "netlink", "bpf" };
 
@@ -203,31 +208,397 @@ struct sockets_params collect_params(const struct host *h)
 	return par;
 }
 
-static int collect_replay(const struct collect_req *q, struct sockets *agg,
-			  struct collect_out *out)
+/* Reads a whole file given on the command line (at most max bytes). */
+static int collect_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
-	char safe[PATH_MAX];
+	size_t cap = 65536, n = 0;
+	char *b = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 	struct stat st;
-	int fd;
 
-	util_safe_token(safe, sizeof(safe), q->diag_file, strlen(q->diag_file));
-	snprintf(out->source, sizeof(out->source), "replay of %s (TCP, ss -D format)", safe);
-	/* a file that cannot be opened is the caller's to name, once; what
-	 * is wrong inside it is a problem of the view */
-	fd = open(q->diag_file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return -EISDIR;
 	}
+	b = malloc(cap);
+	while (b) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb = cap >= max ? NULL : realloc(b, cap * 2);
+
+			if (!nb) {
+				rc = cap >= max ? -EFBIG : -ENOMEM;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
 	close(fd);
-	sockdump_replay(agg, q->diag_file, DP_TCP, &out->st);
-	/* A TCP recording is what was asked for: UDP absent is said in the
-	 * view (udp.complete false), not a partial report. */
-	out->st.ok[DP_UDP] = false;
+	if (!b)
+		return -ENOMEM;
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+struct collect_ss_ctx {
+	struct sockets *agg;
+	struct collect_out *out;
+	bool by_process;
+	uint32_t next_ino;	/* stand-ins for sockets ss listed without ino: */
+	/* which sockets these are: one namespace listed twice is one set */
+	uint64_t fingerprint, with_ino;
+};
+
+static int collect_ss_cb(const struct diag_sock *d, const struct ss_text_proc *p, void *arg)
+{
+	struct collect_ss_ctx *c = arg;
+	struct diag_sock s = *d;
+
+	if (s.inode) {
+		c->fingerprint += (uint64_t)s.inode * 0x9e3779b97f4a7c15ull;
+		c->with_ino++;
+	}
+
+	if (c->by_process && p->known) {
+		uint32_t *pid;
+		char *name;
+
+		if (!s.inode)
+			s.inode = c->next_ino--;
+		pid = keymap_get(&c->out->ss_pids, s.inode);
+		name = keymap_get(&c->out->ss_comms, p->pid);
+		if (!pid || !name)
+			return -ENOMEM;
+		*pid = p->pid;
+		if (!name[0])
+			snprintf(name, 64, "%s", p->comm[0] ? p->comm : "?");
+	}
+	return sockets_add(c->agg, &s);
+}
+
+/* One ss text into agg.  what: the file as the problems name it.  Returns
+ * 0 or -errno (a problem says why). */
+static int collect_ss_text(const char *what, const char *buf, size_t len, struct sockets *agg,
+			   enum sockets_by by, struct collect_out *out, struct ss_text_stats *ss,
+			   uint64_t fp[2])
+{
+	struct collect_ss_ctx c = { agg, out, by == BY_PROCESS, UINT32_MAX, 0, 0 };
+	struct parse_err err = { 0, "" };
+	int rc;
+
+	rc = ss_text_parse(buf, len, collect_ss_cb, &c, ss, &err);
+	if (rc == -ENOMEM)
+		sockdump_problem(&out->st, "%s: out of memory", what);
+	else if (rc)
+		sockdump_problem(&out->st, "%s: line %d: %s", what, err.line, err.msg);
+	else if (ss->sockets[DP_TCP] + ss->sockets[DP_UDP] &&
+		 ss->without_mem == ss->sockets[DP_TCP] + ss->sockets[DP_UDP]) {
+		sockdump_problem(&out->st, "%s: no socket carries skmem:(...): ss was run without "
+				 "-m, so there is no socket memory in it", what);
+		rc = -ENODATA;
+	}
+	if (fp) {
+		fp[0] = c.fingerprint;
+		fp[1] = c.with_ino;
+	}
+	return rc;
+}
+
+/* Prepares out for sockets read from text: ss -p's processes. */
+static int collect_text_begin(const struct collect_req *q, struct sockets *agg,
+			      struct collect_out *out)
+{
+	out->from_text = true;
+	if (keymap_init(&out->ss_pids, sizeof(uint32_t)) || keymap_init(&out->ss_comms, 64))
+		return -ENOMEM;
+	if (q->by == BY_PROCESS)
+		agg->inode_pid = &out->ss_pids;
+	return 0;
+}
+
+/* --ss-file FILE, or a --diag-file that is ss text. */
+static int collect_ss_file(const struct collect_req *q, const char *path, struct sockets *agg,
+			   struct collect_out *out)
+{
+	struct ss_text_stats ss;
+	char safe[PATH_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	util_safe_token(safe, sizeof(safe), path, strlen(path));
+	rc = collect_read_file(path, COLLECT_MAX_SS_BYTES, &buf, &len);
+	if (rc)
+		return rc;	/* the caller names the file, once */
+	rc = collect_text_begin(q, agg, out);
+	if (!rc)
+		rc = collect_ss_text(safe, buf, len, agg, q->by, out, &ss, NULL);
+	free(buf);
+	if (rc == -ENOMEM)
+		return rc;
+	snprintf(out->source, sizeof(out->source), "ss text output in %s (not an ss -D recording: "
+		 "read as ss text)", safe);
+	out->st.ok[DP_TCP] = !rc;
+	/* ss -t lists no UDP socket: UDP's absence is said in the view, not
+	 * a partial report; with a Netid column both were listed */
+	out->st.ok[DP_UDP] = !rc && ss.netid_column;
 	out->present = true;
 	return 0;
+}
+
+/* ss -D records one protocol's replies and says nothing of which (a reply
+ * carries no protocol): "udp:FILE" or "tcp:FILE" says it, when no file has
+ * that name itself; sockmem's own snapshot names its UDP dump udp.dump.
+ * Anything else is TCP, as ss -D records by default. */
+enum diag_proto collect_replay_proto(const char *arg)
+{
+	const char *base;
+
+	if (!strncmp(arg, "udp:", 4) && access(arg, F_OK) != 0)
+		return DP_UDP;
+	if (!strncmp(arg, "tcp:", 4) && access(arg, F_OK) != 0)
+		return DP_TCP;
+	base = strrchr(arg, '/');
+	base = base ? base + 1 : arg;
+	return !strcmp(base, "udp.dump") ? DP_UDP : DP_TCP;
+}
+
+const char *collect_replay_path(const char *arg)
+{
+	if ((!strncmp(arg, "udp:", 4) || !strncmp(arg, "tcp:", 4)) && access(arg, F_OK) != 0)
+		return arg + 4;
+	return arg;
+}
+
+static int collect_replay(const struct collect_req *q, struct sockets *agg,
+			  struct collect_out *out)
+{
+	char safe[PATH_MAX], head[512];
+	enum diag_proto proto = collect_replay_proto(q->diag_file);
+	const char *path = collect_replay_path(q->diag_file);
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	util_safe_token(safe, sizeof(safe), path, strlen(path));
+	snprintf(out->source, sizeof(out->source), "replay of %s (%s, ss -D format)", safe,
+		 proto == DP_UDP ? "UDP" : "TCP");
+	/* a file that cannot be opened is the caller's to name, once; what
+	 * is wrong inside it is a problem of the view */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	/* ss's text output is not a recording: its first bytes read as a
+	 * netlink length of some gigabytes.  Read it as what it is. */
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n > 0 && ss_text_detect(head, (size_t)n))
+		return collect_ss_file(q, q->diag_file, agg, out);
+	sockdump_replay(agg, path, proto, &out->st);
+	/* A recording of one protocol is what was asked for: the other absent
+	 * is said in the view (complete false), not a partial report. */
+	out->st.ok[proto == DP_UDP ? DP_TCP : DP_UDP] = false;
+	out->present = true;
+	return 0;
+}
+
+/* A capture's ss output: ss -peaonmi of the host and of each named
+ * network namespace (sos: ip_netns_exec_NS_ss_-peaonmi, beside it or in
+ * namespaces/NS/). */
+struct collect_ss_list {
+	char (*path)[PATH_MAX];
+	char (*label)[128];
+	size_t n, cap;
+	const char *dir;
+};
+
+static int collect_ss_list_cb(const char *name, void *arg)
+{
+	static const char pre[] = "ip_netns_exec_", post[] = "_ss_-peaonmi";
+	struct collect_ss_list *l = arg;
+	size_t nl = strlen(name);
+
+	if (nl <= strlen(pre) + strlen(post) || strncmp(name, pre, strlen(pre)) ||
+	    strcmp(name + nl - strlen(post), post) || l->n == l->cap)
+		return 0;
+	snprintf(l->path[l->n], PATH_MAX, "%s/%s", l->dir, name);
+	util_safe_token(l->label[l->n], sizeof(l->label[0]), name + strlen(pre),
+			nl - strlen(pre) - strlen(post));
+	l->n++;
+	return 0;
+}
+
+struct collect_ns_walk {
+	const struct host *h;
+	struct collect_ss_list *l;
+};
+
+/* sos 4.5+: sos_commands/networking/namespaces/NS/ip_netns_exec_NS_ss_-peaonmi */
+static int collect_ns_dirs_cb(const char *name, void *arg)
+{
+	struct collect_ns_walk *w = arg;
+	char dir[PATH_MAX];
+	const char *saved = w->l->dir;
+
+	snprintf(dir, sizeof(dir), "sos_commands/networking/namespaces/%s", name);
+	w->l->dir = dir;
+	host_list_dir(w->h, dir, collect_ss_list_cb, w->l);
+	w->l->dir = saved;
+	return 0;
+}
+
+static int collect_capture(const struct host *h, const struct collect_req *q, struct sockets *agg,
+			   struct collect_out *out)
+{
+	static const char main_ss[] = "sos_commands/networking/ss_-peaonmi";
+	struct sockets_params par = collect_params(h);
+	struct collect_ss_list l = { 0 };
+	uint64_t tcp = 0, udp = 0, fp0[2] = { 0, 0 };
+	size_t i, same_as_main = 0, found = 0;
+	int rc = 0;
+
+	if (h->layout == LAYOUT_INSIGHTS) {
+		char *b = NULL;
+		size_t len;
+
+		out->absent_reason = host_read_input(h, "insights_commands/ss_-tupna", &b, &len) == 0
+			? "the insights archive has ss -tupna only (no -m: no socket memory)"
+			: "the insights archive has no ss output";
+		free(b);
+		return 0;
+	}
+	l.cap = 256;
+	l.path = calloc(l.cap, sizeof(*l.path));
+	l.label = calloc(l.cap, sizeof(*l.label));
+	if (!l.path || !l.label) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	snprintf(l.path[0], PATH_MAX, "%s", main_ss);
+	snprintf(l.label[0], sizeof(l.label[0]), "%s", h->netns_child ? "the one sos ran in"
+		 : "initial (host)");
+	l.n = 1;
+	l.dir = "sos_commands/networking";
+	host_list_dir(h, l.dir, collect_ss_list_cb, &l);
+	{
+		struct collect_ns_walk w = { h, &l };
+
+		host_list_dir(h, "sos_commands/networking/namespaces", collect_ns_dirs_cb, &w);
+	}
+	rc = collect_text_begin(q, agg, out);
+	if (rc)
+		goto out;
+	out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = true;
+	if (l.n > 1) {
+		out->per_ns = calloc(l.n, sizeof(*out->per_ns));
+		if (!out->per_ns) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	for (i = 0; i < l.n; i++) {
+		uint64_t fp[2] = { 0, 0 };
+		struct ss_text_stats ss;
+		struct sockets tmp;
+		char what[PATH_MAX + 16], *buf = NULL;
+		size_t len = 0;
+		int one;
+
+		one = host_read_input(h, l.path[i], &buf, &len);
+		if (one == -ENOENT && i == 0)
+			continue;	/* namespaces only */
+		found++;
+		host_path(h, l.path[i], what, sizeof(what));
+		if (one) {
+			sockdump_problem(&out->st, "%s: %s", what, one == -EFBIG ? "larger than 64 MiB"
+					 : strerror(-one));
+			out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = false;
+			continue;
+		}
+		if (sockets_init(&tmp, &par, q->by, q->topn, agg->inode_pid)) {
+			free(buf);
+			rc = -ENOMEM;
+			goto out;
+		}
+		one = collect_ss_text(what, buf, len, &tmp, q->by, out, &ss, fp);
+		free(buf);
+		if (i == 0)
+			memcpy(fp0, fp, sizeof(fp0));
+		else if (!one && fp[1] && fp[0] == fp0[0] && fp[1] == fp0[1]) {
+			/* sos ran inside this named namespace: its own ss output
+			 * and "ip netns exec" list the same sockets */
+			sockets_free(&tmp);
+			same_as_main++;
+			continue;
+		}
+		if (one == -ENOMEM || sockets_merge(agg, &tmp)) {
+			sockets_free(&tmp);
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (one)
+			out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = false;
+		tcp += ss.sockets[DP_TCP];
+		udp += ss.sockets[DP_UDP];
+		if (out->per_ns) {
+			struct netns_sums *sum = &out->per_ns[out->nper_ns++];
+
+			snprintf(sum->label, sizeof(sum->label), "%s", l.label[i]);
+			sum->ok = !one;
+			memcpy(sum->sum, tmp.sum, sizeof(sum->sum));
+		}
+		sockets_free(&tmp);
+		out->present = true;
+	}
+	if (out->per_ns && out->nper_ns < 2) {
+		free(out->per_ns);	/* one namespace after all */
+		out->per_ns = NULL;
+		out->nper_ns = 0;
+	}
+	if (!out->present && !found) {
+		out->absent_reason = "the sosreport has no ss -peaonmi output (sos leaves it out when "
+				     "the tcp_diag, udp_diag and inet_diag modules are not loaded)";
+	} else if (!out->present) {
+		out->absent_reason = "its ss output could not be read (see problems)";
+	} else if (out->per_ns) {
+		snprintf(out->source, sizeof(out->source), "ss -peaonmi text of the sosreport, in %zu "
+			 "network namespaces (%llu TCP, %llu UDP sockets)", out->nper_ns,
+			 (unsigned long long)tcp, (unsigned long long)udp);
+		out->netns_count = out->nper_ns;
+		out->netns_complete = false;	/* sos names only the namespaces of ip netns */
+	} else {
+		snprintf(out->source, sizeof(out->source), "ss -peaonmi text of the sosreport, %s "
+			 "(%llu TCP, %llu UDP sockets%s)", main_ss, (unsigned long long)tcp,
+			 (unsigned long long)udp, same_as_main ? "; sos ran in a named network "
+			 "namespace: its second listing is left out" : "");
+	}
+out:
+	free(l.path);
+	free(l.label);
+	return rc;
 }
 
 static int collect_snapshot(const struct host *h, struct sockets *agg, struct collect_out *out)
@@ -446,8 +817,13 @@ int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_
 		return -ENOMEM;
 	agg->holders_one_proto = holders_proto >= 0 && holders_proto < DP_COUNT;
 	agg->holders_proto = agg->holders_one_proto ? (enum diag_proto)holders_proto : DP_TCP;
-	if (collect_recorded(h, q, out))
-		return q->diag_file ? collect_replay(q, agg, out) : collect_snapshot(h, agg, out);
+	if (collect_recorded(h, q, out)) {
+		if (q->diag_file)
+			return collect_replay(q, agg, out);
+		if (h->layout != LAYOUT_PROC)
+			return collect_capture(h, q, agg, out);
+		return collect_snapshot(h, agg, out);
+	}
 	rc = collect_choose(q, out, &bpf);
 	if (rc)
 		return rc;
@@ -462,6 +838,10 @@ int collect_sockets_of(struct host *h, const struct collect_req *q, int holders_
 
 void collect_free(struct collect_out *out)
 {
+	if (out->ss_pids.keys)
+		keymap_free(&out->ss_pids);
+	if (out->ss_comms.keys)
+		keymap_free(&out->ss_comms);
 	free(out->per_ns);
 	out->per_ns = NULL;
 	out->nper_ns = 0;
@@ -492,12 +872,41 @@ void collect_to_report(struct report *r, const struct sockets *agg, const struct
 	report_add_exact(r, &out->exact);
 }
 
-void collect_top_names(struct host *h, struct report_top *t)
+bool collect_from_text(const char *diag_file, const char *root)
+{
+	char head[512], path[PATH_MAX];
+	struct stat st;
+
+	if (diag_file) {
+		int fd = open(collect_replay_path(diag_file), O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		return n > 0 && ss_text_detect(head, (size_t)n);
+	}
+	if (!root || stat(root, &st))
+		return false;
+	snprintf(path, sizeof(path), "%s/sos_commands", root);
+	return S_ISREG(st.st_mode) || access(path, F_OK) == 0;
+}
+
+void collect_top_names(struct host *h, struct report_top *t, const struct collect_out *co)
 {
 	struct cgroup_info **ci;
 	uint64_t *ids;
 	int i;
 
+	if (co && co->from_text) {
+		/* not this machine's processes: never looked up in /proc */
+		for (i = 0; i < t->n; i++) {
+			const char *name = t->by == BY_PROCESS && co->ss_comms.keys
+					   ? keymap_find(&co->ss_comms, t->row[i].key.id) : NULL;
+
+			snprintf(t->row[i].comm, sizeof(t->row[i].comm), "%s", name ? name : "?");
+		}
+		return;
+	}
 	if (t->by == BY_PROCESS)
 		for (i = 0; i < t->n; i++)
 			procscan_comm((uint32_t)t->row[i].key.id, t->row[i].comm,

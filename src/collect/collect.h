@@ -1,9 +1,11 @@
 /* collect.h - the per-socket pass for a host: a struct sockets filled from
  * the kernel (this network namespace, or every one in use) through
- * sock_diag or the BPF socket iterators, from a replayed `ss -D` dump, or
- * from a snapshot's recorded dumps; with the choice of source and backend,
- * the IPv6 skip, the states left out, the per-namespace sums and the exact
- * charge in one place.  Returns -errno and a problem list; never prints. */
+ * sock_diag or the BPF socket iterators, from a replayed `ss -D` dump, from
+ * a snapshot's recorded dumps, or from ss -m text (a capture's ss -peaonmi
+ * and its per-namespace copies, --ss-file); with the choice of source and
+ * backend, the IPv6 skip, the states left out, the per-namespace sums and
+ * the exact charge in one place.  Returns -errno and a problem list; never
+ * prints. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_COLLECT_H
 #define SOCKMEM_COLLECT_H
@@ -25,7 +27,8 @@ extern const char *const collect_backend_name[COLLECT_BACKENDS];	/* "auto", ... 
 int collect_backend_parse(const char *s);
 
 struct collect_req {
-	const char *diag_file;		/* replay this recorded TCP dump (ss -D) */
+	const char *diag_file;		/* replay this recorded TCP dump (ss -D), or read this
+					 * ss -m text output (told apart by its content) */
 	bool all_netns;			/* live: every network namespace in use */
 	enum sockets_by by;
 	int topn;
@@ -59,6 +62,10 @@ struct collect_out {
 	bool backend_unavailable;	/* --backend bpf could not load: the -errno returned */
 	uint64_t sockets_walked;	/* sockets the pass read (all namespaces) */
 	struct report_exact_in exact;	/* the exact charge, or why not */
+	/* from ss text (--ss-file, a capture): the processes ss -p named */
+	bool from_text;
+	struct keymap ss_pids;		/* socket inode (or a stand-in) -> uint32_t pid */
+	struct keymap ss_comms;		/* pid -> char[64] name */
 	/* with a -errno return that is not about the request's source: the
 	 * file or call that failed ("/proc/self/ns/net", "setns ..."); NULL */
 	const char *failed;
@@ -67,6 +74,10 @@ struct collect_out {
 
 /* The aggregator's parameters from the host (page size, tcp_rmem/wmem). */
 struct sockets_params collect_params(const struct host *h);
+/* --diag-file ARG: the protocol of the recording ("udp:FILE", "tcp:FILE",
+ * a snapshot's udp.dump; TCP otherwise) and the file's path. */
+enum diag_proto collect_replay_proto(const char *arg);
+const char *collect_replay_path(const char *arg);
 
 /* Fills agg (initialised here; sockets_free it) for host h.  Returns 0 with
  * out->present telling whether a view was made, or -errno when the
@@ -95,10 +106,18 @@ void collect_release(void);
  * and the exact charge when it was read (report_add_exact). */
 void collect_to_report(struct report *r, const struct sockets *agg, const struct collect_out *out);
 
-/* Names of top's groups from /proc: process names, cgroup paths and their
- * memory controller figures (one walk of the cgroup tree; what it could not
- * read is in h's problems, cgroups gone in h->deleted). */
-void collect_top_names(struct host *h, struct report_top *t);
+/* Whether the per-socket view of these options comes from ss text (which
+ * names processes by its users:(...), never this machine's /proc): a
+ * --diag-file/--ss-file of ss output, or a capture (an archive, or a
+ * directory with sos_commands/).  Reads the file's first bytes. */
+bool collect_from_text(const char *diag_file, const char *root);
+
+/* Names of top's groups: from /proc for the live system (process names,
+ * cgroup paths and their memory controller figures: one walk of the cgroup
+ * tree; what it could not read is in h's problems, cgroups gone in
+ * h->deleted); from the ss text's users:(...) for a view read from text
+ * (co->from_text: never this machine's /proc). */
+void collect_top_names(struct host *h, struct report_top *t, const struct collect_out *co);
 
 /* snapshot: dumps this namespace's TCP and UDP sockets into DIR's
  * sock_diag/ files (the ss -D format), following no symbolic link.

@@ -6,6 +6,8 @@
 
 #include <limits.h>
 
+#include "archive_tree.h"
+#include "capture.h"
 #include "netstat.h"
 #include "protocols.h"
 #include "snapshot.h"
@@ -55,6 +57,24 @@ struct host_problem {
 
 struct host_store;
 
+/* A capture's sysctl -a of another network namespace (sos: ip netns exec NS
+ * sysctl -a): the per-namespace sysctls there. */
+struct host_netns_sysctl {
+	const char *name;		/* the namespace, escaped */
+	const char *path;		/* root-relative file */
+	bool ok;			/* read; else a problem says why */
+	struct sysctl_val v[SC_COUNT];	/* SCOPE_NETNS ones; rc -ENOENT for the others */
+};
+
+/* Where an input was read from. */
+struct host_from {
+	const char *path;	/* root-relative file it came from; NULL: not read */
+	int line;		/* its line in that file (sysctl -a); 0: the whole file */
+	const char *how;	/* NULL: the kernel's file itself; "sysctl -a", "uname -a", ... */
+	const char *conflict;	/* the kernel's file and a command output disagree: how */
+};
+#define HOST_MAX_INPUTS 40
+
 /* What went away between being listed and being used while the host was
  * walked (a container host's churn, not a problem: the report stays
  * complete): a network namespace gone when opened or entered, a /proc/PID
@@ -89,6 +109,29 @@ struct host {
 	bool partial;			/* some expected input could not be used */
 	struct host_deleted deleted;	/* counted by the walks after host_collect() */
 
+	/* --root a capture: a sosreport or insights archive, a directory or read
+	 * in place from its archive file */
+	enum capture_layout layout;
+	bool root_file;			/* --root names a file: an archive, or no tree */
+	struct archive_tree *archive;	/* --root names an archive file */
+	const char *base;		/* "" or "data/": where the tree starts inside */
+	struct host_from from[HOST_MAX_INPUTS];	/* by index of host_inputs[] */
+	int nconflicts;
+	char machine[64];		/* uname -m, kernel.arch; "" */
+	const char *machine_from;
+	char capture_time[300];		/* date: ISO 8601 UTC, or as printed; "" */
+	char hostname[300];		/* proc/sys/kernel/hostname, or a capture's hostname output; "" */
+	struct opt getconf_page_size_bytes;
+	const char *page_size_confidence;	/* "certain", "likely", "guess", "assumed" */
+	char page_size_why[300];
+	bool netstat_zeros_omitted, snmp_zeros_omitted;	/* from netstat -s or nstat without -z */
+	/* the release unknown, but the capture's time puts it before Linux 6.0
+	 * (2022-10-02): the protocol counters were exact then */
+	bool kernel_before_6_0;
+	int capture_year;		/* of capture_time; 0 when not known */
+	struct host_netns_sysctl *netns_sysctl;	/* a sosreport's per-namespace sysctl -a */
+	int nnetns_sysctl;
+
 	struct host_store *store;	/* what host_collect() allocated: host_free() */
 };
 
@@ -107,6 +150,29 @@ static inline int host_problem_count(const struct host *h)
 enum host_origin {
 	HOST_KERNEL,		/* the running kernel's: read live, copied by "sockmem snapshot" */
 	HOST_SNAPSHOT,		/* written by "sockmem snapshot": read only under a root */
+	HOST_CAPTURE,		/* a command's output in a capture: read only under a root,
+				 * never copied */
+};
+
+/* Another source of an input in a capture (a sosreport, an insights
+ * archive), in a format of its own: its text is turned into what the
+ * input's file would hold and read by the input's parser.  It is read when
+ * the input's own file is absent. */
+enum host_alt_kind {
+	ALT_FILE,		/* the same format under another path */
+	ALT_SYSCTL_A,		/* "name = value" of sysctl -a (key: the sysctl) */
+	ALT_UNAME_RELEASE,	/* uname -a: the release */
+	ALT_UNAME_MACHINE,	/* uname -a: the machine */
+	ALT_LSCPU,		/* lscpu: CPU(s) */
+	ALT_CPUINFO,		/* /proc/cpuinfo: processor entries */
+	ALT_FREE,		/* free: Mem total */
+	ALT_NSTAT,		/* nstat -az */
+	ALT_NETSTAT_S,		/* netstat -s */
+};
+struct host_alt {
+	enum host_alt_kind kind;
+	const char *path;	/* root-relative; NULL ends a list */
+	const char *key;	/* ALT_SYSCTL_A: the sysctl, NULL for the input's own */
 };
 
 #define HOST_NO_RC ((size_t)-1)
@@ -126,6 +192,7 @@ struct host_input {
 				 * or HOST_NO_RC */
 	bool keeps_text;	/* what parse fills points into the text: keep it */
 	int sysctl;		/* enum sysctl_id of a sysctl, -1 for other files */
+	const struct host_alt *alt;	/* other sources in a capture, or NULL */
 };
 extern const struct host_input host_inputs[];
 extern const size_t host_ninputs;
@@ -137,7 +204,8 @@ const struct host_input *host_sysctl_input(enum sysctl_id id);
 /**
  * host_collect() - read everything sockmem reads about one machine
  * @h: filled; its earlier contents are not looked at
- * @root: NULL or "" for the live system, else a snapshot directory
+ * @root: NULL or "" for the live system, else a snapshot or capture directory, or a
+ *        capture's archive file (read in place)
  * @page_size_opt: 0 unless --page-size was given
  *
  * Problems are recorded in @h either way.  The parsed files, texts and problems
@@ -164,5 +232,24 @@ void host_problem_add(struct host *h, const char *path, int rc, const char *msg)
  * Returns 0 or -errno (-ENAMETOOLONG: ROOT/REL longer than PATH_MAX). */
 #define HOST_MAX_FILE (1u << 20)
 int host_read_file(const char *root, const char *rel, char **buf, size_t *len);
+
+/* A root-relative file of the collected tree (directory or archive), malloc'ed:
+ * what collect.c reads beside host_inputs[] (ss output).  0 or -errno. */
+int host_read_input(const struct host *h, const char *rel, char **buf, size_t *len);
+/* The entries of a root-relative directory of the tree; fn's non-zero stops.
+ * Returns 0, what fn returned, or -errno. */
+int host_list_dir(const struct host *h, const char *rel, int (*fn)(const char *name, void *arg),
+		  void *arg);
+/* "ROOT/rel" as a problem names it (the archive's path for an archive). */
+void host_path(const struct host *h, const char *rel, char *buf, size_t size);
+/* Whether the collected --root is a capture (a sosreport or insights archive,
+ * a directory or read in place) rather than a /proc-shaped tree. */
+static inline bool host_is_capture(const struct host *h)
+{
+	return h->root[0] && (h->archive || h->layout != LAYOUT_PROC);
+}
+
+/* What an input is called in the report: the sysctl's name, else its path. */
+const char *host_input_label(const struct host_input *in);
 
 #endif

@@ -69,14 +69,20 @@ static int protocols_row_fill(struct protocols_row *r, const char *const tok[NCO
 	r->name_len = tlen[COL_PROTOCOL];
 	util_safe_token(sname, sizeof(sname), r->name, r->name_len < 40 ? r->name_len : 40);
 
-	rc = util_parse_u64(tok[COL_SOCKETS], tlen[COL_SOCKETS], &r->sockets.v);
-	if (rc) {
+	/* 2.6.2x printed -1 for a protocol without sockets_allocated: not known */
+	if (tlen[COL_SOCKETS] == 2 && !memcmp(tok[COL_SOCKETS], "-1", 2)) {
+		r->sockets.ok = false;
+		rc = 1;
+	} else {
+		rc = util_parse_u64(tok[COL_SOCKETS], tlen[COL_SOCKETS], &r->sockets.v);
+	}
+	if (rc < 0) {
 		util_safe_token(safe, sizeof(safe), tok[COL_SOCKETS],
 				tlen[COL_SOCKETS] < 40 ? tlen[COL_SOCKETS] : 40);
 		util_set_err(err, lineno, "%s: sockets '%s' is not a count", sname, safe);
 		return rc;
 	}
-	r->sockets.ok = true;
+	r->sockets.ok = rc == 0;
 
 	rc = util_parse_i65(tok[COL_MEMORY], tlen[COL_MEMORY], &mag, &neg);
 	if (rc || (neg && mag != 1)) {

@@ -207,6 +207,8 @@ int snapshot_foreach_file(int (*fn)(const char *rel, void *arg), void *arg)
 	int p, rc;
 
 	for (i = 0; i < host_ninputs; i++) {
+		if (host_inputs[i].origin == HOST_CAPTURE)
+			continue;	/* a capture's command output: never in a snapshot */
 		rc = fn(host_inputs[i].path, arg);
 		if (rc)
 			return rc;

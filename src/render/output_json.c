@@ -414,6 +414,67 @@ static void json_sockets(json_t *doc, const struct report *r)
 	jset(doc, "reconciliation", rec);
 }
 
+/* A capture (sosreport, insights): its layout, time, host and where each
+ * input was read from. */
+static json_t *json_capture(const struct host *h)
+{
+	json_t *c = json_object(), *ins = json_array();
+	size_t i;
+
+	jset(c, "layout", json_string(h->layout == LAYOUT_SOSREPORT ? "sosreport" : "insights"));
+	jset(c, "archive", json_boolean(h->archive != NULL));
+	jset(c, "time", h->capture_time[0] ? json_safe_string(h->capture_time) : json_null());
+	jset(c, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
+	jset(c, "machine", h->machine[0] ? json_safe_string(h->machine) : json_null());
+	jset(c, "page_size_confidence", json_string(h->page_size_confidence ? h->page_size_confidence
+									  : "certain"));
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_from *w = &h->from[i];
+		json_t *o;
+
+		if (!w->path || host_inputs[i].origin == HOST_SNAPSHOT)
+			continue;
+		o = json_object();
+		jset(o, "input", json_string(host_input_label(&host_inputs[i])));
+		jset(o, "file", json_string(w->path));
+		jset(o, "line", w->line ? json_integer(w->line) : json_null());
+		jset(o, "via", w->how ? json_string(w->how) : json_null());
+		jset(o, "conflict", w->conflict ? json_safe_string(w->conflict) : json_null());
+		japp(ins, o);
+	}
+	jset(c, "inputs", ins);
+	ins = json_array();
+	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
+		const struct host_netns_sysctl *e = &h->netns_sysctl[i];
+		json_t *o = json_object(), *v = json_object();
+		int k;
+
+		jset(o, "name", json_safe_string(e->name));
+		jset(o, "file", json_safe_string(e->path));
+		jset(o, "ok", json_boolean(e->ok));
+		for (k = 0; e->ok && k < SC_COUNT; k++) {
+			const struct sysctl_def *d = &host_sysctl[k];
+
+			if (e->v[k].rc)
+				continue;
+			if (d->n == 1) {
+				jset(v, d->key, output_json_u64(e->v[k].v[0]));
+			} else {
+				json_t *vec = json_object();
+				int j;
+
+				for (j = 0; j < d->n; j++)
+					jset(vec, d->field[j], output_json_u64(e->v[k].v[j]));
+				jset(v, d->key, vec);
+			}
+		}
+		jset(o, "settings", v);
+		japp(ins, o);
+	}
+	jset(c, "namespaces", ins);
+	return c;
+}
+
 json_t *output_json_show(const struct report *r)
 {
 	const struct host *h = r->h;
@@ -434,6 +495,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
 								    : json_null());
 	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
+	jset(src, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
 	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
@@ -441,6 +503,8 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
 	jset(doc, "source", src);
+	if (h->layout != LAYOUT_PROC)
+		jset(doc, "capture", json_capture(h));
 
 	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
 							      : output_json_u64(r->reserve.rsv_pages));

@@ -75,10 +75,25 @@ static void text_deleted(FILE *f, const struct host *h)
 		d->cgroups == 1 ? "" : "s");
 }
 
-static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
+/* "sosreport PATH (taken T, host H)" of a --root: which input it is. */
+static void text_origin_root(FILE *f, const struct report_origin *g)
 {
+	char safe[512];
+
+	util_safe_token(safe, sizeof(safe), g->root, strlen(g->root));
+	fprintf(f, " %s", safe);
+	if (g->taken || g->host)
+		fprintf(f, " (%s%s%s%s)", g->taken ? "taken " : "", g->taken ? g->taken : "",
+			g->taken && g->host ? ", host " : g->host ? "host " : "", g->host ? g->host : "");
+}
+
+/* "sosreport PATH (taken T, host H), Linux R, page size P (SOURCE), N
+ * possible CPUs, RAM M": what the figures are of, first in every header. */
+static void text_origin(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct report_origin *g = &r->origin;
 	const struct host *h = r->h;
-	char ps[80], ram[32], band[32], bandp[32], cpus[16];
+	char ps[80], ram[32], cpus[16];
 
 	if (r->units_per_page > 1)	/* 4.11-5.19: SK_MEM_QUANTUM */
 		snprintf(ps, sizeof(ps), "%llu bytes, usage in %llu-byte quanta",
@@ -87,21 +102,29 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 		snprintf(ps, sizeof(ps), "%llu bytes", (unsigned long long)h->page_size_bytes);
 	fmt_opt_bytes(ram, sizeof(ram), h->mem_total_bytes, o);
 	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
-	fprintf(f, "%s%s%s", o->color ? C_BOLD : "", h->root[0] ? "snapshot " : "live ",
+	fprintf(f, "%s%s%s%s", o->color ? C_BOLD : "", g->kind, g->root[0] ? "" : " ",
 		o->color ? C_RESET : "");
-	if (!h->root[0] && h->collected_at[0])
+	if (!g->root[0] && h->collected_at[0])
 		fprintf(f, "at %s, ", h->collected_at);	/* for a paste into a ticket */
-	if (h->root[0]) {
-		char safe[512];
-
-		util_safe_token(safe, sizeof(safe), h->root, strlen(h->root));
-		fprintf(f, "%s", safe);
-		if (h->have_meta && h->meta.time[0])
-			fprintf(f, " (taken %s)", h->meta.time);
+	if (!g->root[0] && g->host)
+		fprintf(f, "host %s, ", g->host);
+	if (g->root[0]) {
+		text_origin_root(f, g);
 		fputs(", ", f);
 	}
-	fprintf(f, "Linux %s, page size %s (%s), %s possible CPUs, RAM %s\n",
-		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source, cpus, ram);
+	fprintf(f, "Linux %s, page size %s (%s%s%s), %s possible CPUs, RAM %s\n",
+		h->kver.ok ? h->kver.release : "(unknown)", ps, h->page_size_source,
+		g->page_size_doubt ? "; " : "", g->page_size_doubt ? g->page_size_doubt : "", cpus,
+		ram);
+}
+
+static void text_header(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct host *h = r->h;
+	char band[32], bandp[32], cpus[16];
+
+	fmt_count(cpus, sizeof(cpus), h->possible_cpus);
+	text_origin(f, r, o);
 	if (h->netns_child)
 		fputs("network namespace: not the initial one (container): host-only limits are "
 		      "not visible here\n", f);
@@ -365,6 +388,74 @@ static void text_settings(FILE *f, const struct report *r, const struct output_o
 	}
 }
 
+/* A capture: where each input came from, and where its files disagree. */
+static void text_inputs(FILE *f, const struct report *r, const struct output_opts *o)
+{
+	const struct host *h = r->h;
+	size_t i;
+
+	if (h->layout == LAYOUT_PROC && !h->nconflicts)
+		return;
+	fprintf(f, "\n%sINPUTS%s of the %s%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "",
+		capture_layout_name(h->layout), h->archive ? ", read in place from its archive" : "");
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_from *w = &h->from[i];
+		char line[24] = "";
+
+		if (!w->path || host_inputs[i].origin == HOST_SNAPSHOT)
+			continue;
+		if (w->line)
+			snprintf(line, sizeof(line), " line %d", w->line);
+		fprintf(f, "  %-36s from %s%s%s%s%s\n", host_input_label(&host_inputs[i]), w->path, line,
+			w->how ? " (" : "", w->how ? w->how : "", w->how ? ")" : "");
+	}
+	for (i = 0; i < host_ninputs; i++) {
+		const struct host_input *in = &host_inputs[i];
+		char v[sizeof(h->kver.release) + 8] = "";
+		int j, n = 0;
+
+		if (!h->from[i].conflict)
+			continue;
+		if (in->sysctl >= 0)
+			for (j = 0; j < host_sysctl[in->sysctl].n; j++)
+				n += snprintf(v + n, sizeof(v) - (size_t)n, "%s%llu", j ? " " : "",
+					      (unsigned long long)h->sysctl[in->sysctl].v[j]);
+		else
+			snprintf(v, sizeof(v), "%s", h->kver.release);
+		fprintf(f, "  DISAGREE: %s: %s says '%s' (used), %s\n", host_input_label(in), in->path,
+			v, h->from[i].conflict);
+	}
+	/* the per-namespace sysctls of the other namespaces, against these */
+	for (i = 0; i < (size_t)h->nnetns_sysctl; i++) {
+		const struct host_netns_sysctl *e = &h->netns_sysctl[i];
+		int k, j, ndiff = 0;
+
+		if (!e->ok)
+			continue;
+		fprintf(f, "  network namespace %s: per-namespace sysctls from %s\n", e->name, e->path);
+		for (k = 0; k < SC_COUNT; k++) {
+			const struct sysctl_def *d = &host_sysctl[k];
+
+			if (e->v[k].rc || (h->sysctl[k].rc == 0 &&
+					   !memcmp(e->v[k].v, h->sysctl[k].v, sizeof(e->v[k].v))))
+				continue;
+			fprintf(f, "    %s =", d->name);
+			for (j = 0; j < d->n; j++)
+				fprintf(f, " %llu", (unsigned long long)e->v[k].v[j]);
+			if (h->sysctl[k].rc == 0) {
+				fputs(" (here:", f);
+				for (j = 0; j < d->n; j++)
+					fprintf(f, " %llu", (unsigned long long)h->sysctl[k].v[j]);
+				fputc(')', f);
+			}
+			fputc('\n', f);
+			ndiff++;
+		}
+		if (!ndiff)
+			fputs("    the same as here\n", f);
+	}
+}
+
 static void text_sockets(FILE *f, const struct report *r, const struct output_opts *o)
 {
 	const struct sockets_report *k = &r->sk;
@@ -509,6 +600,7 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 	text_counts(f, r, o);
 	text_counters(f, r, o);
 	text_settings(f, r, o);
+	text_inputs(f, r, o);
 	if (r->nunavail) {
 		fprintf(f, "\n%sNOT AVAILABLE%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
 		for (i = 0; i < r->nunavail; i++)
@@ -880,6 +972,11 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
 	int i, j;
 
+	/* advice on a capture says which one, as show's header does */
+	if (a->r->origin.capture) {
+		text_origin(f, a->r, o);
+		fputc('\n', f);
+	}
 	if (!a->n) {
 		fprintf(f, "no findings: socket memory looks healthy\n");
 		return;
@@ -910,13 +1007,20 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 
 void output_text_advise_sysctl(FILE *f, const struct report_advise *a)
 {
+	const struct report_origin *g = &a->r->origin;
 	const struct host *h = a->h;
 	int i, j;
 
-	fprintf(f, "# sysctl settings proposed by sockmem %s for %s (Linux %s, %llu-byte pages)\n",
-		PACKAGE_VERSION, h->root[0] ? "a snapshot" : h->netns_child
-		? "this network namespace (a container)" : "this host",
-		h->kver.ok ? h->kver.release : "unknown", (unsigned long long)h->page_size_bytes);
+	fprintf(f, "# sysctl settings proposed by sockmem %s for ", PACKAGE_VERSION);
+	if (g->capture) {
+		fprintf(f, "the %s", g->kind);	/* which one, taken when, on which host */
+		text_origin_root(f, g);
+	} else {
+		fputs(h->root[0] ? "a snapshot" : h->netns_child
+		      ? "this network namespace (a container)" : "this host", f);
+	}
+	fprintf(f, " (Linux %s, %llu-byte pages)\n", h->kver.ok ? h->kver.release : "unknown",
+		(unsigned long long)h->page_size_bytes);
 	fprintf(f, "# Review, then install as /etc/sysctl.d/60-sockmem.conf; sockmem applies "
 		"nothing.\n");
 	if (h->netns_child)

@@ -102,6 +102,19 @@ static const char *report_unavailable_why(const struct report *r, const char *wh
 	return NULL;
 }
 
+/* The capture's sysctl -a that stands in for a sysctl's file: the one of
+ * its layout (sos_commands/..., insights_commands/...). */
+static const char *report_sysctl_a(const struct host *h, enum sysctl_id id)
+{
+	const char *marker = capture_layout_marker(h->layout);
+	const struct host_alt *a;
+
+	for (a = host_sysctl_input(id)->alt; marker && a && a->path; a++)
+		if (!strncmp(a->path, marker, strlen(marker)))
+			return a->path;
+	return NULL;
+}
+
 /* Why a sysctl could not be read; also records it in r->unavail. */
 static const char *report_sysctl_why(struct report *r, enum sysctl_id id)
 {
@@ -126,6 +139,9 @@ static const char *report_sysctl_why(struct report *r, enum sysctl_id id)
 		snprintf(why, sizeof(why), "SCTP is not loaded");
 	else if (id == SC_IP6FRAG_HIGH_THRESH)
 		snprintf(why, sizeof(why), "IPv6 is disabled or absent");
+	else if (h->layout != LAYOUT_PROC && report_sysctl_a(h, id))
+		snprintf(why, sizeof(why), "in neither %s nor the capture's sysctl -a (%s)",
+			 host_sysctl_input(id)->path, report_sysctl_a(h, id));
 	else if (h->root[0])
 		snprintf(why, sizeof(why), "not present in the input tree");
 	else
@@ -328,18 +344,62 @@ static void report_counters(struct report *r)
 	}
 }
 
+/* Counters absent from a netstat -s (or nstat without -z) that stood in for
+ * /proc/net/netstat or snmp: each is 0, or not counted by this kernel. */
+static void report_zeros_omitted(struct report *r)
+{
+	char why[200];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < r->ncounter; i++) {
+		const struct counter_report *c = &r->counter[i];
+		bool udp = !strcmp(c->group, "Udp");
+
+		if (c->value.ok || !(udp ? r->h->snmp_zeros_omitted : r->h->netstat_zeros_omitted) ||
+		    (udp ? r->h->snmp_rc : r->h->netstat_rc))
+			continue;
+		n += (size_t)snprintf(why + n, n < sizeof(why) ? sizeof(why) - n : 0, "%s%s",
+				      n ? ", " : "", c->key);
+	}
+	if (n && n < sizeof(why) - 70) {
+		snprintf(why + n, sizeof(why) - n, ": 0, or not counted by this kernel (zero counters "
+			 "are left out)");
+		report_unavailable(r, "counters not in netstat -s or nstat", why);
+	} else if (n) {
+		report_unavailable(r, "counters not in netstat -s or nstat", "those shown as absent "
+				   "are 0, or not counted by this kernel (zero counters are left out)");
+	}
+}
+
+void report_origin(struct report_origin *o, const struct host *h)
+{
+	const char *c = h->page_size_confidence;
+
+	o->root = h->root;
+	o->capture = h->root[0] && h->layout != LAYOUT_PROC;
+	o->kind = !h->root[0] ? "live" : o->capture ? capture_layout_name(h->layout) : "snapshot";
+	o->taken = h->have_meta && h->meta.time[0] ? h->meta.time
+		   : h->capture_time[0] ? h->capture_time : NULL;
+	o->host = h->hostname[0] ? h->hostname : NULL;
+	o->page_size_doubt = c && strcmp(c, "certain") && strcmp(c, "assumed") ? c : NULL;
+}
+
 void report_build(struct report *r, const struct host *h)
 {
 	int i;
 
 	memset(r, 0, sizeof(*r));
 	r->h = h;
+	report_origin(&r->origin, h);
 	r->partial = h->partial;
 	r->mem_unit_bytes = h->kver.ok ? model_mem_unit_bytes(h->kver.major, h->kver.minor, h->page_size_bytes)
 				       : h->page_size_bytes;
 	r->units_per_page = h->kver.ok ? model_units_per_page(h->kver.major, h->kver.minor, h->page_size_bytes)
 				       : 1;
-	r->reserve = model_reserve(h->kver.ok, sysinfo_kver_ge(&h->kver, 6, 0),
+	/* a release, or a capture taken before 6.0 (host_collect) */
+	r->reserve = model_reserve(h->kver.ok || h->kernel_before_6_0,
+				   sysinfo_kver_ge(&h->kver, 6, 0) && !h->kernel_before_6_0,
 				   sysctl1(h, SC_MEM_PCPU_RSV), h->page_size_bytes);
 	/* kernel-audit 7: mem_pcpu_rsv is registered in init_net only; in a
 	 * child namespace the host's value is unknown but at least its
@@ -360,12 +420,21 @@ void report_build(struct report *r, const struct host *h)
 	for (i = 0; i < SC_COUNT; i++)
 		if (h->sysctl[i].rc && i != SC_SCTP_MEM)
 			report_sysctl_why(r, (enum sysctl_id)i);
-	if (!h->kver.ok)
+	if (!h->kver.ok && h->kernel_before_6_0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "not in the capture, which was taken in %d: a kernel older "
+			 "than Linux 6.0 (2022), whose counters are exact", h->capture_year);
+		report_unavailable(r, "kernel release", why);
+	} else if (!h->kver.ok) {
 		report_unavailable(r, "kernel release", "/proc/sys/kernel/osrelease not readable: "
 				   "version-dependent rules assume a current kernel");
-	if (!h->possible_cpus.ok)
+	}
+	/* before 6.0 the counters were exact: the CPUs do not matter */
+	if (!h->possible_cpus.ok && !r->reserve.exact)
 		report_unavailable(r, "possible CPUs", "/sys/devices/system/cpu/possible not "
 				   "readable: the per-CPU uncertainty band is unknown");
+	report_zeros_omitted(r);
 }
 
 static void recon_cause(struct recon_report *c, const char *why)

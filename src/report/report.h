@@ -142,6 +142,21 @@ struct sockets_report {
 	size_t nper_ns;
 };
 
+/* Where the figures come from, as each command's header names it: the live
+ * system, a snapshot or a capture (which one, taken when, on which host). */
+struct report_origin {
+	const char *kind;		/* "live", "snapshot", "sosreport", "insights archive" */
+	bool capture;			/* a sosreport or an insights archive */
+	const char *root;		/* --root as given (unescaped); "" live */
+	const char *taken;		/* the snapshot's or the capture's time; NULL */
+	const char *host;		/* the capture's host name (its hostname output); NULL */
+	/* how sure the page size is when a rule rather than the kernel or a
+	 * record gave it ("likely", "guess"); NULL */
+	const char *page_size_doubt;
+};
+/* Fills o from h (kept by reference: h must outlive it). */
+void report_origin(struct report_origin *o, const struct host *h);
+
 #define REPORT_MAX_PROTOS 5
 #define REPORT_MAX_COUNTS 12
 #define REPORT_MAX_COUNTERS 16
@@ -159,6 +174,7 @@ struct report_exact_in {
 
 struct report {
 	const struct host *h;
+	struct report_origin origin;
 	/* the unit of every usage, headroom and band figure in pages
 	 * (model_mem_unit_bytes): the page, or SK_MEM_QUANTUM (4096 bytes) on
 	 * 4.11-5.19 with larger pages; units_per_page = page size / it */

@@ -75,9 +75,11 @@ void rule_pressure_history(struct rule_ctx *c)
 
 	if (!n.ok || !n.v)
 		return;
-	f = rules_emit(c, SEV_INFO, "TCP has entered memory pressure %llu time%s since boot%s%.1f s in pressure",
-		       (unsigned long long)n.v, n.v == 1 ? "" : "s", ms.ok ? ", " : "",
-		       ms.ok ? (double)ms.v / 1000.0 : 0.0);
+	f = rules_emit(c, SEV_INFO, "TCP has entered memory pressure %llu time%s since boot",
+		       (unsigned long long)n.v, n.v == 1 ? "" : "s");
+	/* TCPMemoryPressuresChrono: Linux 4.12+ */
+	if (ms.ok)
+		rules_summary_add(f, ", %.1f s in pressure", (double)ms.v / 1000.0);
 	f->mechanism = "TCPMemoryPressures counts entries into pressure; TCPMemoryPressuresChrono adds "
 		       "each episode's length in ms when it ends. Both count in the network "
 		       "namespace of the socket that caused the transition.";

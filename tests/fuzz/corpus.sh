@@ -47,7 +47,30 @@ for t in "$T"/*/; do
 		} > "$dir/seed-$n" ;;
 	esac
 done
+# addb BYTE FILE: FILE behind a selector byte (octal)
+addb() { [ -f "$2" ] || return 0; n=$((n + 1)); { printf "\\$1"; cat "$2"; } > "$dir/seed-$n"; }
+C=$src/tests/captures
 case $name in
+sysctltext)
+	for d in "$C"/*/; do
+		addb 000 "$d/sos_commands/kernel/sysctl_-a"; addb 000 "$d/insights_commands/sysctl_-a"
+		addb 001 "$d/sos_commands/kernel/uname_-a"; addb 001 "$d/insights_commands/uname_-a"
+		addb 002 "$d/sos_commands/processor/lscpu"; addb 003 "$d/proc/cpuinfo"
+		addb 004 "$d/sos_commands/memory/free"; addb 005 "$d/sos_commands/date/date"
+	done
+	addp '\000net.ipv4.tcp_mem = 1\t2\t3\nnet.ipv4.udp_mem = 4 5 6\nsysctl: permission denied\n'
+	addp '\001Linux h 5.14.0-284.el9.aarch64+64k #1 SMP aarch64 aarch64 aarch64 GNU/Linux\n'
+	addp '\005Tue Dec  1 08:39:33 UTC 2026\n' ;;
+sstext)
+	for f in "$P"/zperf_tcpmon__*ss*; do [ -f "$f" ] && { n=$((n + 1)); head -c 60000 "$f" > "$dir/seed-$n"; }; done
+	for d in "$C"/*/; do add "$d/sos_commands/networking/ss_-peaonmi"; done ;;
+nstattext)
+	addb 000 "$P/hotsos_fake_data_root_kubernetes/sos_commands_networking_nstat_-zas"
+	addb 001 "$P/hotsos_fake_data_root_vault__sos_commands_networking_netstat_-s"
+	addb 001 "$P/insights-core__test_netstat.py_NETSTAT_S"
+	for d in "$C"/*/; do
+		addb 001 "$d/sos_commands/networking/netstat_-s"; addb 001 "$d/insights_commands/netstat_-s"
+	done ;;
 sockstat) for f in "$P"/*sockstat*; do [ -f "$f" ] && add "$f"; done ;;
 netstat) for f in "$P"/*netstat* "$P"/*snmp*; do [ -f "$f" ] && add "$f"; done ;;
 protocols) add "$P/prometheus_procfs__proc_net_protocols" ;;

@@ -229,7 +229,7 @@ build_arch() { # ARCH
 	# (and src/bpf, the records' layout)
 	incdirs="$(for f in $srcs; do dirname "$f"; done | sort -u | sed 's/^/-I/' | tr '\n' ' ') -Isrc/bpf"
 	rm -rf "$b"; mkdir -p "$r/bin" "$r/lib" "$r/etc" "$r/modules" "$b/cfg"
-	grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_BPF ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
+	grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' -e '^#define HAVE_BPF ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
 	if [ $NATIVE = 1 ]; then
 		inc="$(pkg-config --cflags libmnl jansson 2>/dev/null)"
 		libdirs="/lib/$TRIPLET /usr/lib/$TRIPLET"
@@ -238,7 +238,8 @@ build_arch() { # ARCH
 		libdirs="$sr/usr/lib/$TRIPLET $sr/lib/$TRIPLET /usr/$TRIPLET/lib"
 	fi
 	# jansson is linked in; Debian ships no static libmnl, so sockmem takes
-	# libmnl, libc and the dynamic loader from the initramfs's /lib.
+	# libmnl, libc and the dynamic loader from the initramfs's /lib.  No
+	# libarchive (config.h without it): the guests read no capture archives.
 	# shellcheck disable=SC2086
 	if ! (cd "$SRCDIR" && $XCC -O2 -g0 -DHAVE_CONFIG_H -I"$b/cfg" $incdirs $inc \
 		$(for f in $srcs; do case $f in *.c) echo "$f" ;; esac; done) \
