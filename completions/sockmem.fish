@@ -1,6 +1,6 @@
 # fish completion for sockmem(8)
 # SPDX-License-Identifier: GPL-2.0-or-later
-set -l cmds show top advise simulate watch snapshot check
+set -l cmds show top advise simulate watch snapshot check trace
 complete -c sockmem -f
 complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a show -d "memory sockets hold against the kernel's limits"
 complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a top -d "largest holders of socket memory"
@@ -9,6 +9,7 @@ complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a simulate -d "w
 complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a watch -d "live view, NDJSON or Prometheus"
 complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a snapshot -d "capture inputs for offline analysis"
 complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a check -d "one condition for node-problem-detector"
+complete -c sockmem -n "not __fish_seen_subcommand_from $cmds" -a trace -d "memory refusals and drops as they happen"
 # common options, before or after the command word
 complete -c sockmem -s r -l root -r -F -d "read /proc and /sys under DIR"
 complete -c sockmem -s j -l json -d "JSON output"
@@ -59,6 +60,13 @@ complete -c sockmem -n "__fish_seen_subcommand_from check" -l fail-on -x -a "war
 complete -c sockmem -n "__fish_seen_subcommand_from check" -l state-file -r -F -d "counter of the last check"
 complete -c sockmem -n "__fish_seen_subcommand_from check" -l format -x -a "text prometheus" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from check" -l output -r -F -d "write FILE atomically"
+# trace
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -l duration -x -d "stop after D (30s, 5m)"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -s c -l count -x -d "stop after N events"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -l protocol -x -a "tcp udp udplite sctp mptcp" -d "only this protocol"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -l summary -d "count in the kernel, the summary only"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -s n -l number -x -d "rows per group in the summary"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -s A -l all-netns -d "every network namespace"
 # snapshot
 complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -s f -l force -d "replace the earlier snapshot in the directory"
 complete -c sockmem -n "__fish_seen_subcommand_from snapshot" -a "(__fish_complete_directories)"

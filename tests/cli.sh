@@ -34,7 +34,7 @@ expect 0 "Usage: sockmem show" show --help
 expect 0 "Usage: sockmem snapshot" snapshot --help
 # every command's help, exit 0 (under the sanitizers too: glibc's argp leaks
 # for a command whose own option array is empty)
-for c in top simulate advise watch check; do
+for c in top simulate advise watch check trace; do
 	expect 0 "Usage: sockmem $c" $c --help
 done
 expect 0 "--root=DIR" show --help
@@ -64,6 +64,15 @@ expect 64 "not a number of seconds" show --interval 0
 expect 64 "samples the live system" --root "$T" show --interval 1
 expect 64 "not socket, process, cgroup, port or state" top --by frob
 expect 64 "needs the live system" --root "$T" top --by process
+# trace: the live kernel's events only; its own values checked before it runs
+expect 64 "trace follows the live kernel" --root "$T" trace
+expect 64 "--duration: '5' is not a duration" trace --duration 5
+expect 64 "--duration: '0s' is not a duration" trace --duration 0s
+expect 64 "--protocol: 'icmp' is not tcp, udp, udplite, sctp or mptcp" trace --protocol icmp
+expect 64 "--count: '0' is not a number of events" trace --count 0
+expect 64 "-n: '1001' is not a number from 1 to 1000" trace -n 1001
+expect 64 "unexpected argument 'x'" trace x
+expect 64 "unrecognized option '--format'" trace --format prometheus
 # top refreshed (-d/--interval, --count): the usage errors and a snapshot's
 # one frame; the live view and the live samples are tests/top.sh's
 expect 64 "--count is the number of samples and needs --interval" top --count 3

@@ -27,7 +27,10 @@ is() { # EXPECTED WORDS...
 }
 
 if [ -n "$BC" ]; then
-	is "advise check show simulate snapshot top watch " sockmem ""
+	is "advise check show simulate snapshot top trace watch " sockmem ""
+	is "mptcp sctp tcp udp udplite " sockmem trace --protocol ""
+	is "tcp udp " sockmem simulate --protocol ""
+	is "--summary " sockmem trace --su
 	is "tcp-abort-on-memory tcp-over-limit tcp-pressure " sockmem check --condition tcp-
 	is "json prometheus text " sockmem watch --format ""
 	is "json sysctl text " sockmem advise --format ""
@@ -97,7 +100,7 @@ same() {
 	fi
 }
 cmds=$("$SOCKMEM" --help | sed -n '/^Commands/,/^$/p' | awk '/^  [a-z]/ && $1 != "help" { print $1 }')
-check "every command found in --help" [ "$(echo $cmds | wc -w)" -eq 7 ]
+check "every command found in --help" [ "$(echo $cmds | wc -w)" -eq 8 ]
 if [ -n "$BC" ]; then
 	for c in "" $cmds; do same bash "$c"; done
 else

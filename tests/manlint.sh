@@ -20,7 +20,7 @@ for src in "$SRCDIR"/man/*.in; do
 	check "$p: no @VARIABLE@ left" sh -c "! grep -q '@[A-Za-z_]*@' '$M/$p'"
 done
 
-for c in show top advise simulate watch snapshot check; do
+for c in show top advise simulate watch snapshot check trace; do
 	check "man page sockmem-$c.8 exists" [ -s "$M/sockmem-$c.8" ]
 	if command -v man >/dev/null; then
 		w=$(MANWIDTH=80 man --warnings -l "$M/sockmem-$c.8" 2>&1 >/dev/null)
@@ -60,8 +60,9 @@ while read -r c; do
 	check "command $c documented" grep -q "^\.B $c\$\|^\.BI \"$c " "$M8"
 done < "$TMPD/cmds"
 
-# every JSON key of show, top, snapshot, simulate and advise is in
-# sockmem-json.5 (watch.sh checks watch's, which needs the live system)
+# every JSON key of show, top, snapshot, simulate, advise and trace (its
+# documents for synthetic events) is in sockmem-json.5 (watch.sh checks
+# watch's, which needs the live system)
 if command -v jq >/dev/null; then
 	L=$SRCDIR/tests/trees/linux-6.18-loaded
 	{
@@ -71,6 +72,7 @@ if command -v jq >/dev/null; then
 		"$SOCKMEM" --root "$L" --json snapshot "$TMPD/snap"
 		"$SOCKMEM" --root "$L" --json simulate --set net.ipv4.tcp_mem="500 600 700" --add-sockets 100
 		"$SOCKMEM" --root "$SRCDIR/tests/trees/tcp-over-limit" --json advise
+		"$BUILDDIR/tests/helpers/tracedocs"
 	} 2>/dev/null | jq -r '[paths | select(index("evidence") | not) | .[-1] | select(type == "string")] | unique | .[]' |
 		grep -v '^[A-Z]' | sort -u > "$TMPD/keys"
 	missing=""

@@ -56,7 +56,7 @@ for f in usr/sbin/sockmem \
 	lib/systemd/system/sockmem-textfile.timer \
 	lib/systemd/system/sockmem-findings.service \
 	lib/systemd/system/sockmem-findings.timer \
-	usr/share/man/man8/sockmem-check.8.gz \
+	usr/share/man/man8/sockmem-check.8.gz usr/share/man/man8/sockmem-trace.8.gz \
 	usr/share/sockmem/mixin/prometheus_alerts.yaml \
 	usr/share/sockmem/mixin/prometheus_rules.yaml \
 	usr/share/sockmem/mixin/sockmem-overview.json \

@@ -60,6 +60,19 @@ while read -r name tree args; do
 	schema_doc "golden case $name" --root "$tree" --json "$@"
 done < "$SRCDIR/tests/golden/cases"
 
+# trace's NDJSON (start, events, summary; and a run without BPF) for
+# synthetic events, through its report and renderers: its live documents
+# need BPF (trace.sh checks those)
+if "$BUILDDIR/tests/helpers/tracedocs" > "$TMPD/trace.json"; then
+	printf '%s\t%s\tvalid\n' "trace NDJSON of synthetic events" "$TMPD/trace.json" >> "$schema_list"
+	head -2 "$TMPD/trace.json" | tail -1 | jq -c '.socket.frobs = 1' > "$TMPD/trace-bad.json"
+	schema_bad "schema rejects an unknown key in a trace event's socket" "$TMPD/trace-bad.json"
+	tail -1 "$TMPD/trace.json" | jq -c 'del(.counters)' > "$TMPD/trace-bad2.json"
+	schema_bad "schema rejects a trace summary without counters" "$TMPD/trace-bad2.json"
+else
+	not_ok "tests/helpers/tracedocs prints trace's documents"
+fi
+
 # It rejects what it should: a missing key, an unknown key, a wrong type.
 printf '{"schema_version":"1.0","sockmem_version":"x","command":"show"}\n' > "$TMPD/bad1.json"
 schema_bad "schema rejects an incomplete show document" "$TMPD/bad1.json"

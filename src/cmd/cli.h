@@ -56,6 +56,7 @@ enum cli_opt_key {
 	OPT_ADV_BASE = 0x400,	/* advise's own options */
 	OPT_WATCH_BASE = 0x500,	/* watch's own options */
 	OPT_CHECK_BASE = 0x600,	/* check's own options */
+	OPT_TRACE_BASE = 0x700,	/* trace's own options */
 };
 
 /* Capabilities of a command, enforced by main() before it runs. */
@@ -146,7 +147,8 @@ int cmd_simulate_run(void);
 int cmd_advise_run(void);
 int cmd_watch_run(void);
 int cmd_check_run(void);
+int cmd_trace_run(void);
 extern const struct argp cmd_show_argp, cmd_snapshot_argp, cmd_top_argp, cmd_simulate_argp,
-	cmd_advise_argp, cmd_watch_argp, cmd_check_argp;
+	cmd_advise_argp, cmd_watch_argp, cmd_check_argp, cmd_trace_argp;
 
 #endif

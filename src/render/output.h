@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "report_trace.h"
 
 struct output_opts {
 	bool color;
@@ -59,6 +60,15 @@ json_t *output_json_advise(const struct report_advise *a);
 /* sockmem snapshot */
 void output_text_snapshot(FILE *f, const struct report_snapshot *s);
 json_t *output_json_snapshot(const struct report_snapshot *s);
+
+/* sockmem trace: the start, a line per event, the summary (text); the same
+ * as one JSON object each (NDJSON) */
+void output_text_trace_start(FILE *f, const struct report_trace *t, const struct output_opts *o);
+void output_text_trace_line(FILE *f, const struct trace_line *l, const struct output_opts *o);
+void output_text_trace_summary(FILE *f, const struct report_trace *t, const struct output_opts *o);
+json_t *output_json_trace_start(const struct report_trace *t);
+json_t *output_json_trace_line(const struct trace_line *l);
+json_t *output_json_trace_summary(const struct report_trace *t);
 
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);

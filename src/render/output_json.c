@@ -886,3 +886,273 @@ json_t *output_json_snapshot(const struct report_snapshot *s)
 	jset(doc, "page_size_bytes", output_json_u64(s->page_size_bytes));
 	return json_done(doc);
 }
+
+/* ---- sockmem trace: NDJSON, a start object, one per event, the summary ---- */
+
+static json_t *json_trace_envelope(const char *type)
+{
+	json_t *doc = output_json_envelope("trace");
+
+	jset(doc, "type", json_string(type));
+	return doc;
+}
+
+static json_t *json_trace_attribution(const struct report_trace *t)
+{
+	json_t *a = json_object();
+
+	jset(a, "level", json_string(trace_level_name[t->level]));
+	jset(a, "reason", t->level_why ? json_safe_string(t->level_why) : json_null());
+	return a;
+}
+
+/* What was traced and what this kernel lets the tracepoints see. */
+static void json_trace_common(json_t *doc, const struct report_trace *t)
+{
+	json_t *flt = json_object(), *k = json_object(), *rs = json_object(), *cov = json_array();
+	int i;
+
+	jset(doc, "attribution", json_trace_attribution(t));
+	jset(flt, "netns_inode", t->netns_ino ? output_json_u64(t->netns_ino) : json_null());
+	jset(flt, "protocol", t->protocol ? json_string(t->protocol) : json_null());
+	jset(flt, "summary_only", json_boolean(t->summary_only));
+	jset(doc, "filters", flt);
+	jset(k, "release", t->kver.ok ? json_safe_string(t->kver.release) : json_null());
+	jset(k, "bpf", json_boolean(t->bpf));
+	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
+	for (i = 0; i < MEMTRACE_NREASONS; i++)
+		jset(rs, trace_event_defs[MEMTRACE_EV_DROP0 + i].reason,
+		     t->bpf && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i]) : json_null());
+	jset(k, "drop_reason_values", rs);
+	jset(doc, "kernel", k);
+	for (i = 0; i < t->ncoverage; i++)
+		japp(cov, json_string(t->coverage[i]));
+	jset(doc, "coverage", cov);
+}
+
+json_t *output_json_trace_start(const struct report_trace *t)
+{
+	json_t *doc;
+
+	json_failed = false;
+	doc = json_trace_envelope("start");
+	jset(doc, "start_time", json_string(t->start_iso));
+	jset(doc, "start_time_unix_s", json_real(t->start_unix_s));
+	json_trace_common(doc, t);
+	return json_done(doc);
+}
+
+static json_t *json_trace_i32_bytes(int32_t v)
+{
+	return json_integer(v > 0 ? v : 0);
+}
+
+static json_t *json_trace_socket(const struct trace_line *l)
+{
+	const struct memtrace_event *e = l->e;
+	json_t *s;
+
+	if (!(e->flags & MEMTRACE_F_SOCK))
+		return json_null();
+	s = json_object();
+	jset(s, "cookie", e->cookie ? output_json_u64(e->cookie) : json_null());
+	jset(s, "inode", e->inode ? output_json_u64(e->inode) : json_null());
+	jset(s, "family", json_string(l->family));
+	jset(s, "local", json_string(l->local));
+	jset(s, "peer", json_string(l->peer));
+	jset(s, "state", json_string(l->state));
+	jset(s, "uid", output_json_u64(e->uid));
+	jset(s, "rmem_alloc_bytes", json_trace_i32_bytes(e->rmem_alloc));
+	jset(s, "rcvbuf_bytes", json_trace_i32_bytes(e->rcvbuf));
+	jset(s, "wmem_queued_bytes", json_trace_i32_bytes(e->wmem_queued));
+	jset(s, "wmem_alloc_bytes", json_trace_i32_bytes(e->wmem_alloc));
+	jset(s, "sndbuf_bytes", json_trace_i32_bytes(e->sndbuf));
+	jset(s, "rmem_min_bytes", e->flags & MEMTRACE_F_SYSCTL_BUF
+		     ? json_trace_i32_bytes(e->sysctl_rmem) : json_null());
+	jset(s, "wmem_min_bytes", e->flags & MEMTRACE_F_SYSCTL_BUF
+		     ? json_trace_i32_bytes(e->sysctl_wmem) : json_null());
+	jset(s, "drops", output_json_u64(e->drops));
+	jset(s, "memcg", json_boolean(l->memcg));
+	return s;
+}
+
+static json_t *json_trace_memory(const struct trace_line *l)
+{
+	json_t *m, *lim;
+	int i;
+
+	if (!l->limits_ok)
+		return json_null();
+	m = json_object();
+	lim = json_array();
+	jset(m, "allocated_bytes", json_i64(l->allocated_bytes));
+	for (i = 0; i < 3; i++)
+		japp(lim, output_json_u64(l->limit_bytes[i]));
+	jset(m, "limit_bytes", lim);
+	jset(m, "usage_pct_of_max", json_pct(l->usage_pct_of_max));
+	jset(m, "pressure", json_boolean(l->pressure));
+	return m;
+}
+
+static json_t *json_trace_process(const struct trace_names *nm)
+{
+	json_t *p;
+
+	if (!nm || !nm->pid_found)
+		return json_null();
+	p = json_object();
+	jset(p, "pid", output_json_u64(nm->pid));
+	jset(p, "comm", json_safe_string(nm->comm));
+	return p;
+}
+
+static json_t *json_trace_cgroup(const struct trace_line *l)
+{
+	const struct trace_names *nm = l->names;
+	json_t *c;
+
+	if (!l->e->cgroup_id)
+		return json_null();
+	c = json_object();
+	jset(c, "id", output_json_u64(l->e->cgroup_id));
+	jset(c, "path", nm && nm->cgroup_found ? json_safe_string(nm->cgroup) : json_null());
+	jset(c, "pod_uid", l->pod.found ? json_string(l->pod.uid) : json_null());
+	jset(c, "container_id", l->pod.found && l->pod.container[0] ? json_string(l->pod.container)
+								     : json_null());
+	return c;
+}
+
+/* The fields of one event, in an event line and in a summary row. */
+static void json_trace_event_fields(json_t *o, const struct trace_line *l)
+{
+	const struct memtrace_event *e = l->e;
+	bool drop = !strcmp(l->def->kind, "drop");
+	json_t *p;
+
+	jset(o, "event", json_string(l->def->name));
+	jset(o, "kind", json_string(l->def->kind));
+	jset(o, "reason", l->def->reason ? json_string(l->def->reason) : json_null());
+	jset(o, "direction", json_string(l->def->direction));
+	jset(o, "protocol", json_string(l->protocol));
+	jset(o, "attributed", json_string(l->attributed));
+	jset(o, "socket", json_trace_socket(l));
+	jset(o, "memory", json_trace_memory(l));
+	jset(o, "cause", l->cause ? json_string(l->cause) : json_null());
+	jset(o, "process", json_trace_process(l->names));
+	jset(o, "cgroup", json_trace_cgroup(l));
+	jset(o, "netns_inode", e->netns_ino ? output_json_u64(e->netns_ino) : json_null());
+	if (drop) {
+		p = json_object();
+		jset(p, "len_bytes", output_json_u64(e->skb_len));
+		jset(p, "truesize_bytes", output_json_u64(e->skb_truesize));
+	} else {
+		p = json_null();
+	}
+	jset(o, "packet", p);
+}
+
+json_t *output_json_trace_line(const struct trace_line *l)
+{
+	json_t *doc;
+
+	json_failed = false;
+	doc = json_trace_envelope("event");
+	jset(doc, "time", json_string(l->time_iso));
+	jset(doc, "time_unix_s", json_real(l->time_unix_s));
+	jset(doc, "cpu", json_integer(l->e->cpu));
+	json_trace_event_fields(doc, l);
+	return json_done(doc);
+}
+
+static json_t *json_trace_row(enum trace_by by, const struct trace_row *r)
+{
+	json_t *o = json_object(), *be = json_object();
+	int i;
+
+	jset(o, "events", output_json_u64(r->events));
+	jset(o, "share_pct", json_pct(r->share_pct));
+	for (i = 0; i < MEMTRACE_NEVENTS; i++)
+		if (r->by_event[i])
+			jset(be, trace_event_defs[i].name, output_json_u64(r->by_event[i]));
+	jset(o, "by_event", be);
+	jset(o, "sockets", output_json_u64(r->sockets));
+	jset(o, "dropped_bytes", output_json_u64(r->dropped_bytes));
+	if (by == TRACE_BY_PORT)
+		jset(o, "port", r->first.flags & MEMTRACE_F_SOCK ? json_integer(r->first.sport)
+								  : json_null());
+	/* the largest entry's first event names the group */
+	jset(o, "first_time", json_string(r->line.time_iso));
+	json_trace_event_fields(o, &r->line);
+	return o;
+}
+
+json_t *output_json_trace_summary(const struct report_trace *t)
+{
+	json_t *doc, *ev, *be, *lost, *top, *cn, *list;
+	int i, j;
+
+	json_failed = false;
+	doc = json_trace_envelope("summary");
+	jset(doc, "start_time", json_string(t->start_iso));
+	jset(doc, "end_time", json_string(t->end_iso));
+	jset(doc, "window_s", json_real(t->window_s));
+	jset(doc, "end_reason", json_string(t->end_reason ? t->end_reason : "error"));
+	json_trace_common(doc, t);
+	if (t->bpf) {
+		ev = json_object();
+		be = json_object();
+		jset(ev, "total", output_json_u64(t->total_events));
+		jset(ev, "per_s", json_real(t->events_per_s));
+		for (i = 0; i < MEMTRACE_NEVENTS; i++)
+			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
+		jset(ev, "by_event", be);
+		jset(doc, "events", ev);
+		lost = json_object();
+		jset(lost, "ring_buffer_full", output_json_u64(t->ring_lost));
+		jset(lost, "map_full", output_json_u64(t->agg_full));
+		jset(lost, "no_socket", output_json_u64(t->no_sock));
+		jset(lost, "not_attributed", output_json_u64(t->unattributed_events));
+		jset(lost, "kernel_missed", output_json_u64(t->missed));
+		jset(doc, "lost", lost);
+		jset(doc, "lines", t->summary_only ? json_null() : output_json_u64(t->lines_printed));
+		top = json_object();
+		for (i = 0; i < TRACE_BY_COUNT; i++) {
+			json_t *g = json_object(), *rows = json_array();
+
+			jset(g, "groups", output_json_u64(t->groups[i]));
+			for (j = 0; j < t->ntop[i]; j++)
+				japp(rows, json_trace_row((enum trace_by)i, &t->top[i][j]));
+			jset(g, "rows", rows);
+			jset(top, trace_by_name[i], g);
+		}
+		jset(doc, "top", top);
+	} else {
+		jset(doc, "events", json_null());
+		jset(doc, "lost", json_null());
+		jset(doc, "lines", json_null());
+		jset(doc, "top", json_null());
+	}
+	cn = json_object();
+	list = json_array();
+	jset(cn, "scope", json_string(t->counters_scope));
+	for (i = 0; i < t->ncounter; i++) {
+		const struct trace_counter *c = &t->counter[i];
+		json_t *o = json_object();
+
+		jset(o, "group", json_string(c->group));
+		jset(o, "name", json_string(c->name));
+		jset(o, "before", output_json_opt(c->before));
+		jset(o, "after", output_json_opt(c->after));
+		jset(o, "delta", output_json_opt(c->delta));
+		jset(o, "events", c->has_events ? output_json_u64(c->events_seen) : json_null());
+		jset(o, "match", json_string(trace_match_name[c->match]));
+		jset(o, "comparable", json_boolean(c->comparable));
+		jset(o, "agrees", c->match == TRACE_MATCH_EXACT && c->comparable && c->delta.ok
+				  ? json_boolean(c->agrees) : json_null());
+		jset(o, "meaning", json_string(c->meaning));
+		japp(list, o);
+	}
+	jset(cn, "list", list);
+	jset(doc, "counters", cn);
+	return json_done(doc);
+}

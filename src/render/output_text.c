@@ -1075,3 +1075,234 @@ void output_text_snapshot(FILE *f, const struct report_snapshot *s)
 		"%llu bytes\n", dir, s->copied, s->absent, s->failed,
 		(unsigned long long)s->page_size_bytes);
 }
+
+/* ---- sockmem trace ---- */
+
+static const char *text_trace_limit_name(const char *protocol)
+{
+	return !strcmp(protocol, "udp") || !strcmp(protocol, "udplite") ? "udp_mem"
+	       : !strcmp(protocol, "sctp") ? "sctp_mem" : "tcp_mem";
+}
+
+static void text_trace_scope(FILE *f, const struct report_trace *t)
+{
+	if (t->netns_ino)
+		fprintf(f, "this network namespace (net:[%u])", t->netns_ino);
+	else
+		fprintf(f, "every network namespace");
+	fprintf(f, ", %s", t->protocol ? t->protocol : "every protocol");
+}
+
+static void text_trace_level(FILE *f, const struct report_trace *t)
+{
+	static const char *const what[TRACE_LEVEL_COUNT] = {
+		"socket, process and cgroup of every event (BPF; processes from /proc)",
+		"socket and cgroup of every event; processes only where /proc could be read (BPF)",
+		"none: the kernel's counters over the window only",
+	};
+
+	fprintf(f, "attribution: %s: %s", trace_level_name[t->level], what[t->level]);
+	if (t->level_why)
+		fprintf(f, " (%s)", t->level_why);
+	fputc('\n', f);
+}
+
+void output_text_trace_start(FILE *f, const struct report_trace *t, const struct output_opts *o)
+{
+	int i;
+
+	(void)o;
+	fprintf(f, "sockmem trace: %s on ", t->bpf ? (t->summary_only ? "counting refusals and memory "
+						 "drops in the kernel" : "refusals and memory drops")
+					  : "the kernel's counters");
+	text_trace_scope(f, t);
+	fprintf(f, "; Ctrl-C ends with the summary\n");
+	text_trace_level(f, t);
+	for (i = 0; i < t->ncoverage; i++)
+		fprintf(f, "coverage: %s\n", t->coverage[i]);
+	if (t->bpf && !t->summary_only)
+		fprintf(f, "%-15s %-24s %-7s %s\n", "TIME", "EVENT", "PROTO",
+			"SOCKET, BUFFER, USAGE, PROCESS, CGROUP");
+}
+
+void output_text_trace_line(FILE *f, const struct trace_line *l, const struct output_opts *o)
+{
+	const struct memtrace_event *e = l->e;
+	char a[32], b[32], c[32];
+
+	fprintf(f, "%-15s %-24s %-7s", l->time_local, l->def->name, l->protocol);
+	if (!(e->flags & MEMTRACE_F_SOCK)) {
+		fprintf(f, " no socket (not attributed) netns %u\n", e->netns_ino);
+		return;
+	}
+	fprintf(f, " %s peer %s %s", l->local, l->peer, l->state);
+	if (!strcmp(l->def->direction, "send")) {
+		fmt_bytes(a, sizeof(a), e->wmem_queued > 0 ? (uint64_t)e->wmem_queued : 0, o);
+		fmt_bytes(b, sizeof(b), e->sndbuf > 0 ? (uint64_t)e->sndbuf : 0, o);
+		fprintf(f, " wmem %s/%s", a, b);
+	} else {
+		fmt_bytes(a, sizeof(a), e->rmem_alloc > 0 ? (uint64_t)e->rmem_alloc : 0, o);
+		fmt_bytes(b, sizeof(b), e->rcvbuf > 0 ? (uint64_t)e->rcvbuf : 0, o);
+		fprintf(f, " rmem %s/%s", a, b);
+	}
+	if (l->limits_ok) {
+		fmt_bytes(a, sizeof(a), l->allocated_bytes > 0 ? (uint64_t)l->allocated_bytes : 0, o);
+		fmt_bytes(b, sizeof(b), l->limit_bytes[0], o);
+		fmt_bytes(c, sizeof(c), l->limit_bytes[2], o);
+		fprintf(f, " %s %s (min %s, max %s: %.1f%%)%s", text_trace_limit_name(l->protocol), a, b,
+			c, l->usage_pct_of_max, l->pressure ? " pressure" : "");
+	}
+	if (l->cause)
+		fprintf(f, " cause %s", l->cause);
+	if (l->names && l->names->pid_found)
+		fprintf(f, " pid %u %s", l->names->pid, l->names->comm);
+	else
+		fprintf(f, " pid ?");
+	if (l->names && l->names->cgroup_found) {
+		char cg[PATH_MAX];
+
+		util_safe_token(cg, sizeof(cg), l->names->cgroup, strlen(l->names->cgroup));
+		fprintf(f, " cgroup %s", cg);
+	} else if (e->cgroup_id) {
+		fprintf(f, " cgroup id %llu", (unsigned long long)e->cgroup_id);
+	}
+	if (l->pod.found)
+		fprintf(f, " pod %s%s%.12s", l->pod.uid, l->pod.container[0] ? " container " : "",
+			l->pod.container);
+	fprintf(f, " netns %u\n", e->netns_ino);
+}
+
+static void text_trace_group(FILE *f, const struct report_trace *t, enum trace_by by)
+{
+	static const char *const title[TRACE_BY_COUNT] = { "sockets", "processes", "cgroups", "ports" };
+	int i;
+
+	if (!t->ntop[by])
+		return;
+	fprintf(f, "\ntop %s (%llu in all):\n", title[by], (unsigned long long)t->groups[by]);
+	switch (by) {
+	case TRACE_BY_SOCKET:
+		fprintf(f, "  %12s %6s %-7s %-26s %-26s %-8s %s\n", "EVENTS", "SHARE", "PROTO", "LOCAL",
+			"PEER", "STATE", "PROCESS, CGROUP");
+		break;
+	case TRACE_BY_PROCESS:
+		fprintf(f, "  %12s %6s %8s %s\n", "EVENTS", "SHARE", "SOCKETS", "PID COMMAND");
+		break;
+	case TRACE_BY_CGROUP:
+		fprintf(f, "  %12s %6s %8s %s\n", "EVENTS", "SHARE", "SOCKETS", "CGROUP (POD)");
+		break;
+	default:
+		fprintf(f, "  %12s %6s %8s %s\n", "EVENTS", "SHARE", "SOCKETS", "PROTO PORT");
+		break;
+	}
+	for (i = 0; i < t->ntop[by]; i++) {
+		const struct trace_row *r = &t->top[by][i];
+		const struct trace_line *l = &r->line;
+		const struct trace_names *nm = l->names;
+		char ev[32], sh[16], cg[PATH_MAX];
+
+		util_group_digits(ev, sizeof(ev), r->events);
+		snprintf(sh, sizeof(sh), "%.1f%%", r->share_pct);
+		if (nm && nm->cgroup_found)
+			util_safe_token(cg, sizeof(cg), nm->cgroup, strlen(nm->cgroup));
+		else if (r->first.cgroup_id)
+			snprintf(cg, sizeof(cg), "id %llu", (unsigned long long)r->first.cgroup_id);
+		else
+			snprintf(cg, sizeof(cg), "-");
+		if (!(r->first.flags & MEMTRACE_F_SOCK) && by != TRACE_BY_CGROUP) {
+			fprintf(f, "  %12s %6s %s\n", ev, sh, "(no socket: not attributed)");
+			continue;
+		}
+		switch (by) {
+		case TRACE_BY_SOCKET:
+			fprintf(f, "  %12s %6s %-7s %-26s %-26s %-8s ", ev, sh, l->protocol, l->local,
+				l->peer, l->state);
+			if (nm && nm->pid_found)
+				fprintf(f, "%u %s", nm->pid, nm->comm);
+			else
+				fprintf(f, "?");
+			fprintf(f, ", %s\n", cg);
+			break;
+		case TRACE_BY_PROCESS:
+			if (nm && nm->pid_found)
+				fprintf(f, "  %12s %6s %8llu %u %s\n", ev, sh, (unsigned long long)r->sockets,
+					nm->pid, nm->comm);
+			else
+				fprintf(f, "  %12s %6s %8llu %s\n", ev, sh, (unsigned long long)r->sockets,
+					"(no process found: gone, or its fds could not be read)");
+			break;
+		case TRACE_BY_CGROUP:
+			fprintf(f, "  %12s %6s %8llu %s", ev, sh, (unsigned long long)r->sockets, cg);
+			if (l->pod.found)
+				fprintf(f, " (pod %s%s%.12s)", l->pod.uid,
+					l->pod.container[0] ? " container " : "", l->pod.container);
+			fputc('\n', f);
+			break;
+		default:
+			fprintf(f, "  %12s %6s %8llu %s %u\n", ev, sh, (unsigned long long)r->sockets,
+				l->protocol, r->first.sport);
+			break;
+		}
+	}
+}
+
+void output_text_trace_summary(FILE *f, const struct report_trace *t, const struct output_opts *o)
+{
+	char a[32], b[32];
+	int i;
+
+	(void)o;
+	util_group_digits(a, sizeof(a), t->total_events);
+	fprintf(f, "\nsummary: %.1f s on ", t->window_s);
+	text_trace_scope(f, t);
+	fprintf(f, ", ended by %s\n", t->end_reason ? t->end_reason : "?");
+	text_trace_level(f, t);
+	if (t->bpf) {
+		fprintf(f, "events: %s (%.1f/s)\n", a, t->events_per_s);
+		for (i = 0; i < MEMTRACE_NEVENTS; i++) {
+			if (!t->events[i])
+				continue;
+			util_group_digits(b, sizeof(b), t->events[i]);
+			fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b,
+				trace_event_defs[i].meaning);
+		}
+		fprintf(f, "not attributed: %llu events (%llu without a socket)\n",
+			(unsigned long long)t->unattributed_events, (unsigned long long)t->no_sock);
+		if (!t->summary_only)
+			fprintf(f, "lines: %llu printed, %llu lost (the ring buffer was full)\n",
+				(unsigned long long)t->lines_printed, (unsigned long long)t->ring_lost);
+		if (t->agg_full)
+			fprintf(f, "aggregation map full: %llu events counted without their socket\n",
+				(unsigned long long)t->agg_full);
+		if (t->missed)
+			fprintf(f, "missed: the kernel did not run the programs for %llu events (nested in "
+				"another on the same CPU)\n", (unsigned long long)t->missed);
+		for (i = 0; i < TRACE_BY_COUNT; i++)
+			text_trace_group(f, t, (enum trace_by)i);
+	}
+	fprintf(f, "\nkernel counters over the window (%s):\n", t->counters_scope);
+	fprintf(f, "  %-34s %12s %12s  %s\n", "COUNTER", "DELTA", "EVENTS", "MATCH");
+	for (i = 0; i < t->ncounter; i++) {
+		const struct trace_counter *c = &t->counter[i];
+		char name[64], ev[32];
+
+		snprintf(name, sizeof(name), "%s %s", c->group, c->name);
+		fmt_count(a, sizeof(a), c->delta);
+		if (c->has_events)
+			util_group_digits(ev, sizeof(ev), c->events_seen);
+		else
+			snprintf(ev, sizeof(ev), "-");
+		fprintf(f, "  %-34s %12s %12s  %s", name, a, ev, trace_match_name[c->match]);
+		if (c->match == TRACE_MATCH_EXACT)
+			fprintf(f, "%s", !c->has_events ? " (not traced)"
+				: !c->comparable ? " (not comparable)"
+				: !c->delta.ok ? " (counter unreadable)" : c->agrees ? ": agrees"
+				: ": DIFFERS");
+		fprintf(f, "  %s\n", c->meaning);
+	}
+	if (t->ncoverage) {
+		fprintf(f, "\ncoverage of this kernel (%s):\n", t->kver.ok ? t->kver.release : "?");
+		for (i = 0; i < t->ncoverage; i++)
+			fprintf(f, "  - %s\n", t->coverage[i]);
+	}
+}

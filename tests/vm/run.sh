@@ -216,12 +216,15 @@ build_arch() { # ARCH
 	sysroot "$DEBARCH" || return 1
 	[ -x "$sr/bin/busybox" ] || { REASON="busybox-static:$DEBARCH has no /bin/busybox"; return 1; }
 	# without top's live view (the initramfs has no ncurses, nor a terminal)
-	# and without the BPF backend (bpfiter_none.c: no skeleton or libbpf
-	# headers per architecture; the guests check the model on sock_diag)
+	# and without the BPF backend nor trace's programs (bpfiter_none.c,
+	# tracer_none.c: no skeleton or libbpf headers per architecture; the
+	# guests check the model on sock_diag)
 	srcs=$(for f in ${SOCKMEM_SRCS:-$(cd "$SRCDIR" && ls src/*/*.c)}; do
-		case $f in src/render/output_tui.c|src/kernel/bpfiter.c|*.bpf.c) ;; *) echo "$f" ;; esac
+		case $f in src/render/output_tui.c|src/kernel/bpfiter.c|src/kernel/tracer.c|*.bpf.c) ;; *) echo "$f" ;; esac
 	done)
-	case " $(echo $srcs) " in *" src/kernel/bpfiter_none.c "*) ;; *) srcs="$srcs src/kernel/bpfiter_none.c" ;; esac
+	for f in src/kernel/bpfiter_none.c src/kernel/tracer_none.c; do
+		case " $(echo $srcs) " in *" $f "*) ;; *) srcs="$srcs $f" ;; esac
+	done
 	# one folder per layer: every folder of a source is an include directory
 	# (and src/bpf, the records' layout)
 	incdirs="$(for f in $srcs; do dirname "$f"; done | sort -u | sed 's/^/-I/' | tr '\n' ' ') -Isrc/bpf"

@@ -1,0 +1,558 @@
+/* memtrace.bpf.c - the kernel side of "sockmem trace": programs on the
+ * sock:sock_exceed_buf_limit tracepoint (a charge refused: the hard limit,
+ * the fair share under pressure, or the memory cgroup) and on skb:kfree_skb
+ * filtered here to the memory drop reasons (PROTO_MEM, SOCKET_RCVBUFF,
+ * SOCKET_BACKLOG, TCP_OFO_QUEUE_PRUNE, TCP_OFO_DROP, TCP_ZEROWINDOW).  Each
+ * event is counted per CPU, aggregated per (cgroup, socket, event) in a hash
+ * map (one update per event: --summary costs no line per drop), and in line
+ * mode also written to a ring buffer, a full ring counted, never silent.
+ *
+ * The reasons' numbers are not UAPI: they come from the running kernel's
+ * enum skb_drop_reason through CO-RE enum relocations, and a reason the
+ * kernel lacks is never matched.  The probe program tells user space which
+ * values this kernel has.  The socket of a receive drop is the tracepoint's
+ * rx_sk (6.11+; rodata has_rx_sk, chosen before load) or skb->sk; never
+ * the current task, which on receive is whatever softirq interrupted.
+ *
+ * Built like sockiter.bpf.c: minimal CO-RE definitions, no vmlinux.h. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
+typedef signed char __s8;
+typedef short __s16;
+typedef int __s32;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+
+enum {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "memtrace.h"
+
+#define AF_INET6 10
+#define E2BIG 7
+#define EEXIST 17
+#define SK_MEM_SEND 0
+
+/* ---- the kernel's types: only the fields read, relocated by CO-RE ---- */
+
+enum skb_drop_reason {
+	SKB_DROP_REASON_PROTO_MEM,
+	SKB_DROP_REASON_SOCKET_RCVBUFF,
+	SKB_DROP_REASON_SOCKET_BACKLOG,
+	SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE,
+	SKB_DROP_REASON_TCP_OFO_DROP,
+	SKB_DROP_REASON_TCP_ZEROWINDOW,
+};
+
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+	} in6_u;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+typedef struct {
+	atomic_t refs;
+} refcount_t;
+
+typedef struct {
+	unsigned int val;
+} kuid_t;
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct proto {
+	atomic_long_t *memory_allocated;
+	unsigned long *memory_pressure;
+	long *sysctl_mem;
+	int *sysctl_wmem;
+	int *sysctl_rmem;
+	__u32 sysctl_wmem_offset;
+	__u32 sysctl_rmem_offset;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	long long counter;
+} atomic64_t;
+
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	struct proto *skc_prot;
+	possible_net_t skc_net;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+	atomic64_t skc_cookie;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node {
+	__u64 id;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct sock_cgroup_data {
+	struct cgroup *cgroup;
+} __attribute__((preserve_access_index));
+
+struct numa_drop_counters {
+	atomic_t drops0;
+	atomic_t drops1;
+} __attribute__((preserve_access_index));
+
+struct inode {
+	unsigned long i_ino;
+} __attribute__((preserve_access_index));
+
+struct socket {
+	short type;
+} __attribute__((preserve_access_index));
+
+struct socket_alloc {
+	struct socket socket;
+	struct inode vfs_inode;
+} __attribute__((preserve_access_index));
+
+struct mem_cgroup;
+
+struct sock {
+	struct sock_common __sk_common;
+	atomic_t sk_drops;
+	struct {
+		atomic_t rmem_alloc;
+	} sk_backlog;
+	int sk_rcvbuf;
+	struct socket *sk_socket;
+	int sk_wmem_queued;
+	refcount_t sk_wmem_alloc;
+	int sk_sndbuf;
+	__u16 sk_protocol;
+	kuid_t sk_uid;
+	unsigned long sk_ino;
+	struct mem_cgroup *sk_memcg;
+	struct sock_cgroup_data sk_cgrp_data;
+	struct numa_drop_counters *sk_drop_counters;
+} __attribute__((preserve_access_index));
+
+struct net_device {
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct net_device *dev;
+	struct sock *sk;
+	unsigned int len;
+	unsigned int truesize;
+} __attribute__((preserve_access_index));
+
+/* ---- what user space sets and reads ---- */
+
+/* Set before load: the kfree_skb tracepoint has the receiving socket as
+ * its fourth argument (6.11+).  A constant, so that the verifier never
+ * sees the access on a kernel whose tracepoint has three. */
+const volatile __u8 has_rx_sk = 0;
+
+struct memtrace_req req;		/* the filters and the mode */
+struct memtrace_probe probe;		/* the probe program's answer */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MEMTRACE_AGG_ENTRIES);
+	__type(key, struct memtrace_key);
+	__type(value, struct memtrace_val);
+} memtrace_agg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MEMTRACE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct memtrace_counts);
+} memtrace_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MEMTRACE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct memtrace_pending);
+} memtrace_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, MEMTRACE_RING_BYTES);
+} memtrace_ring SEC(".maps");
+
+/* The value of each memory reason in this kernel's enum, -1 if absent. */
+#define MEMTRACE_REASON(name) (bpf_core_enum_value_exists(enum skb_drop_reason, name) ? \
+			       (long)bpf_core_enum_value(enum skb_drop_reason, name) : -1L)
+
+static __always_inline int memtrace_reason_index(long reason)
+{
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_SOCKET_RCVBUFF))
+		return MEMTRACE_R_SOCKET_RCVBUFF;
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_PROTO_MEM))
+		return MEMTRACE_R_PROTO_MEM;
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_SOCKET_BACKLOG))
+		return MEMTRACE_R_SOCKET_BACKLOG;
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE))
+		return MEMTRACE_R_TCP_OFO_QUEUE_PRUNE;
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_TCP_OFO_DROP))
+		return MEMTRACE_R_TCP_OFO_DROP;
+	if (reason == MEMTRACE_REASON(SKB_DROP_REASON_TCP_ZEROWINDOW))
+		return MEMTRACE_R_TCP_ZEROWINDOW;
+	return -1;
+}
+
+SEC("syscall")
+int memtrace_probe(void *ctx)
+{
+	probe.reason_value[MEMTRACE_R_PROTO_MEM] = MEMTRACE_REASON(SKB_DROP_REASON_PROTO_MEM);
+	probe.reason_value[MEMTRACE_R_SOCKET_RCVBUFF] = MEMTRACE_REASON(SKB_DROP_REASON_SOCKET_RCVBUFF);
+	probe.reason_value[MEMTRACE_R_SOCKET_BACKLOG] = MEMTRACE_REASON(SKB_DROP_REASON_SOCKET_BACKLOG);
+	probe.reason_value[MEMTRACE_R_TCP_OFO_QUEUE_PRUNE] =
+		MEMTRACE_REASON(SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE);
+	probe.reason_value[MEMTRACE_R_TCP_OFO_DROP] = MEMTRACE_REASON(SKB_DROP_REASON_TCP_OFO_DROP);
+	probe.reason_value[MEMTRACE_R_TCP_ZEROWINDOW] = MEMTRACE_REASON(SKB_DROP_REASON_TCP_ZEROWINDOW);
+	probe.done = 1;
+	return 0;
+}
+
+/* The fields of the key, read for every event: direct loads (the verifier
+ * makes them faulting-safe), the socket as the helper wants it. */
+static __always_inline void memtrace_sock_key(struct memtrace_key *k, struct sock *sk, int trusted)
+{
+	struct net *net = sk->__sk_common.skc_net.net;
+
+	/* the helper wants a trusted pointer (a tracepoint argument); skb->sk
+	 * is only RCU-protected: its cookie as generated so far (sock_diag
+	 * and ss generate it), 0 when nobody asked yet */
+	if (trusted)
+		k->cookie = bpf_get_socket_cookie(sk);
+	else
+		k->cookie = (__u64)sk->__sk_common.skc_cookie.counter;
+	k->netns_ino = net ? net->ns.inum : 0;
+	if (bpf_core_field_exists(struct sock_cgroup_data, cgroup)) {
+		struct cgroup *cg = sk->sk_cgrp_data.cgroup;
+
+		if (cg)
+			k->cgroup_id = cg->kn->id;
+	}
+}
+
+/* sk_get_rmem0() / sk_get_wmem0(): per-netns (TCP) or global (UDP). */
+static __always_inline int memtrace_buf0(const struct sock *sk, const struct proto *prot, int send)
+{
+	__u32 off = send ? BPF_CORE_READ(prot, sysctl_wmem_offset)
+			 : BPF_CORE_READ(prot, sysctl_rmem_offset);
+	int *p = send ? BPF_CORE_READ(prot, sysctl_wmem) : BPF_CORE_READ(prot, sysctl_rmem);
+	int v = 0;
+
+	if (off) {
+		struct net *net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+
+		if (net)
+			bpf_probe_read_kernel(&v, sizeof(v), (const char *)net + off);
+	} else if (p) {
+		bpf_probe_read_kernel(&v, sizeof(v), p);
+	}
+	return v;
+}
+
+/* The rest of the record: only for a new aggregation entry or a line. */
+static __always_inline void memtrace_fill(struct memtrace_event *e, const struct memtrace_key *k,
+					  struct sock *sk, long allocated, int have_allocated)
+{
+	struct proto *prot;
+	struct socket_alloc *sa;
+	unsigned long *press;
+	long *mem;
+	int drops;
+
+	e->cookie = k->cookie;
+	e->cgroup_id = k->cgroup_id;
+	e->netns_ino = k->netns_ino;
+	e->event = (__u8)k->event;
+	e->cpu = (__u8)bpf_get_smp_processor_id();
+	if (!sk)
+		return;
+	e->flags |= MEMTRACE_F_SOCK;
+	if (k->cgroup_id)
+		e->flags |= MEMTRACE_F_CGROUP;
+	e->family = (__u8)BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	e->protocol = BPF_CORE_READ(sk, sk_protocol);
+	e->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (e->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&e->src, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&e->dst, sk, __sk_common.skc_v6_daddr);
+	} else {
+		BPF_CORE_READ_INTO((__be32 *)e->src, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__be32 *)e->dst, sk, __sk_common.skc_daddr);
+	}
+	e->uid = BPF_CORE_READ(sk, sk_uid.val);
+	e->rmem_alloc = BPF_CORE_READ(sk, sk_backlog.rmem_alloc.counter);
+	e->rcvbuf = BPF_CORE_READ(sk, sk_rcvbuf);
+	e->wmem_queued = BPF_CORE_READ(sk, sk_wmem_queued);
+	e->wmem_alloc = BPF_CORE_READ(sk, sk_wmem_alloc.refs.counter) - 1;
+	e->sndbuf = BPF_CORE_READ(sk, sk_sndbuf);
+	if (BPF_CORE_READ(sk, sk_memcg))
+		e->flags |= MEMTRACE_F_MEMCG;
+	drops = BPF_CORE_READ(sk, sk_drops.counter);
+	if (bpf_core_field_exists(sk->sk_drop_counters) &&
+	    bpf_core_type_exists(struct numa_drop_counters)) {
+		struct numa_drop_counters *ndc = BPF_CORE_READ(sk, sk_drop_counters);
+
+		if (ndc)
+			drops = BPF_CORE_READ(ndc, drops0.counter) + BPF_CORE_READ(ndc, drops1.counter);
+	}
+	e->drops = (__u32)drops;
+	if (bpf_core_field_exists(sk->sk_ino)) {
+		e->inode = (__u32)BPF_CORE_READ(sk, sk_ino);
+	} else {
+		sa = (struct socket_alloc *)BPF_CORE_READ(sk, sk_socket);
+		if (sa)
+			e->inode = (__u32)BPF_CORE_READ(sa, vfs_inode.i_ino);
+	}
+	prot = BPF_CORE_READ(sk, __sk_common.skc_prot);
+	if (!prot)
+		return;
+	if (!have_allocated) {
+		atomic_long_t *ma = BPF_CORE_READ(prot, memory_allocated);
+
+		have_allocated = ma && !bpf_probe_read_kernel(&allocated, sizeof(allocated), &ma->counter);
+	}
+	mem = BPF_CORE_READ(prot, sysctl_mem);
+	if (have_allocated && mem &&
+	    !bpf_probe_read_kernel(e->sysctl_mem_pages, sizeof(e->sysctl_mem_pages), mem)) {
+		e->allocated_pages = allocated;
+		e->flags |= MEMTRACE_F_LIMITS;
+	}
+	press = BPF_CORE_READ(prot, memory_pressure);
+	if (press) {
+		unsigned long p = 0;
+
+		if (!bpf_probe_read_kernel(&p, sizeof(p), press) && p)
+			e->flags |= MEMTRACE_F_PRESSURE;
+	}
+	e->sysctl_rmem = memtrace_buf0(sk, prot, 0);
+	e->sysctl_wmem = memtrace_buf0(sk, prot, 1);
+	e->flags |= MEMTRACE_F_SYSCTL_BUF;
+}
+
+static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const struct memtrace_key *b)
+{
+	return a->cgroup_id == b->cgroup_id && a->cookie == b->cookie &&
+	       a->netns_ino == b->netns_ino && a->event == b->event;
+}
+
+/* One event of program slot (MEMTRACE_SLOT_*): counted per CPU; then its
+ * aggregation entry's count, in a per-CPU pending count while the events
+ * on this CPU keep to one entry (a flood on one socket costs no map
+ * operation), into the map when another entry comes (user space adds what
+ * is still pending at the end).  The kernel never runs a program nested in
+ * itself on one CPU (it counts a recursion miss instead), and each program
+ * has its own slot: nothing per CPU is shared by two runs at once. */
+static __always_inline void memtrace_record(struct sock *sk, int trusted, struct sk_buff *skb,
+					    int event, long allocated, int have_allocated, __u32 slot)
+{
+	struct memtrace_key k = { 0 };
+	struct memtrace_pending *p;
+	struct memtrace_counts *c;
+	struct memtrace_val *v;
+	__u32 len = 0, truesize = 0;
+	int first = 0, armed = 0;
+	__u64 now = 0;
+	long rc;
+
+	if (req.paused || event < 0 || event >= MEMTRACE_NEVENTS)
+		return;
+	c = bpf_map_lookup_elem(&memtrace_counts, &slot);
+	p = bpf_map_lookup_elem(&memtrace_pending, &slot);
+	if (!c || !p)
+		return;
+	if (skb) {
+		len = skb->len;
+		truesize = skb->truesize;
+	}
+	/* the same socket and event as the last one on this CPU: its cookie
+	 * (unique since boot) says so, and with it the namespace, cgroup and
+	 * protocol that passed the filters then */
+	if (sk && p->armed && p->key.event == (__u32)event) {
+		__u64 ck = (__u64)sk->__sk_common.skc_cookie.counter;
+
+		if (ck && ck == p->key.cookie) {
+			c->events[event]++;
+			p->count++;
+			p->truesize_sum += truesize;
+			if (!req.every_event)
+				return;
+			k = p->key;
+			goto ring;
+		}
+	}
+	if (sk) {
+		if (req.protocol && sk->sk_protocol != req.protocol)
+			return;
+		memtrace_sock_key(&k, sk, trusted);
+	} else if (skb) {
+		/* no socket: the device's namespace, the event not attributed */
+		struct net_device *dev = skb->dev;
+		struct net *net = dev ? dev->nd_net.net : 0;
+
+		if (req.protocol)
+			return;
+		if (net)
+			k.netns_ino = net->ns.inum;
+	}
+	if (req.netns_ino && k.netns_ino != req.netns_ino)
+		return;
+	k.event = (__u32)event;
+	c->events[event]++;
+	if (!sk)
+		c->no_sock++;
+	if (p->armed && memtrace_key_eq(&p->key, &k)) {
+		p->count++;
+		p->truesize_sum += truesize;
+		if (!req.every_event)
+			return;
+		goto ring;
+	}
+	/* another entry: what is pending goes to its own first */
+	if (p->armed && p->count) {
+		v = bpf_map_lookup_elem(&memtrace_agg, &p->key);
+		if (v) {
+			__sync_fetch_and_add(&v->count, p->count);
+			__sync_fetch_and_add(&v->truesize_sum, p->truesize_sum);
+		}
+	}
+	p->armed = 0;
+	p->count = 0;
+	p->truesize_sum = 0;
+	v = bpf_map_lookup_elem(&memtrace_agg, &k);
+	if (v) {
+		__sync_fetch_and_add(&v->count, 1);
+		__sync_fetch_and_add(&v->truesize_sum, truesize);
+		armed = 1;
+	} else {
+		struct memtrace_val nv = { 0 };
+
+		now = bpf_ktime_get_ns();
+		nv.count = 1;
+		nv.truesize_sum = truesize;
+		nv.first.time_ns = now;
+		nv.first.skb_len = len;
+		nv.first.skb_truesize = truesize;
+		memtrace_fill(&nv.first, &k, sk, allocated, have_allocated);
+		rc = bpf_map_update_elem(&memtrace_agg, &k, &nv, BPF_NOEXIST);
+		if (!rc) {
+			first = armed = 1;
+		} else if (rc == -EEXIST) {
+			/* another CPU made it in between */
+			v = bpf_map_lookup_elem(&memtrace_agg, &k);
+			if (v) {
+				__sync_fetch_and_add(&v->count, 1);
+				__sync_fetch_and_add(&v->truesize_sum, truesize);
+				armed = 1;
+			}
+		} else {
+			c->agg_full++;	/* counted above, without its socket */
+		}
+	}
+	if (armed) {
+		p->key = k;
+		p->armed = 1;
+	}
+ring:
+	if (req.every_event || first) {
+		struct memtrace_event *e = bpf_ringbuf_reserve(&memtrace_ring, sizeof(*e), 0);
+
+		if (!e) {
+			c->ring_lost++;
+			return;
+		}
+		__builtin_memset(e, 0, sizeof(*e));
+		e->time_ns = now ? now : bpf_ktime_get_ns();
+		e->skb_len = len;
+		e->skb_truesize = truesize;
+		memtrace_fill(e, &k, sk, allocated, have_allocated);
+		if (first)
+			e->flags |= MEMTRACE_F_FIRST;
+		/* the kernel wakes the reader only when it had caught up */
+		bpf_ringbuf_submit(e, 0);
+	}
+}
+
+/* TP_PROTO(struct sock *sk, struct proto *prot, long allocated, int kind) */
+SEC("tp_btf/sock_exceed_buf_limit")
+int memtrace_exceed(unsigned long long *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	long allocated = (long)ctx[2];
+	int kind = (int)ctx[3];
+
+	if (!sk)
+		return 0;
+	memtrace_record(sk, 1, 0, kind == SK_MEM_SEND ? MEMTRACE_EV_REFUSE_SEND : MEMTRACE_EV_REFUSE_RECV,
+			allocated, 1, MEMTRACE_SLOT_EXCEED);
+	return 0;
+}
+
+/* TP_PROTO(struct sk_buff *skb, void *location, enum skb_drop_reason reason
+ * [, struct sock *rx_sk]) */
+SEC("tp_btf/kfree_skb")
+int memtrace_kfree_skb(unsigned long long *ctx)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx[0];
+	int r = memtrace_reason_index((long)(__u32)ctx[2]);
+	struct sock *sk;
+
+	if (r < 0)
+		return 0;
+	if (has_rx_sk) {
+		sk = (struct sock *)ctx[3];
+		if (sk) {
+			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
+			return 0;
+		}
+	}
+	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

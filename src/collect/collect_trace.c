@@ -1,0 +1,243 @@
+/* collect_trace.c - names trace's sockets from /proc and the cgroup v2 tree
+ * while they live (collect_trace.h): one /proc/PID/fd scan for a socket not
+ * seen yet, then not again before twenty times the last scan's cost has
+ * passed (a twentieth of the time at most), the sockets waiting meanwhile;
+ * one cgroup tree walk per cgroup id. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collect_trace.h"
+#include "host.h"
+#include "procscan.h"
+
+/* At least this long between two scans, whatever they cost. */
+#define COLLECT_TRACE_MIN_GAP_S 0.2
+/* A scan may take this share of the time at most. */
+#define COLLECT_TRACE_COST_SHARE 20.0
+/* A socket no scan found this often has gone (or is not a process's). */
+#define COLLECT_TRACE_MAX_MISSES 3
+
+static int collect_trace_counter_file(const char *rel, char **text, struct netstat *out)
+{
+	struct parse_err err;
+	size_t len = 0;
+	int rc = host_read_file(NULL, rel, text, &len);
+
+	if (rc)
+		return rc;
+	return netstat_parse(*text, len, out, &err);
+}
+
+void collect_trace_counters(struct trace_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->snmp_rc = collect_trace_counter_file("proc/net/snmp", &out->snmp_text, &out->snmp);
+	out->netstat_rc = collect_trace_counter_file("proc/net/netstat", &out->netstat_text,
+						     &out->netstat);
+}
+
+void collect_trace_counters_free(struct trace_counters *c)
+{
+	free(c->snmp_text);
+	free(c->netstat_text);
+	memset(c, 0, sizeof(*c));
+}
+
+int collect_trace_init(struct collect_trace *c, struct host *h)
+{
+	memset(c, 0, sizeof(*c));
+	c->h = h;
+	if (keymap_init(&c->inode_pid, sizeof(uint32_t)) || keymap_init(&c->index, sizeof(size_t)) ||
+	    keymap_init(&c->cgroups, sizeof(size_t))) {
+		collect_trace_free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void collect_trace_free(struct collect_trace *c)
+{
+	size_t i;
+
+	if (c->inode_pid.keys)
+		keymap_free(&c->inode_pid);
+	if (c->index.keys)
+		keymap_free(&c->index);
+	if (c->cgroups.keys)
+		keymap_free(&c->cgroups);
+	for (i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->cgroup_path);
+	free(c->pending);
+	memset(c, 0, sizeof(*c));
+}
+
+static double collect_trace_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A fresh inode -> PID map of every process. */
+static int collect_trace_scan(struct collect_trace *c)
+{
+	struct procscan_stats st;
+	double t0 = collect_trace_now();
+	int rc;
+
+	keymap_free(&c->inode_pid);
+	if (keymap_init(&c->inode_pid, sizeof(uint32_t)))
+		return -ENOMEM;
+	/* another user's process is counted (the level says it), not named */
+	rc = procscan_socket_inodes(c->h, &c->inode_pid, &st, false);
+	c->scans++;
+	c->last_scan_s = collect_trace_now();
+	c->scan_cost_s = c->last_scan_s - t0;
+	if (st.denied)
+		c->partial = true;
+	c->last_rc = rc;
+	return rc;
+}
+
+static bool collect_trace_due(const struct collect_trace *c, double now_s)
+{
+	double gap = c->scan_cost_s * COLLECT_TRACE_COST_SHARE;
+
+	if (gap < COLLECT_TRACE_MIN_GAP_S)
+		gap = COLLECT_TRACE_MIN_GAP_S;
+	return !c->scans || now_s - c->last_scan_s >= gap;
+}
+
+/* The process of names[i] from the last scan; true when found. */
+static bool collect_trace_pid(struct collect_trace *c, struct trace_names *n, uint32_t inode)
+{
+	const uint32_t *pid = inode ? keymap_find(&c->inode_pid, inode) : NULL;
+
+	if (!pid)
+		return false;
+	n->pid_found = true;
+	n->pid = *pid;
+	procscan_comm(n->pid, n->comm, sizeof(n->comm));
+	return true;
+}
+
+static void collect_trace_cgroup(struct collect_trace *c, struct trace_names *n, uint64_t id)
+{
+	size_t *slot = keymap_find(&c->cgroups, id);
+	struct cgroup_info *ci;
+
+	if (!slot) {
+		if (c->ncgroups == c->cgcap) {
+			size_t cap = c->cgcap ? 2 * c->cgcap : 16;
+			char (*grown)[PATH_MAX] = realloc(c->cgroup_path, cap * sizeof(*grown));
+
+			if (!grown)
+				return;
+			c->cgroup_path = grown;
+			c->cgcap = cap;
+		}
+		slot = keymap_get(&c->cgroups, id);
+		ci = malloc(sizeof(*ci));
+		if (!slot || !ci) {
+			free(ci);
+			return;
+		}
+		c->cgroup_path[c->ncgroups][0] = '\0';
+		procscan_cgroups(c->h, &id, &ci, 1);
+		if (ci->found)
+			snprintf(c->cgroup_path[c->ncgroups], PATH_MAX, "%s", ci->path);
+		free(ci);
+		*slot = ++c->ncgroups;
+	}
+	if (c->cgroup_path[*slot - 1][0]) {
+		n->cgroup_found = true;
+		snprintf(n->cgroup, sizeof(n->cgroup), "%s", c->cgroup_path[*slot - 1]);
+	}
+}
+
+static int collect_trace_pend(struct collect_trace *c, size_t i)
+{
+	if (c->npending == c->pcap) {
+		size_t cap = c->pcap ? 2 * c->pcap : 16;
+		struct collect_trace_pending *grown = realloc(c->pending, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		c->pending = grown;
+		c->pcap = cap;
+	}
+	c->pending[c->npending].i = i;
+	c->pending[c->npending++].misses = 1;
+	return 0;
+}
+
+const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t inode,
+					      uint64_t cgroup_id, double now_s)
+{
+	/* a socket by its inode; one without (closed, kernel) by its cgroup */
+	uint64_t key = inode ? inode : (1ull << 63) | cgroup_id;
+	size_t *slot = keymap_find(&c->index, key);
+	struct trace_names *n;
+
+	if (slot)
+		return c->names[*slot - 1];
+	if (c->nnames == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct trace_names **grown = realloc(c->names, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		c->names = grown;
+		c->cap = cap;
+	}
+	n = calloc(1, sizeof(*n));
+	slot = n ? keymap_get(&c->index, key) : NULL;
+	if (!slot) {
+		free(n);
+		return NULL;
+	}
+	c->names[c->nnames] = n;
+	*slot = ++c->nnames;
+	n->inode = inode;
+	snprintf(n->comm, sizeof(n->comm), "?");
+	if (cgroup_id)
+		collect_trace_cgroup(c, n, cgroup_id);
+	if (!inode || collect_trace_pid(c, n, inode))
+		return n;
+	/* not in the last scan: a new socket, scanned for now or soon */
+	if (collect_trace_due(c, now_s) && !collect_trace_scan(c) && collect_trace_pid(c, n, inode))
+		return n;
+	if (collect_trace_pend(c, c->nnames - 1))
+		return NULL;
+	return n;
+}
+
+int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
+{
+	size_t i, kept = 0;
+	int rc;
+
+	if (!c->npending || (!force && !collect_trace_due(c, now_s)))
+		return 0;
+	rc = collect_trace_scan(c);
+	if (rc)
+		return rc;
+	for (i = 0; i < c->npending; i++) {
+		struct trace_names *n = c->names[c->pending[i].i];
+
+		if (collect_trace_pid(c, n, n->inode) || ++c->pending[i].misses > COLLECT_TRACE_MAX_MISSES)
+			continue;
+		c->pending[kept++] = c->pending[i];
+	}
+	c->npending = kept;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* collect_trace.h - the names of trace's sockets, looked up while they live:
+ * the process from the socket's inode (the /proc/PID/fd scan of top --by
+ * process, never the task that happened to run the event) and the cgroup v2
+ * path from the socket's cgroup id.  The scan is repeated only for a socket
+ * not found yet, at most as often as keeps its cost under a twentieth of
+ * the time.  Returns -errno; never prints. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef SOCKMEM_COLLECT_TRACE_H
+#define SOCKMEM_COLLECT_TRACE_H
+
+#include "keymap.h"
+#include "report_trace.h"
+
+struct host;
+
+struct collect_trace {
+	struct host *h;			/* where the walks name what they could not read */
+	struct keymap inode_pid;	/* the last scan: socket inode -> PID */
+	struct keymap index;		/* socket key -> 1 + index in names[] */
+	struct trace_names **names;	/* stable addresses: the report points at them */
+	size_t nnames, cap;
+	struct keymap cgroups;		/* cgroup id -> 1 + index in cgroup_path[] */
+	char (*cgroup_path)[PATH_MAX];	/* "" when not found */
+	size_t ncgroups, cgcap;
+	struct collect_trace_pending {
+		size_t i;		/* names[i] was not in the last scan */
+		int misses;		/* scans that did not find it */
+	} *pending;
+	size_t npending, pcap;
+	double last_scan_s;		/* CLOCK_MONOTONIC of the last scan, 0: none */
+	double scan_cost_s;		/* what the last one took */
+	uint64_t scans;
+	bool partial;			/* some processes' fds could not be read */
+	int last_rc;			/* the last scan's failure, 0: none */
+};
+
+/* Reads /proc/net/snmp and /proc/net/netstat (free with
+ * collect_trace_counters_free); a file that cannot be used is absent, its
+ * -errno in *_rc. */
+void collect_trace_counters(struct trace_counters *out);
+void collect_trace_counters_free(struct trace_counters *c);
+
+/* h: the host whose problems the walks add to (host_problem_add). */
+int collect_trace_init(struct collect_trace *c, struct host *h);
+void collect_trace_free(struct collect_trace *c);
+
+/* The names of the socket with this inode (0: none) in this cgroup; a
+ * socket not in the last scan may trigger a new one (now_s: CLOCK_MONOTONIC)
+ * or wait in the pending list.  NULL only when out of memory. */
+const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t inode,
+					      uint64_t cgroup_id, double now_s);
+/* Scans again for the pending sockets when the budget allows (force: now,
+ * for the summary).  Returns 0 or the scan's -errno. */
+int collect_trace_tick(struct collect_trace *c, double now_s, bool force);
+
+#endif

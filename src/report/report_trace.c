@@ -1,0 +1,552 @@
+/* report_trace.c - the report of "sockmem trace": events decoded into lines,
+ * the window's summary (events by kind, the top sockets, processes, cgroups
+ * and ports from the kernel's aggregation map), the kernel's counters over
+ * the same window beside the events they count, the attribution level and
+ * the per-kernel coverage of the tracepoints.  Pure: no I/O. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "keymap.h"
+#include "report_trace.h"
+
+const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counters" };
+const char *const trace_match_name[3] = { "exact", "related", "context" };
+const char *const trace_by_name[TRACE_BY_COUNT] = { "socket", "process", "cgroup", "port" };
+
+/* include/net/dropreason-core.h, the kernel's own words */
+const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS] = {
+	[MEMTRACE_EV_REFUSE_SEND] = { "refused-send", "refusal", NULL, "send",
+				      "a send charge refused (sock_exceed_buf_limit)" },
+	[MEMTRACE_EV_REFUSE_RECV] = { "refused-receive", "refusal", NULL, "receive",
+				      "a receive charge refused (sock_exceed_buf_limit)" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_PROTO_MEM] = {
+		"drop-PROTO_MEM", "drop", "PROTO_MEM", "receive",
+		"proto memory limitation: the charge against tcp_mem/udp_mem or the memory cgroup failed" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_SOCKET_RCVBUFF] = {
+		"drop-SOCKET_RCVBUFF", "drop", "SOCKET_RCVBUFF", "receive",
+		"socket receive buffer is full" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_SOCKET_BACKLOG] = {
+		"drop-SOCKET_BACKLOG", "drop", "SOCKET_BACKLOG", "receive",
+		"socket backlog is full (the owner held the lock, rcvbuf + sndbuf exceeded)" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_TCP_OFO_QUEUE_PRUNE] = {
+		"drop-TCP_OFO_QUEUE_PRUNE", "drop", "TCP_OFO_QUEUE_PRUNE", "receive",
+		"pruned from the TCP out-of-order queue to free memory" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_TCP_OFO_DROP] = {
+		"drop-TCP_OFO_DROP", "drop", "TCP_OFO_DROP", "receive",
+		"out-of-order data already in the receive queue" },
+	[MEMTRACE_EV_DROP0 + MEMTRACE_R_TCP_ZEROWINDOW] = {
+		"drop-TCP_ZEROWINDOW", "drop", "TCP_ZEROWINDOW", "receive",
+		"TCP receive window is zero (the receive buffer is full)" },
+};
+
+#define EV_DROP(r) (MEMTRACE_EV_DROP0 + MEMTRACE_R_##r)
+
+/* The counters over the window and the events each one counts. */
+static const struct {
+	const char *group, *name, *meaning;
+	enum trace_match match;
+	int ev[2];			/* event codes, -1: none */
+	uint16_t protocol;		/* IPPROTO_* of the events */
+	uint8_t family;			/* AF_INET: the IPv4 MIB only; 0: both */
+} trace_counter_defs[] = {
+	{ "Udp", "RcvbufErrors", "IPv4 datagrams dropped: receive buffer full", TRACE_MATCH_EXACT,
+	  { EV_DROP(SOCKET_RCVBUFF), -1 }, IPPROTO_UDP, AF_INET },
+	/* related, not exact: 6.18 drops a datagram whose receive charge the
+	 * memory cgroup refused (PROTO_MEM, the socket's drop count) without
+	 * MemErrors or InErrors (tests/trace.sh's memcg case) */
+	{ "Udp", "MemErrors", "IPv4 datagrams dropped: udp_mem or memory cgroup charge failed "
+	  "(6.18 leaves memcg refusals out: see the socket's drops)",
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_UDP, AF_INET },
+	{ "Udp", "InErrors", "IPv4 receive errors of any kind (the two above, checksums, ...)",
+	  TRACE_MATCH_RELATED, { EV_DROP(SOCKET_RCVBUFF), EV_DROP(PROTO_MEM) }, IPPROTO_UDP, AF_INET },
+	{ "Udp", "SndbufErrors", "IPv4 sends failed: send buffer full", TRACE_MATCH_CONTEXT,
+	  { -1, -1 }, 0, 0 },
+	{ "TcpExt", "TCPRcvQDrop", "in-order segments dropped: receive charge failed",
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0 },
+	{ "TcpExt", "TCPOFODrop", "out-of-order segments dropped: receive charge failed",
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0 },
+	{ "TcpExt", "TCPBacklogDrop", "segments dropped: socket backlog full", TRACE_MATCH_EXACT,
+	  { EV_DROP(SOCKET_BACKLOG), -1 }, IPPROTO_TCP, 0 },
+	{ "TcpExt", "TCPZeroWindowDrop", "segments dropped: zero receive window", TRACE_MATCH_EXACT,
+	  { EV_DROP(TCP_ZEROWINDOW), -1 }, IPPROTO_TCP, 0 },
+	{ "TcpExt", "OfoPruned", "out-of-order queues pruned (one per prune, events per packet)",
+	  TRACE_MATCH_RELATED, { EV_DROP(TCP_OFO_QUEUE_PRUNE), -1 }, IPPROTO_TCP, 0 },
+	{ "TcpExt", "PruneCalled", "receive queue prunes for memory", TRACE_MATCH_CONTEXT, { -1, -1 },
+	  0, 0 },
+	{ "TcpExt", "RcvPruned", "prunes that could not free enough", TRACE_MATCH_CONTEXT, { -1, -1 },
+	  0, 0 },
+	{ "TcpExt", "TCPRcvCollapsed", "skbs collapsed to save memory", TRACE_MATCH_CONTEXT, { -1, -1 },
+	  0, 0 },
+	{ "TcpExt", "TCPMemoryPressures", "times TCP entered memory pressure", TRACE_MATCH_CONTEXT,
+	  { -1, -1 }, 0, 0 },
+	{ "TcpExt", "TCPMemoryPressuresChrono", "ms in memory pressure (added when an episode ends)",
+	  TRACE_MATCH_CONTEXT, { -1, -1 }, 0, 0 },
+	{ "TcpExt", "TCPAbortOnMemory", "connections reset: over tcp_mem max or too many orphans",
+	  TRACE_MATCH_CONTEXT, { -1, -1 }, 0, 0 },
+};
+
+_Static_assert(sizeof(trace_counter_defs) / sizeof(trace_counter_defs[0]) <= TRACE_MAX_COUNTERS,
+	       "TRACE_MAX_COUNTERS holds every counter");
+
+enum trace_level report_trace_level(bool bpf, bool procs_partial)
+{
+	if (!bpf)
+		return TRACE_LEVEL_COUNTERS;
+	return procs_partial ? TRACE_LEVEL_SOCKET : TRACE_LEVEL_PROCESS;
+}
+
+static const char *report_trace_protocol(uint16_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case 262:		/* IPPROTO_MPTCP */
+		return "mptcp";
+	default:
+		return "other";
+	}
+}
+
+/* ss's names of the TCP states (include/net/tcp_states.h); UDP's are the
+ * same numbers: ESTAB when connected, UNCONN (TCP_CLOSE) otherwise. */
+static const char *report_trace_state(uint16_t proto, uint8_t s)
+{
+	static const char *const names[] = { "UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
+					      "FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT",
+					      "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV" };
+
+	if (proto == IPPROTO_TCP && s == 7)
+		return "CLOSE";
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "UNKNOWN";
+}
+
+static void report_trace_addr(char *dst, size_t n, int family, const uint8_t *a, uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	if (family == AF_INET6)
+		snprintf(dst, n, "[%s]:%u", ip, port);
+	else
+		snprintf(dst, n, "%s:%u", ip, port);
+}
+
+static void report_trace_times(double unix_s, char *iso, size_t isosz, char *local, size_t localsz)
+{
+	time_t sec = (time_t)floor(unix_s);
+	int us = (int)((unix_s - floor(unix_s)) * 1e6);
+	struct tm tm;
+	size_t n;
+
+	if (us > 999999)
+		us = 999999;
+	if (!gmtime_r(&sec, &tm))
+		memset(&tm, 0, sizeof(tm));
+	n = strftime(iso, isosz, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(iso + n, isosz - n, ".%06dZ", us);
+	if (local) {
+		if (!localtime_r(&sec, &tm))
+			memset(&tm, 0, sizeof(tm));
+		n = strftime(local, localsz, "%H:%M:%S", &tm);
+		snprintf(local + n, localsz - n, ".%03d", us / 1000);
+	}
+}
+
+static uint64_t report_trace_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Signed pages to bytes, saturated. */
+static int64_t report_trace_bytes(int64_t pages, uint64_t unit)
+{
+	return report_pages_to_bytes(pages, unit);
+}
+
+static uint64_t report_trace_ubytes(int64_t pages, uint64_t unit)
+{
+	int64_t b = report_pages_to_bytes(pages, unit);
+
+	return b < 0 ? 0 : (uint64_t)b;
+}
+
+/* __sk_mem_raise_allocated(): what the figures say refused the charge.
+ * Above limit[2]: the hard limit.  Below limit[0] the protocol never
+ * refuses: the memory cgroup did.  Between, TCP refuses a socket above its
+ * fair share under pressure; UDP (no pressure state) refuses any socket
+ * above its minimum, so udp_mem[0] is its effective limit. */
+static const char *report_trace_cause(const struct trace_line *l)
+{
+	const struct memtrace_event *e = l->e;
+
+	if (!(e->flags & MEMTRACE_F_LIMITS))
+		return e->flags & MEMTRACE_F_MEMCG ? "memcg" : NULL;
+	if (e->allocated_pages > e->sysctl_mem_pages[2])
+		return "hard-limit";
+	if (e->allocated_pages <= e->sysctl_mem_pages[0])
+		return e->flags & MEMTRACE_F_MEMCG ? "memcg" : NULL;
+	if (e->protocol == IPPROTO_UDP || e->protocol == IPPROTO_UDPLITE)
+		return "udp-min";
+	return "pressure";
+}
+
+void report_trace_line(struct trace_line *l, const struct memtrace_event *e,
+		       const struct trace_names *names, const struct trace_clock *clk,
+		       uint64_t mem_unit_bytes)
+{
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	l->e = e;
+	l->def = &trace_event_defs[e->event < MEMTRACE_NEVENTS ? e->event : 0];
+	l->time_unix_s = (double)e->time_ns / 1e9 + clk->realtime_minus_monotonic_s;
+	report_trace_times(l->time_unix_s, l->time_iso, sizeof(l->time_iso), l->time_local,
+			   sizeof(l->time_local));
+	l->names = names;
+	l->attributed = "none";
+	if (!(e->flags & MEMTRACE_F_SOCK)) {
+		l->protocol = "other";
+		return;
+	}
+	l->attributed = names && names->pid_found ? "process" : "socket";
+	l->protocol = report_trace_protocol(e->protocol);
+	l->family = e->family == AF_INET6 ? "ipv6" : "ipv4";
+	l->state = report_trace_state(e->protocol, e->state);
+	report_trace_addr(l->local, sizeof(l->local), e->family, e->src, e->sport);
+	report_trace_addr(l->peer, sizeof(l->peer), e->family, e->dst, e->dport);
+	l->pressure = e->flags & MEMTRACE_F_PRESSURE;
+	l->memcg = e->flags & MEMTRACE_F_MEMCG;
+	if (e->flags & MEMTRACE_F_LIMITS) {
+		l->limits_ok = true;
+		l->allocated_bytes = report_trace_bytes(e->allocated_pages, mem_unit_bytes);
+		for (i = 0; i < 3; i++)
+			l->limit_bytes[i] = report_trace_ubytes(e->sysctl_mem_pages[i], mem_unit_bytes);
+		l->usage_pct_of_max = e->sysctl_mem_pages[2] > 0
+				      ? (double)e->allocated_pages * 100.0 / (double)e->sysctl_mem_pages[2]
+				      : 0;
+	}
+	if (!strcmp(l->def->kind, "refusal"))
+		l->cause = report_trace_cause(l);
+	if (names && names->cgroup_found)
+		report_pod_from_cgroup(names->cgroup, &l->pod);
+}
+
+void report_trace_coverage(struct report_trace *t)
+{
+	const struct kversion *kv = &t->kver;
+	char *absent = t->absent_reasons;
+	const size_t absentsz = sizeof(t->absent_reasons);
+	size_t len = 0;
+	int i;
+
+	t->ncoverage = 0;
+	if (!t->bpf) {
+		t->coverage[t->ncoverage++] = "no event was traced: only the kernel's counters over the "
+					      "window, without attribution";
+		return;
+	}
+	if (!t->rx_sk)
+		t->coverage[t->ncoverage++] = "before Linux 6.11 skb:kfree_skb has no rx_sk: a receive "
+					      "drop names its socket only when the packet was already "
+					      "charged to it (skb->sk); the others are counted, not attributed";
+	if (kv->ok && sysinfo_kver_ge(kv, 4, 19) && !sysinfo_kver_ge(kv, 6, 18))
+		t->coverage[t->ncoverage++] = "Linux 4.19 to 6.17: a receive charge refused by the memory "
+					      "cgroup does not reach sock_exceed_buf_limit (fixed by "
+					      "9d85c565a7b7 in 6.18, in stable 5.4-6.17 from late 2025): "
+					      "it shows as a PROTO_MEM drop";
+	if (kv->ok && sysinfo_kver_ge(kv, 6, 7) && !sysinfo_kver_ge(kv, 6, 16))
+		t->coverage[t->ncoverage++] = "Linux 6.7 to 6.15: a receive charge refused outside a memory "
+					      "cgroup does not reach sock_exceed_buf_limit (2def8ff3fdb6, "
+					      "fixed by 8542d6fac25c unless backported): it shows as a "
+					      "PROTO_MEM drop";
+	t->coverage[t->ncoverage++] = "a TCP send charge above the limits is forced, not refused, while "
+				      "the socket's queue is below its sndbuf: no event (the kernel's design)";
+	t->coverage[t->ncoverage++] = "memory pressure episodes and aborts on memory are not traced: see "
+				      "TCPMemoryPressures and TCPAbortOnMemory over the window";
+	for (i = 0; i < MEMTRACE_NREASONS; i++) {
+		if (t->reason_value[i] >= 0)
+			continue;
+		len += (size_t)snprintf(absent + len, absentsz - len, "%s%s",
+					len ? ", " : "this kernel has no drop reason ",
+					trace_event_defs[MEMTRACE_EV_DROP0 + i].reason);
+		if (len >= absentsz)
+			len = absentsz - 1;
+	}
+	if (len && t->ncoverage < TRACE_MAX_COVERAGE)
+		t->coverage[t->ncoverage++] = absent;
+}
+
+static struct opt report_trace_counter(const struct trace_counters *c, const char *group,
+				       const char *name)
+{
+	struct opt none = { 0, false };
+
+	if (!c)
+		return none;
+	if (!strcmp(group, "TcpExt"))
+		return c->netstat_rc ? none : netstat_get(&c->netstat, group, name);
+	return c->snmp_rc ? none : netstat_get(&c->snmp, group, name);
+}
+
+static bool report_trace_entry_counts(const struct tracer_entry *en, int ev, uint16_t protocol,
+				      uint8_t family)
+{
+	const struct memtrace_event *f = &en->val.first;
+
+	if ((int)en->key.event != ev || !(f->flags & MEMTRACE_F_SOCK) || f->protocol != protocol)
+		return false;
+	return !family || f->family == family;
+}
+
+static void report_trace_counters(struct report_trace *t, const struct trace_window *w)
+{
+	size_t i, j;
+	int k;
+
+	t->ncounter = 0;
+	for (i = 0; i < sizeof(trace_counter_defs) / sizeof(trace_counter_defs[0]); i++) {
+		struct trace_counter *c = &t->counter[t->ncounter++];
+
+		memset(c, 0, sizeof(*c));
+		c->group = trace_counter_defs[i].group;
+		c->name = trace_counter_defs[i].name;
+		c->meaning = trace_counter_defs[i].meaning;
+		c->match = trace_counter_defs[i].match;
+		c->before = report_trace_counter(w->before, c->group, c->name);
+		c->after = report_trace_counter(w->after, c->group, c->name);
+		if (c->before.ok && c->after.ok && c->after.v >= c->before.v) {
+			c->delta.ok = true;
+			c->delta.v = c->after.v - c->before.v;
+		}
+		if (c->match == TRACE_MATCH_CONTEXT || !t->bpf)
+			continue;
+		c->has_events = true;
+		for (j = 0; j < w->nentries; j++)
+			for (k = 0; k < 2; k++)
+				if (trace_counter_defs[i].ev[k] >= 0 &&
+				    report_trace_entry_counts(&w->entries[j], trace_counter_defs[i].ev[k],
+							      trace_counter_defs[i].protocol,
+							      trace_counter_defs[i].family))
+					c->events_seen = report_trace_add(c->events_seen,
+								      w->entries[j].val.count);
+		c->comparable = t->counters_comparable && !t->agg_full &&
+				(!w->protocol_num || w->protocol_num == trace_counter_defs[i].protocol);
+		c->agrees = c->match == TRACE_MATCH_EXACT && c->comparable && c->delta.ok &&
+			    c->delta.v == c->events_seen;
+	}
+}
+
+/* ---- the top groups ---- */
+
+static uint64_t report_trace_group_key(enum trace_by by, const struct tracer_entry *en,
+				       const struct trace_names *nm)
+{
+	const struct memtrace_event *f = &en->val.first;
+
+	switch (by) {
+	case TRACE_BY_SOCKET:
+		/* a socket without a cookie (skb->sk before anyone asked): its inode */
+		if (en->key.cookie)
+			return en->key.cookie;
+		return (1ull << 63) | ((uint64_t)en->key.netns_ino << 32) | f->inode;
+	case TRACE_BY_PROCESS:
+		return nm && nm->pid_found ? nm->pid : 0;
+	case TRACE_BY_CGROUP:
+		return en->key.cgroup_id;
+	case TRACE_BY_PORT:
+		if (!(f->flags & MEMTRACE_F_SOCK))
+			return 0;
+		return ((uint64_t)f->protocol << 16 | f->sport) + 1;
+	default:
+		return 0;
+	}
+}
+
+static int report_trace_cmp(const void *a, const void *b)
+{
+	const struct trace_row *x = a, *y = b;
+
+	if (x->events != y->events)
+		return x->events < y->events ? 1 : -1;
+	return x->first.time_ns < y->first.time_ns ? -1 : x->first.time_ns > y->first.time_ns;
+}
+
+struct report_trace_group {
+	size_t row;
+	uint64_t largest;		/* the count of the entry that names the row */
+	uint64_t last_socket;
+};
+
+static int report_trace_top(struct report_trace *t, const struct trace_window *w, enum trace_by by)
+{
+	struct trace_row *rows = NULL, *grown;
+	size_t nrows = 0, cap = 0, i;
+	struct keymap groups;
+	struct keymap seen;		/* (group, socket) pairs already counted */
+	int rc = 0;
+
+	if (keymap_init(&groups, sizeof(struct report_trace_group)) ||
+	    keymap_init(&seen, sizeof(uint8_t)))
+		return -ENOMEM;
+	for (i = 0; i < w->nentries; i++) {
+		const struct tracer_entry *en = &w->entries[i];
+		const struct trace_names *nm = w->names ? w->names[i] : NULL;
+		uint64_t key = report_trace_group_key(by, en, nm);
+		uint64_t sock = report_trace_group_key(TRACE_BY_SOCKET, en, nm);
+		struct report_trace_group *g = keymap_find(&groups, key);
+		struct trace_row *r;
+		uint8_t *s;
+
+		if (!g) {
+			g = keymap_get(&groups, key);
+			if (!g) {
+				rc = -ENOMEM;
+				break;
+			}
+			if (nrows == cap) {
+				cap = cap ? 2 * cap : 64;
+				grown = realloc(rows, cap * sizeof(*rows));
+				if (!grown) {
+					rc = -ENOMEM;
+					break;
+				}
+				rows = grown;
+			}
+			g->row = nrows++;
+			memset(&rows[g->row], 0, sizeof(rows[g->row]));
+		}
+		r = &rows[g->row];
+		r->events = report_trace_add(r->events, en->val.count);
+		if (en->key.event < MEMTRACE_NEVENTS)
+			r->by_event[en->key.event] = report_trace_add(r->by_event[en->key.event],
+								  en->val.count);
+		r->dropped_bytes = report_trace_add(r->dropped_bytes, en->val.truesize_sum);
+		/* distinct sockets of the group: a socket's entries are per event */
+		s = keymap_find(&seen, sock ^ (key * 0x9e3779b97f4a7c15ull));
+		if (!s) {
+			s = keymap_get(&seen, sock ^ (key * 0x9e3779b97f4a7c15ull));
+			if (!s) {
+				rc = -ENOMEM;
+				break;
+			}
+			r->sockets++;
+		}
+		if (en->val.count > g->largest || !r->first.time_ns) {
+			g->largest = en->val.count;
+			r->first = en->val.first;
+			report_trace_line(&r->line, &r->first, nm, &w->clock, t->mem_unit_bytes);
+		}
+	}
+	keymap_free(&seen);
+	keymap_free(&groups);
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), report_trace_cmp);
+	/* line.e points into the row: sorting moved them */
+	for (i = 0; i < nrows; i++) {
+		rows[i].line.e = &rows[i].first;
+		rows[i].share_pct = t->total_events ? (double)rows[i].events * 100.0 /
+						      (double)t->total_events : 0;
+	}
+	t->groups[by] = nrows;
+	t->ntop[by] = nrows < (size_t)w->requested ? (int)nrows : w->requested;
+	t->top[by] = rows;
+	return 0;
+}
+
+int report_trace_build(struct report_trace *t, const struct trace_window *w)
+{
+	size_t i;
+	int by, rc, k;
+
+	memset(t, 0, sizeof(*t));
+	t->bpf = w->info != NULL;
+	t->rx_sk = w->info && w->info->rx_sk;
+	t->level = report_trace_level(t->bpf, w->procs_partial);
+	t->level_why = !t->bpf ? w->bpf_why
+		       : w->procs_partial ? "some processes' file descriptors could not be read "
+					    "(run as root to name every socket's process)"
+		       : NULL;
+	if (w->h) {
+		t->kver = w->h->kver;
+		t->mem_unit_bytes = model_mem_unit_bytes(t->kver.major, t->kver.minor,
+							 w->h->page_size_bytes);
+	}
+	if (!t->mem_unit_bytes)
+		t->mem_unit_bytes = 4096;
+	for (k = 0; k < MEMTRACE_NREASONS; k++)
+		t->reason_value[k] = w->info ? w->info->reason_value[k] : -1;
+	t->netns_ino = w->netns_ino;
+	t->protocol = w->protocol;
+	t->summary_only = w->summary_only;
+	t->requested = w->requested;
+	t->start_unix_s = w->start_unix_s;
+	t->end_unix_s = w->end_unix_s;
+	t->window_s = w->end_unix_s > w->start_unix_s ? w->end_unix_s - w->start_unix_s : 0;
+	report_trace_times(w->start_unix_s, t->start_iso, sizeof(t->start_iso), NULL, 0);
+	report_trace_times(w->end_unix_s, t->end_iso, sizeof(t->end_iso), NULL, 0);
+	t->end_reason = w->end_reason;
+	t->lines_printed = w->lines_printed;
+	if (w->counts) {
+		for (k = 0; k < MEMTRACE_NEVENTS; k++) {
+			t->events[k] = w->counts->events[k];
+			t->total_events = report_trace_add(t->total_events, t->events[k]);
+		}
+		t->ring_lost = w->counts->ring_lost;
+		t->agg_full = w->counts->agg_full;
+		t->no_sock = w->counts->no_sock;
+		t->missed = w->missed;
+	}
+	t->events_per_s = t->window_s > 0 ? (double)t->total_events / t->window_s : 0;
+	t->unattributed_events = t->no_sock;
+	for (i = 0; i < w->nentries; i++)
+		if ((w->entries[i].val.first.flags & MEMTRACE_F_SOCK) &&
+		    !(w->names && w->names[i] && w->names[i]->pid_found))
+			t->unattributed_events = report_trace_add(t->unattributed_events,
+							      w->entries[i].val.count);
+	report_trace_coverage(t);
+	/* the counters are this namespace's: comparable when the events are too */
+	t->counters_comparable = t->bpf && w->netns_ino != 0;
+	t->counters_scope = w->netns_ino ? "this network namespace" :
+			    "this network namespace; the events: every one";
+	report_trace_counters(t, w);
+	for (by = 0; by < TRACE_BY_COUNT; by++) {
+		rc = report_trace_top(t, w, (enum trace_by)by);
+		if (rc) {
+			report_trace_free(t);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void report_trace_free(struct report_trace *t)
+{
+	int by;
+
+	for (by = 0; by < TRACE_BY_COUNT; by++) {
+		free(t->top[by]);
+		t->top[by] = NULL;
+		t->ntop[by] = 0;
+	}
+}
