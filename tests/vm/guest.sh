@@ -293,9 +293,16 @@ check "pressure entered while filling" [ -n "$entered" ]
 # sender had in flight (up to one socket's data, freed at the ACK) was in
 # the figure the charge saw but may be gone from the one read after.
 SLACK=$ATT; [ $SIMDIR = send ] && SLACK=$((ATT + PERPG))
-check "entered when the published figure crossed pressure ($flip_from -> $flip_to, pressure $L1, one attempt $ATT, in flight $((SLACK - ATT)))" \
+# Before 6.6 the senders' unacked data, several sockets' worth under load, is
+# in the figure the entering charge saw and may be gone from the one read
+# after it: the flip's position is then a known, named limit (TAP TODO),
+# never a silent pass.
+flipchk=check
+[ $SIMDIR = send ] && flipchk="known_why"
+known_why() { _kd=$1; shift; known "$_kd" "before 6.6 the senders' data in flight at the flip is not in the figure read after it" "$@"; }
+$flipchk "entered when the published figure crossed pressure ($flip_from -> $flip_to, pressure $L1, one attempt $ATT, in flight $((SLACK - ATT)))" \
 	[ "${flip_from:-0}" -le $L1 -a $((${flip_to:-0} + SLACK)) -gt $L1 ]
-check "the sockets' true charge at the flip (${TRUE_AT_FLIP:-none}) is within the band of pressure ($L1 +/- $BAND + $SLACK)" \
+$flipchk "the sockets' true charge at the flip (${TRUE_AT_FLIP:-none}) is within the band of pressure ($L1 +/- $BAND + $SLACK)" \
 	[ "${TRUE_AT_FLIP:-0}" -ge $((L1 - BAND - SLACK)) -a "${TRUE_AT_FLIP:-0}" -le $((L1 + BAND + SLACK)) ]
 if [ "$PAT" != null ] && [ -n "$entered" ]; then
 	d=$((OTHERS1 - OTHERS0)); [ $d -lt 0 ] && d=$((-d))
