@@ -50,7 +50,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 			if (!strcmp(arg, sockets_by_name[i]))
 				break;
 		if (i == BY_COUNT)
-			argp_error(state, "--by: '%s' is not socket, process, cgroup, port or state", arg);
+			argp_error(state, "--by: '%s' is not socket, process, cgroup, port, peer-port "
+				   "or state", arg);
 		top_by = (enum sockets_by)i;
 		break;
 	case ARGP_KEY_ARG:
@@ -89,7 +90,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_option top_options[] = {
 	{ "number", 'n', "N", 0, "Show the N largest (default 10; in the live view: as many as "
 	  "the screen holds)", 0 },
-	{ "by", 'B', "KEY", 0, "Group by socket (default), process, cgroup, port or state", 0 },
+	{ "by", 'B', "KEY", 0, "Group by socket (default), process, cgroup, port (local), peer-port "
+	  "(remote) or state", 0 },
 	{ 0 }
 };
 
@@ -173,10 +175,12 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 	p->reported = 0;
 	memset(&p->ps, 0, sizeof(p->ps));
 	t0 = top_now_s();
-	/* the processes of ss text are its users:(...), not this machine's */
-	if (by == BY_PROCESS && !collect_from_text(sm_common.diag_file, sm_common.root)) {
+	/* the processes of ss text are its users:(...), not this machine's; by
+	 * socket, the holder of each row (the ones it could not read: "-") */
+	if ((by == BY_PROCESS || (by == BY_SOCKET && !sm_common.diag_file)) &&
+	    !sm_common.root && !collect_from_text(sm_common.diag_file, sm_common.root)) {
 		if (keymap_init(&p->inode_pid, sizeof(uint32_t)) ||
-		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, true) == -ENOMEM)
+		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, by == BY_PROCESS) == -ENOMEM)
 			return top_pass_fail(p, "/proc", "out of memory", -ENOMEM);
 		q.inode_pid = &p->inode_pid;
 	}

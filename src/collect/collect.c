@@ -58,11 +58,12 @@ static bool collect_sums_only(const struct collect_req *q)
 }
 
 /* The sockets' identity is shown (top by socket) or groups them (by
- * process: the inode, by cgroup: its id); sums, ports and states do
- * without it. */
+ * process: the inode, by cgroup: its id, by peer port: the peer); sums,
+ * local ports and states do without it. */
 static bool collect_wants_ids(const struct collect_req *q)
 {
-	return (q->by == BY_SOCKET && q->topn > 0) || q->by == BY_PROCESS || q->by == BY_CGROUP;
+	return (q->by == BY_SOCKET && q->topn > 0) || q->by == BY_PROCESS || q->by == BY_CGROUP ||
+	       q->by == BY_PEER_PORT;
 }
 
 void collect_release(void)
@@ -907,10 +908,12 @@ void collect_top_names(struct host *h, struct report_top *t, const struct collec
 		}
 		return;
 	}
-	if (t->by == BY_PROCESS)
-		for (i = 0; i < t->n; i++)
-			procscan_comm((uint32_t)t->row[i].key.id, t->row[i].comm,
-				      sizeof(t->row[i].comm));
+	for (i = 0; i < t->n && (t->by == BY_PROCESS || t->by == BY_SOCKET); i++) {
+		uint32_t pid = t->by == BY_PROCESS ? (uint32_t)t->row[i].key.id : t->row[i].pid;
+
+		if (pid)
+			procscan_comm(pid, t->row[i].comm, sizeof(t->row[i].comm));
+	}
 	if (t->by != BY_CGROUP || t->n <= 0)
 		return;
 	ids = calloc((size_t)t->n, sizeof(*ids));

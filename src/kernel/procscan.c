@@ -127,17 +127,39 @@ static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procs
 			continue;
 		link[n] = '\0';
 		ino = strtoul(link + 8, NULL, 10);
+		if (ino >= PROCSCAN_KEY_LAST_PID)
+			continue;	/* not a socket inode (they are 32-bit) */
 		st->socket_fds++;
 		v = keymap_find(map, ino);
-		if (v && *v && *v <= pid)
-			continue;
-		v = keymap_get(map, ino);
-		if (!v)
+		if (v && *v == pid)
+			continue;	/* a dup of one this process holds */
+		if (v && *v) {
+			/* another process holds it too (fork, SCM_RIGHTS): counted
+			 * once per process, its fds being listed one after another */
+			uint32_t *last = keymap_get(map, ino | PROCSCAN_KEY_LAST_PID), *others;
+
+			if (!last)
+				return -ENOMEM;
+			if (*last != pid) {
+				if (!(others = keymap_get(map, ino | PROCSCAN_KEY_OTHERS)))
+					return -ENOMEM;
+				if (!*others)
+					st->shared_sockets++;
+				*others += *others != UINT32_MAX;
+				*last = pid;
+			}
+			/* keymap_get may have moved the values */
+			v = keymap_find(map, ino);
+			if (*v <= pid)
+				continue;
+		} else if (!(v = keymap_get(map, ino))) {
 			return -ENOMEM;
+		}
 		*v = pid;
 	}
 	return rc;
 }
+
 
 int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
 			   bool name_denied)

@@ -35,13 +35,44 @@ static void fmt_bytes(char *dst, size_t n, uint64_t b, const struct output_opts 
 		util_human_bytes(dst, n, b);
 }
 
-/* In a table column: a bare byte count with --bytes, else KiB/MiB/GiB. */
-static void fmt_column_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
+void output_text_column_bytes(char *dst, size_t n, uint64_t b, bool exact)
 {
-	if (o->exact_bytes)
+	if (exact)
 		snprintf(dst, n, "%llu", (unsigned long long)b);
 	else
 		util_human_bytes(dst, n, b);
+}
+
+void output_text_change_bytes(char *dst, size_t n, int64_t b, bool exact)
+{
+	char a[32];
+
+	if (!b) {
+		snprintf(dst, n, exact ? "0" : "0 B");
+		return;
+	}
+	output_text_column_bytes(a, sizeof(a), b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b, exact);
+	snprintf(dst, n, "%c%s", b < 0 ? '-' : '+', a);
+}
+
+void output_text_duration(char *dst, size_t n, double s)
+{
+	if (s < 1)
+		snprintf(dst, n, "%.0f ms", s * 1e3);
+	else if (s < 120)
+		snprintf(dst, n, "%.0f s", s);
+	else if (s < 7200)
+		snprintf(dst, n, "%.1f min", s / 60);
+	else if (s < 172800)
+		snprintf(dst, n, "%.1f h", s / 3600);
+	else
+		snprintf(dst, n, "%.1f days", s / 86400);
+}
+
+/* In a table column: a bare byte count with --bytes, else KiB/MiB/GiB. */
+static void fmt_column_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
+{
+	output_text_column_bytes(dst, n, b, o->exact_bytes);
 }
 
 static void fmt_opt_bytes(char *dst, size_t n, struct opt b, const struct output_opts *o)
@@ -148,17 +179,6 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 	text_deleted(f, h);
 }
 
-static void fmt_duration(char *dst, size_t n, double s)
-{
-	if (s < 120)
-		snprintf(dst, n, "%.0f s", s);
-	else if (s < 7200)
-		snprintf(dst, n, "%.1f min", s / 60);
-	else if (s < 172800)
-		snprintf(dst, n, "%.1f h", s / 3600);
-	else
-		snprintf(dst, n, "%.1f days", s / 86400);
-}
 
 static void text_trend(FILE *f, const struct proto_report *p)
 {
@@ -184,12 +204,12 @@ static void text_trend(FILE *f, const struct proto_report *p)
 			fprintf(f, "    %s: already above\n", lim_label[i]);
 			continue;
 		}
-		fmt_duration(a, sizeof(a), p->eta_s[i]);
-		fmt_duration(b, sizeof(b), p->eta_lo_s[i]);
+		output_text_duration(a, sizeof(a), p->eta_s[i]);
+		output_text_duration(b, sizeof(b), p->eta_lo_s[i]);
 		if (p->eta_unbounded[i])
 			snprintf(c, sizeof(c), "never");
 		else
-			fmt_duration(c, sizeof(c), p->eta_hi_s[i]);
+			output_text_duration(c, sizeof(c), p->eta_hi_s[i]);
 		fprintf(f, "    %s in about %s (%s to %s)\n", lim_label[i], a, b, c);
 	}
 }
@@ -619,21 +639,46 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 	}
 }
 
-/* A group's name in top's first column. */
-static void text_top_name(char *dst, size_t n, const struct report_top *t, const struct top_row *w)
+/* An escaped name cut to width bytes at an escape's boundary, '~' marking
+ * the cut. */
+static void text_cut_name(char *dst, size_t n, const char *name, size_t width)
 {
-	switch (t->by) {
+	size_t len = strlen(name), k = 0;
+
+	if (len <= width || width < 2) {
+		snprintf(dst, n, "%s", name);
+		return;
+	}
+	while (k < len) {
+		size_t step = name[k] == '\\' && name[k + 1] == 'x' ? 4 : 1;
+
+		if (k + step > width - 1)
+			break;
+		k += step;
+	}
+	snprintf(dst, n, "%.*s~", (int)k, name);
+}
+
+void output_text_process_name(char *dst, size_t n, const char *comm, uint32_t others, int width)
+{
+	char suffix[40] = "", cut[96];
+	int w;
+
+	if (others)
+		snprintf(suffix, sizeof(suffix), " (+%u sharing)", others);
+	w = width - (int)strlen(suffix);
+	text_cut_name(cut, sizeof(cut), comm, w > 2 ? (size_t)w : 2);
+	snprintf(dst, n, "%s%s", cut, suffix);
+}
+
+void output_text_group_name(char *dst, size_t n, enum sockets_by by, const struct top_row *w)
+{
+	switch (by) {
 	case BY_PROCESS:
-		snprintf(dst, n, "%llu %s", (unsigned long long)w->key.id, w->comm);
-		break;
-	case BY_CGROUP:
-		if (w->cg && w->cg->found)
-			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
-		else
-			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
-				 w->cg && w->cg->deleted ? " (deleted)" : "");
+		snprintf(dst, n, "%7llu %s", (unsigned long long)w->key.id, w->comm);
 		break;
 	case BY_PORT:
+	case BY_PEER_PORT:
 		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
 		break;
 	case BY_STATE:
@@ -642,6 +687,30 @@ static void text_top_name(char *dst, size_t n, const struct report_top *t, const
 		break;
 	default:
 		dst[0] = '\0';
+	}
+}
+
+/* A group's name in top's first column (TEXT_TOP_NAME wide). */
+#define TEXT_TOP_COMM 30
+static void text_top_name(char *dst, size_t n, const struct report_top *t, const struct top_row *w)
+{
+	char comm[96];
+
+	switch (t->by) {
+	case BY_PROCESS:
+		output_text_process_name(comm, sizeof(comm), w->comm, w->e.shared_others_max,
+					 TEXT_TOP_COMM);
+		snprintf(dst, n, "%7llu %s", (unsigned long long)w->key.id, comm);
+		break;
+	case BY_CGROUP:
+		if (w->cg && w->cg->found)
+			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
+		else
+			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
+				 w->cg && w->cg->deleted ? " (deleted)" : "");
+		break;
+	default:
+		output_text_group_name(dst, n, t->by, w);
 	}
 }
 
@@ -682,13 +751,17 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 	fprintf(f, "top %d by %s, charged bytes, from %s\n", t->requested, sockets_by_name[t->by],
 		t->source);
 	if (t->by == BY_SOCKET)
-		fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n", "PROTO", "STATE",
-			"LOCAL", "PEER", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS",
-			"FLAGS");
+		fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %6s %7s %-30s %s\n",
+			"PROTO", "STATE", "LOCAL", "PEER", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF",
+			"FWD", "DROPS", "UID", "PID", "COMMAND", "FLAGS");
+	else if (t->by == BY_PROCESS)
+		fprintf(f, "%7s %-*s %9s %11s %21s %21s %9s %8s %s\n", "PID", TEXT_TOP_COMM,
+			"COMMAND", "SOCKETS", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD",
+			"DROPS", "FLAGS");
 	else
 		fprintf(f, "%-32s %9s %11s %21s %21s %9s %8s %s\n",
-			t->by == BY_PROCESS ? "PID COMMAND" : t->by == BY_CGROUP ? "CGROUP"
-			: t->by == BY_PORT ? "PROTO PORT" : "PROTO STATE",
+			t->by == BY_CGROUP ? "CGROUP" : t->by == BY_PORT ? "PROTO PORT"
+			: t->by == BY_PEER_PORT ? "PROTO PEER-PORT" : "PROTO STATE",
 			"SOCKETS", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS", "FLAGS");
 	for (i = 0; i < t->n; i++) {
 		const struct top_row *w = &t->row[i];
@@ -708,14 +781,22 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 		else
 			snprintf(dr, sizeof(dr), "-");
 		if (t->by == BY_SOCKET) {
-			fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n",
+			char pid[16] = "-", comm[96] = "-";
+
+			if (w->pid) {
+				snprintf(pid, sizeof(pid), "%u", w->pid);
+				output_text_process_name(comm, sizeof(comm), w->comm, w->shared_others,
+							 30);
+			}
+			fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %6u %7s %-30s %s\n",
 				diag_proto_name(e->s.proto), diag_state_name(e->s.proto, e->s.state),
-				w->local, w->peer, ch, rq, sq, fw, dr, w->flags);
+				w->local, w->peer, ch, rq, sq, fw, dr, e->s.uid, pid, comm, w->flags);
 		} else {
 			char name[PATH_MAX];
 
 			text_top_name(name, sizeof(name), t, w);
-			fprintf(f, "%-32s %9llu %11s %21s %21s %9s %8s %s\n", name,
+			fprintf(f, t->by == BY_PROCESS ? "%-38s %9llu %11s %21s %21s %9s %8s %s\n"
+				: "%-32s %9llu %11s %21s %21s %9s %8s %s\n", name,
 				(unsigned long long)e->count, ch, rq, sq, fw, dr, w->flags);
 			if (t->by == BY_CGROUP)
 				text_top_cgroup(f, w);
