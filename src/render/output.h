@@ -55,6 +55,11 @@ void output_prom_top(FILE *f, const struct report_top *t);
 enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
 void output_text_screen(FILE *f, enum screen_op op);
 void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
+/* Text (buf, len) onto a terminal of cols x rows: each line cut at cols
+ * columns (escape sequences take none, a UTF-8 character one), never
+ * wrapped, and at most rows lines, the last without its newline so that
+ * the screen never scrolls (the header stays).  cols or rows 0: no limit. */
+void output_text_fit(FILE *f, const char *buf, size_t len, int cols, int rows);
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);
 

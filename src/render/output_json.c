@@ -575,7 +575,7 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "collected_at", json_string(h->collected_at));
 	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
 								    : json_null());
-	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
+	jset(src, "kernel_release", h->kver.ok ? json_name_string(h->kver.release) : json_null());
 	jset(src, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
 	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
 	jset(src, "page_size_source", json_string(h->page_size_source));
@@ -1003,7 +1003,7 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 	jset(flt, "protocol", t->protocol ? json_string(t->protocol) : json_null());
 	jset(flt, "summary_only", json_boolean(t->summary_only));
 	jset(doc, "filters", flt);
-	jset(k, "release", t->kver.ok ? json_safe_string(t->kver.release) : json_null());
+	jset(k, "release", t->kver.ok ? json_name_string(t->kver.release) : json_null());
 	jset(k, "bpf", json_boolean(t->bpf));
 	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
 	for (i = 0; i < MEMTRACE_NREASONS; i++)

@@ -825,6 +825,47 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 		text_deleted(f, t->h);
 }
 
+void output_text_fit(FILE *f, const char *buf, size_t len, int cols, int rows)
+{
+	const char *p = buf, *end = buf + len;
+	int row = 0;
+
+	while (p < end && (!rows || row < rows)) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *q = p;
+		int col = 0;
+		bool cut = false, esc = false;
+
+		while (q < le) {
+			if (*q == '\033') {
+				/* CSI: ESC [ parameters final byte (0x40-0x7e) */
+				const char *s = q + 1;
+
+				if (s < le && *s == '[')
+					for (s++; s < le && !(*s >= 0x40 && *s <= 0x7e); s++)
+						;
+				q = s < le ? s + 1 : le;
+				esc = true;
+				continue;
+			}
+			if (((unsigned char)*q & 0xc0) != 0x80) {	/* not a continuation byte */
+				if (cols && col == cols) {
+					cut = true;
+					break;
+				}
+				col++;
+			}
+			q++;
+		}
+		fwrite(p, 1, (size_t)(q - p), f);
+		if (cut && esc)
+			fputs("\033[0m", f);	/* a colour cut off before its reset */
+		row++;
+		p = nl ? nl + 1 : end;
+		if (nl && p < end && (!rows || row < rows))
+			fputc('\n', f);
+	}
+}
+
 void output_text_screen(FILE *f, enum screen_op op)
 {
 	static const char *const seq[] = {
