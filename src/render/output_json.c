@@ -699,6 +699,7 @@ static json_t *json_top_row(const struct report_top *t, const struct top_row *w)
 							   : json_null());
 			break;
 		case BY_PORT:
+		case BY_PEER_PORT:
 			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
 			jset(o, "port", output_json_u64(w->key.port));
 			break;
