@@ -62,7 +62,7 @@ expect 0 "^simulate: \+10 TCP sockets of 64.0 KiB" --root "$T" simulate --add-so
 expect 64 "--count needs --interval" show --count 3
 expect 64 "not a number of seconds" show --interval 0
 expect 64 "samples the live system" --root "$T" show --interval 1
-expect 64 "not socket, process, cgroup, port or state" top --by frob
+expect 64 "not socket, process, cgroup, port, peer-port or state" top --by frob
 expect 64 "needs the live system" --root "$T" top --by process
 # trace: the live kernel's events only; its own values checked before it runs
 expect 64 "trace follows the live kernel" --root "$T" trace
