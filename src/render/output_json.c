@@ -556,19 +556,12 @@ static json_t *json_capture(const struct host *h)
 	return c;
 }
 
-json_t *output_json_show(const struct report *r)
+/* Where the figures come from (show and advise): the host, its kernel,
+ * the time and the root. */
+static json_t *json_source(const struct report *r)
 {
 	const struct host *h = r->h;
-	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav;
-	int i;
-
-	json_failed = false;
-	doc = output_json_envelope("show");
-	jset(doc, "partial", json_boolean(r->partial));
-	/* every reason of partial: the host's inputs and the dump's (these
-	 * also under sockets.problems) */
-	jset(doc, "problems", json_problems(h, r->sk.st));
-	jset(doc, "deleted_during_walk", json_deleted(h));
+	json_t *src;
 
 	src = json_object();
 	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
@@ -583,13 +576,31 @@ json_t *output_json_show(const struct report *r)
 	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
+	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
+							      : output_json_u64(r->reserve.rsv_pages));
+	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
+	return src;
+}
+
+json_t *output_json_show(const struct report *r)
+{
+	const struct host *h = r->h;
+	json_t *doc, *src, *protos, *frag, *counts, *counters, *unav;
+	int i;
+
+	json_failed = false;
+	doc = output_json_envelope("show");
+	jset(doc, "partial", json_boolean(r->partial));
+	/* every reason of partial: the host's inputs and the dump's (these
+	 * also under sockets.problems) */
+	jset(doc, "problems", json_problems(h, r->sk.st));
+	jset(doc, "deleted_during_walk", json_deleted(h));
+
+	src = json_source(r);
 	jset(doc, "source", src);
 	if (h->layout != LAYOUT_PROC)
 		jset(doc, "capture", json_capture(h));
 
-	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
-							      : output_json_u64(r->reserve.rsv_pages));
-	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
 
 	protos = json_object();
 	for (i = 0; i < r->nproto; i++)
@@ -943,6 +954,8 @@ json_t *output_json_advise(const struct report_advise *a)
 	doc = output_json_envelope("advise");
 	jset(doc, "partial", json_boolean(a->partial));
 	jset(doc, "problems", json_problems(a->h, a->r->sk.present ? a->r->sk.st : NULL));
+	/* fleet-collected advice names its host, kernel, time and root */
+	jset(doc, "source", json_source(a->r));
 	arr = json_array();
 	for (i = 0; i < a->n; i++)
 		japp(arr, json_finding(&a->f[i]));
@@ -964,6 +977,7 @@ json_t *output_json_snapshot(const struct report_snapshot *s)
 	doc = output_json_envelope("snapshot");
 	jset(doc, "directory", json_safe_string(s->directory));
 	jset(doc, "partial", json_boolean(s->partial));
+	jset(doc, "problems", json_problems(s->h, NULL));
 	files = json_array();
 	for (i = 0; i < s->nfiles; i++)
 		japp(files, json_string(s->files[i]));

@@ -277,6 +277,7 @@ int report_sim_build(struct report_sim *s, struct report *r, struct host *h,
 
 /* ---- sockmem snapshot: what was written ---- */
 struct report_snapshot {
+	const struct host *h;		/* its problems: what could not be read or written */
 	const char *directory;
 	const char **files;		/* written, relative to directory (static strings) */
 	size_t nfiles, cap;
