@@ -29,9 +29,12 @@ static const char *state_color(enum model_state s)
 
 static void fmt_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
 {
-	if (o->exact_bytes)
-		snprintf(dst, n, "%llu B", (unsigned long long)b);
-	else
+	char g[28];
+
+	if (o->exact_bytes) {
+		util_group_digits(g, sizeof(g), b);	/* "1,179,242,496 B" */
+		snprintf(dst, n, "%s B", g);
+	} else
 		util_human_bytes(dst, n, b);
 }
 
@@ -81,6 +84,15 @@ static void fmt_opt_bytes(char *dst, size_t n, struct opt b, const struct output
 		fmt_bytes(dst, n, b.v, o);
 	else
 		snprintf(dst, n, "-");
+}
+
+/* A count with thousands separators and its sign ("-1,234"). */
+static void text_signed_count(char *dst, size_t n, int64_t v)
+{
+	char a[32];
+
+	util_group_digits(a, sizeof(a), v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v);
+	snprintf(dst, n, "%s%s", v < 0 ? "-" : "", a);
 }
 
 static void fmt_count(char *dst, size_t n, struct opt v)
@@ -219,7 +231,7 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 {
 	static const char *const lim_label[3] = { "min", "pressure", "max" };
 	char a[40], b[40], c[40];
-	int i, k;
+	int i, k, bw;
 
 	fprintf(f, "\n%s%-8s%s %s%-10s%s", o->color ? C_BOLD : "", p->def->label,
 		o->color ? C_RESET : "", o->color ? state_color(p->m.state) : "",
@@ -246,19 +258,22 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	fputc('\n', f);
 	if (p->m.note)
 		fprintf(f, "  note: %s\n", p->m.note);
-	fprintf(f, "  %-9s %14s %12s %9s %12s\n", "", "pages", "size", "usage %", "headroom");
+	/* --bytes: "1,179,242,496 B" needs a wider column than "1.10 GiB" */
+	bw = o->exact_bytes ? 17 : 12;
+	fprintf(f, "  %-9s %14s %*s %9s %*s\n", "", "pages", bw, "size", "usage %", bw,
+		"headroom");
 	fmt_count(a, sizeof(a), p->usage_pages);
 	fmt_opt_bytes(b, sizeof(b), p->usage_bytes, o);
 	/* 4.11-5.19 on large pages: usage counts 4096-byte quanta, the
 	 * limits stay pages */
-	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s%s\n", "usage", a, b, "", "",
+	fprintf(f, "  %-9s %14s %*s %9s %*s  from %s%s\n", "usage", a, bw, b, "", bw, "",
 		p->usage_source ? p->usage_source : "-",
 		r->units_per_page > 1 ? " (4096-byte quanta, not pages)" : "");
 	if (p->usage_exact_pages.ok) {
 		fmt_count(a, sizeof(a), p->usage_exact_pages);
 		fmt_opt_bytes(b, sizeof(b), p->usage_exact_bytes, o);
-		fprintf(f, "  %-9s %14s %12s %9s %12s  true charge, BPF: memory_allocated + every "
-			"CPU's cache (%+lld against usage)\n", "exact", a, b, "", "",
+		fprintf(f, "  %-9s %14s %*s %9s %*s  true charge, BPF: memory_allocated + every "
+			"CPU's cache (%+lld against usage)\n", "exact", a, bw, b, "", bw, "",
 			(long long)p->exact_cached_pages);
 	}
 	if (p->exact_note[0])
@@ -278,8 +293,8 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		fmt_bytes(b, sizeof(b), p->limit_bytes[i], o);
 		if (unused) {
 			/* udp_mem[1]: read by no code path of the kernel */
-			fprintf(f, "  %-9s %14s %12s %9s %12s  (not used by the kernel)\n", "[1]", a, b,
-				"-", "-");
+			fprintf(f, "  %-9s %14s %*s %9s %*s  (not used by the kernel)\n", "[1]", a, bw,
+				b, "-", bw, "-");
 			continue;
 		}
 		if (p->usage_pages.ok) {
@@ -291,7 +306,7 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 			fmt_bytes(c, sizeof(c), hb < 0 ? (uint64_t)(-(hb + 1)) + 1 : (uint64_t)hb, o);
 			snprintf(head, sizeof(head), "%s%.30s", hb < 0 ? "-" : "", c);
 		}
-		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
+		fprintf(f, "  %-9s %14s %*s %9s %*s\n", lim_label[i], a, bw, b, pct, bw, head);
 	}
 	/* TCP: sockets until pressure; UDP: until min, where it is limited */
 	k = p->def->kind == MODEL_PRESSURE ? 1 : 0;
@@ -591,8 +606,9 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
 		if (c->exact_ok) {
 			fmt_count(a, sizeof(a), opt_some(c->exact_pages));
-			fprintf(f, "       exact %s pages against the sockets: residual %+lld pages%s\n", a,
-				(long long)c->exact_residual_pages,
+			text_signed_count(e, sizeof(e), c->exact_residual_pages);
+			fprintf(f, "       exact %s pages against the sockets: residual %s%s pages%s\n", a,
+				c->exact_residual_pages < 0 ? "" : "+", e,
 				c->exact_residual_pages == 0 ? " (the sockets hold all of it)" : "");
 		}
 		for (i = 0; i < c->ncause; i++)
@@ -1054,12 +1070,68 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 
 /* ---- sockmem advise */
 
+/* advise's lines are wrapped at this width */
+#define TEXT_ADVISE_WIDTH 100
+
+/* Words of text from column col on, wrapped at TEXT_ADVISE_WIDTH with
+ * indent spaces before each continuation line (whole: text is one word,
+ * never split); sep: a space before the first word.  A word longer than a
+ * line stays whole.  Returns the column after it. */
+static int text_wrap(FILE *f, int col, int indent, const char *text, bool whole, bool sep)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *w = p;
+		int len;
+
+		while (*w == ' ' && !whole)
+			w++;
+		if (!*w)
+			break;
+		len = whole ? (int)strlen(w) : 0;
+		while (!whole && w[len] && w[len] != ' ')
+			len++;
+		if (col > indent && col + sep + len > TEXT_ADVISE_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (sep) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, (size_t)len, f);
+		col += len;
+		p = w + len;
+		sep = true;
+	}
+	return col;
+}
+
 static void text_evidence(const struct evidence *e, char *buf, size_t n)
 {
+	char v[48];
+
 	switch (e->t) {
-	case EV_U64: snprintf(buf, n, "%s=%llu", e->key, (unsigned long long)e->u); break;
-	case EV_I64: snprintf(buf, n, "%s=%lld", e->key, (long long)e->i); break;
-	case EV_DBL: snprintf(buf, n, "%s=%.4g", e->key, e->d); break;
+	case EV_U64:
+		util_group_digits(v, sizeof(v), e->u);
+		snprintf(buf, n, "%s=%s", e->key, v);
+		break;
+	case EV_I64:
+		text_signed_count(v, sizeof(v), e->i);
+		snprintf(buf, n, "%s=%s", e->key, v);
+		break;
+	case EV_DBL:
+		/* a large figure as a whole number with separators, never 1.25e+09 */
+		if (e->d >= 1e4 && e->d < 1.8e19) {
+			util_group_digits(v, sizeof(v), (uint64_t)(e->d + 0.5));
+			snprintf(buf, n, "%s=%s", e->key, v);
+		} else if (e->d <= -1e4 && e->d > -9.2e18) {
+			text_signed_count(v, sizeof(v), (int64_t)(e->d - 0.5));
+			snprintf(buf, n, "%s=%s", e->key, v);
+		} else {
+			snprintf(buf, n, "%s=%.4g", e->key, e->d);
+		}
+		break;
 	case EV_BOOL: snprintf(buf, n, "%s=%s", e->key, e->u ? "true" : "false"); break;
 	default: snprintf(buf, n, "%s=%s", e->key, e->s); break;
 	}
@@ -1091,8 +1163,8 @@ static void text_advise_fix(FILE *f, const struct sysctl_change *c, const struct
 
 void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o)
 {
-	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
-	int i, j;
+	static const char *const colour[] = { "\033[36m", C_YELLOW, C_RED };
+	int i, j, col;
 
 	/* advice on a capture says which one, as show's header does */
 	if (a->r->origin.capture) {
@@ -1107,22 +1179,29 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 		const struct finding *x = &a->f[i];
 		char buf[sizeof(x->ev[0].s) + 64];
 
-		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? col[x->sev] : "",
+		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? colour[x->sev] : "",
 			rules_sev_name(x->sev), o->color ? C_RESET : "", x->id,
 			rules_scope_name(x->scope),
 			x->nfix && !x->container_can_apply ? "; host-only: a container cannot apply it"
 			: "");
-		fprintf(f, "      %s\n", x->summary);
-		fprintf(f, "      evidence:");
-		for (j = 0; j < x->nev; j++) {
+		fprintf(f, "      ");
+		text_wrap(f, 6, 6, x->summary, false, false);
+		fprintf(f, "\n      evidence:");
+		for (j = 0, col = 15; j < x->nev; j++) {
 			text_evidence(&x->ev[j], buf, sizeof(buf));
-			fprintf(f, " %s", buf);
+			/* one item on one line, unless it is longer than a line */
+			col = text_wrap(f, col, 16, buf, strlen(buf) <= TEXT_ADVISE_WIDTH - 16, true);
 		}
-		fprintf(f, "\n      why: %s\n", x->mechanism);
+		fprintf(f, "\n      why: ");
+		text_wrap(f, 11, 11, x->mechanism, false, false);
+		fputc('\n', f);
 		for (j = 0; j < x->nfix; j++)
 			text_advise_fix(f, &x->fix[j], o);
-		if (x->application[0])
-			fprintf(f, "      %s %s\n", x->nfix ? "also:" : "fix:", x->application);
+		if (x->application[0]) {
+			col = fprintf(f, "      %s ", x->nfix ? "also:" : "fix:");
+			text_wrap(f, col, col, x->application, false, false);
+			fputc('\n', f);
+		}
 		fputc('\n', f);
 	}
 }
