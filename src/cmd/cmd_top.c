@@ -175,12 +175,10 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 	p->reported = 0;
 	memset(&p->ps, 0, sizeof(p->ps));
 	t0 = top_now_s();
-	/* the processes of ss text are its users:(...), not this machine's; by
-	 * socket, the holder of each row (the ones it could not read: "-") */
-	if ((by == BY_PROCESS || (by == BY_SOCKET && !sm_common.diag_file)) &&
-	    !sm_common.root && !collect_from_text(sm_common.diag_file, sm_common.root)) {
+	/* the processes of ss text are its users:(...), not this machine's */
+	if (by == BY_PROCESS && !collect_from_text(sm_common.diag_file, sm_common.root)) {
 		if (keymap_init(&p->inode_pid, sizeof(uint32_t)) ||
-		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, by == BY_PROCESS) == -ENOMEM)
+		    procscan_socket_inodes(p->h, &p->inode_pid, &p->ps, true) == -ENOMEM)
 			return top_pass_fail(p, "/proc", "out of memory", -ENOMEM);
 		q.inode_pid = &p->inode_pid;
 	}
@@ -196,6 +194,36 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 				     p->co.absent_reason ? p->co.absent_reason : "no per-socket view",
 				     -ENODATA);
 	return 0;
+}
+
+/* By socket, on the live system: the process holding each row (the lowest
+ * PID, and how many others hold it), from one walk of /proc/PID/fd for the
+ * rows' inodes only; a row whose holder could not be read stays 0 ("-").
+ * Not for a snapshot or a recorded dump, whose inodes are another
+ * machine's. */
+static void top_socket_holders(struct host *h, struct report_top *t)
+{
+	struct procscan_stats ps;
+	struct keymap want;
+	int i;
+
+	if (t->by != BY_SOCKET || t->n <= 0 || sm_common.root || sm_common.diag_file ||
+	    keymap_init(&want, sizeof(uint32_t)))
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->row[i].e.s.inode && !keymap_get(&want, t->row[i].e.s.inode))
+			goto out;
+	if (procscan_socket_inodes_of(h, &want, &ps))
+		goto out;
+	for (i = 0; i < t->n; i++) {
+		struct top_row *w = &t->row[i];
+		const uint32_t *pid = w->e.s.inode ? keymap_find(&want, w->e.s.inode) : NULL;
+
+		w->pid = pid ? *pid : 0;
+		w->shared_others = procscan_shared_others(&want, w->e.s.inode);
+	}
+out:
+	keymap_free(&want);
 }
 
 /* What a pass has to say on stderr, as top always said it: the inputs and
@@ -245,6 +273,7 @@ static int top_render_once(struct top_pass *p, bool line, bool report_problems)
 		sm_error("top", "out of memory");
 		return SM_EXIT_ERROR;
 	}
+	top_socket_holders(p->h, &t);
 	collect_top_names(p->h, &t, &p->co);
 	if (report_problems)	/* what the cgroup walk could not read */
 		p->reported = sm_report_problems(p->h, p->reported);

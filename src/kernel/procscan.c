@@ -109,7 +109,8 @@ static void procscan_denied(struct host *h, int err, uint64_t n, uint32_t first,
 
 /* The socket fds of one process into map: 0, -ENOMEM, or the -errno of a
  * listing that failed part way. */
-static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procscan_stats *st)
+static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procscan_stats *st,
+		       bool only_known)
 {
 	struct dirent *fe;
 	int rc;
@@ -131,6 +132,8 @@ static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procs
 			continue;	/* not a socket inode (they are 32-bit) */
 		st->socket_fds++;
 		v = keymap_find(map, ino);
+		if (only_known && !v)
+			continue;	/* not one of the sockets asked about */
 		if (v && *v == pid)
 			continue;	/* a dup of one this process holds */
 		if (v && *v) {
@@ -161,8 +164,8 @@ static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procs
 }
 
 
-int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
-			   bool name_denied)
+static int procscan_walk_fds(struct host *h, struct keymap *map, struct procscan_stats *st,
+			     bool name_denied, bool only_known)
 {
 	struct procscan_errs errs = { h, 0, 0, 0 };
 	uint64_t denied_n[2] = { 0, 0 };	/* EACCES, EPERM */
@@ -195,7 +198,7 @@ int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_s
 			if (dfd >= 0)
 				close(dfd);
 		} else {
-			e = procscan_fds(fds, pid, map, st);
+			e = procscan_fds(fds, pid, map, st, only_known);
 			closedir(fds);
 		}
 		if (!e)
@@ -225,6 +228,17 @@ int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_s
 	for (k = 0; k < 2 && name_denied; k++)
 		procscan_denied(h, k ? EPERM : EACCES, denied_n[k], denied_first[k], st->processes);
 	return rc;
+}
+
+int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
+			   bool name_denied)
+{
+	return procscan_walk_fds(h, map, st, name_denied, false);
+}
+
+int procscan_socket_inodes_of(struct host *h, struct keymap *map, struct procscan_stats *st)
+{
+	return procscan_walk_fds(h, map, st, false, true);
 }
 
 void procscan_comm(uint32_t pid, char *dst, size_t dstsz)

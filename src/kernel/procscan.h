@@ -43,6 +43,11 @@ struct procscan_stats {
  * listed in full or there is no memory. */
 int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
 			   bool name_denied);
+/* The same walk for the socket inodes already in map only (each with the
+ * value 0; a few: top's rows by socket): memory bounded by them, not by the
+ * socket fds of the host.  What it could not read is not named (the rows
+ * say "-"); returns 0, or -errno when /proc cannot be listed or -ENOMEM. */
+int procscan_socket_inodes_of(struct host *h, struct keymap *map, struct procscan_stats *st);
 /* How many processes other than the credited one hold the socket inode, in
  * a map procscan_socket_inodes filled (0: one process, or not known). */
 static inline uint32_t procscan_shared_others(const struct keymap *map, uint64_t inode)

@@ -72,13 +72,9 @@ int report_top_build(struct report_top *t, const struct sockets *agg, int reques
 			 e->slow_readers && e->sndbuf_small ? "," : "",
 			 e->sndbuf_small ? "sndbuf-small" : "");
 		if (agg->by == BY_SOCKET) {
-			const uint32_t *pid = agg->inode_pid && e->s.inode
-					      ? keymap_find(agg->inode_pid, e->s.inode) : NULL;
-
+			/* the holder (pid, shared_others): filled from /proc by the command */
 			report_top_addr(w->local, sizeof(w->local), e->s.family, e->s.src, e->s.sport);
 			report_top_addr(w->peer, sizeof(w->peer), e->s.family, e->s.dst, e->s.dport);
-			w->pid = pid ? *pid : 0;
-			w->shared_others = procscan_shared_others(agg->inode_pid, e->s.inode);
 		}
 	}
 	t->n = n > 0 ? n : 0;
