@@ -20,6 +20,9 @@ tmux -L "$S" capture-pane -p -J > "$TMPD/screen"
 check "60x12: the header is the first line" grep -q '^sockmem watch ' "$TMPD/screen"
 check "60x12: no line wraps (tmux joins none longer than 60)" awk 'length > 60 { exit 1 }' "$TMPD/screen"
 check "60x12: the protocols are on the screen" grep -q '^TCP ' "$TMPD/screen"
+tmux -L "$S" resize-window -x 120 -y 30 2> /dev/null
+sleep 0.8
+check "the header says q quits" sh -c "tmux -L '$S' capture-pane -p | grep -q '(q or Ctrl-C to quit)'"
 tmux -L "$S" send-keys q
 for _ in $(seq 30); do tmux -L "$S" capture-pane -p | grep -q WATCH-ENDED && break; sleep 0.1; done
 check "q quits: exit 0" sh -c "tmux -L '$S' capture-pane -p | grep -q 'WATCH-ENDED 0'"

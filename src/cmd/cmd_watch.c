@@ -427,12 +427,13 @@ int cmd_watch_run(void)
 
 			output_text_screen(stdout, SCREEN_CLEAR);
 			if (m) {
-				output_text_watch(m, &smp, sm_common.interval_s, color);
+				output_text_watch(m, &smp, sm_common.interval_s, color, watch_tio_set);
 				fclose(m);
 				watch_term_size(&cols, &rows);
 				output_text_fit(stdout, buf, len, cols, rows);
 			} else {
-				output_text_watch(stdout, &smp, sm_common.interval_s, color);
+				output_text_watch(stdout, &smp, sm_common.interval_s, color,
+						  watch_tio_set);
 			}
 			free(buf);
 			fflush(stdout);

@@ -54,7 +54,9 @@ void output_prom_top(FILE *f, const struct report_top *t);
  * cursor hidden, cleared before each frame, restored on the way out. */
 enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
 void output_text_screen(FILE *f, enum screen_op op);
-void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
+/* q_quits: the header says q quits (stdin is the terminal) */
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color,
+		       bool q_quits);
 /* Text (buf, len) onto a terminal of cols x rows: each line cut at cols
  * columns (escape sequences take none, a UTF-8 character one), never
  * wrapped, and at most rows lines, the last without its newline so that

@@ -914,14 +914,15 @@ static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, in
 	dst[width + 2] = '\0';
 }
 
-void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color)
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color,
+		       bool q_quits)
 {
 	const struct report *r = s->r;
 	char a[40], b[40], bar[80];
 	int i;
 
-	fprintf(f, "sockmem watch  %s  every %.3gs  sample %llu  (Ctrl-C to quit)\n\n", s->time_local,
-		every_s, (unsigned long long)s->n);
+	fprintf(f, "sockmem watch  %s  every %.3gs  sample %llu  (%sCtrl-C to quit)\n\n", s->time_local,
+		every_s, (unsigned long long)s->n, q_quits ? "q or " : "");
 	for (i = 0; i < r->nproto; i++) {
 		const struct proto_report *p = &r->proto[i];
 
