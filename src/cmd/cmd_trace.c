@@ -204,6 +204,9 @@ int cmd_trace_run(void)
 	struct tracer_info info;
 	struct memtrace_counts counts;
 	struct tracer_entry *entries = NULL;
+	struct trace_press_poll press;
+	struct memtrace_event pev;
+	double last_press_s = 0;
 	const struct trace_names **names = NULL;
 	struct trace_window w;
 	struct report_trace t;
@@ -256,6 +259,11 @@ int cmd_trace_run(void)
 					       trace_clock_s(CLOCK_MONOTONIC);
 	start_mono = trace_clock_s(CLOCK_MONOTONIC);
 	tracer_pause(false);
+	/* the pressure programs could not attach: TCP's flag polled instead */
+	report_trace_press_init(&press);
+	if (bpf && !info.press)
+		report_trace_press_step(&press, collect_trace_press_flag(),
+					(uint64_t)(start_mono * 1e9), &pev);
 
 	/* report and render the start */
 	memset(&w, 0, sizeof(w));
@@ -317,6 +325,12 @@ int cmd_trace_run(void)
 		if (!bpf) {
 			poll(NULL, 0, (int)left_ms + 1);
 			continue;
+		}
+		if (!info.press && now - last_press_s >= TRACE_PRESS_POLL_MS / 1000.0) {
+			last_press_s = now;
+			if (report_trace_press_step(&press, collect_trace_press_flag(),
+						    (uint64_t)(now * 1e9), &pev))
+				trace_on_event(&pev, &run);
 		}
 		n = tracer_poll((int)left_ms + 1, trace_on_event, &run);
 		if (n < 0) {
@@ -385,6 +399,7 @@ int cmd_trace_run(void)
 	w.end_unix_s = end_mono + run.clock.realtime_minus_monotonic_s;
 	w.end_reason = end;
 	w.lines_printed = run.printed;
+	w.press_poll = bpf && !info.press ? &press : NULL;
 	if (report_trace_build(&t, &w)) {
 		sm_error("trace", "out of memory");
 		ret = SM_EXIT_ERROR;

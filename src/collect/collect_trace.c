@@ -1,5 +1,6 @@
 /* collect_trace.c - names trace's sockets from /proc and the cgroup v2 tree
- * while they live (collect_trace.h): one /proc/PID/fd scan for a socket not
+ * while they live (collect_trace.h), reads the counters and TCP's pressure
+ * flag: one /proc/PID/fd scan for a socket not
  * seen yet, then not again before twenty times the last scan's cost has
  * passed (a twentieth of the time at most), the sockets waiting meanwhile;
  * one cgroup tree walk per cgroup id. */
@@ -15,6 +16,7 @@
 #include "collect_trace.h"
 #include "host.h"
 #include "procscan.h"
+#include "protocols.h"
 
 /* At least this long between two scans, whatever they cost. */
 #define COLLECT_TRACE_MIN_GAP_S 0.2
@@ -47,6 +49,28 @@ void collect_trace_counters_free(struct trace_counters *c)
 	free(c->snmp_text);
 	free(c->netstat_text);
 	memset(c, 0, sizeof(*c));
+}
+
+int collect_trace_press_flag(void)
+{
+	struct protocols p;
+	struct parse_err err;
+	const struct protocols_row *r;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = host_read_file(NULL, "proc/net/protocols", &text, &len);
+
+	if (rc)
+		return rc;
+	rc = protocols_parse(text, len, &p, &err);
+	if (!rc) {
+		r = protocols_find(&p, "TCP");
+		rc = !r || (r->press != PRESS_YES && r->press != PRESS_NO) ? -ENOENT
+		     : r->press == PRESS_YES;
+		protocols_free(&p);
+	}
+	free(text);
+	return rc;
 }
 
 int collect_trace_init(struct collect_trace *c, struct host *h)

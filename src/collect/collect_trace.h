@@ -40,6 +40,10 @@ struct collect_trace {
 void collect_trace_counters(struct trace_counters *out);
 void collect_trace_counters_free(struct trace_counters *c);
 
+/* TCP's pressure flag from /proc/net/protocols: 1 yes, 0 no, -errno
+ * (-ENOENT: no TCP row or no press column). */
+int collect_trace_press_flag(void);
+
 /* h: the host whose problems the walks add to (host_problem_add). */
 int collect_trace_init(struct collect_trace *c, struct host *h);
 void collect_trace_free(struct collect_trace *c);

@@ -920,6 +920,9 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 	jset(k, "release", t->kver.ok ? json_safe_string(t->kver.release) : json_null());
 	jset(k, "bpf", json_boolean(t->bpf));
 	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
+	jset(k, "pressure_traced", json_boolean(t->press));
+	jset(k, "pressure_why", t->bpf && !t->press && t->press_why ? json_safe_string(t->press_why)
+								       : json_null());
 	for (i = 0; i < MEMTRACE_NREASONS; i++)
 		jset(rs, trace_event_defs[MEMTRACE_EV_DROP0 + i].reason,
 		     t->bpf && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i]) : json_null());
@@ -1049,6 +1052,14 @@ static void json_trace_event_fields(json_t *o, const struct trace_line *l)
 		p = json_null();
 	}
 	jset(o, "packet", p);
+	if (e->event == MEMTRACE_EV_PRESS_LEAVE) {
+		p = json_object();
+		jset(p, "duration_s", l->episode_known ? json_real(l->episode_s) : json_null());
+		jset(p, "began_before_trace", json_boolean(!l->episode_known));
+	} else {
+		p = json_null();
+	}
+	jset(o, "episode", p);
 }
 
 json_t *output_json_trace_line(const struct trace_line *l)
@@ -1113,6 +1124,16 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(lost, "no_socket", output_json_u64(t->no_sock));
 		jset(lost, "not_attributed", output_json_u64(t->unattributed_events));
 		jset(lost, "kernel_missed", output_json_u64(t->missed));
+		jset(ev, "tcp_check_oom_calls", t->press ? output_json_u64(t->oom_checks) : json_null());
+		if (t->press_polled) {
+			json_t *pp = json_object();
+
+			jset(pp, "polls", output_json_u64(t->press_polls));
+			jset(pp, "on_at_start", json_boolean(t->press_before_trace));
+			jset(ev, "pressure_polled", pp);
+		} else {
+			jset(ev, "pressure_polled", json_null());
+		}
 		jset(doc, "lost", lost);
 		jset(doc, "lines", t->summary_only ? json_null() : output_json_u64(t->lines_printed));
 		top = json_object();

@@ -1131,12 +1131,31 @@ void output_text_trace_line(FILE *f, const struct trace_line *l, const struct ou
 	char a[32], b[32], c[32];
 
 	fprintf(f, "%-15s %-24s %-7s", l->time_local, l->def->name, l->protocol);
+	if (e->xflags & MEMTRACE_X_POLLED) {
+		fprintf(f, " the press flag of /proc/net/protocols (polled: no socket)");
+		if (e->event == MEMTRACE_EV_PRESS_LEAVE)
+			fprintf(f, (e->flags & MEMTRACE_F_EPISODE) ? " episode %.1f s\n"
+				: " episode began before the trace\n", (double)e->episode_ms / 1000.0);
+		else
+			fprintf(f, "\n");
+		return;
+	}
 	if (!(e->flags & MEMTRACE_F_SOCK)) {
 		fprintf(f, " no socket (not attributed) netns %u\n", e->netns_ino);
 		return;
 	}
 	fprintf(f, " %s peer %s %s", l->local, l->peer, l->state);
-	if (!strcmp(l->def->direction, "send")) {
+	if (e->event == MEMTRACE_EV_PRESS_LEAVE) {
+		if (l->episode_known)
+			fprintf(f, " episode %.3f s", l->episode_s);
+		else
+			fprintf(f, " episode began before the trace");
+	}
+	if (!strcmp(l->def->direction, "any")) {
+		fmt_bytes(a, sizeof(a), e->rmem_alloc > 0 ? (uint64_t)e->rmem_alloc : 0, o);
+		fmt_bytes(b, sizeof(b), e->wmem_queued > 0 ? (uint64_t)e->wmem_queued : 0, o);
+		fprintf(f, " rmem %s wmem %s", a, b);
+	} else if (!strcmp(l->def->direction, "send")) {
 		fmt_bytes(a, sizeof(a), e->wmem_queued > 0 ? (uint64_t)e->wmem_queued : 0, o);
 		fmt_bytes(b, sizeof(b), e->sndbuf > 0 ? (uint64_t)e->sndbuf : 0, o);
 		fprintf(f, " wmem %s/%s", a, b);
@@ -1277,6 +1296,10 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 		if (t->missed)
 			fprintf(f, "missed: the kernel did not run the programs for %llu events (nested in "
 				"another on the same CPU)\n", (unsigned long long)t->missed);
+		if (t->press_polled)
+			fprintf(f, "pressure: TCP's flag read %llu times in /proc/net/protocols%s\n",
+				(unsigned long long)t->press_polls,
+				t->press_before_trace ? ", on when the trace began" : "");
 		for (i = 0; i < TRACE_BY_COUNT; i++)
 			text_trace_group(f, t, (enum trace_by)i);
 	}

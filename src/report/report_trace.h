@@ -26,9 +26,9 @@ extern const char *const trace_level_name[TRACE_LEVEL_COUNT];
 /* Per event code (MEMTRACE_EV_*): its name, kind and reason. */
 struct trace_event_def {
 	const char *name;	/* "refused-send", "drop-SOCKET_RCVBUFF" */
-	const char *kind;	/* "refusal", "drop" */
+	const char *kind;	/* "refusal", "drop", "pressure", "abort" */
 	const char *reason;	/* "SOCKET_RCVBUFF"; NULL for refusals */
-	const char *direction;	/* "send", "receive" */
+	const char *direction;	/* "send", "receive", "any" (pressure) */
 	const char *meaning;
 };
 extern const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS];
@@ -68,7 +68,11 @@ struct trace_line {
 	bool pressure;			/* the protocol's pressure flag was set */
 	bool memcg;			/* the socket is charged to a memory cgroup */
 	/* refusals: why the kernel refused, from the figures above */
-	const char *cause;		/* "hard-limit", "pressure", "udp-min", "memcg", NULL */
+	const char *cause;		/* "hard-limit", "pressure", "udp-min", "memcg", "orphans"
+					 * (aborts), NULL */
+	/* press-leave: the episode's length, when its enter was seen */
+	bool episode_known;
+	double episode_s;
 	const struct trace_names *names;	/* NULL: not looked up */
 	struct report_pod pod;
 };
@@ -122,6 +126,12 @@ struct report_trace {
 	const char *level_why;		/* what is missing for a better level, or NULL */
 	bool bpf;			/* the programs ran */
 	bool rx_sk;			/* drops name their socket (6.11+) */
+	bool press;			/* pressure episodes and aborts are traced */
+	const char *press_why;		/* why not, when they are not (and bpf) */
+	uint64_t oom_checks;		/* tcp_check_oom calls seen (true or false) */
+	bool press_polled;		/* instead: TCP's flag polled in /proc/net/protocols */
+	uint64_t press_polls;		/* readings of it */
+	bool press_before_trace;	/* an episode was on when the trace began */
 	struct kversion kver;
 	uint64_t mem_unit_bytes;
 	/* what the run traced */
@@ -144,6 +154,7 @@ struct report_trace {
 	const char *coverage[TRACE_MAX_COVERAGE];	/* per-kernel notes */
 	int ncoverage;
 	char absent_reasons[200];	/* the note on reasons this kernel lacks */
+	char press_note[480];		/* the note on pressure events not traced */
 	/* counters */
 	struct trace_counter counter[TRACE_MAX_COUNTERS];
 	int ncounter;
@@ -184,8 +195,28 @@ struct trace_window {
 	const char *end_reason;
 	uint64_t lines_printed;
 	uint64_t missed;		/* tracer_missed() */
+	const struct trace_press_poll *press_poll;	/* NULL: the flag was not polled */
 	int requested;
 };
+
+/* TCP's pressure flag polled (/proc/net/protocols "press"), where the
+ * pressure programs cannot attach: each transition an event without a
+ * socket, the episode's length to the poll's resolution. */
+#define TRACE_PRESS_POLL_MS 100
+struct trace_press_poll {
+	int last;			/* -1: not read yet, 0: no, 1: yes */
+	bool on_at_start;		/* the first reading was yes: an episode began before */
+	bool entered_seen;		/* the current episode's start was seen */
+	uint64_t entered_ns;		/* CLOCK_MONOTONIC of the read that saw it */
+	uint64_t polls, enters, leaves;
+	int last_rc;			/* the last read's -errno, 0: none */
+};
+void report_trace_press_init(struct trace_press_poll *p);
+/* One reading (press: 1 yes, 0 no, -errno when unreadable) at now_ns:
+ * true with *out filled when it is a transition (the first reading never
+ * is: it says whether an episode began before the trace). */
+bool report_trace_press_step(struct trace_press_poll *p, int press, uint64_t now_ns,
+			     struct memtrace_event *out);
 
 /* Builds the summary (t->top[] malloc'ed: report_trace_free).  -ENOMEM. */
 int report_trace_build(struct report_trace *t, const struct trace_window *w);
