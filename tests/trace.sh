@@ -204,17 +204,62 @@ else
 	skip "memcg refusals: no writable cgroup v1 memory controller with memory.kmem.tcp here"
 fi
 
+# 6. TCP memory pressure and aborts on memory.  The pressure state is the
+# host's (tcp_mem is read-only in a child namespace): it is not forced
+# here (tests/vm/trace-guest.sh does, in a VM).  What is checked: the
+# programs attach, or trace says why and polls the flag instead; with them,
+# a TCP connection closed in this namespace runs tcp_check_oom (its close
+# path is seen: the function is not inlined away), and the aborts traced
+# agree with TCPAbortOnMemory.
+press=$(jq -r 'select(.type == "start") | .kernel.pressure_traced' "$TMPD/probe.json")
+if [ "$press" = true ]; then
+	NPROGS=7
+	"$SOCKMEM" trace --summary --json --protocol tcp > "$TMPD/press.json" 2> "$TMPD/press.err" &
+	tpid=$!; pids+=("$tpid")
+	wait_for "$TMPD/press.json" '"type":"start"'
+	python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+for _ in range(3):
+    c = socket.create_connection(l.getsockname()); a, _ = l.accept(); c.close(); a.close()
+'
+	kill -INT "$tpid"; wait "$tpid"; trc=$?
+	P=$(jq -c 'select(.type == "summary")' "$TMPD/press.json")
+	all "pressure programs: exit $trc, tcp_check_oom seen on close ($(jq -r .events.tcp_check_oom_calls <<< "$P") calls)" \
+		'[ "$trc" -eq 0 ] && jq -e ".events.tcp_check_oom_calls >= 3" <<< "$P"'
+	check "aborts on memory traced agree with TCPAbortOnMemory" \
+		jq -e '.counters.list[] | select(.name == "TCPAbortOnMemory") | .match == "exact" and .comparable and .agrees' <<< "$P"
+	check "coverage: pressure from fentry/fexit" jq -e '.coverage | map(select(test("fentry/fexit"))) | length == 1' <<< "$P"
+else
+	NPROGS=3
+	"$SOCKMEM" trace --summary --json --duration 0.5s > "$TMPD/press.json" 2> "$TMPD/press.err"
+	trc=$?
+	P=$(jq -c 'select(.type == "summary")' "$TMPD/press.json")
+	flag=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "press") k = i } $1 == "TCP" { print $k }' /proc/net/protocols)
+	all "pressure programs not attached ($(jq -r .kernel.pressure_why <<< "$P")): said, exit $trc" \
+		'[ "$trc" -eq 0 ] && jq -e ".kernel.pressure_why | test(\"tcp_enter_memory_pressure\")" <<< "$P"'
+	check "... the press flag polled instead (on now: $flag), said in the coverage" \
+		jq -e --arg f "$flag" '.events.pressure_polled.polls >= 3 and .events.pressure_polled.on_at_start == ($f == "yes") and (.coverage | map(select(test("polled every 100 ms"))) | length == 1)' <<< "$P"
+	check "... TCPMemoryPressures and TCPAbortOnMemory not compared" \
+		jq -e '[.counters.list[] | select(.name == "TCPMemoryPressures" or .name == "TCPAbortOnMemory") | .events == null] == [true, true]' <<< "$P"
+fi
+[ -n "${schema_list:-}" ] && {
+	printf '%s\t%s\tvalid\n' "trace --summary --json, pressure (live) validates against the schema" "$TMPD/press.json" > "$schema_list"
+	schema_validate
+}
+
 # 5. every exit path leaves none of its programs: the memtrace programs
 # that appeared with this trace are gone once it has ended (the kernel frees
 # a program shortly after its last descriptor closes)
 if command -v bpftool >/dev/null; then
 	progs() { bpftool prog list 2>/dev/null | awk -F'[: ]+' '/ name memtrace_/ { print $1 }' | sort; }
-	# new_progs STATE_BEFORE: the three new memtrace programs (waits for them)
+	# new_progs STATE_BEFORE: the new memtrace programs, three, seven with
+	# the pressure programs (waits for them)
 	new_progs() {
 		local i now
 		for i in $(seq 100); do
 			now=$(progs | comm -13 "$1" -)
-			[ "$(echo "$now" | grep -c .)" -ge 3 ] && break
+			[ "$(echo "$now" | grep -c .)" -ge "$NPROGS" ] && break
 			sleep 0.1
 		done
 		echo "$now"
@@ -255,7 +300,7 @@ if command -v bpftool >/dev/null; then
 		wait "$tpid"; rc=$?
 		# shellcheck disable=SC2086
 		all "$1: its programs were loaded ($(echo $ids)), exit $rc, none left after" \
-			'[ "$(echo "$ids" | grep -c .)" -eq 3 ] && [ "$rc" -eq 0 ] && gone $ids'
+			'[ "$(echo "$ids" | grep -c .)" -eq "$NPROGS" ] && [ "$rc" -eq 0 ] && gone $ids'
 	}
 	exit_path SIGINT sigint
 	exit_path SIGTERM sigterm
