@@ -245,6 +245,15 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
 	return n;
 }
 
+/* Each entry's first event, while its socket lives: its names. */
+static void collect_trace_on_event(const struct memtrace_event *e, void *arg)
+{
+	struct collect_trace_window *cw = arg;
+
+	if (!collect_trace_names(&cw->names, e->inode, e->cgroup_id, collect_trace_now()))
+		cw->oom = true;
+}
+
 int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
 {
 	size_t i, kept = 0;
@@ -264,4 +273,133 @@ int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
 	}
 	c->npending = kept;
 	return 0;
+}
+
+/* ---- a window for another command ---- */
+
+int collect_trace_window(struct host *h, const struct collect_trace_req *q,
+			 struct collect_trace_window *out)
+{
+	struct tracer_opts to = { 0 };
+	double now;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (collect_trace_init(&out->names, h))
+		return -ENOMEM;
+	to.netns_ino = q->netns_ino;
+	to.protocol = q->protocol;
+	to.every_event = false;	/* summary: each entry's first event only */
+	to.possible_cpus = q->possible_cpus;
+	rc = tracer_open(&to, &out->info, &out->why);
+	out->bpf = !rc;
+	collect_trace_counters(&out->before);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		out->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+							collect_trace_now();
+	}
+	out->start_mono_s = collect_trace_now();
+	tracer_pause(false);
+	out->end_reason = "duration";
+	for (;;) {
+		long n;
+		double left_ms;
+
+		now = collect_trace_now();
+		if (q->stop && *q->stop) {
+			out->end_reason = "sigint";
+			break;
+		}
+		if (now - out->start_mono_s >= q->duration_s)
+			break;
+		left_ms = (q->duration_s - (now - out->start_mono_s)) * 1000;
+		if (left_ms > 100)
+			left_ms = 100;
+		if (!out->bpf) {
+			struct timespec ts = { 0, (long)(left_ms * 1e6) + 1000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		n = tracer_poll((int)left_ms + 1, collect_trace_on_event, out);
+		if (n < 0) {
+			snprintf(out->read_why, sizeof(out->read_why), "reading the ring buffer: %s",
+				 strerror((int)-n));
+			out->why = out->read_why;
+			out->end_reason = "error";
+			break;
+		}
+		collect_trace_tick(&out->names, collect_trace_now(), false);
+	}
+	tracer_pause(true);
+	out->end_mono_s = collect_trace_now();
+	collect_trace_counters(&out->after);
+	if (out->bpf) {
+		tracer_poll(0, collect_trace_on_event, out);
+		out->missed = tracer_missed();
+		if ((rc = tracer_read_counts(&out->counts)) ||
+		    (rc = tracer_read_agg(&out->entries, &out->nentries))) {
+			snprintf(out->read_why, sizeof(out->read_why), "reading the programs' maps: %s",
+				 strerror(-rc));
+			out->why = out->read_why;
+			out->bpf = false;
+			free(out->entries);
+			out->entries = NULL;
+			out->nentries = 0;
+		}
+	}
+	tracer_close();
+	collect_trace_tick(&out->names, out->end_mono_s, true);
+	if (out->nentries) {
+		out->entry_names = calloc(out->nentries, sizeof(*out->entry_names));
+		if (!out->entry_names)
+			return -ENOMEM;
+		for (i = 0; i < out->nentries; i++)
+			out->entry_names[i] = collect_trace_names(&out->names,
+								  out->entries[i].val.first.inode,
+								  out->entries[i].key.cgroup_id,
+								  out->end_mono_s);
+	}
+	return 0;
+}
+
+void collect_trace_window_view(const struct collect_trace_window *cw, const struct host *h,
+			       const struct collect_trace_req *q, struct trace_window *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->h = h;
+	w->before = &cw->before;
+	w->after = &cw->after;
+	w->info = cw->bpf ? &cw->info : NULL;
+	w->bpf_why = cw->why;
+	w->procs_partial = cw->names.partial;
+	w->counts = cw->bpf ? &cw->counts : NULL;
+	w->entries = cw->entries;
+	w->nentries = cw->nentries;
+	w->names = cw->entry_names;
+	w->clock = cw->clock;
+	w->netns_ino = q->netns_ino;
+	w->protocol = q->protocol_name;
+	w->protocol_num = q->protocol;
+	w->summary_only = true;
+	w->start_unix_s = cw->start_mono_s + cw->clock.realtime_minus_monotonic_s;
+	w->end_unix_s = cw->end_mono_s + cw->clock.realtime_minus_monotonic_s;
+	w->end_reason = cw->end_reason;
+	w->missed = cw->missed;
+	w->requested = 10;
+}
+
+void collect_trace_window_free(struct collect_trace_window *cw)
+{
+	tracer_close();
+	free(cw->entry_names);
+	free(cw->entries);
+	collect_trace_counters_free(&cw->before);
+	collect_trace_counters_free(&cw->after);
+	collect_trace_free(&cw->names);
+	memset(cw, 0, sizeof(*cw));
 }

@@ -865,6 +865,21 @@ json_t *output_json_advise(const struct report_advise *a)
 	jset(cnt, "info", json_integer(a->count[SEV_INFO]));
 	jset(doc, "counts", cnt);
 	jset(doc, "findings", arr);
+	/* advise --trace: what the window saw (the findings carry the evidence) */
+	if (a->trace) {
+		json_t *tr = json_object(), *at = json_object();
+
+		jset(at, "level", json_string(a->trace->level));
+		jset(at, "reason", a->trace->why ? json_safe_string(a->trace->why) : json_null());
+		jset(tr, "window_s", json_real(a->trace->window_s));
+		jset(tr, "attribution", at);
+		jset(tr, "udp_events", a->trace->bpf ? output_json_u64(a->trace->udp_events) : json_null());
+		jset(tr, "udp_limit_events", a->trace->bpf ? output_json_u64(a->trace->udp_limit_events)
+							   : json_null());
+		jset(tr, "udp_sockets", a->trace->bpf ? output_json_u64(a->trace->udp_sockets) : json_null());
+		jset(tr, "udp_cgroups", a->trace->bpf ? output_json_u64(a->trace->udp_cgroups) : json_null());
+		jset(doc, "trace", tr);
+	}
 	return json_done(doc);
 }
 

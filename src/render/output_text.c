@@ -977,6 +977,15 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 		text_origin(f, a->r, o);
 		fputc('\n', f);
 	}
+	/* advise --trace: what the window saw, the evidence of the trace-* findings */
+	if (a->trace && a->trace->bpf)
+		fprintf(f, "trace: %.1f s, attribution %s: %llu UDP refusals and memory drops on %llu "
+			"sockets in %llu cgroups\n\n", a->trace->window_s, a->trace->level,
+			(unsigned long long)a->trace->udp_events, (unsigned long long)a->trace->udp_sockets,
+			(unsigned long long)a->trace->udp_cgroups);
+	else if (a->trace)
+		fprintf(f, "trace: %.1f s, attribution %s: no events (%s)\n\n", a->trace->window_s,
+			a->trace->level, a->trace->why ? a->trace->why : "no BPF");
 	if (!a->n) {
 		fprintf(f, "no findings: socket memory looks healthy\n");
 		return;
