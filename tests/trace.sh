@@ -204,6 +204,29 @@ else
 	skip "memcg refusals: no writable cgroup v1 memory controller with memory.kmem.tcp here"
 fi
 
+# 7. advise --trace: the flood's drops as evidence, naming the socket's
+# application (one socket, its buffer full): SO_RCVBUF, not udp_mem
+"$SOCKMEM" advise --json --no-sockets --trace 4s > "$TMPD/adv.json" 2> "$TMPD/adv.err" &
+apid=$!; pids+=("$apid")
+sleep 1.5	# the window is open (the programs load in well under a second)
+echo "udp 5000" >&"${FILLER[1]}"
+read -r -t 60 _ _ sent <&"${FILLER[0]}"
+wait "$apid"; arc=$?
+A=$(cat "$TMPD/adv.json")
+all "advise --trace 4s: exit $arc (0 or 3: a container cannot see udp_mem), the window's UDP drops ($(jq -r .trace.udp_events <<< "$A")) on one socket" \
+	'[ "$arc" -eq 0 -o "$arc" -eq 3 ] && jq -e ".trace.attribution.level == \"process\" and .trace.udp_events >= 1000 and .trace.udp_sockets == 1" <<< "$A"'
+check "... trace-udp-socket names 127.0.0.1:$port, pid $FILL_PID (sockfill), and SO_RCVBUF, not udp_mem" \
+	jq -e --arg l "127.0.0.1:$port" --argjson p "$FILL_PID" --argjson port "$port" \
+	'.findings[] | select(.id == "trace-udp-socket") | .evidence.socket_local == $l and .evidence.socket_port == $port and .evidence.pid == $p and .evidence.process == "sockfill" and .evidence.socket_share_percent == 100 and (.fix.application | test("SO_RCVBUF.*port \($port).*not udp_mem")) and .fix.sysctl == []' <<< "$A"
+check "... and no trace-udp-limit (nothing refused by udp_mem)" \
+	jq -e '[.findings[] | select(.id == "trace-udp-limit")] == []' <<< "$A"
+"$SOCKMEM" advise --trace 0.5s --no-sockets > "$TMPD/adv.txt" 2>&1
+check "advise --trace, text: the window's line first" grep -q '^trace: 0.5 s, attribution process: ' "$TMPD/adv.txt"
+[ -n "${schema_list:-}" ] && {
+	printf '%s\t%s\tvalid\n' "advise --trace --json (live) validates against the schema" "$TMPD/adv.json" > "$schema_list"
+	schema_validate
+}
+
 # 6. TCP memory pressure and aborts on memory.  The pressure state is the
 # host's (tcp_mem is read-only in a child namespace): it is not forced
 # here (tests/vm/trace-guest.sh does, in a VM).  What is checked: the
