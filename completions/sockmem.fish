@@ -47,6 +47,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from advise" -l fail-on -x -a "wa
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l bandwidth -x -d "link rate, e.g. 10Gbit"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l rtt -x -d "round-trip time, e.g. 80ms"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l connections -x -d "connections at that size"
+complete -c sockmem -n "__fish_seen_subcommand_from advise" -l trace -x -d "trace UDP refusals and drops first"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -s i -l interval -x -d "sample counters over SECONDS"
 # simulate
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l set -x -a "net.ipv4.tcp_mem= net.ipv4.udp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.core.mem_pcpu_rsv=" -d "proposed sysctl"
