@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "collect_trace.h"
 #include "host.h"
 #include "procscan.h"
 #include "protocols.h"
+#include "sysinfo.h"
 
 /* At least this long between two scans, whatever they cost. */
 #define COLLECT_TRACE_MIN_GAP_S 0.2
@@ -402,4 +404,106 @@ void collect_trace_window_free(struct collect_trace_window *cw)
 	collect_trace_counters_free(&cw->after);
 	collect_trace_free(&cw->names);
 	memset(cw, 0, sizeof(*cw));
+}
+
+int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
+			    struct collect_trace_window *cw)
+{
+	struct tracer_opts to = { 0 };
+	struct timespec rt;
+
+	memset(cw, 0, sizeof(*cw));
+	if (collect_trace_init(&cw->names, h))
+		return -ENOMEM;
+	to.netns_ino = q->netns_ino;
+	to.protocol = q->protocol;
+	to.possible_cpus = q->possible_cpus;
+	cw->bpf = !tracer_open(&to, &cw->info, &cw->why);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	cw->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+					       collect_trace_now();
+	cw->start_mono_s = collect_trace_now();
+	cw->end_reason = "sample";
+	tracer_pause(false);
+	return 0;
+}
+
+int collect_trace_live_read(struct collect_trace_window *cw, const struct host *h,
+			    const struct collect_trace_req *q, struct trace_window *w)
+{
+	const struct trace_names **nm;
+	size_t i;
+	int rc = 0;
+
+	cw->end_mono_s = collect_trace_now();
+	free(cw->entries);
+	cw->entries = NULL;
+	cw->nentries = 0;
+	if (cw->bpf) {
+		long n = tracer_poll(0, collect_trace_on_event, cw);
+
+		if (n < 0)
+			rc = (int)n;
+		collect_trace_tick(&cw->names, cw->end_mono_s, false);
+		cw->missed = tracer_missed();
+		if (!rc)
+			rc = tracer_read_counts(&cw->counts);
+		if (!rc)
+			rc = tracer_read_agg(&cw->entries, &cw->nentries);
+	}
+	nm = cw->nentries ? realloc(cw->entry_names, cw->nentries * sizeof(*nm)) : cw->entry_names;
+	if (cw->nentries && !nm)
+		rc = -ENOMEM;
+	else
+		cw->entry_names = nm;
+	for (i = 0; !rc && i < cw->nentries; i++)
+		cw->entry_names[i] = collect_trace_names(&cw->names, cw->entries[i].val.first.inode,
+							 cw->entries[i].key.cgroup_id, cw->end_mono_s);
+	if (rc) {
+		free(cw->entries);
+		cw->entries = NULL;
+		cw->nentries = 0;
+	}
+	collect_trace_window_view(cw, h, q, w);
+	/* a failed read is this sample's: no events rather than stale ones */
+	if (rc) {
+		snprintf(cw->read_why, sizeof(cw->read_why), "reading the programs' maps: %s",
+			 strerror(-rc));
+		w->info = NULL;
+		w->counts = NULL;
+		w->bpf_why = cw->read_why;
+	}
+	return rc;
+}
+
+void collect_trace_events_req(struct collect_trace_req *q, bool all_netns)
+{
+	struct parse_err err;
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t n = 0;
+
+	memset(q, 0, sizeof(*q));
+	q->netns_ino = all_netns || stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
+	/* the per-CPU values' width: without it, room for the fallback's many */
+	if (!host_read_file(NULL, "sys/devices/system/cpu/possible", &text, &len) &&
+	    !sysinfo_parse_cpulist(text, len, &n, &err))
+		q->possible_cpus = n;
+	free(text);
+}
+
+int collect_trace_events(struct collect_trace_window *cw, const struct host *h,
+			 const struct collect_trace_req *q, struct trace_events_report *out)
+{
+	struct trace_window w;
+	struct report_trace t;
+
+	/* a failed read leaves w without the programs: the report says why */
+	collect_trace_live_read(cw, h, q, &w);
+	if (report_trace_build(&t, &w))
+		return -ENOMEM;
+	report_trace_events_build(out, &t, &w);
+	report_trace_free(&t);
+	return 0;
 }

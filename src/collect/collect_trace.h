@@ -100,4 +100,22 @@ void collect_trace_window_view(const struct collect_trace_window *cw, const stru
 			       const struct collect_trace_req *q, struct trace_window *w);
 void collect_trace_window_free(struct collect_trace_window *cw);
 
+/* watch --events: the programs attached for the whole watch (summary mode,
+ * unpaused), their counts read at each sample, the sockets named while
+ * they live.  Built on collect_trace_window's state. */
+int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
+			    struct collect_trace_window *cw);
+/* watch --events' request: this network namespace (every one with
+ * all_netns), every protocol, the possible CPUs read here. */
+void collect_trace_events_req(struct collect_trace_req *q, bool all_netns);
+/* One sample: collect_trace_live_read, then the report of the totals
+ * (report_trace_events_build).  0, or -errno: no events this sample. */
+int collect_trace_events(struct collect_trace_window *cw, const struct host *h,
+			 const struct collect_trace_req *q, struct trace_events_report *out);
+/* Drains the ring (names), reads the counts and the map into cw and gives
+ * the report's view of everything since the start.  0 or -errno (the
+ * programs stay: the next sample may read them). */
+int collect_trace_live_read(struct collect_trace_window *cw, const struct host *h,
+			    const struct collect_trace_req *q, struct trace_window *w);
+
 #endif

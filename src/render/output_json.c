@@ -658,6 +658,76 @@ json_t *output_json_top(const struct report_top *t)
 	return json_done(doc);
 }
 
+/* watch --events: the kernel's counts since watch began */
+json_t *output_json_trace_events(const struct trace_events_report *e)
+{
+	json_t *o = json_object(), *at = json_object(), *rf, *dr, *cg, *pr, *lost;
+	int p, k;
+
+	jset(at, "level", json_string(trace_level_name[e->level]));
+	jset(at, "reason", e->why ? json_safe_string(e->why) : json_null());
+	jset(o, "attribution", at);
+	jset(o, "traced", json_boolean(e->bpf));
+	if (!e->bpf)
+		return o;
+	rf = json_array();
+	dr = json_array();
+	for (p = 0; p < TRACE_P_COUNT; p++) {
+		for (k = 0; k < 2; k++) {
+			json_t *x;
+
+			if (!e->refusals[p][k])
+				continue;
+			x = json_object();
+			jset(x, "protocol", json_string(trace_proto_name[p]));
+			jset(x, "direction", json_string(k ? "receive" : "send"));
+			jset(x, "total", output_json_u64(e->refusals[p][k]));
+			japp(rf, x);
+		}
+		for (k = 0; k < MEMTRACE_NREASONS; k++) {
+			json_t *x;
+
+			if (!e->drops[p][k])
+				continue;
+			x = json_object();
+			jset(x, "protocol", json_string(trace_proto_name[p]));
+			jset(x, "reason", json_string(trace_event_defs[MEMTRACE_EV_DROP0 + k].reason));
+			jset(x, "total", output_json_u64(e->drops[p][k]));
+			japp(dr, x);
+		}
+	}
+	jset(o, "refusals", rf);
+	jset(o, "memory_drops", dr);
+	jset(o, "tcp_pressure_episodes", output_json_u64(e->press_enters));
+	jset(o, "tcp_aborts_on_memory", output_json_u64(e->aborts));
+	cg = json_array();
+	for (k = 0; k < e->ncgroups; k++) {
+		json_t *x = json_object();
+
+		jset(x, "id", output_json_u64(e->cgroup[k].cgroup_id));
+		jset(x, "path", e->cgroup[k].found ? json_safe_string(e->cgroup[k].cgroup) : json_null());
+		jset(x, "events", output_json_u64(e->cgroup[k].events));
+		japp(cg, x);
+	}
+	jset(o, "top_cgroups", cg);
+	pr = json_array();
+	for (k = 0; k < e->nprocesses; k++) {
+		json_t *x = json_object();
+
+		jset(x, "pid", output_json_u64(e->process[k].pid));
+		jset(x, "comm", json_safe_string(e->process[k].comm));
+		jset(x, "events", output_json_u64(e->process[k].events));
+		japp(pr, x);
+	}
+	jset(o, "top_processes", pr);
+	lost = json_object();
+	jset(lost, "ring_buffer_full", output_json_u64(e->ring_lost));
+	jset(lost, "map_full", output_json_u64(e->map_full));
+	jset(lost, "kernel_missed", output_json_u64(e->missed));
+	jset(o, "lost", lost);
+	return o;
+}
+
 json_t *output_json_sample(const struct report_sample *s)
 {
 	const struct report *r = s->r;
@@ -693,6 +763,8 @@ json_t *output_json_sample(const struct report_sample *s)
 	jset(rt, "cpu_budget_share", s->cost.budget_share > 0 ? json_real(s->cost.budget_share)
 							    : json_null());
 	jset(doc, "collect", rt);
+	if (s->events)
+		jset(doc, "events", output_json_trace_events(s->events));
 	return json_done(doc);
 }
 

@@ -22,6 +22,8 @@
 const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counters" };
 const char *const trace_match_name[3] = { "exact", "related", "context" };
 const char *const trace_by_name[TRACE_BY_COUNT] = { "socket", "process", "cgroup", "port" };
+const char *const trace_proto_name[TRACE_P_COUNT] = { "tcp", "udp", "udplite", "sctp", "mptcp",
+						      "other", "none", "unknown" };
 
 /* include/net/dropreason-core.h, the kernel's own words */
 const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS] = {
@@ -645,5 +647,100 @@ void report_trace_free(struct report_trace *t)
 		free(t->top[by]);
 		t->top[by] = NULL;
 		t->ntop[by] = 0;
+	}
+}
+
+/* ---- watch --events ---- */
+
+static enum trace_proto report_trace_proto_index(const struct memtrace_event *e)
+{
+	if (!(e->flags & MEMTRACE_F_SOCK))
+		return TRACE_P_NONE;
+	switch (e->protocol) {
+	case IPPROTO_TCP:
+		return TRACE_P_TCP;
+	case IPPROTO_UDP:
+		return TRACE_P_UDP;
+	case IPPROTO_UDPLITE:
+		return TRACE_P_UDPLITE;
+	case IPPROTO_SCTP:
+		return TRACE_P_SCTP;
+	case 262:
+		return TRACE_P_MPTCP;
+	default:
+		return TRACE_P_OTHER;
+	}
+}
+
+/* The counter of event code ev for protocol p, NULL for the other events. */
+static uint64_t *report_trace_events_slot(struct trace_events_report *e, enum trace_proto p, int ev)
+{
+	if (ev == MEMTRACE_EV_REFUSE_SEND || ev == MEMTRACE_EV_REFUSE_RECV)
+		return &e->refusals[p][ev == MEMTRACE_EV_REFUSE_RECV];
+	if (ev >= MEMTRACE_EV_DROP0 && ev < MEMTRACE_EV_DROP0 + MEMTRACE_NREASONS)
+		return &e->drops[p][ev - MEMTRACE_EV_DROP0];
+	return NULL;
+}
+
+void report_trace_events_build(struct trace_events_report *e, const struct report_trace *t,
+			       const struct trace_window *w)
+{
+	uint64_t seen[MEMTRACE_NEVENTS] = { 0 };
+	uint64_t *slot;
+	size_t i;
+	int k;
+
+	memset(e, 0, sizeof(*e));
+	e->bpf = t->bpf;
+	e->level = t->level;
+	e->why = t->level_why;
+	if (!t->bpf)
+		return;
+	for (i = 0; i < w->nentries; i++) {
+		const struct tracer_entry *en = &w->entries[i];
+		int ev = (int)en->key.event;
+
+		if (ev < 0 || ev >= MEMTRACE_NEVENTS)
+			continue;
+		seen[ev] = report_trace_add(seen[ev], en->val.count);
+		slot = report_trace_events_slot(e, report_trace_proto_index(&en->val.first), ev);
+		if (slot)
+			*slot = report_trace_add(*slot, en->val.count);
+	}
+	/* what the kernel counted beyond the map's entries (a full map) */
+	for (k = 0; k < MEMTRACE_NEVENTS; k++) {
+		slot = report_trace_events_slot(e, TRACE_P_UNKNOWN, k);
+		if (slot && t->events[k] > seen[k])
+			*slot = t->events[k] - seen[k];
+	}
+	e->press_enters = t->events[MEMTRACE_EV_PRESS_ENTER];
+	e->press_leaves = t->events[MEMTRACE_EV_PRESS_LEAVE];
+	e->aborts = t->events[MEMTRACE_EV_ABORT_MEMORY];
+	e->ring_lost = t->ring_lost;
+	e->map_full = t->agg_full;
+	e->missed = t->missed;
+	for (k = 0; k < t->ntop[TRACE_BY_CGROUP] && k < TRACE_EVENTS_TOP; k++) {
+		const struct trace_row *r = &t->top[TRACE_BY_CGROUP][k];
+		struct trace_events_group *g = &e->cgroup[e->ncgroups++];
+
+		g->events = r->events;
+		g->cgroup_id = r->first.cgroup_id;
+		if (r->line.names && r->line.names->cgroup_found) {
+			g->found = true;
+			snprintf(g->cgroup, sizeof(g->cgroup), "%s", r->line.names->cgroup);
+		}
+	}
+	for (k = 0; k < t->ntop[TRACE_BY_PROCESS] && k < TRACE_EVENTS_TOP; k++) {
+		const struct trace_row *r = &t->top[TRACE_BY_PROCESS][k];
+		struct trace_events_group *g;
+
+		/* the events no process was found for are not a process */
+		if (!r->line.names || !r->line.names->pid_found)
+			continue;
+		g = &e->process[e->nprocesses++];
+		g->events = r->events;
+		g->found = true;
+		g->pid = r->line.names->pid;
+		snprintf(g->comm, sizeof(g->comm), "%s", r->line.names->comm);
 	}
 }

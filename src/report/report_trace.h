@@ -222,6 +222,40 @@ bool report_trace_press_step(struct trace_press_poll *p, int press, uint64_t now
 int report_trace_build(struct report_trace *t, const struct trace_window *w);
 void report_trace_free(struct report_trace *t);
 
+/* watch --events: the programs' in-kernel counts since watch began, as
+ * bounded-cardinality totals: refusals by protocol and direction, memory
+ * drops by protocol and reason (an event whose entry the full map could
+ * not keep under protocol "unknown", so that the totals are the kernel's),
+ * and the TRACE_EVENTS_TOP cgroups and processes with the most events. */
+#define TRACE_EVENTS_TOP 5
+enum trace_proto { TRACE_P_TCP, TRACE_P_UDP, TRACE_P_UDPLITE, TRACE_P_SCTP, TRACE_P_MPTCP,
+		   TRACE_P_OTHER, TRACE_P_NONE, TRACE_P_UNKNOWN, TRACE_P_COUNT };
+extern const char *const trace_proto_name[TRACE_P_COUNT];
+
+struct trace_events_group {
+	uint64_t events;
+	bool found;			/* named (the cgroup's path, the process) */
+	uint64_t cgroup_id;
+	char cgroup[PATH_MAX];
+	uint32_t pid;
+	char comm[64];
+};
+
+struct trace_events_report {
+	bool bpf;
+	enum trace_level level;
+	const char *why;		/* no BPF: why */
+	uint64_t refusals[TRACE_P_COUNT][2];	/* [protocol][0 send, 1 receive] */
+	uint64_t drops[TRACE_P_COUNT][MEMTRACE_NREASONS];
+	uint64_t press_enters, press_leaves, aborts;
+	uint64_t ring_lost, map_full, missed;
+	struct trace_events_group cgroup[TRACE_EVENTS_TOP], process[TRACE_EVENTS_TOP];
+	int ncgroups, nprocesses;
+};
+/* From a window (t built from it: its top cgroups and processes). */
+void report_trace_events_build(struct trace_events_report *e, const struct report_trace *t,
+			       const struct trace_window *w);
+
 /* The run's level from what was available (also for the start line). */
 enum trace_level report_trace_level(bool bpf, bool procs_partial);
 /* The per-kernel notes on what the tracepoints can see (into t->coverage). */

@@ -633,6 +633,78 @@ static void press_events(void **state)
 	free(h);
 }
 
+/* watch --events: the totals by protocol and direction or reason, what a
+ * full map kept from its socket as "unknown", the top groups; rendered. */
+static void events_totals(void **state)
+{
+	struct trace_counters b, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct report_trace t;
+	struct trace_events_report e;
+	struct host *h = malloc(sizeof(*h));
+	char *buf = NULL, *dump;
+	size_t len = 0;
+	json_t *doc;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(h);
+	mkcounters(&b, snmp0, net0);
+	mkcounters(&a, snmp1, net1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	counts.events[EV_RCVBUFF] = 960;	/* 10 beyond the map's entries */
+	counts.events[MEMTRACE_EV_REFUSE_RECV] = 3;	/* none in the map */
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	report_trace_events_build(&e, &t, &w);
+	assert_true(e.bpf);
+	assert_int_equal(e.drops[TRACE_P_UDP][MEMTRACE_R_SOCKET_RCVBUFF], 950);
+	assert_int_equal(e.drops[TRACE_P_UDP][MEMTRACE_R_PROTO_MEM], 50);
+	assert_int_equal(e.drops[TRACE_P_TCP][MEMTRACE_R_SOCKET_BACKLOG], 7);
+	assert_int_equal(e.drops[TRACE_P_UNKNOWN][MEMTRACE_R_SOCKET_RCVBUFF], 10);
+	assert_int_equal(e.refusals[TRACE_P_UNKNOWN][1], 3);
+	assert_int_equal(e.refusals[TRACE_P_UDP][1], 0);
+	assert_int_equal(e.ncgroups, 2);
+	assert_string_equal(e.cgroup[0].cgroup, "/a.slice");
+	assert_int_equal(e.cgroup[0].events, 950);
+	/* the events of no known process are not a process */
+	assert_int_equal(e.nprocesses, 2);
+	assert_int_equal(e.process[0].pid, 100);
+	assert_int_equal(e.process[0].events, 950);
+	report_trace_free(&t);
+	/* rendered in watch's exposition and NDJSON */
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	output_prom_events(f, &e);
+	fclose(f);
+	assert_non_null(strstr(buf, "sockmem_events_traced 1\n"));
+	assert_non_null(strstr(buf, "sockmem_memory_drops_total{protocol=\"udp\",reason=\"SOCKET_RCVBUFF\"} 950\n"));
+	assert_non_null(strstr(buf, "sockmem_memory_drops_total{protocol=\"unknown\",reason=\"SOCKET_RCVBUFF\"} 10\n"));
+	assert_non_null(strstr(buf, "sockmem_refusals_total{protocol=\"udp\",direction=\"receive\"} 0\n"));
+	assert_non_null(strstr(buf, "sockmem_refusals_total{protocol=\"unknown\",direction=\"receive\"} 3\n"));
+	assert_null(strstr(buf, "protocol=\"udp\",reason=\"TCP_OFO_DROP\""));	/* not UDP's */
+	assert_non_null(strstr(buf, "sockmem_events_top_cgroup_total{rank=\"1\",cgroup=\"/a.slice\"} 950\n"));
+	assert_non_null(strstr(buf, "sockmem_events_top_process_total{rank=\"1\",pid=\"100\",comm=\"flood\"} 950\n"));
+	free(buf);
+	doc = output_json_trace_events(&e);
+	assert_non_null(doc);
+	dump = json_dumps(doc, JSON_COMPACT);
+	assert_non_null(strstr(dump, "{\"protocol\":\"udp\",\"reason\":\"SOCKET_RCVBUFF\",\"total\":950}"));
+	assert_non_null(strstr(dump, "\"top_processes\":[{\"pid\":100,\"comm\":\"flood\",\"events\":950}"));
+	free(dump);
+	json_decref(doc);
+	/* without BPF: only that */
+	e.bpf = false;
+	f = open_memstream(&buf, &len);
+	output_prom_events(f, &e);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nsockmem_events_traced 0\n"));
+	assert_null(strstr(buf, "sockmem_refusals_total"));
+	free(buf);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +715,7 @@ int main(void)
 		cmocka_unit_test(renderers),
 		cmocka_unit_test(press_polled),
 		cmocka_unit_test(press_events),
+		cmocka_unit_test(events_totals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
