@@ -33,6 +33,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -s F -l form
 complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -s o -l output -r -F -d "write FILE atomically"
 complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-every -x -d "per-socket pass every N samples"
 complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-delta -x -d "per-socket pass when usage moves by SIZE"
+complete -c sockmem -n "__fish_seen_subcommand_from watch" -l events -d "export trace's event counts"
 # top
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l number -x -d "entries"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s i -l interval -x -d "refresh every SECONDS (live view)"

@@ -227,6 +227,34 @@ check "advise --trace, text: the window's line first" grep -q '^trace: 0.5 s, at
 	schema_validate
 }
 
+# 8. watch --events: the kernel's counts each sample, by protocol and
+# reason, with the top cgroup and process; the exposition too; nothing
+# left loaded once watch has ended
+"$SOCKMEM" watch --events --json -i 1 -c 4 > "$TMPD/watch.json" 2> "$TMPD/watch.err" &
+wpid=$!; pids+=("$wpid")
+sleep 1.2
+rb0=$(rcvbuf_errors)
+echo "udp 3000" >&"${FILLER[1]}"
+read -r -t 60 _ _ sent <&"${FILLER[0]}"
+sleep 0.3
+rb1=$(rcvbuf_errors)
+wait "$wpid"; wrc=$?
+W=$(tail -n 1 "$TMPD/watch.json")
+wn=$(jq -r '[.events.memory_drops[] | select(.protocol == "udp" and .reason == "SOCKET_RCVBUFF") | .total] | add // 0' <<< "$W")
+all "watch --events: exit $wrc, the last sample's udp SOCKET_RCVBUFF total ($wn) = RcvbufErrors delta ($((rb1 - rb0)))" \
+	'[ "$wrc" -eq 0 ] && [ "$wn" -gt 0 ] && [ "$wn" -eq $((rb1 - rb0)) ]'
+check "... top process: $FILL_PID (sockfill); top cgroup: $cgroup" \
+	jq -e --argjson p "$FILL_PID" --arg c "$cgroup" '.events.top_processes[0].pid == $p and .events.top_processes[0].comm == "sockfill" and .events.top_cgroups[0].path == $c and .events.traced' <<< "$W"
+check "... the counts only grow from sample to sample" \
+	sh -c "jq -r '[.events.memory_drops[] | .total] | add // 0' '$TMPD/watch.json' | sort -n -c"
+[ -n "${schema_list:-}" ] && {
+	printf '%s\t%s\tvalid\n' "watch --events --json (live) validates against the schema" "$TMPD/watch.json" > "$schema_list"
+	schema_validate
+}
+"$SOCKMEM" watch --events --format prometheus --output "$TMPD/w.prom" -i 0.3 -c 2 2> "$TMPD/wprom.err"
+check "watch --events --format prometheus: the families, with UDP's SOCKET_RCVBUFF series" \
+	sh -c "grep -q '^sockmem_events_traced 1\$' '$TMPD/w.prom' && grep -q '^sockmem_memory_drops_total{protocol=\"udp\",reason=\"SOCKET_RCVBUFF\"} [0-9]*\$' '$TMPD/w.prom' && grep -q '^# TYPE sockmem_refusals_total counter\$' '$TMPD/w.prom'"
+
 # 6. TCP memory pressure and aborts on memory.  The pressure state is the
 # host's (tcp_mem is read-only in a child namespace): it is not forced
 # here (tests/vm/trace-guest.sh does, in a VM).  What is checked: the
@@ -310,12 +338,14 @@ if command -v bpftool >/dev/null; then
 			"$SOCKMEM" trace --duration 2s > /dev/null 2>&1 & tpid=$! ;;
 		count)
 			"$SOCKMEM" trace --count 1 > "$TMPD/count.txt" 2>&1 & tpid=$! ;;
+		watch)
+			"$SOCKMEM" watch --events --json -i 0.5 > /dev/null 2>&1 & tpid=$! ;;
 		esac
 		pids+=("$tpid")
 		ids=$(new_progs "$TMPD/before")
 		case $2 in
 		sigint) kill -INT "$tpid" ;;
-		sigterm) kill -TERM "$tpid" ;;
+		sigterm|watch) kill -TERM "$tpid" ;;
 		count)	# once the window is open (the header is printed after it)
 			wait_for "$TMPD/count.txt" '^TIME'
 			echo "udp 20" >&"${FILLER[1]}"; read -r -t 60 _ <&"${FILLER[0]}" ;;
@@ -330,6 +360,7 @@ if command -v bpftool >/dev/null; then
 	exit_path "a closed pipe (trace | head -1)" pipe
 	exit_path --duration duration
 	exit_path --count count
+	exit_path "watch --events, SIGTERM" watch
 	# every bpf() call failing in turn (strace --inject): the failure said,
 	# the counters alone (3) or the events (0), never a crash, nothing left
 	if command -v strace >/dev/null && strace -qq -o /dev/null -e trace=getppid -e inject=getppid:retval=7 true 2>/dev/null; then
