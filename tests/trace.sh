@@ -255,6 +255,47 @@ check "... the counts only grow from sample to sample" \
 check "watch --events --format prometheus: the families, with UDP's SOCKET_RCVBUFF series" \
 	sh -c "grep -q '^sockmem_events_traced 1\$' '$TMPD/w.prom' && grep -q '^sockmem_memory_drops_total{protocol=\"udp\",reason=\"SOCKET_RCVBUFF\"} [0-9]*\$' '$TMPD/w.prom' && grep -q '^# TYPE sockmem_refusals_total counter\$' '$TMPD/w.prom'"
 
+# 9. Without BPF (--backend perf): the events counted through
+# perf_event_open on the same tracepoints, without attribution.  The ids
+# are in tracefs: mounted here in a private mount namespace (gone with it),
+# never on the host's.  The counts are the host's (every namespace), so at
+# least this namespace's RcvbufErrors delta.
+if unshare -m true 2>/dev/null; then
+	unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || mount -t tracefs nodev /sys/kernel/debug/tracing; exec "$0" trace --backend perf --summary --json --duration 3s' \
+		"$SOCKMEM" > "$TMPD/perf.json" 2> "$TMPD/perf.err" &
+	ppid_=$!; pids+=("$ppid_")
+	sleep 1
+	rb0=$(rcvbuf_errors)
+	echo "udp 3000" >&"${FILLER[1]}"
+	read -r -t 60 _ _ sent <&"${FILLER[0]}"
+	sleep 0.3
+	rb1=$(rcvbuf_errors)
+	wait "$ppid_"; prc=$?
+	PS=$(jq -c 'select(.type == "summary")' "$TMPD/perf.json")
+	pn=$(jq -r '.events.by_event["drop-SOCKET_RCVBUFF"]' <<< "$PS")
+	all "--backend perf: exit $prc (3), level counts, said on stderr" \
+		'[ "$prc" -eq 3 ] && jq -e ".attribution.level == \"counts\" and .top == null" <<< "$PS" && grep -q "counted through perf_event_open, without attribution" "$TMPD/perf.err"'
+	check "... SOCKET_RCVBUFF drops counted ($pn) >= this namespace's RcvbufErrors delta ($((rb1 - rb0)) > 0)" \
+		[ "$pn" -ge $((rb1 - rb0)) -a $((rb1 - rb0)) -gt 0 ]
+	check "... RcvbufErrors not compared (the counts are the host's), the coverage says so" \
+		jq -e '(.counters.list[] | select(.name == "RcvbufErrors") | .comparable == false) and (.coverage[0] | test("perf_event_open.*whole host"))' <<< "$PS"
+	[ -n "${schema_list:-}" ] && {
+		printf '%s\t%s\tvalid\n' "trace --backend perf --json (live) validates against the schema" "$TMPD/perf.json" > "$schema_list"
+		schema_validate
+	}
+else
+	skip "--backend perf: no private mount namespace for tracefs"
+fi
+# without tracefs (this mount namespace's, when it has none): the counters, and why
+if [ ! -e /sys/kernel/tracing/events/sock ] && [ ! -e /sys/kernel/debug/tracing/events/sock ]; then
+	"$SOCKMEM" trace --backend perf --duration 0.2s > /dev/null 2> "$TMPD/perf2.err"; prc=$?
+	all "--backend perf without tracefs: exit $prc (3), the counters alone, tracefs named" \
+		'[ "$prc" -eq 3 ] && grep -q "tracefs is not mounted.*only the kernel'"'"'s counters" "$TMPD/perf2.err"'
+fi
+"$SOCKMEM" trace --backend counters --duration 0.2s --json > "$TMPD/ctr.json" 2>/dev/null; prc=$?
+check "--backend counters: exit 3, level counters" \
+	sh -c "[ $prc -eq 3 ] && jq -e 'select(.type == \"summary\") | .attribution.level == \"counters\"' '$TMPD/ctr.json'"
+
 # 6. TCP memory pressure and aborts on memory.  The pressure state is the
 # host's (tcp_mem is read-only in a child namespace): it is not forced
 # here (tests/vm/trace-guest.sh does, in a VM).  What is checked: the
@@ -373,7 +414,8 @@ if command -v bpftool >/dev/null; then
 			lvl=$(jq -r 'select(.type == "summary") | .attribution.level' "$TMPD/inj.json" 2>/dev/null)
 			case $rc:$lvl in
 			0:process) ;;
-			3:counters) grep -q "Cannot allocate memory; only the kernel's counters" "$TMPD/inj.err" || bad="$bad $n:unsaid" ;;
+			3:counts) grep -q "Cannot allocate memory; the events counted through perf_event_open" "$TMPD/inj.err" || bad="$bad $n:unsaid" ;;
+			3:counters) grep -q "Cannot allocate memory; .*only the kernel's counters" "$TMPD/inj.err" || bad="$bad $n:unsaid" ;;
 			*) bad="$bad $n:$rc:$lvl" ;;
 			esac
 		done

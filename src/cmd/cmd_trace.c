@@ -26,7 +26,13 @@
  * --duration and --count in summary mode. */
 #define TRACE_TICK_MS 100
 
-enum { OPT_TRACE_DURATION = OPT_TRACE_BASE, OPT_TRACE_PROTOCOL, OPT_TRACE_SUMMARY };
+enum { OPT_TRACE_DURATION = OPT_TRACE_BASE, OPT_TRACE_PROTOCOL, OPT_TRACE_SUMMARY,
+       OPT_TRACE_BACKEND };
+
+/* Where the events come from (--backend). */
+enum { TRACE_SRC_AUTO, TRACE_SRC_BPF, TRACE_SRC_PERF, TRACE_SRC_COUNTERS };
+static const char *const trace_sources[] = { "auto", "bpf", "perf", "counters" };
+static int trace_source = TRACE_SRC_AUTO;
 
 static const char *const trace_protocols[] = { "tcp", "udp", "udplite", "sctp", "mptcp" };
 static const uint16_t trace_protocol_nums[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE,
@@ -60,6 +66,10 @@ static error_t trace_parse(int key, char *arg, struct argp_state *state)
 	case OPT_TRACE_SUMMARY:
 		trace_summary_only = true;
 		break;
+	case OPT_TRACE_BACKEND:
+		trace_source = cli_parse_choice(state, "--backend", arg, trace_sources,
+						(int)ARRAY_SIZE(trace_sources));
+		break;
 	case 'n':
 		if (util_parse_u64(arg, strlen(arg), &v) || v < 1 || v > 1000)
 			argp_error(state, "-n: '%s' is not a number from 1 to 1000", arg);
@@ -86,6 +96,10 @@ static const struct argp_option trace_options[] = {
 	{ "number", 'n', "N", 0, "Rows per group in the summary (default 10)", 0 },
 	{ "all-netns", 'A', NULL, 0,
 	  "Every network namespace (default: this one; the counters stay this namespace's)", 0 },
+	{ "backend", OPT_TRACE_BACKEND, "SOURCE", 0,
+	  "Where the events come from: auto (default: BPF, else counted through perf_event_open, "
+	  "else the counters alone), bpf (or an error), perf (counted, no attribution) or counters",
+	  0 },
 	{ 0 }
 };
 
@@ -216,7 +230,9 @@ int cmd_trace_run(void)
 	char read_why[160];
 	double start_mono, end_mono;
 	struct stat out_st;
-	bool bpf, out_pipe;
+	bool bpf = false, counted = false, out_pipe;
+	struct tpcount_info cinfo;
+	char nobpf_why[480];
 	int rc, reported, ret = SM_EXIT_OK;
 
 	memset(&run, 0, sizeof(run));
@@ -246,11 +262,32 @@ int cmd_trace_run(void)
 	to.protocol = trace_protocol >= 0 ? trace_protocol_nums[trace_protocol] : 0;
 	to.every_event = run.lines;
 	to.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
-	rc = tracer_open(&to, &info, &why);
-	bpf = !rc;
+	if (trace_source == TRACE_SRC_AUTO || trace_source == TRACE_SRC_BPF) {
+		rc = tracer_open(&to, &info, &why);
+		bpf = !rc;
+		if (!bpf && trace_source == TRACE_SRC_BPF) {
+			sm_error("trace", "%s", why);
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+	} else {
+		why = trace_source == TRACE_SRC_PERF ? "--backend perf" : "--backend counters";
+	}
+	/* without BPF: counted through perf_event_open, else the counters */
+	if (!bpf && trace_source != TRACE_SRC_COUNTERS) {
+		const char *cwhy;
+
+		counted = !tpcount_open(trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL,
+					&cinfo, &cwhy);
+		if (!counted) {
+			snprintf(nobpf_why, sizeof(nobpf_why), "%s; %s", why, cwhy);
+			why = nobpf_why;
+		}
+	}
 	if (!bpf) {
-		sm_error("trace", "%s; only the kernel's counters over the window, without attribution",
-			 why);
+		sm_error("trace", "%s; %s", why, counted ? "the events counted through perf_event_open, "
+			 "without attribution" : "only the kernel's counters over the window, without "
+			 "attribution");
 		ret = SM_EXIT_PARTIAL;
 	}
 	/* the window: counters read while the programs are attached but paused */
@@ -259,6 +296,8 @@ int cmd_trace_run(void)
 					       trace_clock_s(CLOCK_MONOTONIC);
 	start_mono = trace_clock_s(CLOCK_MONOTONIC);
 	tracer_pause(false);
+	if (counted)
+		tpcount_enable(true);
 	/* the pressure programs could not attach: TCP's flag polled instead */
 	report_trace_press_init(&press);
 	if (bpf && !info.press)
@@ -270,6 +309,9 @@ int cmd_trace_run(void)
 	w.h = h;
 	w.info = bpf ? &info : NULL;
 	w.bpf_why = why;
+	w.counted = counted ? &cinfo : NULL;
+	w.counts = counted ? &counts : NULL;
+	memset(&counts, 0, sizeof(counts));
 	w.clock = run.clock;
 	w.netns_ino = to.netns_ino;
 	w.protocol = trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL;
@@ -324,6 +366,9 @@ int cmd_trace_run(void)
 		}
 		if (!bpf) {
 			poll(NULL, 0, (int)left_ms + 1);
+			if (counted && trace_count && !tpcount_read(&counts) &&
+			    trace_total(&counts) >= trace_count)
+				end = "count";
 			continue;
 		}
 		if (!info.press && now - last_press_s >= TRACE_PRESS_POLL_MS / 1000.0) {
@@ -346,6 +391,8 @@ int cmd_trace_run(void)
 	}
 	/* close the window, then read what it holds */
 	tracer_pause(true);
+	if (counted)
+		tpcount_enable(false);
 	end_mono = trace_clock_s(CLOCK_MONOTONIC);
 	collect_trace_counters(&after);
 	if (bpf) {
@@ -365,6 +412,13 @@ int cmd_trace_run(void)
 			ret = SM_EXIT_PARTIAL;
 		}
 	}
+	if (counted && (rc = tpcount_read(&counts))) {
+		snprintf(read_why, sizeof(read_why), "reading the perf counters: %s", strerror(-rc));
+		sm_error("trace", "%s; only the kernel's counters over the window", read_why);
+		why = read_why;
+		counted = false;
+	}
+	tpcount_close();
 	tracer_close();		/* detached before the summary is written */
 	collect_trace_tick(&run.names, end_mono, true);
 	if (nentries) {
@@ -392,7 +446,8 @@ int cmd_trace_run(void)
 	w.procs_partial = run.names.partial;
 	w.info = bpf ? &info : NULL;
 	w.bpf_why = why;
-	w.counts = bpf ? &counts : NULL;
+	w.counts = bpf || counted ? &counts : NULL;
+	w.counted = counted ? &cinfo : NULL;
 	w.entries = entries;
 	w.nentries = nentries;
 	w.names = names;
@@ -427,6 +482,7 @@ int cmd_trace_run(void)
 		output_text_trace_summary(stdout, &t, &run.oo);
 	}
 out:
+	tpcount_close();
 	tracer_close();
 	report_trace_free(&t);
 	free(names);

@@ -1012,7 +1012,8 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 								       : json_null());
 	for (i = 0; i < MEMTRACE_NREASONS; i++)
 		jset(rs, trace_event_defs[MEMTRACE_EV_DROP0 + i].reason,
-		     t->bpf && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i]) : json_null());
+		     (t->bpf || t->counted) && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i])
+								: json_null());
 	jset(k, "drop_reason_values", rs);
 	jset(doc, "kernel", k);
 	for (i = 0; i < t->ncoverage; i++)
@@ -1234,6 +1235,21 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 			jset(top, trace_by_name[i], g);
 		}
 		jset(doc, "top", top);
+	} else if (t->counted) {
+		/* counted (perf_event_open): the events by kind, nothing attributed */
+		ev = json_object();
+		be = json_object();
+		jset(ev, "total", output_json_u64(t->total_events));
+		jset(ev, "per_s", json_real(t->events_per_s));
+		for (i = 0; i < MEMTRACE_NEVENTS; i++)
+			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
+		jset(ev, "by_event", be);
+		jset(ev, "tcp_check_oom_calls", json_null());
+		jset(ev, "pressure_polled", json_null());
+		jset(doc, "events", ev);
+		jset(doc, "lost", json_null());
+		jset(doc, "lines", json_null());
+		jset(doc, "top", json_null());
 	} else {
 		jset(doc, "events", json_null());
 		jset(doc, "lost", json_null());

@@ -1095,7 +1095,9 @@ static const char *text_trace_limit_name(const char *protocol)
 
 static void text_trace_scope(FILE *f, const struct report_trace *t)
 {
-	if (t->netns_ino)
+	if (t->counted)
+		fprintf(f, "the whole host (counted: no namespace, the counters this one's)");
+	else if (t->netns_ino)
 		fprintf(f, "this network namespace (net:[%u])", t->netns_ino);
 	else
 		fprintf(f, "every network namespace");
@@ -1107,6 +1109,7 @@ static void text_trace_level(FILE *f, const struct report_trace *t)
 	static const char *const what[TRACE_LEVEL_COUNT] = {
 		"socket, process and cgroup of every event (BPF; processes from /proc)",
 		"socket and cgroup of every event; processes only where /proc could be read (BPF)",
+		"every event counted, none attributed (perf_event_open, no BPF)",
 		"none: the kernel's counters over the window only",
 	};
 
@@ -1123,6 +1126,7 @@ void output_text_trace_start(FILE *f, const struct report_trace *t, const struct
 	(void)o;
 	fprintf(f, "sockmem trace: %s on ", t->bpf ? (t->summary_only ? "counting refusals and memory "
 						 "drops in the kernel" : "refusals and memory drops")
+					  : t->counted ? "counting refusals and memory drops (perf_event_open)"
 					  : "the kernel's counters");
 	text_trace_scope(f, t);
 	fprintf(f, "; Ctrl-C ends with the summary\n");
@@ -1311,6 +1315,16 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 				t->press_before_trace ? ", on when the trace began" : "");
 		for (i = 0; i < TRACE_BY_COUNT; i++)
 			text_trace_group(f, t, (enum trace_by)i);
+	} else if (t->counted) {
+		fprintf(f, "events counted: %s (%.1f/s), the whole host's, none attributed\n", a,
+			t->events_per_s);
+		for (i = 0; i < MEMTRACE_NEVENTS; i++) {
+			if (!t->events[i])
+				continue;
+			util_group_digits(b, sizeof(b), t->events[i]);
+			fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b,
+				trace_event_defs[i].meaning);
+		}
 	}
 	fprintf(f, "\nkernel counters over the window (%s):\n", t->counters_scope);
 	fprintf(f, "  %-34s %12s %12s  %s\n", "COUNTER", "DELTA", "EVENTS", "MATCH");

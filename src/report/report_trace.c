@@ -19,7 +19,7 @@
 #include "keymap.h"
 #include "report_trace.h"
 
-const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counters" };
+const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counts", "counters" };
 const char *const trace_match_name[3] = { "exact", "related", "context" };
 const char *const trace_by_name[TRACE_BY_COUNT] = { "socket", "process", "cgroup", "port" };
 const char *const trace_proto_name[TRACE_P_COUNT] = { "tcp", "udp", "udplite", "sctp", "mptcp",
@@ -111,6 +111,11 @@ static const struct {
 
 _Static_assert(sizeof(trace_counter_defs) / sizeof(trace_counter_defs[0]) <= TRACE_MAX_COUNTERS,
 	       "TRACE_MAX_COUNTERS holds every counter");
+
+enum trace_level report_trace_level_nobpf(bool counted)
+{
+	return counted ? TRACE_LEVEL_COUNTS : TRACE_LEVEL_COUNTERS;
+}
 
 enum trace_level report_trace_level(bool bpf, bool procs_partial)
 {
@@ -281,12 +286,25 @@ void report_trace_coverage(struct report_trace *t)
 	int i;
 
 	t->ncoverage = 0;
-	if (!t->bpf) {
+	if (!t->bpf && !t->counted) {
 		t->coverage[t->ncoverage++] = "no event was traced: only the kernel's counters over the "
 					      "window, without attribution";
 		return;
 	}
-	if (!t->rx_sk)
+	if (t->counted) {
+		const struct tpcount_info *ci = &t->count_info;
+
+		snprintf(t->count_note, sizeof(t->count_note), "without BPF: the events counted "
+			 "through perf_event_open on sock:sock_exceed_buf_limit%s and skb:kfree_skb%s "
+			 "(%s, %d CPUs): the whole host's, every network namespace%s, no socket, "
+			 "process or cgroup", ci->kind ? " by direction" : " (no kind field: every "
+			 "refusal counted as a receive one)", ci->reasons ? " by memory reason"
+			 : " (no reason field: drops not counted)", ci->tracefs, ci->ncpus,
+			 !t->protocol ? "" : ci->protocol_filtered ? "; refusals of this protocol, drops "
+			 "of every one" : "; every protocol");
+		t->coverage[t->ncoverage++] = t->count_note;
+	}
+	if (t->bpf && !t->rx_sk)
 		t->coverage[t->ncoverage++] = "before Linux 6.11 skb:kfree_skb has no rx_sk: a receive "
 					      "drop names its socket only when the packet was already "
 					      "charged to it (skb->sk); the others are counted, not attributed";
@@ -302,12 +320,13 @@ void report_trace_coverage(struct report_trace *t)
 					      "PROTO_MEM drop";
 	t->coverage[t->ncoverage++] = "a TCP send charge above the limits is forced, not refused, while "
 				      "the socket's queue is below its sndbuf: no event (the kernel's design)";
-	if (t->press)
+	/* the pressure programs need BPF: a counted run says nothing of them */
+	if (t->bpf && t->press)
 		t->coverage[t->ncoverage++] = "TCP memory pressure episodes and aborts on memory: fentry/fexit "
 					      "on tcp_enter_memory_pressure, tcp_leave_memory_pressure and "
 					      "tcp_check_oom; the pressure state is the host's: an episode "
 					      "shows whichever namespace's socket entered or left it";
-	else {
+	else if (t->bpf) {
 		snprintf(t->press_note, sizeof(t->press_note), "TCP memory pressure episodes from the "
 			 "press flag of /proc/net/protocols polled every %d ms, without the socket that "
 			 "entered, their lengths to that resolution; aborts on memory not traced (see "
@@ -374,9 +393,18 @@ static void report_trace_counters(struct report_trace *t, const struct trace_win
 			c->delta.ok = true;
 			c->delta.v = c->after.v - c->before.v;
 		}
-		if (c->match == TRACE_MATCH_CONTEXT || !t->bpf || (trace_counter_defs[i].press && !t->press))
+		if (c->match == TRACE_MATCH_CONTEXT || (!t->bpf && !t->counted) ||
+		    (trace_counter_defs[i].press && !t->press))
 			continue;
 		c->has_events = true;
+		if (t->counted) {
+			/* the host's events by code: a bound, never comparable */
+			for (k = 0; k < 2; k++)
+				if (trace_counter_defs[i].ev[k] >= 0)
+					c->events_seen = report_trace_add(c->events_seen,
+									  t->events[trace_counter_defs[i].ev[k]]);
+			continue;
+		}
 		for (j = 0; j < w->nentries; j++)
 			for (k = 0; k < 2; k++)
 				if (trace_counter_defs[i].ev[k] >= 0 &&
@@ -568,7 +596,11 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	t->rx_sk = w->info && w->info->rx_sk;
 	t->press = w->info && w->info->press;
 	t->press_why = w->info && !w->info->press ? w->info->press_why : NULL;
-	t->level = report_trace_level(t->bpf, w->procs_partial);
+	t->counted = !t->bpf && w->counted && w->counts;
+	if (t->counted)
+		t->count_info = *w->counted;
+	t->level = t->bpf ? report_trace_level(true, w->procs_partial)
+		   : report_trace_level_nobpf(t->counted);
 	t->level_why = !t->bpf ? w->bpf_why
 		       : w->procs_partial ? "some processes' file descriptors could not be read "
 					    "(run as root to name every socket's process)"
@@ -581,7 +613,8 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	if (!t->mem_unit_bytes)
 		t->mem_unit_bytes = 4096;
 	for (k = 0; k < MEMTRACE_NREASONS; k++)
-		t->reason_value[k] = w->info ? w->info->reason_value[k] : -1;
+		t->reason_value[k] = w->info ? w->info->reason_value[k]
+				     : w->counted ? w->counted->reason_value[k] : -1;
 	t->netns_ino = w->netns_ino;
 	t->protocol = w->protocol;
 	t->summary_only = w->summary_only;

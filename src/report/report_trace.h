@@ -12,12 +12,14 @@
 
 #include "host.h"
 #include "report.h"
+#include "tpcount.h"
 #include "tracer.h"
 
 /* What a run can say about who: from the best to the least. */
 enum trace_level {
 	TRACE_LEVEL_PROCESS,	/* BPF: socket, cgroup and the process from /proc */
 	TRACE_LEVEL_SOCKET,	/* BPF: socket and cgroup; /proc only partly readable */
+	TRACE_LEVEL_COUNTS,	/* no BPF: the events counted (perf_event_open), no attribution */
 	TRACE_LEVEL_COUNTERS,	/* no BPF: the kernel's counters over the window only */
 	TRACE_LEVEL_COUNT
 };
@@ -127,6 +129,9 @@ struct report_trace {
 	bool bpf;			/* the programs ran */
 	bool rx_sk;			/* drops name their socket (6.11+) */
 	bool press;			/* pressure episodes and aborts are traced */
+	bool counted;			/* no BPF: the events counted by perf_event_open */
+	struct tpcount_info count_info;	/* how (counted) */
+	char count_note[400];		/* the coverage note on it */
 	const char *press_why;		/* why not, when they are not (and bpf) */
 	uint64_t oom_checks;		/* tcp_check_oom calls seen (true or false) */
 	bool press_polled;		/* instead: TCP's flag polled in /proc/net/protocols */
@@ -196,6 +201,8 @@ struct trace_window {
 	uint64_t lines_printed;
 	uint64_t missed;		/* tracer_missed() */
 	const struct trace_press_poll *press_poll;	/* NULL: the flag was not polled */
+	/* without BPF: counts holds perf_event_open's counts (info NULL) */
+	const struct tpcount_info *counted;	/* NULL: not counted */
 	int requested;
 };
 
@@ -258,6 +265,8 @@ void report_trace_events_build(struct trace_events_report *e, const struct repor
 
 /* The run's level from what was available (also for the start line). */
 enum trace_level report_trace_level(bool bpf, bool procs_partial);
+/* Without BPF: counted (perf_event_open) or the counters alone. */
+enum trace_level report_trace_level_nobpf(bool counted);
 /* The per-kernel notes on what the tracepoints can see (into t->coverage). */
 void report_trace_coverage(struct report_trace *t);
 

@@ -705,6 +705,86 @@ static void events_totals(void **state)
 	free(h);
 }
 
+/* Without BPF: the reasons' values from the tracepoint's format, a counted
+ * window's report (level counts, the host's events, nothing comparable). */
+static void counted(void **state)
+{
+	static const char fmt[] = "print fmt: \"reason: %s\", __print_symbolic(REC->reason, "
+				  "{ 2, \"NOT_SPECIFIED\" }, { 6, \"SOCKET_RCVBUFF\" }, "
+				  "{ 20, \"PROTO_MEM\" }, { 29, \"SOCKET_BACKLOG\" }, "
+				  "{ 32, \"TCP_ZEROWINDOW\" }, { 52, \"TCP_OFO_QUEUE_PRUNE\" })";
+	struct trace_counters b, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct tpcount_info ci;
+	struct report_trace t;
+	struct output_opts oo = { false, false };
+	struct host *h = malloc(sizeof(*h));
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(h);
+	memset(&ci, 0, sizeof(ci));
+	tpcount_parse_reasons(fmt, ci.reason_value);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], 6);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_PROTO_MEM], 20);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_BACKLOG], 29);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_ZEROWINDOW], 32);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_OFO_QUEUE_PRUNE], 52);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_OFO_DROP], -1);	/* absent */
+	tpcount_parse_reasons(NULL, ci.reason_value);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], -1);
+	tpcount_parse_reasons(fmt, ci.reason_value);
+	ci.kind = ci.reasons = true;
+	ci.ncpus = 2;
+	snprintf(ci.tracefs, sizeof(ci.tracefs), "/sys/kernel/tracing");
+	mkcounters(&b, snmp0, net0);
+	mkcounters(&a, snmp1, net1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.info = NULL;
+	w.bpf_why = "--backend perf";
+	w.counted = &ci;
+	w.entries = NULL;
+	w.nentries = 0;
+	w.names = NULL;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_false(t.bpf);
+	assert_true(t.counted);
+	assert_int_equal(t.level, TRACE_LEVEL_COUNTS);
+	assert_string_equal(trace_level_name[t.level], "counts");
+	assert_int_equal(t.total_events, 1007);
+	assert_int_equal(t.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], 6);
+	assert_int_equal(counter(&t, "RcvbufErrors")->events_seen, 950);
+	assert_false(counter(&t, "RcvbufErrors")->comparable);
+	assert_false(counter(&t, "RcvbufErrors")->agrees);
+	assert_non_null(strstr(t.coverage[0], "perf_event_open"));
+	assert_non_null(strstr(t.coverage[0], "the whole host's"));
+	f = open_memstream(&buf, &len);
+	output_text_trace_summary(f, &t, &oo);
+	fclose(f);
+	assert_non_null(strstr(buf, "events counted: 1,007"));
+	assert_non_null(strstr(buf, "attribution: counts: every event counted, none attributed"));
+	assert_non_null(strstr(buf, "exact (not comparable)"));
+	free(buf);
+	doc = output_json_trace_summary(&t);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "events"), "total")), 1007);
+	assert_true(json_is_null(json_object_get(doc, "top")));
+	json_decref(doc);
+	report_trace_free(&t);
+	/* without the counts either: the counters alone */
+	w.counted = NULL;
+	w.counts = NULL;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_int_equal(t.level, TRACE_LEVEL_COUNTERS);
+	report_trace_free(&t);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +796,7 @@ int main(void)
 		cmocka_unit_test(press_polled),
 		cmocka_unit_test(press_events),
 		cmocka_unit_test(events_totals),
+		cmocka_unit_test(counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
