@@ -66,6 +66,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from check" -l output -r -F -d "w
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l duration -x -d "stop after D (30s, 5m)"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s c -l count -x -d "stop after N events"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l protocol -x -a "tcp udp udplite sctp mptcp" -d "only this protocol"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -l backend -x -a "auto bpf perf counters" -d "where the events come from"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l summary -d "count in the kernel, the summary only"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s n -l number -x -d "rows per group in the summary"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s A -l all-netns -d "every network namespace"

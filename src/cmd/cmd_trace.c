@@ -1,9 +1,11 @@
 /* cmd_trace.c - "sockmem trace": every charge refused and every packet
  * dropped for memory as it happens, with its socket, process and cgroup
- * (BPF on sock:sock_exceed_buf_limit and skb:kfree_skb), one line each or
- * --summary; on exit (Ctrl-C, SIGTERM, --duration, --count, a closed pipe)
- * the summary with the kernel's counters over the same window.  Without BPF
- * it says what is missing and reports the counters' deltas alone. */
+ * (BPF on sock:sock_exceed_buf_limit and skb:kfree_skb, and TCP's memory
+ * pressure and aborts), one line each or --summary; on exit (Ctrl-C,
+ * SIGTERM, --duration, --count, a closed pipe) the summary with the
+ * kernel's counters over the same window.  Without BPF it says what is
+ * missing and counts the tracepoints through perf_event_open (tpcount.c),
+ * or reports the counters' deltas alone. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -116,8 +118,9 @@ const struct argp cmd_trace_argp = {
 	"counters over the same window beside the events.  --json: one object per line (a start "
 	"object, one per event, the summary).\v"
 	"Needs BPF (CAP_BPF and CAP_PERFMON, or root; Linux 5.17+ with BTF).  Without it, trace "
-	"says what is missing and reports the counters' deltas over the window alone (exit "
-	"status 3).  Nothing is pinned: the programs are detached on every exit.",
+	"says what is missing and counts the same tracepoints through perf_event_open (CAP_PERFMON, "
+	"tracefs mounted), without attribution, or else reports the counters' deltas over the "
+	"window alone (exit status 3).  Nothing is pinned: the programs are detached on every exit.",
 	sm_children_common, NULL, NULL
 };
 
