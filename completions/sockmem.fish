@@ -33,6 +33,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -s F -l form
 complete -c sockmem -n "__fish_seen_subcommand_from show watch top" -s o -l output -r -F -d "write FILE atomically"
 complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-every -x -d "per-socket pass every N samples"
 complete -c sockmem -n "__fish_seen_subcommand_from watch" -l sockets-delta -x -d "per-socket pass when usage moves by SIZE"
+complete -c sockmem -n "__fish_seen_subcommand_from watch" -l events -d "export trace's event counts"
 # top
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s n -l number -x -d "entries"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s i -l interval -x -d "refresh every SECONDS (live view)"
@@ -47,6 +48,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from advise" -l fail-on -x -a "wa
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l bandwidth -x -d "link rate, e.g. 10Gbit"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l rtt -x -d "round-trip time, e.g. 80ms"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l connections -x -d "connections at that size"
+complete -c sockmem -n "__fish_seen_subcommand_from advise" -l trace -x -d "trace UDP refusals and drops first"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -s i -l interval -x -d "sample counters over SECONDS"
 # simulate
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -l set -x -a "net.ipv4.tcp_mem= net.ipv4.udp_mem= net.ipv4.tcp_rmem= net.ipv4.tcp_wmem= net.core.mem_pcpu_rsv=" -d "proposed sysctl"
@@ -64,6 +66,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from check" -l output -r -F -d "w
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l duration -x -d "stop after D (30s, 5m)"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s c -l count -x -d "stop after N events"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l protocol -x -a "tcp udp udplite sctp mptcp" -d "only this protocol"
+complete -c sockmem -n "__fish_seen_subcommand_from trace" -l backend -x -a "auto bpf perf counters" -d "where the events come from"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -l summary -d "count in the kernel, the summary only"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s n -l number -x -d "rows per group in the summary"
 complete -c sockmem -n "__fish_seen_subcommand_from trace" -s A -l all-netns -d "every network namespace"

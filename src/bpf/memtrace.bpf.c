@@ -14,7 +14,16 @@
  * rx_sk (6.11+; rodata has_rx_sk, chosen before load) or skb->sk; never
  * the current task, which on receive is whatever softirq interrupted.
  *
- * Built like sockiter.bpf.c: minimal CO-RE definitions, no vmlinux.h. */
+ * Built like sockiter.bpf.c: minimal CO-RE definitions, no vmlinux.h.
+ *
+ * Built a second time with MEMTRACE_PRESS defined (src/bpf/mempress.bpf.c,
+ * a skeleton of its own, so that a kernel where a function cannot be
+ * attached still has the tracepoints): fentry/fexit programs on
+ * tcp_enter_memory_pressure and tcp_leave_memory_pressure (each episode
+ * once, deduplicated by the flag's value, the jiffies it began at, with its
+ * length) and fexit on tcp_check_oom (a connection aborted on memory:
+ * TCPAbortOnMemory).  The same record, counters and aggregation, in maps
+ * of that object; every event in its ring (they are rare). */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 
 typedef unsigned char __u8;
@@ -32,6 +41,7 @@ typedef __u32 __wsum;
 enum {
 	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
@@ -45,6 +55,11 @@ enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
 #define E2BIG 7
 #define EEXIST 17
 #define SK_MEM_SEND 0
+
+/* ---- trace's own additions to the kernel's types (keep this block apart
+ * from the shared stubs below: they may move to a common header) ---- */
+/* none: the pressure programs read struct proto's memory_pressure, already
+ * among the stubs */
 
 /* ---- the kernel's types: only the fields read, relocated by CO-RE ---- */
 
@@ -183,17 +198,24 @@ struct sk_buff {
 
 /* ---- what user space sets and reads ---- */
 
+#ifndef MEMTRACE_PRESS
 /* Set before load: the kfree_skb tracepoint has the receiving socket as
  * its fourth argument (6.11+).  A constant, so that the verifier never
  * sees the access on a kernel whose tracepoint has three. */
 const volatile __u8 has_rx_sk = 0;
+#define MEMTRACE_AGG_MAX MEMTRACE_AGG_ENTRIES
+#define MEMTRACE_RING_MAX MEMTRACE_RING_BYTES
+#else
+#define MEMTRACE_AGG_MAX MEMTRACE_PRESS_AGG_ENTRIES
+#define MEMTRACE_RING_MAX MEMTRACE_PRESS_RING_BYTES
+#endif
 
 struct memtrace_req req;		/* the filters and the mode */
 struct memtrace_probe probe;		/* the probe program's answer */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MEMTRACE_AGG_ENTRIES);
+	__uint(max_entries, MEMTRACE_AGG_MAX);
 	__type(key, struct memtrace_key);
 	__type(value, struct memtrace_val);
 } memtrace_agg SEC(".maps");
@@ -214,9 +236,10 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, MEMTRACE_RING_BYTES);
+	__uint(max_entries, MEMTRACE_RING_MAX);
 } memtrace_ring SEC(".maps");
 
+#ifndef MEMTRACE_PRESS
 /* The value of each memory reason in this kernel's enum, -1 if absent. */
 #define MEMTRACE_REASON(name) (bpf_core_enum_value_exists(enum skb_drop_reason, name) ? \
 			       (long)bpf_core_enum_value(enum skb_drop_reason, name) : -1L)
@@ -251,6 +274,7 @@ int memtrace_probe(void *ctx)
 	probe.done = 1;
 	return 0;
 }
+#endif
 
 /* The fields of the key, read for every event: direct loads (the verifier
  * makes them faulting-safe), the socket as the helper wants it. */
@@ -295,7 +319,8 @@ static __always_inline int memtrace_buf0(const struct sock *sk, const struct pro
 
 /* The rest of the record: only for a new aggregation entry or a line. */
 static __always_inline void memtrace_fill(struct memtrace_event *e, const struct memtrace_key *k,
-					  struct sock *sk, long allocated, int have_allocated)
+					  struct sock *sk, long allocated, int have_allocated,
+					  long episode_ms)
 {
 	struct proto *prot;
 	struct socket_alloc *sa;
@@ -308,6 +333,10 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 	e->netns_ino = k->netns_ino;
 	e->event = (__u8)k->event;
 	e->cpu = (__u8)bpf_get_smp_processor_id();
+	if (episode_ms >= 0) {
+		e->episode_ms = episode_ms > 0xffffffffL ? 0xffffffffu : (__u32)episode_ms;
+		e->flags |= MEMTRACE_F_EPISODE;
+	}
 	if (!sk)
 		return;
 	e->flags |= MEMTRACE_F_SOCK;
@@ -389,7 +418,8 @@ static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const s
  * itself on one CPU (it counts a recursion miss instead), and each program
  * has its own slot: nothing per CPU is shared by two runs at once. */
 static __always_inline void memtrace_record(struct sock *sk, int trusted, struct sk_buff *skb,
-					    int event, long allocated, int have_allocated, __u32 slot)
+					    int event, long allocated, int have_allocated, __u32 slot,
+					    long episode_ms)
 {
 	struct memtrace_key k = { 0 };
 	struct memtrace_pending *p;
@@ -440,7 +470,10 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		if (net)
 			k.netns_ino = net->ns.inum;
 	}
-	if (req.netns_ino && k.netns_ino != req.netns_ino)
+	/* the pressure state is the host's: an episode shows whichever
+	 * namespace's socket entered or left it */
+	if (req.netns_ino && k.netns_ino != req.netns_ino &&
+	    event != MEMTRACE_EV_PRESS_ENTER && event != MEMTRACE_EV_PRESS_LEAVE)
 		return;
 	k.event = (__u32)event;
 	c->events[event]++;
@@ -478,7 +511,7 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		nv.first.time_ns = now;
 		nv.first.skb_len = len;
 		nv.first.skb_truesize = truesize;
-		memtrace_fill(&nv.first, &k, sk, allocated, have_allocated);
+		memtrace_fill(&nv.first, &k, sk, allocated, have_allocated, episode_ms);
 		rc = bpf_map_update_elem(&memtrace_agg, &k, &nv, BPF_NOEXIST);
 		if (!rc) {
 			first = armed = 1;
@@ -510,7 +543,7 @@ ring:
 		e->time_ns = now ? now : bpf_ktime_get_ns();
 		e->skb_len = len;
 		e->skb_truesize = truesize;
-		memtrace_fill(e, &k, sk, allocated, have_allocated);
+		memtrace_fill(e, &k, sk, allocated, have_allocated, episode_ms);
 		if (first)
 			e->flags |= MEMTRACE_F_FIRST;
 		/* the kernel wakes the reader only when it had caught up */
@@ -518,6 +551,7 @@ ring:
 	}
 }
 
+#ifndef MEMTRACE_PRESS
 /* TP_PROTO(struct sock *sk, struct proto *prot, long allocated, int kind) */
 SEC("tp_btf/sock_exceed_buf_limit")
 int memtrace_exceed(unsigned long long *ctx)
@@ -529,7 +563,7 @@ int memtrace_exceed(unsigned long long *ctx)
 	if (!sk)
 		return 0;
 	memtrace_record(sk, 1, 0, kind == SK_MEM_SEND ? MEMTRACE_EV_REFUSE_SEND : MEMTRACE_EV_REFUSE_RECV,
-			allocated, 1, MEMTRACE_SLOT_EXCEED);
+			allocated, 1, MEMTRACE_SLOT_EXCEED, -1);
 	return 0;
 }
 
@@ -547,12 +581,129 @@ int memtrace_kfree_skb(unsigned long long *ctx)
 	if (has_rx_sk) {
 		sk = (struct sock *)ctx[3];
 		if (sk) {
-			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
+			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1);
 			return 0;
 		}
 	}
-	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB);
+	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1);
 	return 0;
 }
+
+#else /* MEMTRACE_PRESS */
+
+/* The flag the episode is: tcp_memory_pressure, 0 or the jiffies (never 0)
+ * it was set at (tcp_enter_memory_pressure), through the socket's proto. */
+static __always_inline __u64 memtrace_press_flag(struct sock *sk)
+{
+	struct proto *prot = BPF_CORE_READ(sk, __sk_common.skc_prot);
+	unsigned long *press = prot ? BPF_CORE_READ(prot, memory_pressure) : 0;
+	unsigned long v = 0;
+
+	if (press)
+		bpf_probe_read_kernel(&v, sizeof(v), press);
+	return v;
+}
+
+/* The flag before tcp_enter_memory_pressure ran on this CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} memtrace_press_before SEC(".maps");
+
+/* Each episode once: its flag value, shifted, +1 for its leave; the value
+ * of an enter is when it was seen (bpf_ktime_get_ns), for the length.
+ * BPF_NOEXIST is atomic: of two CPUs racing on one episode, one wins. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u64);
+} memtrace_press_seen SEC(".maps");
+
+/* void tcp_enter_memory_pressure(struct sock *sk) */
+SEC("fentry/tcp_enter_memory_pressure")
+int memtrace_press_enter_in(unsigned long long *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	__u32 zero = 0;
+	__u64 *before = bpf_map_lookup_elem(&memtrace_press_before, &zero);
+
+	if (before)
+		*before = sk ? memtrace_press_flag(sk) : 1;
+	return 0;
+}
+
+/* Entered: the flag was 0 on the way in and is set on the way out (by
+ * this call, or by another CPU's in the same race: the value tells). */
+SEC("fexit/tcp_enter_memory_pressure")
+int memtrace_press_enter(unsigned long long *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	__u32 zero = 0;
+	__u64 *before = bpf_map_lookup_elem(&memtrace_press_before, &zero);
+	__u64 v, key, now;
+
+	if (!before || *before || !sk || req.paused)
+		return 0;
+	v = memtrace_press_flag(sk);
+	if (!v)
+		return 0;
+	key = v << 1;
+	now = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&memtrace_press_seen, &key, &now, BPF_NOEXIST))
+		return 0;
+	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_ENTER, 0, 0, MEMTRACE_SLOT_PRESS_ENTER, -1);
+	return 0;
+}
+
+/* void tcp_leave_memory_pressure(struct sock *sk): it clears a set flag
+ * (xchg, one caller wins); the episode's length when its enter was seen. */
+SEC("fentry/tcp_leave_memory_pressure")
+int memtrace_press_leave(unsigned long long *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	__u64 v, key, now, *entered;
+	long ms = -1;
+
+	if (!sk || req.paused)
+		return 0;
+	v = memtrace_press_flag(sk);
+	if (!v)
+		return 0;
+	key = (v << 1) | 1;
+	now = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&memtrace_press_seen, &key, &now, BPF_NOEXIST))
+		return 0;
+	key = v << 1;
+	entered = bpf_map_lookup_elem(&memtrace_press_seen, &key);
+	if (entered && now >= *entered)
+		ms = (long)((now - *entered) / 1000000);
+	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_LEAVE, 0, 0, MEMTRACE_SLOT_PRESS_LEAVE, ms);
+	return 0;
+}
+
+/* bool tcp_check_oom(const struct sock *sk, int shift): true when the
+ * connection is reset for memory (tcp_out_of_resources, __tcp_close: both
+ * count TCPAbortOnMemory): over tcp_mem[2] or too many orphans. */
+SEC("fexit/tcp_check_oom")
+int memtrace_oom(unsigned long long *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	__u32 slot = MEMTRACE_SLOT_OOM;
+	struct memtrace_counts *c;
+
+	if (req.paused)
+		return 0;
+	c = bpf_map_lookup_elem(&memtrace_counts, &slot);
+	if (c)
+		c->oom_checks++;
+	if ((__u8)ctx[2] && sk)
+		memtrace_record(sk, 1, 0, MEMTRACE_EV_ABORT_MEMORY, 0, 0, MEMTRACE_SLOT_OOM, -1);
+	return 0;
+}
+
+#endif /* MEMTRACE_PRESS */
 
 char LICENSE[] SEC("license") = "GPL";

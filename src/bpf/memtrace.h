@@ -22,7 +22,16 @@
 #define MEMTRACE_R_TCP_OFO_DROP 4
 #define MEMTRACE_R_TCP_ZEROWINDOW 5
 #define MEMTRACE_NREASONS 6
-#define MEMTRACE_NEVENTS (MEMTRACE_EV_DROP0 + MEMTRACE_NREASONS)
+/* Then the pressure programs (mempress: the same source built with
+ * MEMTRACE_PRESS, a skeleton of its own so that a kernel where a function
+ * cannot be attached keeps the tracepoints): TCP entering and leaving
+ * memory pressure (tcp_enter/leave_memory_pressure, each episode once),
+ * and a connection aborted on memory (tcp_check_oom returning true: over
+ * tcp_mem[2] or too many orphans, TCPAbortOnMemory). */
+#define MEMTRACE_EV_PRESS_ENTER (MEMTRACE_EV_DROP0 + MEMTRACE_NREASONS)
+#define MEMTRACE_EV_PRESS_LEAVE (MEMTRACE_EV_PRESS_ENTER + 1)
+#define MEMTRACE_EV_ABORT_MEMORY (MEMTRACE_EV_PRESS_ENTER + 2)
+#define MEMTRACE_NEVENTS (MEMTRACE_EV_ABORT_MEMORY + 1)
 
 /* memtrace_event.flags */
 #define MEMTRACE_F_SOCK 0x01		/* a socket: the socket fields are set */
@@ -32,6 +41,9 @@
 #define MEMTRACE_F_LIMITS 0x10		/* allocated_pages and sysctl_mem_pages are set */
 #define MEMTRACE_F_SYSCTL_BUF 0x20	/* sysctl_rmem/sysctl_wmem are set */
 #define MEMTRACE_F_FIRST 0x40		/* the first event of its aggregation entry */
+#define MEMTRACE_F_EPISODE 0x80		/* press-leave: episode_ms is set (its enter was seen) */
+/* memtrace_event.xflags */
+#define MEMTRACE_X_POLLED 0x01		/* a pressure transition seen in /proc/net/protocols */
 
 /* One event, 160 bytes.  Addresses in network order (IPv4 in the first 4
  * bytes), ports in host order, pages in the kernel's page unit. */
@@ -57,7 +69,9 @@ struct memtrace_event {
 	__u8 event;			/* MEMTRACE_EV_* */
 	__u8 flags;			/* MEMTRACE_F_* */
 	__u8 cpu;			/* the CPU it happened on (mod 256) */
-	__u8 pad[9];
+	__u8 xflags;			/* MEMTRACE_X_*: set by user space only */
+	__u32 episode_ms;		/* press-leave: the episode's length (MEMTRACE_F_EPISODE) */
+	__u8 pad[4];
 };
 
 /* The aggregation map: one entry per (cgroup, socket, event). */
@@ -78,7 +92,10 @@ struct memtrace_val {
  * count: the two can run nested on one CPU (process context, softirq). */
 #define MEMTRACE_SLOT_EXCEED 0
 #define MEMTRACE_SLOT_KFREE_SKB 1
-#define MEMTRACE_SLOTS 2
+#define MEMTRACE_SLOT_PRESS_ENTER 0	/* the pressure object's own maps */
+#define MEMTRACE_SLOT_PRESS_LEAVE 1
+#define MEMTRACE_SLOT_OOM 2
+#define MEMTRACE_SLOTS 3
 
 /* Per CPU and slot: the events of one aggregation entry not yet added to
  * it (a run of events on one entry costs no map operation). */
@@ -96,7 +113,8 @@ struct memtrace_counts {
 	__u64 ring_lost;		/* line mode: no room in the ring buffer */
 	__u64 agg_full;			/* the aggregation map was full: counted here only */
 	__u64 no_sock;			/* drops without a socket (not attributed) */
-	__u64 pad;
+	__u64 oom_checks;		/* tcp_check_oom calls seen (true or false): the
+					 * hook sees the close and timer paths */
 };
 
 /* What user space sets before attaching (.bss) and reads after probing. */
@@ -118,5 +136,8 @@ struct memtrace_probe {
 
 #define MEMTRACE_AGG_ENTRIES 16384
 #define MEMTRACE_RING_BYTES (4u << 20)
+/* The pressure object: rare events, every one in its ring. */
+#define MEMTRACE_PRESS_AGG_ENTRIES 1024
+#define MEMTRACE_PRESS_RING_BYTES (256u << 10)
 
 #endif

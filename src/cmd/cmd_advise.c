@@ -5,12 +5,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "collect.h"
+#include "collect_trace.h"
 #include "output.h"
 #include "procscan.h"
 #include "report_advise.h"
@@ -19,8 +23,10 @@ static bool adv_check;
 static enum sev adv_fail_on = SEV_CRIT;
 static double adv_bw_bytes_per_s, adv_rtt_s;
 static uint64_t adv_connections;
+static double adv_trace_s;		/* --trace: 0 without */
+static volatile sig_atomic_t adv_stop;
 
-enum { OPT_CHECK = OPT_ADV_BASE, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS };
+enum { OPT_CHECK = OPT_ADV_BASE, OPT_FAIL_ON, OPT_BW, OPT_RTT, OPT_CONNS, OPT_TRACE };
 
 static const struct argp_option adv_options[] = {
 	{ "check", OPT_CHECK, NULL, 0,
@@ -30,6 +36,9 @@ static const struct argp_option adv_options[] = {
 	{ "rtt", OPT_RTT, "TIME", 0, "Round-trip time for buffer sizing, e.g. 80ms", 0 },
 	{ "connections", OPT_CONNS, "N", 0,
 	  "Connections at that size, for the tcp_mem they need (default: the established ones)", 0 },
+	{ "trace", OPT_TRACE, "D", 0,
+	  "Trace UDP refusals and memory drops for D (30s, 5m) first and use them as evidence: "
+	  "one socket's buffer, or the host's udp_mem (BPF, as 'sockmem trace')", 0 },
 	{ 0 }
 };
 
@@ -53,6 +62,10 @@ static error_t adv_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CONNS:
 		if (util_parse_u64(arg, strlen(arg), &adv_connections) || !adv_connections)
 			argp_error(state, "--connections: '%s' is not a positive number", arg);
+		break;
+	case OPT_TRACE:
+		if (sm_parse_duration(arg, &adv_trace_s) || !(adv_trace_s > 0))
+			argp_error(state, "--trace: '%s' is not a duration (30s, 5m, 1h)", arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -79,6 +92,47 @@ const struct argp cmd_advise_argp = {
 	sm_children_advise, NULL, NULL
 };
 
+static void adv_on_signal(int sig)
+{
+	adv_stop = sig;
+}
+
+/* advise --trace: a window over UDP in summary mode (collect), its report,
+ * condensed into in->trace (report).  Returns 0, or 1 when the evidence is
+ * partial (no BPF: said on stderr), -ENOMEM. */
+static int adv_trace(struct host *h, struct advise_in *in, struct collect_trace_window *cw,
+		     struct report_trace *t)
+{
+	struct collect_trace_req q = { 0 };
+	struct trace_window w;
+	struct sigaction sa, old_int, old_term;
+	struct stat st;
+	int rc;
+
+	q.duration_s = adv_trace_s;
+	q.netns_ino = sm_common.all_netns || stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
+	q.protocol = IPPROTO_UDP;
+	q.protocol_name = "udp";
+	q.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
+	q.stop = &adv_stop;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = adv_on_signal;	/* Ctrl-C ends the window, not the advice */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = collect_trace_window(h, &q, cw);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (rc)
+		return rc;
+	if (!cw->bpf)
+		sm_error("advise", "--trace: %s; the advice has no events as evidence", cw->why);
+	collect_trace_window_view(cw, h, &q, &w);
+	if (report_trace_build(t, &w))
+		return -ENOMEM;
+	report_advise_trace(in, t, &w);
+	return cw->bpf ? 0 : 1;
+}
+
 int cmd_advise_run(void)
 {
 	struct output_opts oo = { sm_use_color(), sm_common.exact_bytes };
@@ -92,16 +146,43 @@ int cmd_advise_run(void)
 	struct report_top t = { 0 };
 	struct keymap inode_pid = { 0 };
 	struct procscan_stats ps;
-	bool live = !sm_common.root, partial;
+	struct collect_trace_window cw;
+	struct report_trace tr;
+	struct host *ht = NULL;
+	bool live = !sm_common.root, partial, trace_partial = false;
 	int rc, i, reported, ret = SM_EXIT_ERROR;
 
 	memset(&in, 0, sizeof(in));
+	memset(&cw, 0, sizeof(cw));
+	memset(&tr, 0, sizeof(tr));
 	if (!h || !r || !f || !a) {
 		sm_error("advise", "out of memory");
 		goto out;
 	}
 	if (sm_check_root(sm_common.root))
 		goto out;
+	if (adv_trace_s > 0 && !live) {
+		sm_error("advise", "--trace traces the running kernel: not with --root");
+		ret = SM_EXIT_USAGE;
+		goto out;
+	}
+	/* collect: the events of --trace first, then the host as it is after them */
+	if (adv_trace_s > 0) {
+		ht = malloc(sizeof(*ht));
+		if (!ht) {
+			sm_error("advise", "out of memory");
+			goto out;
+		}
+		host_collect(ht, NULL, sm_common.page_size);
+		rc = adv_trace(ht, &in, &cw, &tr);
+		if (rc < 0) {
+			sm_error("advise", "out of memory");
+			goto out;
+		}
+		trace_partial = rc > 0;
+		/* what naming the sockets could not read */
+		trace_partial |= sm_report_problems(ht, 0) > 0;
+	}
 	/* collect: the host (twice with --interval), the sockets, the cgroups */
 	if (sm_common.interval_s) {
 		h0 = malloc(sizeof(*h0));
@@ -157,6 +238,7 @@ int cmd_advise_run(void)
 	/* report */
 	in.h = h;
 	in.r = r;
+	partial |= trace_partial;
 	if (r0)
 		report_advise_rates(&in, r0, r, sm_common.interval_s);
 	if (adv_bw_bytes_per_s > 0) {
@@ -180,6 +262,12 @@ int cmd_advise_run(void)
 	if (a->check_failed && ret != SM_EXIT_ERROR)
 		ret = SM_EXIT_FINDINGS;
 out:
+	report_trace_free(&tr);
+	collect_trace_window_free(&cw);
+	if (ht) {
+		host_free(ht);
+		free(ht);
+	}
 	report_top_free(&t);
 	sockets_free(&agg);
 	collect_free(&co);

@@ -1,9 +1,11 @@
 /* cmd_trace.c - "sockmem trace": every charge refused and every packet
  * dropped for memory as it happens, with its socket, process and cgroup
- * (BPF on sock:sock_exceed_buf_limit and skb:kfree_skb), one line each or
- * --summary; on exit (Ctrl-C, SIGTERM, --duration, --count, a closed pipe)
- * the summary with the kernel's counters over the same window.  Without BPF
- * it says what is missing and reports the counters' deltas alone. */
+ * (BPF on sock:sock_exceed_buf_limit and skb:kfree_skb, and TCP's memory
+ * pressure and aborts), one line each or --summary; on exit (Ctrl-C,
+ * SIGTERM, --duration, --count, a closed pipe) the summary with the
+ * kernel's counters over the same window.  Without BPF it says what is
+ * missing and counts the tracepoints through perf_event_open (tpcount.c),
+ * or reports the counters' deltas alone. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -26,7 +28,13 @@
  * --duration and --count in summary mode. */
 #define TRACE_TICK_MS 100
 
-enum { OPT_TRACE_DURATION = OPT_TRACE_BASE, OPT_TRACE_PROTOCOL, OPT_TRACE_SUMMARY };
+enum { OPT_TRACE_DURATION = OPT_TRACE_BASE, OPT_TRACE_PROTOCOL, OPT_TRACE_SUMMARY,
+       OPT_TRACE_BACKEND };
+
+/* Where the events come from (--backend). */
+enum { TRACE_SRC_AUTO, TRACE_SRC_BPF, TRACE_SRC_PERF, TRACE_SRC_COUNTERS };
+static const char *const trace_sources[] = { "auto", "bpf", "perf", "counters" };
+static int trace_source = TRACE_SRC_AUTO;
 
 static const char *const trace_protocols[] = { "tcp", "udp", "udplite", "sctp", "mptcp" };
 static const uint16_t trace_protocol_nums[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE,
@@ -60,6 +68,10 @@ static error_t trace_parse(int key, char *arg, struct argp_state *state)
 	case OPT_TRACE_SUMMARY:
 		trace_summary_only = true;
 		break;
+	case OPT_TRACE_BACKEND:
+		trace_source = cli_parse_choice(state, "--backend", arg, trace_sources,
+						(int)ARRAY_SIZE(trace_sources));
+		break;
 	case 'n':
 		if (util_parse_u64(arg, strlen(arg), &v) || v < 1 || v > 1000)
 			argp_error(state, "-n: '%s' is not a number from 1 to 1000", arg);
@@ -86,6 +98,10 @@ static const struct argp_option trace_options[] = {
 	{ "number", 'n', "N", 0, "Rows per group in the summary (default 10)", 0 },
 	{ "all-netns", 'A', NULL, 0,
 	  "Every network namespace (default: this one; the counters stay this namespace's)", 0 },
+	{ "backend", OPT_TRACE_BACKEND, "SOURCE", 0,
+	  "Where the events come from: auto (default: BPF, else counted through perf_event_open, "
+	  "else the counters alone), bpf (or an error), perf (counted, no attribution) or counters",
+	  0 },
 	{ 0 }
 };
 
@@ -102,8 +118,9 @@ const struct argp cmd_trace_argp = {
 	"counters over the same window beside the events.  --json: one object per line (a start "
 	"object, one per event, the summary).\v"
 	"Needs BPF (CAP_BPF and CAP_PERFMON, or root; Linux 5.17+ with BTF).  Without it, trace "
-	"says what is missing and reports the counters' deltas over the window alone (exit "
-	"status 3).  Nothing is pinned: the programs are detached on every exit.",
+	"says what is missing and counts the same tracepoints through perf_event_open (CAP_PERFMON, "
+	"tracefs mounted), without attribution, or else reports the counters' deltas over the "
+	"window alone (exit status 3).  Nothing is pinned: the programs are detached on every exit.",
 	sm_children_common, NULL, NULL
 };
 
@@ -204,6 +221,9 @@ int cmd_trace_run(void)
 	struct tracer_info info;
 	struct memtrace_counts counts;
 	struct tracer_entry *entries = NULL;
+	struct trace_press_poll press;
+	struct memtrace_event pev;
+	double last_press_s = 0;
 	const struct trace_names **names = NULL;
 	struct trace_window w;
 	struct report_trace t;
@@ -213,7 +233,9 @@ int cmd_trace_run(void)
 	char read_why[160];
 	double start_mono, end_mono;
 	struct stat out_st;
-	bool bpf, out_pipe;
+	bool bpf = false, counted = false, out_pipe;
+	struct tpcount_info cinfo;
+	char nobpf_why[480];
 	int rc, reported, ret = SM_EXIT_OK;
 
 	memset(&run, 0, sizeof(run));
@@ -243,11 +265,32 @@ int cmd_trace_run(void)
 	to.protocol = trace_protocol >= 0 ? trace_protocol_nums[trace_protocol] : 0;
 	to.every_event = run.lines;
 	to.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
-	rc = tracer_open(&to, &info, &why);
-	bpf = !rc;
+	if (trace_source == TRACE_SRC_AUTO || trace_source == TRACE_SRC_BPF) {
+		rc = tracer_open(&to, &info, &why);
+		bpf = !rc;
+		if (!bpf && trace_source == TRACE_SRC_BPF) {
+			sm_error("trace", "%s", why);
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+	} else {
+		why = trace_source == TRACE_SRC_PERF ? "--backend perf" : "--backend counters";
+	}
+	/* without BPF: counted through perf_event_open, else the counters */
+	if (!bpf && trace_source != TRACE_SRC_COUNTERS) {
+		const char *cwhy;
+
+		counted = !tpcount_open(trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL,
+					&cinfo, &cwhy);
+		if (!counted) {
+			snprintf(nobpf_why, sizeof(nobpf_why), "%s; %s", why, cwhy);
+			why = nobpf_why;
+		}
+	}
 	if (!bpf) {
-		sm_error("trace", "%s; only the kernel's counters over the window, without attribution",
-			 why);
+		sm_error("trace", "%s; %s", why, counted ? "the events counted through perf_event_open, "
+			 "without attribution" : "only the kernel's counters over the window, without "
+			 "attribution");
 		ret = SM_EXIT_PARTIAL;
 	}
 	/* the window: counters read while the programs are attached but paused */
@@ -256,12 +299,22 @@ int cmd_trace_run(void)
 					       trace_clock_s(CLOCK_MONOTONIC);
 	start_mono = trace_clock_s(CLOCK_MONOTONIC);
 	tracer_pause(false);
+	if (counted)
+		tpcount_enable(true);
+	/* the pressure programs could not attach: TCP's flag polled instead */
+	report_trace_press_init(&press);
+	if (bpf && !info.press)
+		report_trace_press_step(&press, collect_trace_press_flag(),
+					(uint64_t)(start_mono * 1e9), &pev);
 
 	/* report and render the start */
 	memset(&w, 0, sizeof(w));
 	w.h = h;
 	w.info = bpf ? &info : NULL;
 	w.bpf_why = why;
+	w.counted = counted ? &cinfo : NULL;
+	w.counts = counted ? &counts : NULL;
+	memset(&counts, 0, sizeof(counts));
 	w.clock = run.clock;
 	w.netns_ino = to.netns_ino;
 	w.protocol = trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL;
@@ -316,7 +369,16 @@ int cmd_trace_run(void)
 		}
 		if (!bpf) {
 			poll(NULL, 0, (int)left_ms + 1);
+			if (counted && trace_count && !tpcount_read(&counts) &&
+			    trace_total(&counts) >= trace_count)
+				end = "count";
 			continue;
+		}
+		if (!info.press && now - last_press_s >= TRACE_PRESS_POLL_MS / 1000.0) {
+			last_press_s = now;
+			if (report_trace_press_step(&press, collect_trace_press_flag(),
+						    (uint64_t)(now * 1e9), &pev))
+				trace_on_event(&pev, &run);
 		}
 		n = tracer_poll((int)left_ms + 1, trace_on_event, &run);
 		if (n < 0) {
@@ -332,6 +394,8 @@ int cmd_trace_run(void)
 	}
 	/* close the window, then read what it holds */
 	tracer_pause(true);
+	if (counted)
+		tpcount_enable(false);
 	end_mono = trace_clock_s(CLOCK_MONOTONIC);
 	collect_trace_counters(&after);
 	if (bpf) {
@@ -351,6 +415,13 @@ int cmd_trace_run(void)
 			ret = SM_EXIT_PARTIAL;
 		}
 	}
+	if (counted && (rc = tpcount_read(&counts))) {
+		snprintf(read_why, sizeof(read_why), "reading the perf counters: %s", strerror(-rc));
+		sm_error("trace", "%s; only the kernel's counters over the window", read_why);
+		why = read_why;
+		counted = false;
+	}
+	tpcount_close();
 	tracer_close();		/* detached before the summary is written */
 	collect_trace_tick(&run.names, end_mono, true);
 	if (nentries) {
@@ -378,13 +449,15 @@ int cmd_trace_run(void)
 	w.procs_partial = run.names.partial;
 	w.info = bpf ? &info : NULL;
 	w.bpf_why = why;
-	w.counts = bpf ? &counts : NULL;
+	w.counts = bpf || counted ? &counts : NULL;
+	w.counted = counted ? &cinfo : NULL;
 	w.entries = entries;
 	w.nentries = nentries;
 	w.names = names;
 	w.end_unix_s = end_mono + run.clock.realtime_minus_monotonic_s;
 	w.end_reason = end;
 	w.lines_printed = run.printed;
+	w.press_poll = bpf && !info.press ? &press : NULL;
 	if (report_trace_build(&t, &w)) {
 		sm_error("trace", "out of memory");
 		ret = SM_EXIT_ERROR;
@@ -412,6 +485,7 @@ int cmd_trace_run(void)
 		output_text_trace_summary(stdout, &t, &run.oo);
 	}
 out:
+	tpcount_close();
 	tracer_close();
 	report_trace_free(&t);
 	free(names);

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "collect.h"
+#include "collect_trace.h"
 #include "output.h"
 
 #define WATCH_HISTORY 120	/* samples kept for the growth rate */
@@ -33,6 +34,7 @@
 static volatile sig_atomic_t watch_stop;
 static uint64_t watch_sockets_every;		/* --sockets-every; 0: from the budget */
 static uint64_t watch_sockets_delta_bytes;	/* --sockets-delta; 0: off */
+static bool watch_events;			/* --events */
 
 /* watch's own checks of the shared options (cli.c parses them). */
 static error_t watch_parse(int key, char *arg, struct argp_state *state)
@@ -48,6 +50,9 @@ static error_t watch_parse(int key, char *arg, struct argp_state *state)
 		if (sm_parse_size(arg, &watch_sockets_delta_bytes) || !watch_sockets_delta_bytes)
 			argp_error(state, "--sockets-delta: '%s' is not a size in bytes above 0 (K, M, G "
 				   "suffixes)", arg);
+		break;
+	case OPT_WATCH_BASE + 3:
+		watch_events = true;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -74,6 +79,10 @@ static const struct argp_option watch_options[] = {
 	{ "sockets-delta", OPT_WATCH_BASE + 2, "SIZE", 0,
 	  "Also a per-socket pass at the first sample where TCP or UDP usage moved by more than "
 	  "SIZE bytes (K, M, G suffixes) since the last pass", 0 },
+	{ "events", OPT_WATCH_BASE + 3, NULL, 0,
+	  "Also export trace's events (BPF): refusals by protocol and direction, memory drops by "
+	  "protocol and reason, and the top 5 cgroups and processes, counted in the kernel since "
+	  "watch began (JSON and Prometheus)", 0 },
 	{ 0 }
 };
 
@@ -279,6 +288,11 @@ int cmd_watch_run(void)
 	double prev_t = 0, cpu0 = watch_cpu_s();
 	int ret = SM_EXIT_OK, out_errno = 0, reported_problems = 0, reported_dump_problems = 0;
 	struct sigaction sa;
+	/* --events: trace's programs for the whole watch */
+	struct collect_trace_window ev_cw;
+	struct collect_trace_req ev_q = { 0 };
+	struct trace_events_report ev;
+	bool ev_open = false;
 
 	if (!h || !r || !prev || report_history_init(&hist, WATCH_HISTORY)) {
 		sm_error("watch", "out of memory");
@@ -295,6 +309,17 @@ int cmd_watch_run(void)
 	 * terminal would show a half-drawn screen while the next lines wait) */
 	if (tty && setvbuf(stdout, NULL, _IOFBF, 1 << 16))
 		sm_error("stdout", "cannot buffer the terminal view; it may flicker");
+	if (watch_events) {
+		collect_trace_events_req(&ev_q, sm_common.all_netns);
+		if (collect_trace_live_open(h, &ev_q, &ev_cw)) {
+			sm_error("watch", "out of memory");
+			ret = SM_EXIT_ERROR;
+			goto out;
+		}
+		ev_open = true;
+		if (!ev_cw.bpf)
+			sm_error("watch", "--events: %s; no events, the counters only", ev_cw.why);
+	}
 	if (tty) {
 		output_text_screen(stdout, SCREEN_ENTER);
 		watch_keys_begin();
@@ -410,6 +435,8 @@ int cmd_watch_run(void)
 		report_sample_build(&smp, r, n, t - prev_t, &rates, have_view ? &view : NULL, &wall);
 		smp.cost = cost;
 		smp.sk_last = have_last_sk && !cost.sockets_pass ? &last_sk : NULL;
+		if (ev_open && !collect_trace_events(&ev_cw, h, &ev_q, &ev))
+			smp.events = &ev;
 		/* render */
 		if ((sm_common.format == OUTPUT_PROMETHEUS)) {
 			if (watch_write_prom(&smp, &out_errors, &out_errno)) {
@@ -471,6 +498,8 @@ int cmd_watch_run(void)
 	if (out_errno && ret == SM_EXIT_OK)
 		ret = SM_EXIT_ERROR;	/* the last sample's file could not be written */
 out:
+	if (ev_open)
+		collect_trace_window_free(&ev_cw);
 	sockets_free(&view);
 	report_history_free(&hist);
 	if (h)

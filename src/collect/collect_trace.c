@@ -1,5 +1,6 @@
 /* collect_trace.c - names trace's sockets from /proc and the cgroup v2 tree
- * while they live (collect_trace.h): one /proc/PID/fd scan for a socket not
+ * while they live (collect_trace.h), reads the counters and TCP's pressure
+ * flag: one /proc/PID/fd scan for a socket not
  * seen yet, then not again before twenty times the last scan's cost has
  * passed (a twentieth of the time at most), the sockets waiting meanwhile;
  * one cgroup tree walk per cgroup id. */
@@ -10,11 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "collect_trace.h"
 #include "host.h"
 #include "procscan.h"
+#include "protocols.h"
+#include "sysinfo.h"
 
 /* At least this long between two scans, whatever they cost. */
 #define COLLECT_TRACE_MIN_GAP_S 0.2
@@ -47,6 +51,28 @@ void collect_trace_counters_free(struct trace_counters *c)
 	free(c->snmp_text);
 	free(c->netstat_text);
 	memset(c, 0, sizeof(*c));
+}
+
+int collect_trace_press_flag(void)
+{
+	struct protocols p;
+	struct parse_err err;
+	const struct protocols_row *r;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = host_read_file(NULL, "proc/net/protocols", &text, &len);
+
+	if (rc)
+		return rc;
+	rc = protocols_parse(text, len, &p, &err);
+	if (!rc) {
+		r = protocols_find(&p, "TCP");
+		rc = !r || (r->press != PRESS_YES && r->press != PRESS_NO) ? -ENOENT
+		     : r->press == PRESS_YES;
+		protocols_free(&p);
+	}
+	free(text);
+	return rc;
 }
 
 int collect_trace_init(struct collect_trace *c, struct host *h)
@@ -221,6 +247,15 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
 	return n;
 }
 
+/* Each entry's first event, while its socket lives: its names. */
+static void collect_trace_on_event(const struct memtrace_event *e, void *arg)
+{
+	struct collect_trace_window *cw = arg;
+
+	if (!collect_trace_names(&cw->names, e->inode, e->cgroup_id, collect_trace_now()))
+		cw->oom = true;
+}
+
 int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
 {
 	size_t i, kept = 0;
@@ -239,5 +274,236 @@ int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
 		c->pending[kept++] = c->pending[i];
 	}
 	c->npending = kept;
+	return 0;
+}
+
+/* ---- a window for another command ---- */
+
+int collect_trace_window(struct host *h, const struct collect_trace_req *q,
+			 struct collect_trace_window *out)
+{
+	struct tracer_opts to = { 0 };
+	double now;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (collect_trace_init(&out->names, h))
+		return -ENOMEM;
+	to.netns_ino = q->netns_ino;
+	to.protocol = q->protocol;
+	to.every_event = false;	/* summary: each entry's first event only */
+	to.possible_cpus = q->possible_cpus;
+	rc = tracer_open(&to, &out->info, &out->why);
+	out->bpf = !rc;
+	collect_trace_counters(&out->before);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		out->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+							collect_trace_now();
+	}
+	out->start_mono_s = collect_trace_now();
+	tracer_pause(false);
+	out->end_reason = "duration";
+	for (;;) {
+		long n;
+		double left_ms;
+
+		now = collect_trace_now();
+		if (q->stop && *q->stop) {
+			out->end_reason = "sigint";
+			break;
+		}
+		if (now - out->start_mono_s >= q->duration_s)
+			break;
+		left_ms = (q->duration_s - (now - out->start_mono_s)) * 1000;
+		if (left_ms > 100)
+			left_ms = 100;
+		if (!out->bpf) {
+			struct timespec ts = { 0, (long)(left_ms * 1e6) + 1000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		n = tracer_poll((int)left_ms + 1, collect_trace_on_event, out);
+		if (n < 0) {
+			snprintf(out->read_why, sizeof(out->read_why), "reading the ring buffer: %s",
+				 strerror((int)-n));
+			out->why = out->read_why;
+			out->end_reason = "error";
+			break;
+		}
+		collect_trace_tick(&out->names, collect_trace_now(), false);
+	}
+	tracer_pause(true);
+	out->end_mono_s = collect_trace_now();
+	collect_trace_counters(&out->after);
+	if (out->bpf) {
+		tracer_poll(0, collect_trace_on_event, out);
+		out->missed = tracer_missed();
+		if ((rc = tracer_read_counts(&out->counts)) ||
+		    (rc = tracer_read_agg(&out->entries, &out->nentries))) {
+			snprintf(out->read_why, sizeof(out->read_why), "reading the programs' maps: %s",
+				 strerror(-rc));
+			out->why = out->read_why;
+			out->bpf = false;
+			free(out->entries);
+			out->entries = NULL;
+			out->nentries = 0;
+		}
+	}
+	tracer_close();
+	collect_trace_tick(&out->names, out->end_mono_s, true);
+	if (out->nentries) {
+		out->entry_names = calloc(out->nentries, sizeof(*out->entry_names));
+		if (!out->entry_names)
+			return -ENOMEM;
+		for (i = 0; i < out->nentries; i++)
+			out->entry_names[i] = collect_trace_names(&out->names,
+								  out->entries[i].val.first.inode,
+								  out->entries[i].key.cgroup_id,
+								  out->end_mono_s);
+	}
+	return 0;
+}
+
+void collect_trace_window_view(const struct collect_trace_window *cw, const struct host *h,
+			       const struct collect_trace_req *q, struct trace_window *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->h = h;
+	w->before = &cw->before;
+	w->after = &cw->after;
+	w->info = cw->bpf ? &cw->info : NULL;
+	w->bpf_why = cw->why;
+	w->procs_partial = cw->names.partial;
+	w->counts = cw->bpf ? &cw->counts : NULL;
+	w->entries = cw->entries;
+	w->nentries = cw->nentries;
+	w->names = cw->entry_names;
+	w->clock = cw->clock;
+	w->netns_ino = q->netns_ino;
+	w->protocol = q->protocol_name;
+	w->protocol_num = q->protocol;
+	w->summary_only = true;
+	w->start_unix_s = cw->start_mono_s + cw->clock.realtime_minus_monotonic_s;
+	w->end_unix_s = cw->end_mono_s + cw->clock.realtime_minus_monotonic_s;
+	w->end_reason = cw->end_reason;
+	w->missed = cw->missed;
+	w->requested = 10;
+}
+
+void collect_trace_window_free(struct collect_trace_window *cw)
+{
+	tracer_close();
+	free(cw->entry_names);
+	free(cw->entries);
+	collect_trace_counters_free(&cw->before);
+	collect_trace_counters_free(&cw->after);
+	collect_trace_free(&cw->names);
+	memset(cw, 0, sizeof(*cw));
+}
+
+int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
+			    struct collect_trace_window *cw)
+{
+	struct tracer_opts to = { 0 };
+	struct timespec rt;
+
+	memset(cw, 0, sizeof(*cw));
+	if (collect_trace_init(&cw->names, h))
+		return -ENOMEM;
+	to.netns_ino = q->netns_ino;
+	to.protocol = q->protocol;
+	to.possible_cpus = q->possible_cpus;
+	cw->bpf = !tracer_open(&to, &cw->info, &cw->why);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	cw->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+					       collect_trace_now();
+	cw->start_mono_s = collect_trace_now();
+	cw->end_reason = "sample";
+	tracer_pause(false);
+	return 0;
+}
+
+int collect_trace_live_read(struct collect_trace_window *cw, const struct host *h,
+			    const struct collect_trace_req *q, struct trace_window *w)
+{
+	const struct trace_names **nm;
+	size_t i;
+	int rc = 0;
+
+	cw->end_mono_s = collect_trace_now();
+	free(cw->entries);
+	cw->entries = NULL;
+	cw->nentries = 0;
+	if (cw->bpf) {
+		long n = tracer_poll(0, collect_trace_on_event, cw);
+
+		if (n < 0)
+			rc = (int)n;
+		collect_trace_tick(&cw->names, cw->end_mono_s, false);
+		cw->missed = tracer_missed();
+		if (!rc)
+			rc = tracer_read_counts(&cw->counts);
+		if (!rc)
+			rc = tracer_read_agg(&cw->entries, &cw->nentries);
+	}
+	nm = cw->nentries ? realloc(cw->entry_names, cw->nentries * sizeof(*nm)) : cw->entry_names;
+	if (cw->nentries && !nm)
+		rc = -ENOMEM;
+	else
+		cw->entry_names = nm;
+	for (i = 0; !rc && i < cw->nentries; i++)
+		cw->entry_names[i] = collect_trace_names(&cw->names, cw->entries[i].val.first.inode,
+							 cw->entries[i].key.cgroup_id, cw->end_mono_s);
+	if (rc) {
+		free(cw->entries);
+		cw->entries = NULL;
+		cw->nentries = 0;
+	}
+	collect_trace_window_view(cw, h, q, w);
+	/* a failed read is this sample's: no events rather than stale ones */
+	if (rc) {
+		snprintf(cw->read_why, sizeof(cw->read_why), "reading the programs' maps: %s",
+			 strerror(-rc));
+		w->info = NULL;
+		w->counts = NULL;
+		w->bpf_why = cw->read_why;
+	}
+	return rc;
+}
+
+void collect_trace_events_req(struct collect_trace_req *q, bool all_netns)
+{
+	struct parse_err err;
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t n = 0;
+
+	memset(q, 0, sizeof(*q));
+	q->netns_ino = all_netns || stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
+	/* the per-CPU values' width: without it, room for the fallback's many */
+	if (!host_read_file(NULL, "sys/devices/system/cpu/possible", &text, &len) &&
+	    !sysinfo_parse_cpulist(text, len, &n, &err))
+		q->possible_cpus = n;
+	free(text);
+}
+
+int collect_trace_events(struct collect_trace_window *cw, const struct host *h,
+			 const struct collect_trace_req *q, struct trace_events_report *out)
+{
+	struct trace_window w;
+	struct report_trace t;
+
+	/* a failed read leaves w without the programs: the report says why */
+	collect_trace_live_read(cw, h, q, &w);
+	if (report_trace_build(&t, &w))
+		return -ENOMEM;
+	report_trace_events_build(out, &t, &w);
+	report_trace_free(&t);
 	return 0;
 }

@@ -8,6 +8,8 @@
 #ifndef SOCKMEM_COLLECT_TRACE_H
 #define SOCKMEM_COLLECT_TRACE_H
 
+#include <signal.h>
+
 #include "keymap.h"
 #include "report_trace.h"
 
@@ -40,6 +42,10 @@ struct collect_trace {
 void collect_trace_counters(struct trace_counters *out);
 void collect_trace_counters_free(struct trace_counters *c);
 
+/* TCP's pressure flag from /proc/net/protocols: 1 yes, 0 no, -errno
+ * (-ENOENT: no TCP row or no press column). */
+int collect_trace_press_flag(void);
+
 /* h: the host whose problems the walks add to (host_problem_add). */
 int collect_trace_init(struct collect_trace *c, struct host *h);
 void collect_trace_free(struct collect_trace *c);
@@ -52,5 +58,64 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
 /* Scans again for the pending sockets when the budget allows (force: now,
  * for the summary).  Returns 0 or the scan's -errno. */
 int collect_trace_tick(struct collect_trace *c, double now_s, bool force);
+
+/* A window traced in summary mode for another command (advise --trace):
+ * the programs attached, the counters read around the window, the events
+ * counted in the kernel, the sockets named while they live.  Everything a
+ * trace_window needs, owned here (collect_trace_window_free). */
+struct collect_trace_req {
+	double duration_s;
+	uint32_t netns_ino;		/* 0: every network namespace */
+	uint16_t protocol;		/* IPPROTO_*, 0: every one */
+	const char *protocol_name;	/* its name for the report, or NULL */
+	uint64_t possible_cpus;
+	volatile sig_atomic_t *stop;	/* set (by a signal): end the window early */
+};
+
+struct collect_trace_window {
+	struct collect_trace names;
+	struct trace_counters before, after;
+	struct tracer_info info;
+	bool bpf;			/* the programs ran */
+	const char *why;		/* why not, or a read failure */
+	char read_why[160];
+	struct memtrace_counts counts;
+	struct tracer_entry *entries;
+	size_t nentries;
+	const struct trace_names **entry_names;
+	struct trace_clock clock;
+	double start_mono_s, end_mono_s;
+	const char *end_reason;		/* "duration", "sigint" (stop), "error" */
+	uint64_t missed;
+	bool oom;
+};
+
+/* Runs the window (h: collected, for the problems and the CPU count).
+ * 0 even without BPF (out->bpf false, out->why says why: the counters
+ * alone); -ENOMEM. */
+int collect_trace_window(struct host *h, const struct collect_trace_req *q,
+			 struct collect_trace_window *out);
+/* The report's view of it (pointers into out). */
+void collect_trace_window_view(const struct collect_trace_window *cw, const struct host *h,
+			       const struct collect_trace_req *q, struct trace_window *w);
+void collect_trace_window_free(struct collect_trace_window *cw);
+
+/* watch --events: the programs attached for the whole watch (summary mode,
+ * unpaused), their counts read at each sample, the sockets named while
+ * they live.  Built on collect_trace_window's state. */
+int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
+			    struct collect_trace_window *cw);
+/* watch --events' request: this network namespace (every one with
+ * all_netns), every protocol, the possible CPUs read here. */
+void collect_trace_events_req(struct collect_trace_req *q, bool all_netns);
+/* One sample: collect_trace_live_read, then the report of the totals
+ * (report_trace_events_build).  0, or -errno: no events this sample. */
+int collect_trace_events(struct collect_trace_window *cw, const struct host *h,
+			 const struct collect_trace_req *q, struct trace_events_report *out);
+/* Drains the ring (names), reads the counts and the map into cw and gives
+ * the report's view of everything since the start.  0 or -errno (the
+ * programs stay: the next sample may read them). */
+int collect_trace_live_read(struct collect_trace_window *cw, const struct host *h,
+			    const struct collect_trace_req *q, struct trace_window *w);
 
 #endif

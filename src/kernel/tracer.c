@@ -1,9 +1,12 @@
 /* tracer.c - loads the event programs of src/bpf/memtrace.bpf.c (a light
  * skeleton generated at build time, as bpfiter.c does), attaches them to
  * their tracepoints (BPF_RAW_TRACEPOINT_OPEN: each link is a file
- * descriptor, nothing is pinned), and reads what they leave: the ring buffer
- * (mapped and consumed by hand, the protocol of kernel/bpf/ringbuf.c), the
- * per-CPU counters and the aggregation map. */
+ * descriptor, nothing is pinned), then the pressure programs of
+ * src/bpf/mempress.bpf.c (fentry/fexit, a skeleton of their own: when they
+ * cannot be loaded the tracepoints go on, and the reason is kept), and
+ * reads what both leave: the ring buffers (mapped and consumed by hand, the
+ * protocol of kernel/bpf/ringbuf.c), the per-CPU counters and the
+ * aggregation maps. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -26,6 +29,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "memtrace.lskel.h"	/* generated in the build directory */
+#include "mempress.lskel.h"
 #pragma GCC diagnostic pop
 
 _Static_assert(sizeof(struct memtrace_event) == 160, "struct memtrace_event is 160 bytes");
@@ -37,9 +41,18 @@ _Static_assert(sizeof(struct memtrace_counts) % 8 == 0, "per-CPU values are laid
 #define TRACER_CPUS_FALLBACK 4096
 
 static struct memtrace *tracer_skel;
+static struct mempress *tracer_press;	/* NULL: the pressure programs are not loaded */
 static char tracer_why[320];
-static void *tracer_cons;		/* the consumer position page (read-write) */
-static void *tracer_prod;		/* the producer page and the data, twice */
+static char tracer_press_why[320];
+/* A mapped ring buffer: the tracepoints', the pressure programs'. */
+struct tracer_ring {
+	int fd;
+	size_t bytes;			/* the data area (a power of 2) */
+	void *cons;			/* the consumer position page (read-write) */
+	void *prod;			/* the producer page and the data, twice */
+};
+static struct tracer_ring tracer_rings[2];
+static int tracer_nrings;
 static size_t tracer_page;
 static uint64_t tracer_ncpus;
 
@@ -108,24 +121,94 @@ static int tracer_probe(struct tracer_info *info)
 	return 0;
 }
 
-static int tracer_map_ring(void)
+static int tracer_map_ring(int fd, size_t bytes)
 {
-	int fd = tracer_skel->maps.memtrace_ring.map_fd;
+	struct tracer_ring *r = &tracer_rings[tracer_nrings];
 
 	tracer_page = (size_t)sysconf(_SC_PAGESIZE);
-	tracer_cons = mmap(NULL, tracer_page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (tracer_cons == MAP_FAILED) {
-		tracer_cons = NULL;
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->bytes = bytes;
+	r->cons = mmap(NULL, tracer_page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (r->cons == MAP_FAILED) {
+		r->cons = NULL;
 		return -errno;
 	}
 	/* the data area is mapped twice in a row: a record never wraps */
-	tracer_prod = mmap(NULL, tracer_page + 2 * (size_t)MEMTRACE_RING_BYTES, PROT_READ, MAP_SHARED,
-			   fd, (off_t)tracer_page);
-	if (tracer_prod == MAP_FAILED) {
-		tracer_prod = NULL;
+	r->prod = mmap(NULL, tracer_page + 2 * bytes, PROT_READ, MAP_SHARED, fd, (off_t)tracer_page);
+	if (r->prod == MAP_FAILED) {
+		munmap(r->cons, tracer_page);
+		r->prod = r->cons = NULL;
 		return -errno;
 	}
+	tracer_nrings++;
 	return 0;
+}
+
+static void tracer_unmap_rings(void)
+{
+	int i;
+
+	for (i = 0; i < tracer_nrings; i++) {
+		munmap(tracer_rings[i].prod, tracer_page + 2 * tracer_rings[i].bytes);
+		munmap(tracer_rings[i].cons, tracer_page);
+	}
+	memset(tracer_rings, 0, sizeof(tracer_rings));
+	tracer_nrings = 0;
+}
+
+static void tracer_press_fail(int rc, const char *what)
+{
+	const char *hint = rc == -ENOENT || rc == -ESRCH || rc == -EINVAL
+			   ? " (the function is absent, inlined or not traceable on this kernel)" : "";
+
+	snprintf(tracer_press_why, sizeof(tracer_press_why), "%s: %s%s", what, strerror(-rc), hint);
+}
+
+/* The pressure programs: optional, the reason kept when they fail. */
+static void tracer_open_press(const struct tracer_opts *o, struct tracer_info *info)
+{
+	int rc;
+
+	tracer_press = mempress__open();
+	if (!tracer_press) {
+		tracer_press_fail(-ENOMEM, "cannot open the pressure programs");
+		goto out;
+	}
+	rc = mempress__load(tracer_press);
+	if (rc < 0) {
+		tracer_press_fail(rc, "cannot load fentry/fexit programs on tcp_enter_memory_pressure, "
+				  "tcp_leave_memory_pressure and tcp_check_oom");
+		goto fail;
+	}
+	rc = tracer_map_ring(tracer_press->maps.memtrace_ring.map_fd, MEMTRACE_PRESS_RING_BYTES);
+	if (rc) {
+		tracer_press_fail(rc, "cannot map the pressure programs' ring buffer");
+		goto fail;
+	}
+	tracer_press->bss->req.netns_ino = o->netns_ino;
+	tracer_press->bss->req.protocol = o->protocol;
+	tracer_press->bss->req.every_event = 1;	/* rare: every one is a line */
+	tracer_press->bss->req.paused = 1;
+	rc = mempress__attach(tracer_press);
+	if (rc < 0) {
+		if (rc == -1 && errno)
+			rc = -errno;
+		tracer_press_fail(rc, "cannot attach to tcp_enter_memory_pressure, "
+				  "tcp_leave_memory_pressure and tcp_check_oom");
+		tracer_nrings--;
+		munmap(tracer_rings[tracer_nrings].prod, tracer_page + 2 * tracer_rings[tracer_nrings].bytes);
+		munmap(tracer_rings[tracer_nrings].cons, tracer_page);
+		goto fail;
+	}
+	info->press = true;
+	tracer_press_why[0] = '\0';
+	goto out;
+fail:
+	mempress__destroy(tracer_press);
+	tracer_press = NULL;
+out:
+	info->press_why = info->press ? NULL : tracer_press_why;
 }
 
 int tracer_open(const struct tracer_opts *o, struct tracer_info *info, const char **why)
@@ -157,7 +240,7 @@ int tracer_open(const struct tracer_opts *o, struct tracer_info *info, const cha
 		tracer_close();
 		return tracer_fail(rc, "cannot run the trace probe program");
 	}
-	rc = tracer_map_ring();
+	rc = tracer_map_ring(tracer_skel->maps.memtrace_ring.map_fd, MEMTRACE_RING_BYTES);
 	if (rc) {
 		tracer_close();
 		return tracer_fail(rc, "cannot map the trace ring buffer");
@@ -174,18 +257,17 @@ int tracer_open(const struct tracer_opts *o, struct tracer_info *info, const cha
 		tracer_close();
 		return tracer_fail(rc, "cannot attach to sock:sock_exceed_buf_limit and skb:kfree_skb");
 	}
+	tracer_open_press(o, info);
 	tracer_why[0] = '\0';
 	return 0;
 }
 
 void tracer_close(void)
 {
-	if (tracer_prod)
-		munmap(tracer_prod, tracer_page + 2 * (size_t)MEMTRACE_RING_BYTES);
-	if (tracer_cons)
-		munmap(tracer_cons, tracer_page);
-	tracer_prod = tracer_cons = NULL;
-	memtrace__destroy(tracer_skel);	/* links first, then programs and maps */
+	tracer_unmap_rings();
+	mempress__destroy(tracer_press);	/* links first, then programs and maps */
+	tracer_press = NULL;
+	memtrace__destroy(tracer_skel);
 	tracer_skel = NULL;
 }
 
@@ -193,16 +275,18 @@ void tracer_pause(bool paused)
 {
 	if (tracer_skel)
 		__atomic_store_n(&tracer_skel->bss->req.paused, paused, __ATOMIC_SEQ_CST);
+	if (tracer_press)
+		__atomic_store_n(&tracer_press->bss->req.paused, paused, __ATOMIC_SEQ_CST);
 }
 
 /* Every committed record from the consumer to the producer position. */
-static long tracer_consume(tracer_event_cb cb, void *arg)
+static long tracer_consume_ring(const struct tracer_ring *r, tracer_event_cb cb, void *arg)
 {
-	unsigned long *consp = tracer_cons, *prodp = tracer_prod;
-	const unsigned char *data = (const unsigned char *)tracer_prod + tracer_page;
+	unsigned long *consp = r->cons, *prodp = r->prod;
+	const unsigned char *data = (const unsigned char *)r->prod + tracer_page;
 	unsigned long cons = __atomic_load_n(consp, __ATOMIC_ACQUIRE);
 	unsigned long prod = __atomic_load_n(prodp, __ATOMIC_ACQUIRE);
-	const unsigned long mask = MEMTRACE_RING_BYTES - 1;
+	const unsigned long mask = r->bytes - 1;
 	long n = 0;
 
 	while (cons < prod) {
@@ -225,20 +309,33 @@ static long tracer_consume(tracer_event_cb cb, void *arg)
 	return n;
 }
 
+static long tracer_consume(tracer_event_cb cb, void *arg)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < tracer_nrings; i++)
+		n += tracer_consume_ring(&tracer_rings[i], cb, arg);
+	return n;
+}
+
 long tracer_poll(int timeout_ms, tracer_event_cb cb, void *arg)
 {
-	struct pollfd p;
+	struct pollfd p[2];
 	long n;
+	int i;
 
 	if (!tracer_skel)
 		return -EBADF;
 	n = tracer_consume(cb, arg);
 	if (n)
 		return n;
-	p.fd = tracer_skel->maps.memtrace_ring.map_fd;
-	p.events = POLLIN;
-	p.revents = 0;
-	if (poll(&p, 1, timeout_ms) < 0)
+	for (i = 0; i < tracer_nrings; i++) {
+		p[i].fd = tracer_rings[i].fd;
+		p[i].events = POLLIN;
+		p[i].revents = 0;
+	}
+	if (poll(p, (nfds_t)tracer_nrings, timeout_ms) < 0)
 		return errno == EINTR ? 0 : -errno;
 	return tracer_consume(cb, arg);
 }
@@ -266,18 +363,36 @@ static void *tracer_percpu(int fd, __u32 key, size_t size, int *rc)
 	return v;
 }
 
+/* The file descriptors of one map of each object loaded. */
+static int tracer_map_fds(int fds[2], int which)
+{
+	int n = 0;
+
+	if (tracer_skel)
+		fds[n++] = which == 0 ? tracer_skel->maps.memtrace_counts.map_fd
+			 : which == 1 ? tracer_skel->maps.memtrace_pending.map_fd
+			 : tracer_skel->maps.memtrace_agg.map_fd;
+	if (tracer_press)
+		fds[n++] = which == 0 ? tracer_press->maps.memtrace_counts.map_fd
+			 : which == 1 ? tracer_press->maps.memtrace_pending.map_fd
+			 : tracer_press->maps.memtrace_agg.map_fd;
+	return n;
+}
+
 int tracer_read_counts(struct memtrace_counts *sum)
 {
 	__u32 slot;
 	uint64_t c;
 	size_t i;
-	int rc = 0;
+	int rc = 0, fds[2], nfds;
 
 	memset(sum, 0, sizeof(*sum));
 	if (!tracer_skel)
 		return -EBADF;
-	for (slot = 0; slot < MEMTRACE_SLOTS; slot++) {
-		struct memtrace_counts *v = tracer_percpu(tracer_skel->maps.memtrace_counts.map_fd, slot,
+	nfds = tracer_map_fds(fds, 0);
+	/* every (object, slot): slot f * MEMTRACE_SLOTS + slot */
+	for (slot = 0; slot < (__u32)nfds * MEMTRACE_SLOTS; slot++) {
+		struct memtrace_counts *v = tracer_percpu(fds[slot / MEMTRACE_SLOTS], slot % MEMTRACE_SLOTS,
 							  sizeof(*v), &rc);
 
 		if (!v)
@@ -296,14 +411,19 @@ int tracer_read_counts(struct memtrace_counts *sum)
 
 uint64_t tracer_missed(void)
 {
-	int fds[2], i;
+	int fds[6], i, n = 2;
 	uint64_t missed = 0;
 
 	if (!tracer_skel)
 		return 0;
 	fds[0] = tracer_skel->progs.memtrace_exceed.prog_fd;
 	fds[1] = tracer_skel->progs.memtrace_kfree_skb.prog_fd;
-	for (i = 0; i < 2; i++) {
+	if (tracer_press) {
+		fds[n++] = tracer_press->progs.memtrace_press_enter.prog_fd;
+		fds[n++] = tracer_press->progs.memtrace_press_leave.prog_fd;
+		fds[n++] = tracer_press->progs.memtrace_oom.prog_fd;
+	}
+	for (i = 0; i < n; i++) {
 		struct bpf_prog_info info;
 		union bpf_attr a;
 
@@ -324,8 +444,8 @@ static bool tracer_key_eq(const struct memtrace_key *a, const struct memtrace_ke
 	       a->netns_ino == b->netns_ino && a->event == b->event;
 }
 
-/* Adds the counts still pending per CPU to their entries. */
-static int tracer_add_pending(struct tracer_entry *list, size_t n)
+/* Adds the counts still pending per CPU (map fd) to their entries. */
+static int tracer_add_pending(int fd, struct tracer_entry *list, size_t n)
 {
 	__u32 slot;
 	uint64_t c;
@@ -333,8 +453,7 @@ static int tracer_add_pending(struct tracer_entry *list, size_t n)
 	int rc = 0;
 
 	for (slot = 0; slot < MEMTRACE_SLOTS; slot++) {
-		struct memtrace_pending *p = tracer_percpu(tracer_skel->maps.memtrace_pending.map_fd, slot,
-							   sizeof(*p), &rc);
+		struct memtrace_pending *p = tracer_percpu(fd, slot, sizeof(*p), &rc);
 
 		if (!p)
 			return rc;
@@ -358,8 +477,9 @@ int tracer_read_agg(struct tracer_entry **out, size_t *n)
 {
 	struct tracer_entry *list = NULL, *grown;
 	struct memtrace_key prev, next;
-	size_t cap = 0, used = 0;
-	bool first = true;
+	size_t cap = 0, used = 0, from;
+	int fds[2], pfds[2], nfds, f;
+	bool first;
 	union bpf_attr a;
 	long rc;
 
@@ -367,41 +487,46 @@ int tracer_read_agg(struct tracer_entry **out, size_t *n)
 	*n = 0;
 	if (!tracer_skel)
 		return -EBADF;
-	for (;;) {
-		memset(&a, 0, sizeof(a));
-		a.map_fd = (__u32)tracer_skel->maps.memtrace_agg.map_fd;
-		a.key = first ? 0 : (__u64)(uintptr_t)&prev;
-		a.next_key = (__u64)(uintptr_t)&next;
-		rc = tracer_bpf(BPF_MAP_GET_NEXT_KEY, &a);
-		if (rc == -ENOENT)
-			break;
-		if (rc < 0)
-			goto fail;
-		first = false;
-		prev = next;
-		if (used == cap) {
-			cap = cap ? 2 * cap : 256;
-			grown = realloc(list, cap * sizeof(*list));
-			if (!grown) {
-				rc = -ENOMEM;
+	nfds = tracer_map_fds(fds, 2);
+	tracer_map_fds(pfds, 1);
+	for (f = 0; f < nfds; f++) {
+		from = used;
+		for (first = true;;) {
+			memset(&a, 0, sizeof(a));
+			a.map_fd = (__u32)fds[f];
+			a.key = first ? 0 : (__u64)(uintptr_t)&prev;
+			a.next_key = (__u64)(uintptr_t)&next;
+			rc = tracer_bpf(BPF_MAP_GET_NEXT_KEY, &a);
+			if (rc == -ENOENT)
+				break;
+			if (rc < 0)
 				goto fail;
+			first = false;
+			prev = next;
+			if (used == cap) {
+				cap = cap ? 2 * cap : 256;
+				grown = realloc(list, cap * sizeof(*list));
+				if (!grown) {
+					rc = -ENOMEM;
+					goto fail;
+				}
+				list = grown;
 			}
-			list = grown;
+			memset(&a, 0, sizeof(a));
+			a.map_fd = (__u32)fds[f];
+			a.key = (__u64)(uintptr_t)&next;
+			a.value = (__u64)(uintptr_t)&list[used].val;
+			rc = tracer_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+			if (rc == -ENOENT)
+				continue;	/* cannot happen: nothing deletes */
+			if (rc < 0)
+				goto fail;
+			list[used++].key = next;
 		}
-		memset(&a, 0, sizeof(a));
-		a.map_fd = (__u32)tracer_skel->maps.memtrace_agg.map_fd;
-		a.key = (__u64)(uintptr_t)&next;
-		a.value = (__u64)(uintptr_t)&list[used].val;
-		rc = tracer_bpf(BPF_MAP_LOOKUP_ELEM, &a);
-		if (rc == -ENOENT)
-			continue;	/* cannot happen: nothing deletes */
+		rc = tracer_add_pending(pfds[f], list + from, used - from);
 		if (rc < 0)
 			goto fail;
-		list[used++].key = next;
 	}
-	rc = tracer_add_pending(list, used);
-	if (rc < 0)
-		goto fail;
 	*out = list;
 	*n = used;
 	return 0;

@@ -1,6 +1,8 @@
 /* tracer.h - the event backend of "sockmem trace": the programs of
  * src/bpf/memtrace.bpf.c on sock:sock_exceed_buf_limit and skb:kfree_skb
- * (memory reasons only), loaded as a light skeleton, their ring buffer read
+ * (memory reasons only), and, when this kernel lets them attach, those of
+ * src/bpf/mempress.bpf.c on TCP's memory pressure and aborts on memory
+ * (fentry/fexit), each loaded as a light skeleton, their ring buffer read
  * by hand (no libbpf), their per-CPU counters and aggregation map read with
  * the bpf() system call.  Nothing is pinned: the programs go away with the
  * file descriptors, on every exit path.  Built without BPF (./configure
@@ -29,6 +31,8 @@ struct tracer_opts {
 struct tracer_info {
 	bool rx_sk;			/* kfree_skb names the receiving socket (6.11+) */
 	int32_t reason_value[MEMTRACE_NREASONS];	/* enum skb_drop_reason, -1: absent */
+	bool press;			/* the pressure and abort programs are attached */
+	const char *press_why;		/* why not (a sentence), NULL when they are */
 };
 
 /* One entry of the aggregation map. */
@@ -37,7 +41,7 @@ struct tracer_entry {
 	struct memtrace_val val;
 };
 
-/* Loads, probes and attaches both programs, paused (the first call; the
+/* Loads, probes and attaches the programs, paused (the first call; the
  * command calls it once).  *why: a sentence when it fails. */
 int tracer_open(const struct tracer_opts *o, struct tracer_info *info, const char **why);
 /* Opens or closes the window: paused, the programs count nothing (attached

@@ -64,6 +64,8 @@ void output_text_watch(FILE *f, const struct report_sample *s, double every_s, b
 void output_text_fit(FILE *f, const char *buf, size_t len, int cols, int rows);
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);
+/* watch --events' families (in output_prom_sample when the sample has them). */
+void output_prom_events(FILE *f, const struct trace_events_report *e);
 
 /* sockmem simulate */
 void output_text_simulate(FILE *f, const struct report_sim *s, const struct output_opts *o);
@@ -90,6 +92,8 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 json_t *output_json_trace_start(const struct report_trace *t);
 json_t *output_json_trace_line(const struct trace_line *l);
 json_t *output_json_trace_summary(const struct report_trace *t);
+/* watch --events' object (in output_json_sample when the sample has it). */
+json_t *output_json_trace_events(const struct trace_events_report *e);
 
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);

@@ -756,6 +756,76 @@ json_t *output_json_top(const struct report_top *t)
 	return json_done(doc);
 }
 
+/* watch --events: the kernel's counts since watch began */
+json_t *output_json_trace_events(const struct trace_events_report *e)
+{
+	json_t *o = json_object(), *at = json_object(), *rf, *dr, *cg, *pr, *lost;
+	int p, k;
+
+	jset(at, "level", json_string(trace_level_name[e->level]));
+	jset(at, "reason", e->why ? json_safe_string(e->why) : json_null());
+	jset(o, "attribution", at);
+	jset(o, "traced", json_boolean(e->bpf));
+	if (!e->bpf)
+		return o;
+	rf = json_array();
+	dr = json_array();
+	for (p = 0; p < TRACE_P_COUNT; p++) {
+		for (k = 0; k < 2; k++) {
+			json_t *x;
+
+			if (!e->refusals[p][k])
+				continue;
+			x = json_object();
+			jset(x, "protocol", json_string(trace_proto_name[p]));
+			jset(x, "direction", json_string(k ? "receive" : "send"));
+			jset(x, "total", output_json_u64(e->refusals[p][k]));
+			japp(rf, x);
+		}
+		for (k = 0; k < MEMTRACE_NREASONS; k++) {
+			json_t *x;
+
+			if (!e->drops[p][k])
+				continue;
+			x = json_object();
+			jset(x, "protocol", json_string(trace_proto_name[p]));
+			jset(x, "reason", json_string(trace_event_defs[MEMTRACE_EV_DROP0 + k].reason));
+			jset(x, "total", output_json_u64(e->drops[p][k]));
+			japp(dr, x);
+		}
+	}
+	jset(o, "refusals", rf);
+	jset(o, "memory_drops", dr);
+	jset(o, "tcp_pressure_episodes", output_json_u64(e->press_enters));
+	jset(o, "tcp_aborts_on_memory", output_json_u64(e->aborts));
+	cg = json_array();
+	for (k = 0; k < e->ncgroups; k++) {
+		json_t *x = json_object();
+
+		jset(x, "id", output_json_u64(e->cgroup[k].cgroup_id));
+		jset(x, "path", e->cgroup[k].found ? json_safe_string(e->cgroup[k].cgroup) : json_null());
+		jset(x, "events", output_json_u64(e->cgroup[k].events));
+		japp(cg, x);
+	}
+	jset(o, "top_cgroups", cg);
+	pr = json_array();
+	for (k = 0; k < e->nprocesses; k++) {
+		json_t *x = json_object();
+
+		jset(x, "pid", output_json_u64(e->process[k].pid));
+		jset(x, "comm", json_safe_string(e->process[k].comm));
+		jset(x, "events", output_json_u64(e->process[k].events));
+		japp(pr, x);
+	}
+	jset(o, "top_processes", pr);
+	lost = json_object();
+	jset(lost, "ring_buffer_full", output_json_u64(e->ring_lost));
+	jset(lost, "map_full", output_json_u64(e->map_full));
+	jset(lost, "kernel_missed", output_json_u64(e->missed));
+	jset(o, "lost", lost);
+	return o;
+}
+
 json_t *output_json_sample(const struct report_sample *s)
 {
 	const struct report *r = s->r;
@@ -791,6 +861,8 @@ json_t *output_json_sample(const struct report_sample *s)
 	jset(rt, "cpu_budget_share", s->cost.budget_share > 0 ? json_real(s->cost.budget_share)
 							    : json_null());
 	jset(doc, "collect", rt);
+	if (s->events)
+		jset(doc, "events", output_json_trace_events(s->events));
 	return json_done(doc);
 }
 
@@ -965,6 +1037,21 @@ json_t *output_json_advise(const struct report_advise *a)
 	jset(cnt, "info", json_integer(a->count[SEV_INFO]));
 	jset(doc, "counts", cnt);
 	jset(doc, "findings", arr);
+	/* advise --trace: what the window saw (the findings carry the evidence) */
+	if (a->trace) {
+		json_t *tr = json_object(), *at = json_object();
+
+		jset(at, "level", json_string(a->trace->level));
+		jset(at, "reason", a->trace->why ? json_safe_string(a->trace->why) : json_null());
+		jset(tr, "window_s", json_real(a->trace->window_s));
+		jset(tr, "attribution", at);
+		jset(tr, "udp_events", a->trace->bpf ? output_json_u64(a->trace->udp_events) : json_null());
+		jset(tr, "udp_limit_events", a->trace->bpf ? output_json_u64(a->trace->udp_limit_events)
+							   : json_null());
+		jset(tr, "udp_sockets", a->trace->bpf ? output_json_u64(a->trace->udp_sockets) : json_null());
+		jset(tr, "udp_cgroups", a->trace->bpf ? output_json_u64(a->trace->udp_cgroups) : json_null());
+		jset(doc, "trace", tr);
+	}
 	return json_done(doc);
 }
 
@@ -1021,9 +1108,13 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 	jset(k, "release", t->kver.ok ? json_name_string(t->kver.release) : json_null());
 	jset(k, "bpf", json_boolean(t->bpf));
 	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
+	jset(k, "pressure_traced", json_boolean(t->press));
+	jset(k, "pressure_why", t->bpf && !t->press && t->press_why ? json_safe_string(t->press_why)
+								       : json_null());
 	for (i = 0; i < MEMTRACE_NREASONS; i++)
 		jset(rs, trace_event_defs[MEMTRACE_EV_DROP0 + i].reason,
-		     t->bpf && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i]) : json_null());
+		     (t->bpf || t->counted) && t->reason_value[i] >= 0 ? json_integer(t->reason_value[i])
+								: json_null());
 	jset(k, "drop_reason_values", rs);
 	jset(doc, "kernel", k);
 	for (i = 0; i < t->ncoverage; i++)
@@ -1150,6 +1241,14 @@ static void json_trace_event_fields(json_t *o, const struct trace_line *l)
 		p = json_null();
 	}
 	jset(o, "packet", p);
+	if (e->event == MEMTRACE_EV_PRESS_LEAVE) {
+		p = json_object();
+		jset(p, "duration_s", l->episode_known ? json_real(l->episode_s) : json_null());
+		jset(p, "began_before_trace", json_boolean(!l->episode_known));
+	} else {
+		p = json_null();
+	}
+	jset(o, "episode", p);
 }
 
 json_t *output_json_trace_line(const struct trace_line *l)
@@ -1214,6 +1313,16 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(lost, "no_socket", output_json_u64(t->no_sock));
 		jset(lost, "not_attributed", output_json_u64(t->unattributed_events));
 		jset(lost, "kernel_missed", output_json_u64(t->missed));
+		jset(ev, "tcp_check_oom_calls", t->press ? output_json_u64(t->oom_checks) : json_null());
+		if (t->press_polled) {
+			json_t *pp = json_object();
+
+			jset(pp, "polls", output_json_u64(t->press_polls));
+			jset(pp, "on_at_start", json_boolean(t->press_before_trace));
+			jset(ev, "pressure_polled", pp);
+		} else {
+			jset(ev, "pressure_polled", json_null());
+		}
 		jset(doc, "lost", lost);
 		jset(doc, "lines", t->summary_only ? json_null() : output_json_u64(t->lines_printed));
 		top = json_object();
@@ -1227,6 +1336,21 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 			jset(top, trace_by_name[i], g);
 		}
 		jset(doc, "top", top);
+	} else if (t->counted) {
+		/* counted (perf_event_open): the events by kind, nothing attributed */
+		ev = json_object();
+		be = json_object();
+		jset(ev, "total", output_json_u64(t->total_events));
+		jset(ev, "per_s", json_real(t->events_per_s));
+		for (i = 0; i < MEMTRACE_NEVENTS; i++)
+			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
+		jset(ev, "by_event", be);
+		jset(ev, "tcp_check_oom_calls", json_null());
+		jset(ev, "pressure_polled", json_null());
+		jset(doc, "events", ev);
+		jset(doc, "lost", json_null());
+		jset(doc, "lines", json_null());
+		jset(doc, "top", json_null());
 	} else {
 		jset(doc, "events", json_null());
 		jset(doc, "lost", json_null());

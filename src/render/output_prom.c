@@ -329,6 +329,71 @@ void output_prom_show(FILE *f, const struct report *r)
 	prom_report(f, r, r->sk.present ? &r->sk : NULL);
 }
 
+/* watch --events: the kernel's counts since watch began, bounded label sets */
+void output_prom_events(FILE *f, const struct trace_events_report *e)
+{
+	static const char *const dir[2] = { "send", "receive" };
+	int p, k;
+
+	prom_family(f, "sockmem_events_traced", "gauge",
+		    "1 when trace's BPF programs count the events below, 0 when they cannot run");
+	fprintf(f, "sockmem_events_traced %d\n", e->bpf ? 1 : 0);
+	if (!e->bpf)
+		return;
+	prom_family(f, "sockmem_refusals_total", "counter",
+		    "Socket memory charges refused (sock:sock_exceed_buf_limit) since watch began, by "
+		    "protocol and direction (unknown: counted in the kernel, its socket not kept)");
+	for (p = 0; p < TRACE_P_COUNT; p++)
+		for (k = 0; k < 2; k++)
+			if (e->refusals[p][k] || p <= TRACE_P_UDP)
+				fprintf(f, "sockmem_refusals_total{protocol=\"%s\",direction=\"%s\"} %llu\n",
+					trace_proto_name[p], dir[k], (unsigned long long)e->refusals[p][k]);
+	prom_family(f, "sockmem_memory_drops_total", "counter",
+		    "Packets dropped for memory (skb:kfree_skb, memory reasons) since watch began, by "
+		    "protocol and reason");
+	for (p = 0; p < TRACE_P_COUNT; p++)
+		for (k = 0; k < MEMTRACE_NREASONS; k++)
+			/* always TCP's and UDP's own reasons: an alert has its series */
+			if (e->drops[p][k] || p == TRACE_P_TCP ||
+			    (p == TRACE_P_UDP && (k == MEMTRACE_R_PROTO_MEM || k == MEMTRACE_R_SOCKET_RCVBUFF)))
+				fprintf(f, "sockmem_memory_drops_total{protocol=\"%s\",reason=\"%s\"} %llu\n",
+					trace_proto_name[p], trace_event_defs[MEMTRACE_EV_DROP0 + k].reason,
+					(unsigned long long)e->drops[p][k]);
+	prom_family(f, "sockmem_tcp_memory_pressure_episodes_total", "counter",
+		    "TCP memory pressure episodes entered since watch began (trace's pressure programs)");
+	fprintf(f, "sockmem_tcp_memory_pressure_episodes_total %llu\n",
+		(unsigned long long)e->press_enters);
+	prom_family(f, "sockmem_tcp_aborts_on_memory_total", "counter",
+		    "TCP connections reset for memory since watch began (tcp_check_oom)");
+	fprintf(f, "sockmem_tcp_aborts_on_memory_total %llu\n", (unsigned long long)e->aborts);
+	prom_family(f, "sockmem_events_top_cgroup_total", "gauge",
+		    "The 5 cgroups with the most refusals and memory drops since watch began (a gauge: "
+		    "the set changes)");
+	for (k = 0; k < e->ncgroups; k++) {
+		fprintf(f, "sockmem_events_top_cgroup_total{rank=\"%d\",cgroup=\"", k + 1);
+		if (e->cgroup[k].found)
+			prom_label_value(f, e->cgroup[k].cgroup);
+		else
+			fprintf(f, "id:%llu", (unsigned long long)e->cgroup[k].cgroup_id);
+		fprintf(f, "\"} %llu\n", (unsigned long long)e->cgroup[k].events);
+	}
+	prom_family(f, "sockmem_events_top_process_total", "gauge",
+		    "The 5 processes with the most refusals and memory drops since watch began (by "
+		    "the socket's inode)");
+	for (k = 0; k < e->nprocesses; k++) {
+		fprintf(f, "sockmem_events_top_process_total{rank=\"%d\",pid=\"%u\",comm=\"", k + 1,
+			e->process[k].pid);
+		prom_label_value(f, e->process[k].comm);
+		fprintf(f, "\"} %llu\n", (unsigned long long)e->process[k].events);
+	}
+	prom_family(f, "sockmem_events_lost_total", "counter",
+		    "Events the programs could not keep whole: ring (a socket's first event unnamed), "
+		    "map (counted without its socket), missed (the kernel did not run the program)");
+	fprintf(f, "sockmem_events_lost_total{where=\"ring\"} %llu\n", (unsigned long long)e->ring_lost);
+	fprintf(f, "sockmem_events_lost_total{where=\"map\"} %llu\n", (unsigned long long)e->map_full);
+	fprintf(f, "sockmem_events_lost_total{where=\"missed\"} %llu\n", (unsigned long long)e->missed);
+}
+
 void output_prom_sample(FILE *f, const struct report_sample *s)
 {
 	int i;
@@ -354,6 +419,8 @@ void output_prom_sample(FILE *f, const struct report_sample *s)
 			    "and, when it ran, the per-socket pass)");
 		fprintf(f, "sockmem_collection_duration_seconds %.6f\n", s->cost.collect_seconds);
 	}
+	if (s->events)
+		output_prom_events(f, s->events);
 	prom_family(f, "sockmem_samples_total", "counter", "Samples taken by this sockmem watch");
 	fprintf(f, "sockmem_samples_total %llu\n", (unsigned long long)s->n);
 	prom_family(f, "sockmem_output_write_errors_total", "counter",

@@ -1172,6 +1172,15 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 		text_origin(f, a->r, o);
 		fputc('\n', f);
 	}
+	/* advise --trace: what the window saw, the evidence of the trace-* findings */
+	if (a->trace && a->trace->bpf)
+		fprintf(f, "trace: %.1f s, attribution %s: %llu UDP refusals and memory drops on %llu "
+			"sockets in %llu cgroups\n\n", a->trace->window_s, a->trace->level,
+			(unsigned long long)a->trace->udp_events, (unsigned long long)a->trace->udp_sockets,
+			(unsigned long long)a->trace->udp_cgroups);
+	else if (a->trace)
+		fprintf(f, "trace: %.1f s, attribution %s: no events (%s)\n\n", a->trace->window_s,
+			a->trace->level, a->trace->why ? a->trace->why : "no BPF");
 	if (!a->n) {
 		fprintf(f, "no findings: socket memory looks healthy\n");
 		return;
@@ -1288,7 +1297,9 @@ static const char *text_trace_limit_name(const char *protocol)
 
 static void text_trace_scope(FILE *f, const struct report_trace *t)
 {
-	if (t->netns_ino)
+	if (t->counted)
+		fprintf(f, "the whole host (counted: no namespace, the counters this one's)");
+	else if (t->netns_ino)
 		fprintf(f, "this network namespace (net:[%u])", t->netns_ino);
 	else
 		fprintf(f, "every network namespace");
@@ -1300,6 +1311,7 @@ static void text_trace_level(FILE *f, const struct report_trace *t)
 	static const char *const what[TRACE_LEVEL_COUNT] = {
 		"socket, process and cgroup of every event (BPF; processes from /proc)",
 		"socket and cgroup of every event; processes only where /proc could be read (BPF)",
+		"every event counted, none attributed (perf_event_open, no BPF)",
 		"none: the kernel's counters over the window only",
 	};
 
@@ -1316,6 +1328,7 @@ void output_text_trace_start(FILE *f, const struct report_trace *t, const struct
 	(void)o;
 	fprintf(f, "sockmem trace: %s on ", t->bpf ? (t->summary_only ? "counting refusals and memory "
 						 "drops in the kernel" : "refusals and memory drops")
+					  : t->counted ? "counting refusals and memory drops (perf_event_open)"
 					  : "the kernel's counters");
 	text_trace_scope(f, t);
 	fprintf(f, "; Ctrl-C ends with the summary\n");
@@ -1333,12 +1346,31 @@ void output_text_trace_line(FILE *f, const struct trace_line *l, const struct ou
 	char a[32], b[32], c[32];
 
 	fprintf(f, "%-15s %-24s %-7s", l->time_local, l->def->name, l->protocol);
+	if (e->xflags & MEMTRACE_X_POLLED) {
+		fprintf(f, " the press flag of /proc/net/protocols (polled: no socket)");
+		if (e->event == MEMTRACE_EV_PRESS_LEAVE)
+			fprintf(f, (e->flags & MEMTRACE_F_EPISODE) ? " episode %.1f s\n"
+				: " episode began before the trace\n", (double)e->episode_ms / 1000.0);
+		else
+			fprintf(f, "\n");
+		return;
+	}
 	if (!(e->flags & MEMTRACE_F_SOCK)) {
 		fprintf(f, " no socket (not attributed) netns %u\n", e->netns_ino);
 		return;
 	}
 	fprintf(f, " %s peer %s %s", l->local, l->peer, l->state);
-	if (!strcmp(l->def->direction, "send")) {
+	if (e->event == MEMTRACE_EV_PRESS_LEAVE) {
+		if (l->episode_known)
+			fprintf(f, " episode %.3f s", l->episode_s);
+		else
+			fprintf(f, " episode began before the trace");
+	}
+	if (!strcmp(l->def->direction, "any")) {
+		fmt_bytes(a, sizeof(a), e->rmem_alloc > 0 ? (uint64_t)e->rmem_alloc : 0, o);
+		fmt_bytes(b, sizeof(b), e->wmem_queued > 0 ? (uint64_t)e->wmem_queued : 0, o);
+		fprintf(f, " rmem %s wmem %s", a, b);
+	} else if (!strcmp(l->def->direction, "send")) {
 		fmt_bytes(a, sizeof(a), e->wmem_queued > 0 ? (uint64_t)e->wmem_queued : 0, o);
 		fmt_bytes(b, sizeof(b), e->sndbuf > 0 ? (uint64_t)e->sndbuf : 0, o);
 		fprintf(f, " wmem %s/%s", a, b);
@@ -1479,8 +1511,22 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 		if (t->missed)
 			fprintf(f, "missed: the kernel did not run the programs for %llu events (nested in "
 				"another on the same CPU)\n", (unsigned long long)t->missed);
+		if (t->press_polled)
+			fprintf(f, "pressure: TCP's flag read %llu times in /proc/net/protocols%s\n",
+				(unsigned long long)t->press_polls,
+				t->press_before_trace ? ", on when the trace began" : "");
 		for (i = 0; i < TRACE_BY_COUNT; i++)
 			text_trace_group(f, t, (enum trace_by)i);
+	} else if (t->counted) {
+		fprintf(f, "events counted: %s (%.1f/s), the whole host's, none attributed\n", a,
+			t->events_per_s);
+		for (i = 0; i < MEMTRACE_NEVENTS; i++) {
+			if (!t->events[i])
+				continue;
+			util_group_digits(b, sizeof(b), t->events[i]);
+			fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b,
+				trace_event_defs[i].meaning);
+		}
 	}
 	fprintf(f, "\nkernel counters over the window (%s):\n", t->counters_scope);
 	fprintf(f, "  %-34s %12s %12s  %s\n", "COUNTER", "DELTA", "EVENTS", "MATCH");

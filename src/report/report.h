@@ -379,6 +379,8 @@ struct report_sample {
 	 * command), which the exposition keeps so that its series do not come
 	 * and go between passes; NULL otherwise */
 	const struct sockets_report *sk_last;
+	/* watch --events: the programs' counts (report_trace.h), NULL without */
+	const struct trace_events_report *events;
 };
 /* now: the wall clock at the sample; agg: the sockets by port, or NULL. */
 void report_sample_build(struct report_sample *s, const struct report *r, uint64_t n,

@@ -2,10 +2,111 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report_advise.h"
+
+static uint64_t report_advise_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static bool report_advise_udp(const struct memtrace_event *e)
+{
+	return (e->flags & MEMTRACE_F_SOCK) &&
+	       (e->protocol == IPPROTO_UDP || e->protocol == IPPROTO_UDPLITE);
+}
+
+void report_advise_trace(struct advise_in *in, const struct report_trace *t,
+			 const struct trace_window *w)
+{
+	struct advise_trace *a = &in->trace;
+	const int ev_rcvbuf = MEMTRACE_EV_DROP0 + MEMTRACE_R_SOCKET_RCVBUFF;
+	const int ev_protomem = MEMTRACE_EV_DROP0 + MEMTRACE_R_PROTO_MEM;
+	bool limit_seen = false, above_min = false;
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->ran = true;
+	a->bpf = t->bpf;
+	a->level = trace_level_name[t->level];
+	a->why = t->level_why;
+	a->window_s = t->window_s;
+	if (!t->bpf)
+		return;
+	for (i = 0; i < w->nentries; i++) {
+		const struct tracer_entry *en = &w->entries[i];
+		const struct memtrace_event *e = &en->val.first;
+		int ev = (int)en->key.event;
+		bool limit = ev == MEMTRACE_EV_REFUSE_RECV || ev == MEMTRACE_EV_REFUSE_SEND ||
+			     ev == ev_protomem;
+
+		if (!report_advise_udp(e) || (!limit && ev != ev_rcvbuf))
+			continue;
+		a->udp_events = report_advise_add(a->udp_events, en->val.count);
+		if (!limit)
+			continue;
+		a->udp_limit_events = report_advise_add(a->udp_limit_events, en->val.count);
+		if (!(e->flags & MEMTRACE_F_LIMITS) || e->allocated_pages < 0)
+			continue;
+		limit_seen = true;
+		if (e->allocated_pages > e->sysctl_mem_pages[0])
+			above_min = true;
+		if (!a->peak_ok || (uint64_t)e->allocated_pages > a->peak_usage_pages) {
+			a->peak_ok = true;
+			a->peak_usage_pages = (uint64_t)e->allocated_pages;
+			for (int k = 0; k < 3; k++)
+				a->udp_mem_pages[k] = e->sysctl_mem_pages[k] > 0
+						      ? (uint64_t)e->sysctl_mem_pages[k] : 0;
+		}
+	}
+	/* below udp_mem[0] the protocol admits everything: the memory cgroup refused */
+	a->memcg_only = limit_seen && !above_min;
+	a->udp_sockets = t->groups[TRACE_BY_SOCKET];
+	a->udp_cgroups = t->groups[TRACE_BY_CGROUP];
+	if (t->ntop[TRACE_BY_CGROUP]) {
+		const struct trace_row *r = &t->top[TRACE_BY_CGROUP][0];
+
+		a->top_cgroup_share_pct = r->share_pct;
+		if (r->line.names && r->line.names->cgroup_found)
+			snprintf(a->top_cgroup, sizeof(a->top_cgroup), "%s", r->line.names->cgroup);
+	}
+	if (t->ntop[TRACE_BY_SOCKET]) {
+		const struct trace_row *r = &t->top[TRACE_BY_SOCKET][0];
+		const struct memtrace_event *e = &r->first;
+		const struct trace_names *nm = r->line.names;
+		struct advise_trace_socket *s = &a->top;
+
+		snprintf(s->local, sizeof(s->local), "%s", r->line.local);
+		s->port = e->sport;
+		s->events = r->events;
+		s->share_pct = a->udp_events ? 100.0 * (double)r->events / (double)a->udp_events : 0;
+		if (s->share_pct > 100.0)
+			s->share_pct = 100.0;
+		s->rcvbuf_drops = r->by_event[ev_rcvbuf];
+		s->rmem_alloc_bytes = e->rmem_alloc;
+		s->rcvbuf_bytes = e->rcvbuf;
+		/* SOCKET_RCVBUFF is the kernel saying so; or the figures at its first event */
+		s->buffer_full = s->rcvbuf_drops * 2 >= s->events ||
+				 (int64_t)e->rmem_alloc + (int64_t)e->skb_truesize > (int64_t)e->rcvbuf;
+		if (nm && nm->pid_found) {
+			s->pid_found = true;
+			s->pid = nm->pid;
+			snprintf(s->comm, sizeof(s->comm), "%s", nm->comm);
+		}
+		if (nm && nm->cgroup_found) {
+			s->cgroup_found = true;
+			snprintf(s->cgroup, sizeof(s->cgroup), "%s", nm->cgroup);
+		}
+		if (r->line.pod.found) {
+			s->pod_found = true;
+			snprintf(s->pod_uid, sizeof(s->pod_uid), "%s", r->line.pod.uid);
+			snprintf(s->container, sizeof(s->container), "%s", r->line.pod.container);
+		}
+	}
+}
 
 void report_advise_slow(struct advise_in *in, const struct report_top *t)
 {
@@ -71,6 +172,7 @@ void report_advise_build(struct report_advise *a, const struct advise_in *in, st
 	a->r = in->r;
 	a->f = f;
 	a->partial = partial;
+	a->trace = in->trace.ran ? &in->trace : NULL;
 	a->n = rules_run(in, f, RULES_MAX_FINDINGS);
 	for (i = 0; i < a->n; i++) {
 		a->count[f[i].sev]++;

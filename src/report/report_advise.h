@@ -6,6 +6,7 @@
 #ifndef SOCKMEM_REPORT_ADVISE_H
 #define SOCKMEM_REPORT_ADVISE_H
 
+#include "report_trace.h"
 #include "rules.h"
 
 /* What the sysctl file does with one fix. */
@@ -31,6 +32,7 @@ struct report_advise {
 	enum advise_line line[RULES_MAX_FINDINGS][FINDING_MAX_SYSCTL];
 	int sysctl_lines, sysctl_info_skipped;
 	int sysctl_host_only;		/* ADVISE_LINE_HOST_ONLY lines */
+	const struct advise_trace *trace;	/* advise --trace, NULL without */
 };
 
 /* The slow readers among the largest holders (a top of 3, names filled). */
@@ -38,6 +40,12 @@ void report_advise_slow(struct advise_in *in, const struct report_top *t);
 /* Counter rates between the first and the last sample of --interval. */
 void report_advise_rates(struct advise_in *in, const struct report *first,
 			 const struct report *last, double seconds);
+/* The events of advise --trace (a window over UDP in summary mode: t built
+ * from w), condensed for the rules: the socket and the cgroup with the
+ * most, whether that socket's buffer was full, the highest usage an event
+ * refused by a limit saw. */
+void report_advise_trace(struct advise_in *in, const struct report_trace *t,
+			 const struct trace_window *w);
 /* Runs the rules; f has RULES_MAX_FINDINGS entries.  fail_on < 0: no --check. */
 void report_advise_build(struct report_advise *a, const struct advise_in *in, struct finding *f,
 			 bool partial, int fail_on);

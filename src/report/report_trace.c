@@ -19,9 +19,11 @@
 #include "keymap.h"
 #include "report_trace.h"
 
-const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counters" };
+const char *const trace_level_name[TRACE_LEVEL_COUNT] = { "process", "socket", "counts", "counters" };
 const char *const trace_match_name[3] = { "exact", "related", "context" };
 const char *const trace_by_name[TRACE_BY_COUNT] = { "socket", "process", "cgroup", "port" };
+const char *const trace_proto_name[TRACE_P_COUNT] = { "tcp", "udp", "udplite", "sctp", "mptcp",
+						      "other", "none", "unknown" };
 
 /* include/net/dropreason-core.h, the kernel's own words */
 const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS] = {
@@ -47,6 +49,15 @@ const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS] = {
 	[MEMTRACE_EV_DROP0 + MEMTRACE_R_TCP_ZEROWINDOW] = {
 		"drop-TCP_ZEROWINDOW", "drop", "TCP_ZEROWINDOW", "receive",
 		"TCP receive window is zero (the receive buffer is full)" },
+	[MEMTRACE_EV_PRESS_ENTER] = { "press-enter", "pressure", NULL, "any",
+				      "TCP entered memory pressure (tcp_mem[1] passed, or an skb "
+				      "allocation failed): this socket's charge set the flag" },
+	[MEMTRACE_EV_PRESS_LEAVE] = { "press-leave", "pressure", NULL, "any",
+				      "TCP left memory pressure (usage fell below tcp_mem[0]): the "
+				      "episode's length" },
+	[MEMTRACE_EV_ABORT_MEMORY] = { "abort-memory", "abort", NULL, "send",
+				       "connection reset for memory (tcp_check_oom: over tcp_mem[2] "
+				       "or too many orphans; TCPAbortOnMemory)" },
 };
 
 #define EV_DROP(r) (MEMTRACE_EV_DROP0 + MEMTRACE_R_##r)
@@ -58,45 +69,53 @@ static const struct {
 	int ev[2];			/* event codes, -1: none */
 	uint16_t protocol;		/* IPPROTO_* of the events */
 	uint8_t family;			/* AF_INET: the IPv4 MIB only; 0: both */
+	bool press;			/* the events come from the pressure programs */
 } trace_counter_defs[] = {
 	{ "Udp", "RcvbufErrors", "IPv4 datagrams dropped: receive buffer full", TRACE_MATCH_EXACT,
-	  { EV_DROP(SOCKET_RCVBUFF), -1 }, IPPROTO_UDP, AF_INET },
+	  { EV_DROP(SOCKET_RCVBUFF), -1 }, IPPROTO_UDP, AF_INET, false },
 	/* related, not exact: 6.18 drops a datagram whose receive charge the
 	 * memory cgroup refused (PROTO_MEM, the socket's drop count) without
 	 * MemErrors or InErrors (tests/trace.sh's memcg case) */
 	{ "Udp", "MemErrors", "IPv4 datagrams dropped: udp_mem or memory cgroup charge failed "
 	  "(6.18 leaves memcg refusals out: see the socket's drops)",
-	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_UDP, AF_INET },
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_UDP, AF_INET, false },
 	{ "Udp", "InErrors", "IPv4 receive errors of any kind (the two above, checksums, ...)",
-	  TRACE_MATCH_RELATED, { EV_DROP(SOCKET_RCVBUFF), EV_DROP(PROTO_MEM) }, IPPROTO_UDP, AF_INET },
+	  TRACE_MATCH_RELATED, { EV_DROP(SOCKET_RCVBUFF), EV_DROP(PROTO_MEM) }, IPPROTO_UDP, AF_INET, false },
 	{ "Udp", "SndbufErrors", "IPv4 sends failed: send buffer full", TRACE_MATCH_CONTEXT,
-	  { -1, -1 }, 0, 0 },
+	  { -1, -1 }, 0, 0, false },
 	{ "TcpExt", "TCPRcvQDrop", "in-order segments dropped: receive charge failed",
-	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0 },
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0, false },
 	{ "TcpExt", "TCPOFODrop", "out-of-order segments dropped: receive charge failed",
-	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0 },
+	  TRACE_MATCH_RELATED, { EV_DROP(PROTO_MEM), -1 }, IPPROTO_TCP, 0, false },
 	{ "TcpExt", "TCPBacklogDrop", "segments dropped: socket backlog full", TRACE_MATCH_EXACT,
-	  { EV_DROP(SOCKET_BACKLOG), -1 }, IPPROTO_TCP, 0 },
+	  { EV_DROP(SOCKET_BACKLOG), -1 }, IPPROTO_TCP, 0, false },
 	{ "TcpExt", "TCPZeroWindowDrop", "segments dropped: zero receive window", TRACE_MATCH_EXACT,
-	  { EV_DROP(TCP_ZEROWINDOW), -1 }, IPPROTO_TCP, 0 },
+	  { EV_DROP(TCP_ZEROWINDOW), -1 }, IPPROTO_TCP, 0, false },
 	{ "TcpExt", "OfoPruned", "out-of-order queues pruned (one per prune, events per packet)",
-	  TRACE_MATCH_RELATED, { EV_DROP(TCP_OFO_QUEUE_PRUNE), -1 }, IPPROTO_TCP, 0 },
+	  TRACE_MATCH_RELATED, { EV_DROP(TCP_OFO_QUEUE_PRUNE), -1 }, IPPROTO_TCP, 0, false },
 	{ "TcpExt", "PruneCalled", "receive queue prunes for memory", TRACE_MATCH_CONTEXT, { -1, -1 },
-	  0, 0 },
+	  0, 0, false },
 	{ "TcpExt", "RcvPruned", "prunes that could not free enough", TRACE_MATCH_CONTEXT, { -1, -1 },
-	  0, 0 },
+	  0, 0, false },
 	{ "TcpExt", "TCPRcvCollapsed", "skbs collapsed to save memory", TRACE_MATCH_CONTEXT, { -1, -1 },
-	  0, 0 },
-	{ "TcpExt", "TCPMemoryPressures", "times TCP entered memory pressure", TRACE_MATCH_CONTEXT,
-	  { -1, -1 }, 0, 0 },
+	  0, 0, false },
+	/* counted in the namespace of the socket that entered: the events
+	 * of the others' sockets are shown, not compared */
+	{ "TcpExt", "TCPMemoryPressures", "times TCP entered memory pressure (by this namespace's "
+	  "sockets)", TRACE_MATCH_EXACT, { MEMTRACE_EV_PRESS_ENTER, -1 }, IPPROTO_TCP, 0, true },
 	{ "TcpExt", "TCPMemoryPressuresChrono", "ms in memory pressure (added when an episode ends)",
-	  TRACE_MATCH_CONTEXT, { -1, -1 }, 0, 0 },
+	  TRACE_MATCH_CONTEXT, { -1, -1 }, 0, 0, false },
 	{ "TcpExt", "TCPAbortOnMemory", "connections reset: over tcp_mem max or too many orphans",
-	  TRACE_MATCH_CONTEXT, { -1, -1 }, 0, 0 },
+	  TRACE_MATCH_EXACT, { MEMTRACE_EV_ABORT_MEMORY, -1 }, IPPROTO_TCP, 0, true },
 };
 
 _Static_assert(sizeof(trace_counter_defs) / sizeof(trace_counter_defs[0]) <= TRACE_MAX_COUNTERS,
 	       "TRACE_MAX_COUNTERS holds every counter");
+
+enum trace_level report_trace_level_nobpf(bool counted)
+{
+	return counted ? TRACE_LEVEL_COUNTS : TRACE_LEVEL_COUNTERS;
+}
 
 enum trace_level report_trace_level(bool bpf, bool procs_partial)
 {
@@ -196,6 +215,12 @@ static const char *report_trace_cause(const struct trace_line *l)
 {
 	const struct memtrace_event *e = l->e;
 
+	/* tcp_check_oom(): tcp_out_of_memory() (over tcp_mem[2]) or
+	 * tcp_too_many_orphans() */
+	if (e->event == MEMTRACE_EV_ABORT_MEMORY)
+		return (e->flags & MEMTRACE_F_LIMITS) && e->allocated_pages > e->sysctl_mem_pages[2]
+		       ? "hard-limit" : "orphans";
+
 	if (!(e->flags & MEMTRACE_F_LIMITS))
 		return e->flags & MEMTRACE_F_MEMCG ? "memcg" : NULL;
 	if (e->allocated_pages > e->sysctl_mem_pages[2])
@@ -221,8 +246,12 @@ void report_trace_line(struct trace_line *l, const struct memtrace_event *e,
 			   sizeof(l->time_local));
 	l->names = names;
 	l->attributed = "none";
+	if (e->event == MEMTRACE_EV_PRESS_LEAVE && (e->flags & MEMTRACE_F_EPISODE)) {
+		l->episode_known = true;
+		l->episode_s = (double)e->episode_ms / 1000.0;
+	}
 	if (!(e->flags & MEMTRACE_F_SOCK)) {
-		l->protocol = "other";
+		l->protocol = e->xflags & MEMTRACE_X_POLLED ? "tcp" : "other";
 		return;
 	}
 	l->attributed = names && names->pid_found ? "process" : "socket";
@@ -242,7 +271,7 @@ void report_trace_line(struct trace_line *l, const struct memtrace_event *e,
 				      ? (double)e->allocated_pages * 100.0 / (double)e->sysctl_mem_pages[2]
 				      : 0;
 	}
-	if (!strcmp(l->def->kind, "refusal"))
+	if (!strcmp(l->def->kind, "refusal") || !strcmp(l->def->kind, "abort"))
 		l->cause = report_trace_cause(l);
 	if (names && names->cgroup_found)
 		report_pod_from_cgroup(names->cgroup, &l->pod);
@@ -257,12 +286,25 @@ void report_trace_coverage(struct report_trace *t)
 	int i;
 
 	t->ncoverage = 0;
-	if (!t->bpf) {
+	if (!t->bpf && !t->counted) {
 		t->coverage[t->ncoverage++] = "no event was traced: only the kernel's counters over the "
 					      "window, without attribution";
 		return;
 	}
-	if (!t->rx_sk)
+	if (t->counted) {
+		const struct tpcount_info *ci = &t->count_info;
+
+		snprintf(t->count_note, sizeof(t->count_note), "without BPF: the events counted "
+			 "through perf_event_open on sock:sock_exceed_buf_limit%s and skb:kfree_skb%s "
+			 "(%s, %d CPUs): the whole host's, every network namespace%s, no socket, "
+			 "process or cgroup", ci->kind ? " by direction" : " (no kind field: every "
+			 "refusal counted as a receive one)", ci->reasons ? " by memory reason"
+			 : " (no reason field: drops not counted)", ci->tracefs, ci->ncpus,
+			 !t->protocol ? "" : ci->protocol_filtered ? "; refusals of this protocol, drops "
+			 "of every one" : "; every protocol");
+		t->coverage[t->ncoverage++] = t->count_note;
+	}
+	if (t->bpf && !t->rx_sk)
 		t->coverage[t->ncoverage++] = "before Linux 6.11 skb:kfree_skb has no rx_sk: a receive "
 					      "drop names its socket only when the packet was already "
 					      "charged to it (skb->sk); the others are counted, not attributed";
@@ -278,8 +320,20 @@ void report_trace_coverage(struct report_trace *t)
 					      "PROTO_MEM drop";
 	t->coverage[t->ncoverage++] = "a TCP send charge above the limits is forced, not refused, while "
 				      "the socket's queue is below its sndbuf: no event (the kernel's design)";
-	t->coverage[t->ncoverage++] = "memory pressure episodes and aborts on memory are not traced: see "
-				      "TCPMemoryPressures and TCPAbortOnMemory over the window";
+	/* the pressure programs need BPF: a counted run says nothing of them */
+	if (t->bpf && t->press)
+		t->coverage[t->ncoverage++] = "TCP memory pressure episodes and aborts on memory: fentry/fexit "
+					      "on tcp_enter_memory_pressure, tcp_leave_memory_pressure and "
+					      "tcp_check_oom; the pressure state is the host's: an episode "
+					      "shows whichever namespace's socket entered or left it";
+	else if (t->bpf) {
+		snprintf(t->press_note, sizeof(t->press_note), "TCP memory pressure episodes from the "
+			 "press flag of /proc/net/protocols polled every %d ms, without the socket that "
+			 "entered, their lengths to that resolution; aborts on memory not traced (see "
+			 "TCPAbortOnMemory): the pressure programs: %s", TRACE_PRESS_POLL_MS,
+			 t->press_why ? t->press_why : "not loaded");
+		t->coverage[t->ncoverage++] = t->press_note;
+	}
 	for (i = 0; i < MEMTRACE_NREASONS; i++) {
 		if (t->reason_value[i] >= 0)
 			continue;
@@ -306,11 +360,15 @@ static struct opt report_trace_counter(const struct trace_counters *c, const cha
 }
 
 static bool report_trace_entry_counts(const struct tracer_entry *en, int ev, uint16_t protocol,
-				      uint8_t family)
+				      uint8_t family, uint32_t netns_ino)
 {
 	const struct memtrace_event *f = &en->val.first;
 
 	if ((int)en->key.event != ev || !(f->flags & MEMTRACE_F_SOCK) || f->protocol != protocol)
+		return false;
+	/* the pressure events of every namespace are traced; the counters
+	 * are this one's */
+	if (netns_ino && en->key.netns_ino != netns_ino)
 		return false;
 	return !family || f->family == family;
 }
@@ -335,15 +393,24 @@ static void report_trace_counters(struct report_trace *t, const struct trace_win
 			c->delta.ok = true;
 			c->delta.v = c->after.v - c->before.v;
 		}
-		if (c->match == TRACE_MATCH_CONTEXT || !t->bpf)
+		if (c->match == TRACE_MATCH_CONTEXT || (!t->bpf && !t->counted) ||
+		    (trace_counter_defs[i].press && !t->press))
 			continue;
 		c->has_events = true;
+		if (t->counted) {
+			/* the host's events by code: a bound, never comparable */
+			for (k = 0; k < 2; k++)
+				if (trace_counter_defs[i].ev[k] >= 0)
+					c->events_seen = report_trace_add(c->events_seen,
+									  t->events[trace_counter_defs[i].ev[k]]);
+			continue;
+		}
 		for (j = 0; j < w->nentries; j++)
 			for (k = 0; k < 2; k++)
 				if (trace_counter_defs[i].ev[k] >= 0 &&
 				    report_trace_entry_counts(&w->entries[j], trace_counter_defs[i].ev[k],
 							      trace_counter_defs[i].protocol,
-							      trace_counter_defs[i].family))
+							      trace_counter_defs[i].family, w->netns_ino))
 					c->events_seen = report_trace_add(c->events_seen,
 								      w->entries[j].val.count);
 		c->comparable = t->counters_comparable && !t->agg_full &&
@@ -474,6 +541,51 @@ static int report_trace_top(struct report_trace *t, const struct trace_window *w
 	return 0;
 }
 
+void report_trace_press_init(struct trace_press_poll *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->last = -1;
+}
+
+bool report_trace_press_step(struct trace_press_poll *p, int press, uint64_t now_ns,
+			     struct memtrace_event *out)
+{
+	bool first = p->last < 0;
+	int was = p->last;
+
+	if (press < 0) {
+		p->last_rc = press;
+		return false;	/* unreadable: no transition is made up */
+	}
+	p->polls++;
+	p->last = press ? 1 : 0;
+	if (first)
+		p->on_at_start = p->last;
+	if (first || p->last == was)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->time_ns = now_ns;
+	out->protocol = IPPROTO_TCP;
+	out->xflags = MEMTRACE_X_POLLED;
+	if (p->last) {
+		out->event = MEMTRACE_EV_PRESS_ENTER;
+		p->enters++;
+		p->entered_seen = true;
+		p->entered_ns = now_ns;
+	} else {
+		out->event = MEMTRACE_EV_PRESS_LEAVE;
+		p->leaves++;
+		if (p->entered_seen && now_ns >= p->entered_ns) {
+			uint64_t ms = (now_ns - p->entered_ns) / 1000000u;
+
+			out->episode_ms = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+			out->flags |= MEMTRACE_F_EPISODE;
+		}
+		p->entered_seen = false;
+	}
+	return true;
+}
+
 int report_trace_build(struct report_trace *t, const struct trace_window *w)
 {
 	size_t i;
@@ -482,7 +594,13 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	memset(t, 0, sizeof(*t));
 	t->bpf = w->info != NULL;
 	t->rx_sk = w->info && w->info->rx_sk;
-	t->level = report_trace_level(t->bpf, w->procs_partial);
+	t->press = w->info && w->info->press;
+	t->press_why = w->info && !w->info->press ? w->info->press_why : NULL;
+	t->counted = !t->bpf && w->counted && w->counts;
+	if (t->counted)
+		t->count_info = *w->counted;
+	t->level = t->bpf ? report_trace_level(true, w->procs_partial)
+		   : report_trace_level_nobpf(t->counted);
 	t->level_why = !t->bpf ? w->bpf_why
 		       : w->procs_partial ? "some processes' file descriptors could not be read "
 					    "(run as root to name every socket's process)"
@@ -495,7 +613,8 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	if (!t->mem_unit_bytes)
 		t->mem_unit_bytes = 4096;
 	for (k = 0; k < MEMTRACE_NREASONS; k++)
-		t->reason_value[k] = w->info ? w->info->reason_value[k] : -1;
+		t->reason_value[k] = w->info ? w->info->reason_value[k]
+				     : w->counted ? w->counted->reason_value[k] : -1;
 	t->netns_ino = w->netns_ino;
 	t->protocol = w->protocol;
 	t->summary_only = w->summary_only;
@@ -515,7 +634,20 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 		t->ring_lost = w->counts->ring_lost;
 		t->agg_full = w->counts->agg_full;
 		t->no_sock = w->counts->no_sock;
+		t->oom_checks = w->counts->oom_checks;
 		t->missed = w->missed;
+	}
+	if (w->press_poll && !t->press) {
+		t->press_polled = true;
+		t->press_polls = w->press_poll->polls;
+		t->press_before_trace = w->press_poll->on_at_start;
+		t->events[MEMTRACE_EV_PRESS_ENTER] = report_trace_add(t->events[MEMTRACE_EV_PRESS_ENTER],
+								      w->press_poll->enters);
+		t->events[MEMTRACE_EV_PRESS_LEAVE] = report_trace_add(t->events[MEMTRACE_EV_PRESS_LEAVE],
+								      w->press_poll->leaves);
+		t->total_events = report_trace_add(t->total_events,
+						   report_trace_add(w->press_poll->enters,
+								    w->press_poll->leaves));
 	}
 	t->events_per_s = t->window_s > 0 ? (double)t->total_events / t->window_s : 0;
 	t->unattributed_events = t->no_sock;
@@ -548,5 +680,100 @@ void report_trace_free(struct report_trace *t)
 		free(t->top[by]);
 		t->top[by] = NULL;
 		t->ntop[by] = 0;
+	}
+}
+
+/* ---- watch --events ---- */
+
+static enum trace_proto report_trace_proto_index(const struct memtrace_event *e)
+{
+	if (!(e->flags & MEMTRACE_F_SOCK))
+		return TRACE_P_NONE;
+	switch (e->protocol) {
+	case IPPROTO_TCP:
+		return TRACE_P_TCP;
+	case IPPROTO_UDP:
+		return TRACE_P_UDP;
+	case IPPROTO_UDPLITE:
+		return TRACE_P_UDPLITE;
+	case IPPROTO_SCTP:
+		return TRACE_P_SCTP;
+	case 262:
+		return TRACE_P_MPTCP;
+	default:
+		return TRACE_P_OTHER;
+	}
+}
+
+/* The counter of event code ev for protocol p, NULL for the other events. */
+static uint64_t *report_trace_events_slot(struct trace_events_report *e, enum trace_proto p, int ev)
+{
+	if (ev == MEMTRACE_EV_REFUSE_SEND || ev == MEMTRACE_EV_REFUSE_RECV)
+		return &e->refusals[p][ev == MEMTRACE_EV_REFUSE_RECV];
+	if (ev >= MEMTRACE_EV_DROP0 && ev < MEMTRACE_EV_DROP0 + MEMTRACE_NREASONS)
+		return &e->drops[p][ev - MEMTRACE_EV_DROP0];
+	return NULL;
+}
+
+void report_trace_events_build(struct trace_events_report *e, const struct report_trace *t,
+			       const struct trace_window *w)
+{
+	uint64_t seen[MEMTRACE_NEVENTS] = { 0 };
+	uint64_t *slot;
+	size_t i;
+	int k;
+
+	memset(e, 0, sizeof(*e));
+	e->bpf = t->bpf;
+	e->level = t->level;
+	e->why = t->level_why;
+	if (!t->bpf)
+		return;
+	for (i = 0; i < w->nentries; i++) {
+		const struct tracer_entry *en = &w->entries[i];
+		int ev = (int)en->key.event;
+
+		if (ev < 0 || ev >= MEMTRACE_NEVENTS)
+			continue;
+		seen[ev] = report_trace_add(seen[ev], en->val.count);
+		slot = report_trace_events_slot(e, report_trace_proto_index(&en->val.first), ev);
+		if (slot)
+			*slot = report_trace_add(*slot, en->val.count);
+	}
+	/* what the kernel counted beyond the map's entries (a full map) */
+	for (k = 0; k < MEMTRACE_NEVENTS; k++) {
+		slot = report_trace_events_slot(e, TRACE_P_UNKNOWN, k);
+		if (slot && t->events[k] > seen[k])
+			*slot = t->events[k] - seen[k];
+	}
+	e->press_enters = t->events[MEMTRACE_EV_PRESS_ENTER];
+	e->press_leaves = t->events[MEMTRACE_EV_PRESS_LEAVE];
+	e->aborts = t->events[MEMTRACE_EV_ABORT_MEMORY];
+	e->ring_lost = t->ring_lost;
+	e->map_full = t->agg_full;
+	e->missed = t->missed;
+	for (k = 0; k < t->ntop[TRACE_BY_CGROUP] && k < TRACE_EVENTS_TOP; k++) {
+		const struct trace_row *r = &t->top[TRACE_BY_CGROUP][k];
+		struct trace_events_group *g = &e->cgroup[e->ncgroups++];
+
+		g->events = r->events;
+		g->cgroup_id = r->first.cgroup_id;
+		if (r->line.names && r->line.names->cgroup_found) {
+			g->found = true;
+			snprintf(g->cgroup, sizeof(g->cgroup), "%s", r->line.names->cgroup);
+		}
+	}
+	for (k = 0; k < t->ntop[TRACE_BY_PROCESS] && k < TRACE_EVENTS_TOP; k++) {
+		const struct trace_row *r = &t->top[TRACE_BY_PROCESS][k];
+		struct trace_events_group *g;
+
+		/* the events no process was found for are not a process */
+		if (!r->line.names || !r->line.names->pid_found)
+			continue;
+		g = &e->process[e->nprocesses++];
+		g->events = r->events;
+		g->found = true;
+		g->pid = r->line.names->pid;
+		snprintf(g->comm, sizeof(g->comm), "%s", r->line.names->comm);
 	}
 }

@@ -12,12 +12,14 @@
 
 #include "host.h"
 #include "report.h"
+#include "tpcount.h"
 #include "tracer.h"
 
 /* What a run can say about who: from the best to the least. */
 enum trace_level {
 	TRACE_LEVEL_PROCESS,	/* BPF: socket, cgroup and the process from /proc */
 	TRACE_LEVEL_SOCKET,	/* BPF: socket and cgroup; /proc only partly readable */
+	TRACE_LEVEL_COUNTS,	/* no BPF: the events counted (perf_event_open), no attribution */
 	TRACE_LEVEL_COUNTERS,	/* no BPF: the kernel's counters over the window only */
 	TRACE_LEVEL_COUNT
 };
@@ -26,9 +28,9 @@ extern const char *const trace_level_name[TRACE_LEVEL_COUNT];
 /* Per event code (MEMTRACE_EV_*): its name, kind and reason. */
 struct trace_event_def {
 	const char *name;	/* "refused-send", "drop-SOCKET_RCVBUFF" */
-	const char *kind;	/* "refusal", "drop" */
+	const char *kind;	/* "refusal", "drop", "pressure", "abort" */
 	const char *reason;	/* "SOCKET_RCVBUFF"; NULL for refusals */
-	const char *direction;	/* "send", "receive" */
+	const char *direction;	/* "send", "receive", "any" (pressure) */
 	const char *meaning;
 };
 extern const struct trace_event_def trace_event_defs[MEMTRACE_NEVENTS];
@@ -68,7 +70,11 @@ struct trace_line {
 	bool pressure;			/* the protocol's pressure flag was set */
 	bool memcg;			/* the socket is charged to a memory cgroup */
 	/* refusals: why the kernel refused, from the figures above */
-	const char *cause;		/* "hard-limit", "pressure", "udp-min", "memcg", NULL */
+	const char *cause;		/* "hard-limit", "pressure", "udp-min", "memcg", "orphans"
+					 * (aborts), NULL */
+	/* press-leave: the episode's length, when its enter was seen */
+	bool episode_known;
+	double episode_s;
 	const struct trace_names *names;	/* NULL: not looked up */
 	struct report_pod pod;
 };
@@ -122,6 +128,15 @@ struct report_trace {
 	const char *level_why;		/* what is missing for a better level, or NULL */
 	bool bpf;			/* the programs ran */
 	bool rx_sk;			/* drops name their socket (6.11+) */
+	bool press;			/* pressure episodes and aborts are traced */
+	bool counted;			/* no BPF: the events counted by perf_event_open */
+	struct tpcount_info count_info;	/* how (counted) */
+	char count_note[400];		/* the coverage note on it */
+	const char *press_why;		/* why not, when they are not (and bpf) */
+	uint64_t oom_checks;		/* tcp_check_oom calls seen (true or false) */
+	bool press_polled;		/* instead: TCP's flag polled in /proc/net/protocols */
+	uint64_t press_polls;		/* readings of it */
+	bool press_before_trace;	/* an episode was on when the trace began */
 	struct kversion kver;
 	uint64_t mem_unit_bytes;
 	/* what the run traced */
@@ -144,6 +159,7 @@ struct report_trace {
 	const char *coverage[TRACE_MAX_COVERAGE];	/* per-kernel notes */
 	int ncoverage;
 	char absent_reasons[200];	/* the note on reasons this kernel lacks */
+	char press_note[480];		/* the note on pressure events not traced */
 	/* counters */
 	struct trace_counter counter[TRACE_MAX_COUNTERS];
 	int ncounter;
@@ -184,15 +200,73 @@ struct trace_window {
 	const char *end_reason;
 	uint64_t lines_printed;
 	uint64_t missed;		/* tracer_missed() */
+	const struct trace_press_poll *press_poll;	/* NULL: the flag was not polled */
+	/* without BPF: counts holds perf_event_open's counts (info NULL) */
+	const struct tpcount_info *counted;	/* NULL: not counted */
 	int requested;
 };
+
+/* TCP's pressure flag polled (/proc/net/protocols "press"), where the
+ * pressure programs cannot attach: each transition an event without a
+ * socket, the episode's length to the poll's resolution. */
+#define TRACE_PRESS_POLL_MS 100
+struct trace_press_poll {
+	int last;			/* -1: not read yet, 0: no, 1: yes */
+	bool on_at_start;		/* the first reading was yes: an episode began before */
+	bool entered_seen;		/* the current episode's start was seen */
+	uint64_t entered_ns;		/* CLOCK_MONOTONIC of the read that saw it */
+	uint64_t polls, enters, leaves;
+	int last_rc;			/* the last read's -errno, 0: none */
+};
+void report_trace_press_init(struct trace_press_poll *p);
+/* One reading (press: 1 yes, 0 no, -errno when unreadable) at now_ns:
+ * true with *out filled when it is a transition (the first reading never
+ * is: it says whether an episode began before the trace). */
+bool report_trace_press_step(struct trace_press_poll *p, int press, uint64_t now_ns,
+			     struct memtrace_event *out);
 
 /* Builds the summary (t->top[] malloc'ed: report_trace_free).  -ENOMEM. */
 int report_trace_build(struct report_trace *t, const struct trace_window *w);
 void report_trace_free(struct report_trace *t);
 
+/* watch --events: the programs' in-kernel counts since watch began, as
+ * bounded-cardinality totals: refusals by protocol and direction, memory
+ * drops by protocol and reason (an event whose entry the full map could
+ * not keep under protocol "unknown", so that the totals are the kernel's),
+ * and the TRACE_EVENTS_TOP cgroups and processes with the most events. */
+#define TRACE_EVENTS_TOP 5
+enum trace_proto { TRACE_P_TCP, TRACE_P_UDP, TRACE_P_UDPLITE, TRACE_P_SCTP, TRACE_P_MPTCP,
+		   TRACE_P_OTHER, TRACE_P_NONE, TRACE_P_UNKNOWN, TRACE_P_COUNT };
+extern const char *const trace_proto_name[TRACE_P_COUNT];
+
+struct trace_events_group {
+	uint64_t events;
+	bool found;			/* named (the cgroup's path, the process) */
+	uint64_t cgroup_id;
+	char cgroup[PATH_MAX];
+	uint32_t pid;
+	char comm[64];
+};
+
+struct trace_events_report {
+	bool bpf;
+	enum trace_level level;
+	const char *why;		/* no BPF: why */
+	uint64_t refusals[TRACE_P_COUNT][2];	/* [protocol][0 send, 1 receive] */
+	uint64_t drops[TRACE_P_COUNT][MEMTRACE_NREASONS];
+	uint64_t press_enters, press_leaves, aborts;
+	uint64_t ring_lost, map_full, missed;
+	struct trace_events_group cgroup[TRACE_EVENTS_TOP], process[TRACE_EVENTS_TOP];
+	int ncgroups, nprocesses;
+};
+/* From a window (t built from it: its top cgroups and processes). */
+void report_trace_events_build(struct trace_events_report *e, const struct report_trace *t,
+			       const struct trace_window *w);
+
 /* The run's level from what was available (also for the start line). */
 enum trace_level report_trace_level(bool bpf, bool procs_partial);
+/* Without BPF: counted (perf_event_open) or the counters alone. */
+enum trace_level report_trace_level_nobpf(bool counted);
 /* The per-kernel notes on what the tracepoints can see (into t->coverage). */
 void report_trace_coverage(struct report_trace *t);
 

@@ -36,6 +36,11 @@ const struct rule_thresholds rules_thr = {
 	.tw_crit_pct = 100.0,
 	/* sockmem: memory.max reclaim is imminent at 95 % */
 	.memcg_warn_pct = 95.0,
+	/* issue 17: 95 % of a traced window's UDP refusals and drops on one
+	 * socket make it that application's buffer, not the host's limit */
+	.trace_one_pct = 95.0,
+	/* sockmem: fewer events than this in a window are not evidence */
+	.trace_min_events = 10,
 };
 
 struct rule {
@@ -61,6 +66,9 @@ static const struct rule rules[] = {
 	{ "udp-buffer-errors", FS_APPLICATION, true, false, rule_udp_buffer_errors },
 	{ "udp-in-errors", FS_NETNS, false, false, rule_udp_in_errors },
 	{ "ip-reverse-path-filter", FS_NETNS, true, false, rule_rp_filter },
+	/* rules_trace.c (advise --trace) */
+	{ "trace-udp-socket", FS_APPLICATION, true, false, rule_trace_udp_socket },
+	{ "trace-udp-limit", FS_HOST, false, false, rule_trace_udp_global },
 	/* rules_config.c */
 	{ "mem-not-ascending", FS_HOST, false, true, rule_not_ascending },
 	{ "mem-in-bytes", FS_HOST, false, true, rule_bytes_in_pages },

@@ -75,6 +75,43 @@ struct advise_memcg {
 	struct opt sock_throttled;	/* memory.events, 6.19+ */
 };
 
+/* Evidence from "advise --trace": the UDP refusals and memory drops of a
+ * traced window, condensed (report_advise_trace). */
+struct advise_trace_socket {
+	char local[64];			/* "addr:port" */
+	uint16_t port;
+	uint64_t events;		/* its UDP refusals and memory drops */
+	double share_pct;		/* of every UDP one in the window */
+	uint64_t rcvbuf_drops;		/* of them SOCKET_RCVBUFF: its own buffer full */
+	int64_t rmem_alloc_bytes, rcvbuf_bytes;	/* at its first event */
+	bool buffer_full;		/* the events say the receive buffer was full */
+	bool pid_found;
+	uint32_t pid;
+	char comm[64];
+	bool cgroup_found;
+	char cgroup[PATH_MAX];
+	bool pod_found;
+	char pod_uid[64], container[80];
+};
+
+struct advise_trace {
+	bool ran;			/* advise --trace was given */
+	bool bpf;			/* the events were traced (else the counters alone) */
+	const char *level;		/* trace's attribution level */
+	const char *why;		/* what is missing for events, or NULL */
+	double window_s;
+	uint64_t udp_events;		/* refusals, PROTO_MEM and SOCKET_RCVBUFF drops */
+	uint64_t udp_limit_events;	/* of them refused by a limit (refusals, PROTO_MEM) */
+	uint64_t udp_sockets, udp_cgroups;	/* distinct ones with events */
+	double top_cgroup_share_pct;	/* the cgroup with the most events */
+	char top_cgroup[PATH_MAX];
+	struct advise_trace_socket top;	/* the socket with the most events */
+	bool peak_ok;			/* a limit event carried the usage */
+	uint64_t peak_usage_pages;	/* the highest udp usage a limit event saw */
+	uint64_t udp_mem_pages[3];	/* udp_mem then */
+	bool memcg_only;		/* every limit event was below udp_mem[0]: the memory cgroup's */
+};
+
 struct advise_in {
 	const struct host *h;
 	const struct report *r;
@@ -88,6 +125,7 @@ struct advise_in {
 	bool kmem_tcp_known;
 	uint64_t kmem_tcp_limited_cgroups;	/* v1 memory cgroups with a kmem.tcp limit */
 	uint64_t kmem_tcp_usage_bytes;
+	struct advise_trace trace;	/* advise --trace */
 };
 
 #define RULES_MAX_FINDINGS 48

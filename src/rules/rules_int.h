@@ -37,6 +37,8 @@ struct rule_thresholds {
 	double orphans_warn_pct, orphans_crit_pct;	/* orphans as % of tcp_max_orphans */
 	double tw_warn_pct, tw_crit_pct;		/* TIME_WAIT as % of tcp_max_tw_buckets */
 	double memcg_warn_pct;		/* memory.current as % of memory.max */
+	double trace_one_pct;		/* advise --trace: one socket's share that names it */
+	uint64_t trace_min_events;	/* advise --trace: events that make evidence */
 };
 extern const struct rule_thresholds rules_thr;
 
@@ -163,6 +165,12 @@ void rule_worst_case(struct rule_ctx *c);
 void rule_bdp(struct rule_ctx *c);
 void rule_slow_readers(struct rule_ctx *c);
 void rule_recon(struct rule_ctx *c);
+/* rules_trace.c: the events of advise --trace as evidence */
+void rule_trace_udp_socket(struct rule_ctx *c);
+void rule_trace_udp_global(struct rule_ctx *c);
+/* rules_state.c: tcp_mem/udp_mem (id) proposed to leave the state pr is in */
+void rules_propose_mem(struct rule_ctx *c, struct finding *f, enum sysctl_id id,
+		       const struct proto_report *pr);
 /* rules_cgroup.c: memory cgroups, a second limit on socket memory */
 void rule_kmem_tcp(struct rule_ctx *c);
 void rule_memcg(struct rule_ctx *c);

@@ -13,8 +13,8 @@
  * usage + band + a margin (fix_limits_for_usage), never below today's
  * values, the kernel's default for this RAM when today's limits are far
  * below it and the default covers the need.  fix_verify() checks it. */
-static void propose_mem(struct rule_ctx *c, struct finding *f, enum sysctl_id id,
-			const struct proto_report *pr)
+void rules_propose_mem(struct rule_ctx *c, struct finding *f, enum sysctl_id id,
+		       const struct proto_report *pr)
 {
 	uint64_t v[3], d[3];
 	int i;
@@ -76,7 +76,7 @@ void rule_tcp_max(struct rule_ctx *c)
 		       "senders block, and close() resets connections that still hold unsent data "
 		       "(TCPAbortOnMemory, 'TCP: out of memory -- consider tuning tcp_mem').";
 	common_mem_evidence(f, p, c->r);
-	propose_mem(c, f, SC_TCP_MEM, p);
+	rules_propose_mem(c, f, SC_TCP_MEM, p);
 }
 
 void rule_tcp_near_max(struct rule_ctx *c)
@@ -93,7 +93,7 @@ void rule_tcp_near_max(struct rule_ctx *c)
 	f->mechanism = "Close to tcp_mem[2]: once above it, non-forced charges fail and TCP drops "
 		       "received segments and aborts closing connections.";
 	common_mem_evidence(f, p, c->r);
-	propose_mem(c, f, SC_TCP_MEM, p);
+	rules_propose_mem(c, f, SC_TCP_MEM, p);
 }
 
 void rule_tcp_pressure(struct rule_ctx *c)
@@ -129,7 +129,7 @@ void rule_tcp_pressure(struct rule_ctx *c)
 	if (rt->ok && rt->tcp_usage_first_pages.ok)
 		ev_u(f, "usage_at_first_sample_pages", rt->tcp_usage_first_pages.v);
 	if (crossed) {
-		propose_mem(c, f, SC_TCP_MEM, p);
+		rules_propose_mem(c, f, SC_TCP_MEM, p);
 		return;
 	}
 	/* a larger tcp_mem does not fix an allocation failure */
@@ -153,7 +153,7 @@ void rule_tcp_elevated(struct rule_ctx *c)
 		       "pressure begins at the first charge above tcp_mem[1].";
 	common_mem_evidence(f, p, c->r);
 	if (f->sev == SEV_WARN)
-		propose_mem(c, f, SC_TCP_MEM, p);
+		rules_propose_mem(c, f, SC_TCP_MEM, p);
 }
 
 void rule_udp_max(struct rule_ctx *c)
@@ -169,7 +169,7 @@ void rule_udp_max(struct rule_ctx *c)
 		       rules_mem_unit(c->r));
 	f->mechanism = "UDP has no pressure state; above udp_mem[2] every receive charge fails.";
 	common_mem_evidence(f, p, c->r);
-	propose_mem(c, f, SC_UDP_MEM, p);
+	rules_propose_mem(c, f, SC_UDP_MEM, p);
 }
 
 void rule_udp_limited(struct rule_ctx *c)
@@ -210,7 +210,7 @@ void rule_udp_limited(struct rule_ctx *c)
 		ev_u(f, "UdpMemErrors", mem.v);
 	if (c->r->sk.present)
 		ev_u(f, "socket_drops", c->r->sk.agg->sum[DP_UDP].mem[DM_DROPS]);
-	propose_mem(c, f, SC_UDP_MEM, p);
+	rules_propose_mem(c, f, SC_UDP_MEM, p);
 }
 
 /* A count at warn_pct or more of its limit: the count and the percentage,

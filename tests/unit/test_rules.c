@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1068,6 +1069,181 @@ static void recon_one_netns_cause(void **state)
 
 /* Run last: every rule of the table fired in some case above and stayed
  * quiet in another. */
+/* advise --trace: the rules on the condensed evidence (one socket's
+ * buffer, or udp_mem when spread), and the condensing from a traced
+ * window's entries. */
+static void trace_evidence(void **state)
+{
+	struct world *w = world_new(healthy_sockstat, healthy_protocols, NULL, NULL);
+	struct advise_trace *t = &w->in.trace;
+	const struct finding *f;
+
+	(void)state;
+	t->ran = t->bpf = true;
+	t->level = "process";
+	t->window_s = 5;
+	t->udp_events = 1000;
+	t->udp_sockets = 2;
+	t->udp_cgroups = 2;
+	t->top_cgroup_share_pct = 96;
+	t->top.share_pct = 96;
+	t->top.events = 960;
+	t->top.buffer_full = true;
+	t->top.port = 5999;
+	snprintf(t->top.local, sizeof(t->top.local), "127.0.0.1:5999");
+	t->top.pid_found = true;
+	t->top.pid = 100;
+	snprintf(t->top.comm, sizeof(t->top.comm), "flood");
+	t->top.pod_found = t->top.cgroup_found = true;
+	snprintf(t->top.pod_uid, sizeof(t->top.pod_uid), "8a1f2b3c-0000-4000-8000-000000000001");
+	snprintf(t->top.cgroup, sizeof(t->top.cgroup), "/kubepods.slice/x");
+	world_run(w);
+	f = fires(w, "trace-udp-socket");
+	assert_non_null(strstr(f->summary, "96.0% of the UDP drops"));
+	assert_non_null(strstr(f->summary, "pid 100 (flood), pod 8a1f2b3c"));
+	assert_non_null(strstr(f->application, "SO_RCVBUF) in pid 100 (flood), pod 8a1f2b3c"));
+	assert_non_null(strstr(f->application, "on port 5999"));
+	assert_non_null(strstr(f->application, "net.core.rmem_max = 33554432 bytes"));
+	assert_non_null(strstr(f->application, "not udp_mem"));
+	assert_int_equal(f->nfix, 0);
+	quiet(w, "trace-udp-limit");
+	/* 90 %: not one socket's */
+	t->top.share_pct = 90;
+	world_run(w);
+	quiet(w, "trace-udp-socket");
+	/* a full buffer is what names the socket */
+	t->top.share_pct = 99;
+	t->top.buffer_full = false;
+	world_run(w);
+	quiet(w, "trace-udp-socket");
+	/* refused by udp_mem across three cgroups: the host's limit, proposed
+	 * from the highest usage an event saw (above today's udp_mem[0]) */
+	t->top.share_pct = 30;
+	t->udp_limit_events = 500;
+	t->udp_cgroups = 3;
+	t->top_cgroup_share_pct = 40;
+	t->peak_ok = true;
+	t->peak_usage_pages = 700000;
+	world_run(w);
+	f = fires(w, "trace-udp-limit");
+	assert_int_equal(f->sev, SEV_CRIT);
+	assert_int_equal(f->nfix, 1);
+	assert_string_equal(fix_name(&f->fix[0]), "net.ipv4.udp_mem");
+	assert_true(f->fix[0].v[0] > 700000);
+	quiet(w, "trace-udp-socket");
+	/* every refusal below udp_mem[0]: the memory cgroup's, not udp_mem */
+	t->memcg_only = true;
+	world_run(w);
+	quiet(w, "trace-udp-limit");
+	/* one cgroup's: not everyone's */
+	t->memcg_only = false;
+	t->top_cgroup_share_pct = 97;
+	world_run(w);
+	quiet(w, "trace-udp-limit");
+	/* no BPF: no evidence */
+	t->top_cgroup_share_pct = 40;
+	t->bpf = false;
+	world_run(w);
+	quiet(w, "trace-udp-limit");
+	free(w);
+}
+
+static void trace_condensed(void **state)
+{
+	struct tracer_entry en[3];
+	struct trace_names nm[2];
+	const struct trace_names *names[3];
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct trace_window tw;
+	struct report_trace t;
+	struct advise_in in;
+	struct host *h = calloc(1, sizeof(*h));
+	int i;
+
+	(void)state;
+	assert_non_null(h);
+	memset(en, 0, sizeof(en));
+	memset(nm, 0, sizeof(nm));
+	for (i = 0; i < 3; i++) {
+		struct memtrace_event *e = &en[i].val.first;
+
+		e->flags = MEMTRACE_F_SOCK | MEMTRACE_F_LIMITS;
+		e->protocol = IPPROTO_UDP;
+		e->family = AF_INET;
+		e->sport = (uint16_t)(5999 + (i == 2));
+		e->cookie = (uint64_t)(1 + (i == 2));
+		e->inode = (uint32_t)(11 + (i == 2));
+		e->cgroup_id = i == 2 ? 20 : 10;
+		e->netns_ino = 1;
+		e->rmem_alloc = 2304;
+		e->rcvbuf = 2304;
+		e->sysctl_mem_pages[0] = 1000;
+		e->sysctl_mem_pages[1] = 2000;
+		e->sysctl_mem_pages[2] = 4000;
+		e->allocated_pages = 1500 + i;
+		e->time_ns = 1000 + (uint64_t)i;
+	}
+	en[0].val.first.event = MEMTRACE_EV_DROP0 + MEMTRACE_R_SOCKET_RCVBUFF;
+	en[0].val.count = 960;
+	en[1].val.first.event = MEMTRACE_EV_DROP0 + MEMTRACE_R_PROTO_MEM;	/* the same socket */
+	en[1].val.count = 10;
+	en[2].val.first.event = MEMTRACE_EV_REFUSE_RECV;
+	en[2].val.count = 30;
+	for (i = 0; i < 3; i++) {
+		en[i].key.event = en[i].val.first.event;
+		en[i].key.cookie = en[i].val.first.cookie;
+		en[i].key.cgroup_id = en[i].val.first.cgroup_id;
+		en[i].key.netns_ino = 1;
+	}
+	nm[0].pid_found = nm[0].cgroup_found = true;
+	nm[0].pid = 100;
+	snprintf(nm[0].comm, sizeof(nm[0].comm), "flood");
+	snprintf(nm[0].cgroup, sizeof(nm[0].cgroup), "/a.slice");
+	nm[1] = nm[0];
+	nm[1].pid = 200;
+	snprintf(nm[1].cgroup, sizeof(nm[1].cgroup), "/b.slice");
+	names[0] = names[1] = &nm[0];
+	names[2] = &nm[1];
+	memset(&info, 0, sizeof(info));
+	memset(&counts, 0, sizeof(counts));
+	counts.events[MEMTRACE_EV_DROP0 + MEMTRACE_R_SOCKET_RCVBUFF] = 960;
+	counts.events[MEMTRACE_EV_DROP0 + MEMTRACE_R_PROTO_MEM] = 10;
+	counts.events[MEMTRACE_EV_REFUSE_RECV] = 30;
+	memset(&tw, 0, sizeof(tw));
+	h->page_size_bytes = 4096;
+	tw.h = h;
+	tw.info = &info;
+	tw.counts = &counts;
+	tw.entries = en;
+	tw.nentries = 3;
+	tw.names = names;
+	tw.netns_ino = 1;
+	tw.protocol_num = IPPROTO_UDP;
+	tw.start_unix_s = 100;
+	tw.end_unix_s = 105;
+	tw.requested = 10;
+	assert_int_equal(report_trace_build(&t, &tw), 0);
+	memset(&in, 0, sizeof(in));
+	report_advise_trace(&in, &t, &tw);
+	assert_true(in.trace.ran && in.trace.bpf);
+	assert_int_equal(in.trace.udp_events, 1000);
+	assert_int_equal(in.trace.udp_limit_events, 40);
+	assert_int_equal(in.trace.udp_sockets, 2);
+	assert_int_equal(in.trace.udp_cgroups, 2);
+	assert_true(in.trace.top.share_pct > 96.9 && in.trace.top.share_pct < 97.1);
+	assert_int_equal(in.trace.top.rcvbuf_drops, 960);
+	assert_true(in.trace.top.buffer_full);
+	assert_int_equal(in.trace.top.port, 5999);
+	assert_int_equal(in.trace.top.pid, 100);
+	assert_string_equal(in.trace.top.cgroup, "/a.slice");
+	assert_true(in.trace.peak_ok);
+	assert_int_equal(in.trace.peak_usage_pages, 1502);
+	assert_false(in.trace.memcg_only);
+	report_trace_free(&t);
+	free(h);
+}
+
 static void every_rule_tested(void **state)
 {
 	int i;
@@ -1088,7 +1264,7 @@ static void table(void **state)
 {
 	int i, j;
 
-	assert_int_equal(rules_count(), 28);
+	assert_int_equal(rules_count(), 30);
 	assert_true(rules_count() <= 64);	/* seen_firing[] */
 	assert_null(rules_id(rules_count()));
 	for (i = 0; i < rules_count(); i++)
@@ -1119,6 +1295,8 @@ int main(void)
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
 		cmocka_unit_test(recon_one_netns_cause),
+		cmocka_unit_test(trace_evidence),
+		cmocka_unit_test(trace_condensed),
 		cmocka_unit_test(every_rule_tested),
 	};
 

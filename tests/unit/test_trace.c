@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -497,6 +498,293 @@ static void renderers(void **state)
 	free(h);
 }
 
+/* TCP's flag polled: the first reading is never a transition, an
+ * unreadable one makes none up, a leave has its length only when its
+ * enter was seen. */
+static void press_polled(void **state)
+{
+	struct trace_press_poll p;
+	struct memtrace_event e;
+	const uint64_t s = 1000000000ull;
+
+	(void)state;
+	report_trace_press_init(&p);
+	assert_false(report_trace_press_step(&p, 1, 10 * s, &e));
+	assert_true(p.on_at_start);
+	assert_false(report_trace_press_step(&p, 1, 11 * s, &e));
+	assert_false(report_trace_press_step(&p, -ENOENT, 12 * s, &e));
+	assert_int_equal(p.last_rc, -ENOENT);
+	assert_int_equal(p.polls, 2);
+	/* the episode that began before: its leave has no length */
+	assert_true(report_trace_press_step(&p, 0, 13 * s, &e));
+	assert_int_equal(e.event, MEMTRACE_EV_PRESS_LEAVE);
+	assert_int_equal(e.flags & MEMTRACE_F_EPISODE, 0);
+	assert_int_equal(e.xflags, MEMTRACE_X_POLLED);
+	assert_true(report_trace_press_step(&p, 1, 20 * s, &e));
+	assert_int_equal(e.event, MEMTRACE_EV_PRESS_ENTER);
+	assert_int_equal(e.time_ns, 20 * s);
+	assert_false(report_trace_press_step(&p, 1, 21 * s, &e));
+	assert_true(report_trace_press_step(&p, 0, 21 * s + s / 2, &e));
+	assert_int_equal(e.event, MEMTRACE_EV_PRESS_LEAVE);
+	assert_int_equal(e.flags & MEMTRACE_F_EPISODE, MEMTRACE_F_EPISODE);
+	assert_int_equal(e.episode_ms, 1500);
+	assert_int_equal(p.enters, 1);
+	assert_int_equal(p.leaves, 2);
+}
+
+/* The pressure programs' events: a leave's episode, an abort's cause, the
+ * counters they match (this namespace's only), and what the line says. */
+static void press_events(void **state)
+{
+	struct trace_counters b, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct report_trace t;
+	struct tracer_entry ent[3];
+	struct trace_line l;
+	struct output_opts oo = { false, false };
+	struct host *h = malloc(sizeof(*h));
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc;
+	FILE *f;
+	int i;
+	static char n0[] = "TcpExt: TCPMemoryPressures TCPAbortOnMemory\nTcpExt: 3 7\n";
+	static char n1[] = "TcpExt: TCPMemoryPressures TCPAbortOnMemory\nTcpExt: 4 9\n";
+
+	(void)state;
+	assert_non_null(h);
+	mkevent(&ent[0].val.first, MEMTRACE_EV_PRESS_LEAVE, IPPROTO_TCP, 80, 21, 5, 10);
+	ent[0].val.first.flags |= MEMTRACE_F_EPISODE;
+	ent[0].val.first.episode_ms = 2500;
+	report_trace_line(&l, &ent[0].val.first, NULL, &clk, 4096);
+	assert_true(l.episode_known);
+	assert_true(l.episode_s > 2.49 && l.episode_s < 2.51);
+	assert_null(l.cause);
+	f = open_memstream(&buf, &len);
+	output_text_trace_line(f, &l, &oo);
+	fclose(f);
+	assert_non_null(strstr(buf, "press-leave"));
+	assert_non_null(strstr(buf, "episode 2.500 s"));
+	free(buf);
+	doc = output_json_trace_line(&l);
+	assert_non_null(doc);
+	assert_true(json_real_value(json_object_get(json_object_get(doc, "episode"), "duration_s")) > 2.49);
+	assert_string_equal(json_string_value(json_object_get(doc, "kind")), "pressure");
+	json_decref(doc);
+	/* an abort: over tcp_mem[2], or not (too many orphans) */
+	mkevent(&ent[1].val.first, MEMTRACE_EV_ABORT_MEMORY, IPPROTO_TCP, 443, 22, 6, 10);
+	ent[1].val.first.allocated_pages = 4001;
+	report_trace_line(&l, &ent[1].val.first, NULL, &clk, 4096);
+	assert_string_equal(l.cause, "hard-limit");
+	ent[1].val.first.allocated_pages = 100;
+	report_trace_line(&l, &ent[1].val.first, NULL, &clk, 4096);
+	assert_string_equal(l.cause, "orphans");
+	/* an enter in another namespace: shown, not compared */
+	mkevent(&ent[2].val.first, MEMTRACE_EV_PRESS_ENTER, IPPROTO_TCP, 81, 23, 7, 10);
+	ent[2].val.first.netns_ino = 4026532000u;
+	for (i = 0; i < 3; i++) {
+		ent[i].key.event = ent[i].val.first.event;
+		ent[i].key.cookie = ent[i].val.first.cookie;
+		ent[i].key.cgroup_id = ent[i].val.first.cgroup_id;
+		ent[i].key.netns_ino = ent[i].val.first.netns_ino;
+		ent[i].val.count = 1;
+		ent[i].val.truesize_sum = 0;
+	}
+	ent[1].val.count = 2;
+	mkcounters(&b, snmp0, n0);
+	mkcounters(&a, snmp1, n1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.entries = ent;
+	w.nentries = 3;
+	w.names = NULL;
+	info.press = true;
+	counts.events[MEMTRACE_EV_PRESS_ENTER] = 1;
+	counts.events[MEMTRACE_EV_ABORT_MEMORY] = 2;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_true(t.press);
+	assert_int_equal(counter(&t, "TCPAbortOnMemory")->events_seen, 2);
+	assert_true(counter(&t, "TCPAbortOnMemory")->agrees);
+	/* the kernel counted one enter here; the one traced was another namespace's */
+	assert_int_equal(counter(&t, "TCPMemoryPressures")->events_seen, 0);
+	assert_false(counter(&t, "TCPMemoryPressures")->agrees);
+	assert_non_null(strstr(t.coverage[t.ncoverage - 1], "fentry/fexit"));
+	report_trace_free(&t);
+	/* the programs did not attach: the flag polled, the counters not compared */
+	info.press = false;
+	info.press_why = "cannot load: Operation not permitted";
+	{
+		struct trace_press_poll p;
+		struct memtrace_event e;
+
+		report_trace_press_init(&p);
+		report_trace_press_step(&p, 0, 1, &e);
+		report_trace_press_step(&p, 1, 2, &e);
+		w.press_poll = &p;
+		assert_int_equal(report_trace_build(&t, &w), 0);
+		assert_true(t.press_polled);
+		assert_int_equal(t.events[MEMTRACE_EV_PRESS_ENTER], 2);	/* 1 counted + 1 polled */
+		assert_false(counter(&t, "TCPMemoryPressures")->has_events);
+		assert_non_null(strstr(t.press_note, "polled every 100 ms"));
+		assert_non_null(strstr(t.press_note, "Operation not permitted"));
+		report_trace_free(&t);
+	}
+	free(h);
+}
+
+/* watch --events: the totals by protocol and direction or reason, what a
+ * full map kept from its socket as "unknown", the top groups; rendered. */
+static void events_totals(void **state)
+{
+	struct trace_counters b, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct report_trace t;
+	struct trace_events_report e;
+	struct host *h = malloc(sizeof(*h));
+	char *buf = NULL, *dump;
+	size_t len = 0;
+	json_t *doc;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(h);
+	mkcounters(&b, snmp0, net0);
+	mkcounters(&a, snmp1, net1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	counts.events[EV_RCVBUFF] = 960;	/* 10 beyond the map's entries */
+	counts.events[MEMTRACE_EV_REFUSE_RECV] = 3;	/* none in the map */
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	report_trace_events_build(&e, &t, &w);
+	assert_true(e.bpf);
+	assert_int_equal(e.drops[TRACE_P_UDP][MEMTRACE_R_SOCKET_RCVBUFF], 950);
+	assert_int_equal(e.drops[TRACE_P_UDP][MEMTRACE_R_PROTO_MEM], 50);
+	assert_int_equal(e.drops[TRACE_P_TCP][MEMTRACE_R_SOCKET_BACKLOG], 7);
+	assert_int_equal(e.drops[TRACE_P_UNKNOWN][MEMTRACE_R_SOCKET_RCVBUFF], 10);
+	assert_int_equal(e.refusals[TRACE_P_UNKNOWN][1], 3);
+	assert_int_equal(e.refusals[TRACE_P_UDP][1], 0);
+	assert_int_equal(e.ncgroups, 2);
+	assert_string_equal(e.cgroup[0].cgroup, "/a.slice");
+	assert_int_equal(e.cgroup[0].events, 950);
+	/* the events of no known process are not a process */
+	assert_int_equal(e.nprocesses, 2);
+	assert_int_equal(e.process[0].pid, 100);
+	assert_int_equal(e.process[0].events, 950);
+	report_trace_free(&t);
+	/* rendered in watch's exposition and NDJSON */
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	output_prom_events(f, &e);
+	fclose(f);
+	assert_non_null(strstr(buf, "sockmem_events_traced 1\n"));
+	assert_non_null(strstr(buf, "sockmem_memory_drops_total{protocol=\"udp\",reason=\"SOCKET_RCVBUFF\"} 950\n"));
+	assert_non_null(strstr(buf, "sockmem_memory_drops_total{protocol=\"unknown\",reason=\"SOCKET_RCVBUFF\"} 10\n"));
+	assert_non_null(strstr(buf, "sockmem_refusals_total{protocol=\"udp\",direction=\"receive\"} 0\n"));
+	assert_non_null(strstr(buf, "sockmem_refusals_total{protocol=\"unknown\",direction=\"receive\"} 3\n"));
+	assert_null(strstr(buf, "protocol=\"udp\",reason=\"TCP_OFO_DROP\""));	/* not UDP's */
+	assert_non_null(strstr(buf, "sockmem_events_top_cgroup_total{rank=\"1\",cgroup=\"/a.slice\"} 950\n"));
+	assert_non_null(strstr(buf, "sockmem_events_top_process_total{rank=\"1\",pid=\"100\",comm=\"flood\"} 950\n"));
+	free(buf);
+	doc = output_json_trace_events(&e);
+	assert_non_null(doc);
+	dump = json_dumps(doc, JSON_COMPACT);
+	assert_non_null(strstr(dump, "{\"protocol\":\"udp\",\"reason\":\"SOCKET_RCVBUFF\",\"total\":950}"));
+	assert_non_null(strstr(dump, "\"top_processes\":[{\"pid\":100,\"comm\":\"flood\",\"events\":950}"));
+	free(dump);
+	json_decref(doc);
+	/* without BPF: only that */
+	e.bpf = false;
+	f = open_memstream(&buf, &len);
+	output_prom_events(f, &e);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nsockmem_events_traced 0\n"));
+	assert_null(strstr(buf, "sockmem_refusals_total"));
+	free(buf);
+	free(h);
+}
+
+/* Without BPF: the reasons' values from the tracepoint's format, a counted
+ * window's report (level counts, the host's events, nothing comparable). */
+static void counted(void **state)
+{
+	static const char fmt[] = "print fmt: \"reason: %s\", __print_symbolic(REC->reason, "
+				  "{ 2, \"NOT_SPECIFIED\" }, { 6, \"SOCKET_RCVBUFF\" }, "
+				  "{ 20, \"PROTO_MEM\" }, { 29, \"SOCKET_BACKLOG\" }, "
+				  "{ 32, \"TCP_ZEROWINDOW\" }, { 52, \"TCP_OFO_QUEUE_PRUNE\" })";
+	struct trace_counters b, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct tpcount_info ci;
+	struct report_trace t;
+	struct output_opts oo = { false, false };
+	struct host *h = malloc(sizeof(*h));
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(h);
+	memset(&ci, 0, sizeof(ci));
+	tpcount_parse_reasons(fmt, ci.reason_value);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], 6);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_PROTO_MEM], 20);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_BACKLOG], 29);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_ZEROWINDOW], 32);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_OFO_QUEUE_PRUNE], 52);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_TCP_OFO_DROP], -1);	/* absent */
+	tpcount_parse_reasons(NULL, ci.reason_value);
+	assert_int_equal(ci.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], -1);
+	tpcount_parse_reasons(fmt, ci.reason_value);
+	ci.kind = ci.reasons = true;
+	ci.ncpus = 2;
+	snprintf(ci.tracefs, sizeof(ci.tracefs), "/sys/kernel/tracing");
+	mkcounters(&b, snmp0, net0);
+	mkcounters(&a, snmp1, net1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.info = NULL;
+	w.bpf_why = "--backend perf";
+	w.counted = &ci;
+	w.entries = NULL;
+	w.nentries = 0;
+	w.names = NULL;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_false(t.bpf);
+	assert_true(t.counted);
+	assert_int_equal(t.level, TRACE_LEVEL_COUNTS);
+	assert_string_equal(trace_level_name[t.level], "counts");
+	assert_int_equal(t.total_events, 1007);
+	assert_int_equal(t.reason_value[MEMTRACE_R_SOCKET_RCVBUFF], 6);
+	assert_int_equal(counter(&t, "RcvbufErrors")->events_seen, 950);
+	assert_false(counter(&t, "RcvbufErrors")->comparable);
+	assert_false(counter(&t, "RcvbufErrors")->agrees);
+	assert_non_null(strstr(t.coverage[0], "perf_event_open"));
+	assert_non_null(strstr(t.coverage[0], "the whole host's"));
+	f = open_memstream(&buf, &len);
+	output_text_trace_summary(f, &t, &oo);
+	fclose(f);
+	assert_non_null(strstr(buf, "events counted: 1,007"));
+	assert_non_null(strstr(buf, "attribution: counts: every event counted, none attributed"));
+	assert_non_null(strstr(buf, "exact (not comparable)"));
+	free(buf);
+	doc = output_json_trace_summary(&t);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "events"), "total")), 1007);
+	assert_true(json_is_null(json_object_get(doc, "top")));
+	json_decref(doc);
+	report_trace_free(&t);
+	/* without the counts either: the counters alone */
+	w.counted = NULL;
+	w.counts = NULL;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_int_equal(t.level, TRACE_LEVEL_COUNTERS);
+	report_trace_free(&t);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +793,10 @@ int main(void)
 		cmocka_unit_test(summary_built),
 		cmocka_unit_test(levels_and_coverage),
 		cmocka_unit_test(renderers),
+		cmocka_unit_test(press_polled),
+		cmocka_unit_test(press_events),
+		cmocka_unit_test(events_totals),
+		cmocka_unit_test(counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,121 @@
+#!/bin/sh
+# trace-guest.sh - "sockmem trace" against TCP memory pressure and aborts on
+# memory, inside a kernel-matrix VM (busybox ash; the VM's sysctls are its
+# own, so tcp_mem is lowered freely, and restored).  guest.sh may call it
+# after its own run ("sh /bin/trace-guest.sh"), with sockmem built WITH BPF
+# (tests/vm/run.sh builds tracer_none.c today: then every point skips).
+#   1. loopback connections from sockfill, their receivers not reading;
+#      tcp_mem[1] set below the usage, one more write: TCP enters pressure
+#      (press-enter, the socket of a sockfill connection, TCPMemoryPressures
+#      +1 and agreeing);
+#   2. tcp_mem restored, the queues drained: TCP leaves (press-leave with the
+#      episode's length, TCPMemoryPressuresChrono's delta within 10 ms per
+#      episode of it);
+#   3. tcp_mem[2] set below the usage, the connections with queued data
+#      closed: __tcp_close's tcp_check_oom resets them (abort-memory, cause
+#      hard-limit, TCPAbortOnMemory's delta equal to the events).
+# Where the pressure programs cannot attach, it checks the fallback: the
+# episode seen by polling (press-enter/press-leave without a socket) and the
+# reason said.  Prints TAP.
+# SPDX-License-Identifier: GPL-2.0-or-later
+SOCKMEM=${SOCKMEM:-/bin/sockmem}
+FILL=${FILL:-/bin/sockfill}
+JGET=${JGET:-/bin/jget}
+T=/tmp/trace-guest
+mkdir -p $T
+
+tap_n=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $* # SKIP"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+check() {
+	_d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$_d"; else not_ok "$_d"; fi
+}
+finish() { echo "1..$tap_n"; exit 0; }
+ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next }
+	$1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
+ssmem() { awk '$1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
+press() { awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "press") k = i } $1 == "TCP" { print $k }' /proc/net/protocols; }
+# the summary's values at PATHs, one per line, into $T/v
+sumv() { tail -n 1 $T/trace.json | "$JGET" "$@" > $T/v; }
+
+"$SOCKMEM" trace --json --duration 0.3s > $T/probe.json 2> $T/probe.err
+level=$(head -n 1 $T/probe.json | "$JGET" .attribution.level)
+if [ "$level" != process ] && [ "$level" != socket ]; then
+	skip "trace has no BPF here ($(head -n 1 $T/probe.json | "$JGET" .attribution.reason))"
+	finish
+fi
+traced=$(head -n 1 $T/probe.json | "$JGET" .kernel.pressure_traced)
+diag "pressure programs: $traced ($(head -n 1 $T/probe.json | "$JGET" .kernel.pressure_why))"
+
+SAVED=$(cat /proc/sys/net/ipv4/tcp_mem)
+restore() { echo "$SAVED" > /proc/sys/net/ipv4/tcp_mem; }
+trap restore EXIT
+PAIRS=20
+mkfifo $T/fill.in $T/fill.out
+"$FILL" -t $PAIRS < $T/fill.in > $T/fill.out 2> $T/fill.err &
+exec 3> $T/fill.in 4< $T/fill.out
+read -r ready FILL_PID <&4
+[ "$ready" = ready ] || { not_ok "sockfill did not start: $(cat $T/fill.err)"; finish; }
+cmd() { echo "$*" >&3; read -r reply <&4; }
+cmd fill 200000
+sleep 1
+
+P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono) A0=$(ctr TCPAbortOnMemory)
+"$SOCKMEM" trace --json --protocol tcp > $T/trace.json 2> $T/trace.err &
+TPID=$!
+i=0; while [ $i -lt 100 ] && ! grep -q '"type":"start"' $T/trace.json; do sleep 0.1; i=$((i + 1)); done
+
+# 1. enter: tcp_mem[1] below the usage, one more charge
+U=$(ssmem)
+echo "1 2 $((U * 4 + 4096))" > /proc/sys/net/ipv4/tcp_mem
+cmd fill 65536
+sleep 0.5
+f1=$(press)
+# 2. leave: limits back, every queue drained (usage falls below tcp_mem[0])
+restore
+cmd drainall
+sleep 1.5
+f2=$(press)
+# 3. aborts: tcp_mem[2] below the usage, connections with queued data closed
+cmd fill 200000
+sleep 0.5
+U=$(ssmem)
+echo "1 2 $((U / 2))" > /proc/sys/net/ipv4/tcp_mem
+cmd close 5
+sleep 0.5
+restore
+kill -INT $TPID; wait $TPID; trc=$?
+P1=$(ctr TCPMemoryPressures) C1=$(ctr TCPMemoryPressuresChrono) A1=$(ctr TCPAbortOnMemory)
+diag "flag after enter: $f1, after leave: $f2; TCPMemoryPressures +$((P1 - P0)), Chrono +$((C1 - C0)) ms, TCPAbortOnMemory +$((A1 - A0))"
+check "trace ended by sigint, exit 0 ($trc)" [ "$trc" -eq 0 ]
+check "the kernel entered and left pressure (flag $f1 then $f2)" [ "$f1" = yes -a "$f2" = no ]
+
+sumv '.events.by_event.press-enter' '.events.by_event.press-leave' '.events.by_event.abort-memory' \
+	'.counters.list[name=TCPMemoryPressures].agrees' '.counters.list[name=TCPAbortOnMemory].agrees' \
+	'.top.process.rows[0].process.pid'
+{ read -r ne; read -r nl; read -r na; read -r pagree; read -r aagree; read -r tpid; } < $T/v
+if [ "$traced" = true ]; then
+	check "press-enter traced ($ne) = TCPMemoryPressures delta ($((P1 - P0))), agrees ($pagree)" \
+		[ "$ne" = $((P1 - P0)) -a "$pagree" = true ]
+	check "press-leave traced ($nl) for each enter" [ "$nl" = "$ne" ]
+	# the leave's episode length against the kernel's own milliseconds
+	ms=$(grep '"event":"press-leave"' $T/trace.json | "$JGET" .episode.duration_s | awk '{ s += $1 * 1000 } END { printf "%d", s }')
+	check "episode lengths ($ms ms) within 10 ms per episode of TCPMemoryPressuresChrono (+$((C1 - C0)))" \
+		[ $((ms - (C1 - C0))) -le $((10 * nl)) -a $(((C1 - C0) - ms)) -le $((10 * nl)) ]
+	enterer=$(grep '"event":"press-enter"' $T/trace.json | head -n 1 | "$JGET" .process.pid)
+	check "the socket that entered is sockfill's ($enterer, sockfill $FILL_PID)" [ "$enterer" = "$FILL_PID" ]
+	check "abort-memory traced ($na) = TCPAbortOnMemory delta ($((A1 - A0))) > 0, agrees ($aagree)" \
+		[ "$na" = $((A1 - A0)) -a "$na" -gt 0 -a "$aagree" = true ]
+	cause=$(grep '"event":"abort-memory"' $T/trace.json | head -n 1 | "$JGET" .cause)
+	check "an abort's cause: hard-limit ($cause)" [ "$cause" = hard-limit ]
+else
+	check "polled: the episode seen (press-enter $ne, press-leave $nl)" [ "$ne" -ge 1 -a "$nl" -ge 1 ]
+	check "polled: no socket named for it" \
+		sh -c "grep '\"event\":\"press-enter\"' $T/trace.json | head -n 1 | $JGET .attributed | grep -qx none"
+	skip "aborts on memory: not traced without the pressure programs"
+fi
+cmd quit
+finish
