@@ -1,6 +1,6 @@
 /* sysinfo.h - parsers for small system files: sysctl integer vectors
- * (/proc/sys/...), /proc/meminfo MemTotal, the CPU list in
- * /sys/devices/system/cpu/possible and /proc/sys/kernel/osrelease. */
+ * (/proc/sys/...), /proc/meminfo MemTotal, the CPU lists in
+ * /sys/devices/system/cpu/{possible,online} and /proc/sys/kernel/osrelease. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_SYSINFO_H
 #define SOCKMEM_SYSINFO_H

@@ -317,6 +317,64 @@ static void report_exact(void **state)
 	free(r);
 }
 
+/* kernel-audit 10: the band of the CPUs online now beside the possible
+ * CPUs' one.  Read in Debian's linux-source 6.1.192, 6.12.117 and 7.2.13:
+ * tcp_memory_per_cpu_fw_alloc / udp_memory_per_cpu_fw_alloc are
+ * DEFINE_PER_CPU (net/ipv4/tcp.c, udp.c), touched only by
+ * sk_memory_allocated_add/_sub and proto_memory_pcpu_drain, which drain the
+ * running CPU's own cache (include/net/sock.h 6.1; include/net/proto_memory.h
+ * 6.12, 7.2); net/ registers no CPU hotplug callback for them (net/core's
+ * only one, CPUHP_NET_DEV_DEAD -> dev_cpu_dead, moves softnet queues).  A CPU
+ * offlined since boot keeps its cache: online x (R-1) is no bound, and the
+ * possible CPUs' band still classifies and reconciles. */
+static void report_online_band(void **state)
+{
+	struct host *h = test_host("sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
+				   "UDP: inuse 0 mem 0\n", 4096, 4000, 5000, 6000);
+	struct report *r = calloc(1, sizeof(*r));
+	struct sockets *agg = calloc(1, sizeof(*agg));
+	struct sockdump_status st;
+
+	(void)state;
+	assert_int_equal(sysinfo_parse_osrelease("6.18.2\n", 7, &h->kver, &(struct parse_err){ 0 }), 0);
+	h->sysctl[SC_MEM_PCPU_RSV].rc = 0;
+	h->sysctl[SC_MEM_PCPU_RSV].v[0] = 256;
+	h->possible_cpus = opt_some(240);	/* a VM's hotplug slots */
+	h->online_cpus = opt_some(4);
+	report_build(r, h);
+	assert_int_equal(r->band_pages.v, 240 * 255);
+	assert_true(r->band_online_pages.ok);
+	assert_int_equal(r->band_online_pages.v, 4 * 255);
+	assert_int_equal(r->band_online_bytes.v, 4 * 255 * 4096);
+	/* min is 2100 pages away: within the possible band only, and near */
+	assert_true(r->proto[0].m.near[0]);
+	/* the reconciliation: residual 1800, inside 61200, outside 1020 */
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	agg->sum[DP_TCP].charged_pages = 100;
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	assert_int_equal(r->sk.recon[DP_TCP].residual_pages, 1800);
+	assert_true(r->sk.recon[DP_TCP].within_band);
+	assert_int_equal(r->sk.recon[DP_TCP].band_online_pages.v, 1020);
+	assert_false(r->sk.recon[DP_TCP].within_online_band);
+	assert_int_equal(r->sk.recon[DP_TCP].ncause, 0);	/* the possible band decides */
+	/* the online CPUs unknown: unknown, the possible band still there */
+	h->online_cpus.ok = false;
+	report_build(r, h);
+	assert_false(r->band_online_pages.ok);
+	assert_true(r->band_pages.ok);
+	/* before 6.0 the counter is exact: 0 either way */
+	assert_int_equal(sysinfo_parse_osrelease("5.10.0\n", 7, &h->kver, &(struct parse_err){ 0 }), 0);
+	h->sysctl[SC_MEM_PCPU_RSV].rc = -ENOENT;
+	h->online_cpus = opt_some(4);
+	report_build(r, h);
+	assert_true(r->band_online_pages.ok);
+	assert_int_equal(r->band_online_pages.v, 0);
+	free(agg);
+	free(h);
+	free(r);
+}
+
 /* A TCP receive charge on 6.18 with tcp_mem 2000 3000 4000, one page. */
 static struct model_charge_in charge_in(uint64_t allocated, bool pressure)
 {
@@ -1110,6 +1168,7 @@ int main(void)
 		cmocka_unit_test(simulate_steady_state),
 		cmocka_unit_test(trend_robust),
 		cmocka_unit_test(report_exact),
+		cmocka_unit_test(report_online_band),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
