@@ -1,6 +1,6 @@
 /* host.c - reads the host view from /proc and /sys (or a --root tree, or a
  * capture: a sosreport or insights archive, as a directory or read in place
- * from its archive): sockstat, protocols, netstat, snmp, meminfo, sysctls,
+ * from its archive): sockstat, protocols, netstat, snmp, tls_stat, meminfo, sysctls,
  * possible and online CPUs; in a capture each input's own file when present, else the
  * command output that carries it (host_inputs[].alt). */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
@@ -346,6 +346,7 @@ const char *host_input_label(const struct host_input *in)
 	case offsetof(struct host, kver): return "kernel release";
 	case offsetof(struct host, possible_cpus): return "possible CPUs";
 	case offsetof(struct host, online_cpus): return "online CPUs";
+	case offsetof(struct host, tls): return "kTLS sockets";
 	case offsetof(struct host, mem_total_bytes): return "MemTotal";
 	case offsetof(struct host, capture_time): return "time of the capture";
 	case offsetof(struct host, hostname): return "host name";
@@ -702,6 +703,12 @@ static int parse_netstat(struct host *h, const struct host_input *in, void *dest
 	return netstat_parse(text, len, dest, err);
 }
 
+static int parse_tls_stat(struct host *h, const struct host_input *in, void *dest,
+			  const char *text, size_t len, struct parse_err *err)
+{
+	return sysinfo_parse_tls_stat(text, len, dest, err);
+}
+
 static int parse_meminfo(struct host *h, const struct host_input *in, void *dest,
 			 const char *text, size_t len, struct parse_err *err)
 {
@@ -871,6 +878,9 @@ const struct host_input host_inputs[] = {
 	KERNEL_FILE("proc/net/netstat", true, parse_netstat, netstat, AT(netstat_rc), true,
 		    alt_counters),
 	KERNEL_FILE("proc/net/snmp", true, parse_netstat, snmp, AT(snmp_rc), true, alt_counters),
+	/* kTLS sockets in use, for the reconciliation's causes; absent
+	 * without the tls module */
+	KERNEL_FILE("proc/net/tls_stat", false, parse_tls_stat, tls, HOST_NO_RC, false, NULL),
 	KERNEL_FILE("proc/meminfo", true, parse_meminfo, mem_total_bytes, HOST_NO_RC, false,
 		    alt_meminfo),
 	KERNEL_FILE("proc/sys/kernel/osrelease", true, parse_osrelease, kver, HOST_NO_RC, false,

@@ -104,6 +104,10 @@ struct host {
 	struct sockstat ss4, ss6;
 	struct protocols protos;
 	struct netstat netstat, snmp;
+	/* /proc/net/tls_stat: the kTLS sockets of this network namespace
+	 * (absent, ok false: the tls module is not loaded, or an older
+	 * snapshot) */
+	struct tls_stat tls;
 	struct sysctl_val sysctl[SC_COUNT];
 
 	/* What could not be used, in the order read: host_foreach_problem(). */

@@ -408,6 +408,14 @@ static void json_sockets(json_t *doc, const struct report *r)
 		jset(x, "exact_pages", c->exact_ok ? output_json_u64(c->exact_pages) : json_null());
 		jset(x, "exact_residual_pages", c->exact_ok ? json_integer(c->exact_residual_pages)
 							    : json_null());
+		jset(x, "sharing_protocol", json_string(c->sharing_name));
+		jset(x, "sharing_sockets", c->sharing_dumped ? output_json_u64(c->sharing_sockets)
+							     : json_null());
+		jset(x, "sharing_charged_bytes", c->sharing_dumped
+						 ? output_json_u64(c->sharing_charged_bytes) : json_null());
+		jset(x, "sharing_not_dumped_reason", c->sharing_why ? json_string(c->sharing_why)
+								    : json_null());
+		jset(x, "sharing_in_use", output_json_opt(c->sharing_in_use));
 		for (i = 0; i < c->ncause; i++)
 			japp(causes, json_string(c->cause[i]));
 		jset(x, "likely_causes", causes);

@@ -593,6 +593,19 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 				(long long)c->exact_residual_pages,
 				c->exact_residual_pages == 0 ? " (the sockets hold all of it)" : "");
 		}
+		/* MPTCP, UDP-Lite: in the sum, or why not */
+		if (c->sharing_dumped && c->sharing_sockets) {
+			fmt_bytes(e, sizeof(e), c->sharing_charged_bytes, o);
+			fmt_count(d, sizeof(d), opt_some(c->sharing_sockets));
+			fprintf(f, "       of them %s %s socket%s, %s charged (sharing %s's counter)\n", d,
+				diag_dumps[diag_sharing_dump((enum diag_proto)p)].label,
+				c->sharing_sockets == 1 ? "" : "s", e, diag_proto_label((enum diag_proto)p));
+		} else if (!c->sharing_dumped && c->sharing_why && c->sharing_in_use.ok &&
+			   c->sharing_in_use.v) {
+			fmt_count(d, sizeof(d), c->sharing_in_use);
+			fprintf(f, "       %s sockets (%s in use): %s\n",
+				diag_dumps[diag_sharing_dump((enum diag_proto)p)].label, d, c->sharing_why);
+		}
 		for (i = 0; i < c->ncause; i++)
 			fprintf(f, "       - %s\n", c->cause[i]);
 	}

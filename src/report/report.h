@@ -112,8 +112,17 @@ struct recon_report {
 	bool within_band;
 	struct opt band_online_pages;	/* report.band_online_pages */
 	bool within_online_band;	/* |residual| <= it (when known) */
-	const char *cause[4];		/* likely causes when outside the band */
+	const char *cause[8];		/* likely causes when outside the band */
 	int ncause;
+	char cause_text[3][320];	/* the causes made for this report (counts) */
+	int ntext;
+	/* the sockets of the protocol sharing this counter (MPTCP, UDP-Lite):
+	 * dumped (counted in sockets_pages) or why not */
+	const char *sharing_name;	/* "mptcp", "udplite" */
+	bool sharing_dumped;
+	uint64_t sharing_sockets, sharing_charged_bytes;
+	const char *sharing_why;	/* not dumped: why; NULL when dumped */
+	struct opt sharing_in_use;	/* in use in this namespace (/proc/net/protocols) */
 };
 
 /* One network namespace's share, with --all-netns. */
