@@ -29,8 +29,8 @@ enum diag_proto { DP_TCP, DP_UDP, DP_COUNT };
  * connection (the msk; its subflows are TCP sockets and in the TCP dump) is
  * in the token table, dumped by mptcp_diag for IPPROTO_MPTCP (262, above
  * sdiag_protocol's u8: asked with INET_DIAG_REQ_PROTOCOL, which
- * inet_diag_get_protocol() reads since the MPTCP diag came in, 5.9; present
- * in 5.10); UDP-Lite sockets are in udplite_table, dumped by udp_diag's
+ * inet_diag_get_protocol() reads; both in 5.10.223, the oldest tree read, and
+ * came together, so an older kernel answers ENOENT); UDP-Lite sockets are in udplite_table, dumped by udp_diag's
  * udplite handler for IPPROTO_UDPLITE.  7.2 has no UDP-Lite (no udplite.c). */
 enum diag_dump { DD_TCP, DD_UDP, DD_MPTCP, DD_UDPLITE, DD_COUNT };
 struct diag_dump_def {

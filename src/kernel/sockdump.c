@@ -46,9 +46,10 @@ void sockdump_problem(struct sockdump_status *st, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A dump's errors that mean "this kernel has no such dump": no handler
- * (ENOENT: inet_diag_lock_handler found none; EPROTONOSUPPORT), or a request
- * an older kernel does not take (EINVAL, EOPNOTSUPP). */
+/* A dump's errors that mean "this kernel has no such dump", when the kernel
+ * answers them (nl_error.kernel; a failed system call is a fault): no
+ * handler (ENOENT: inet_diag_lock_handler found none; EPROTONOSUPPORT), or a
+ * request an older kernel does not take (EINVAL, EOPNOTSUPP). */
 static bool sockdump_absent_rc(int rc)
 {
 	return rc == -ENOENT || rc == -EPROTONOSUPPORT || rc == -EINVAL || rc == -EOPNOTSUPP ||
@@ -93,7 +94,7 @@ static int sockdump_one(struct sockets *agg, enum diag_dump dd, FILE *record,
 		if (rc == 0)
 			continue;
 		if (sockdump_absent_rc(rc) && !c.err.msg[0] &&
-		    (families[f] == AF_INET6 || def->shares)) {
+		    (families[f] == AF_INET6 || (def->shares && e.kernel))) {
 			/* IPv6 disabled, or a kernel without this dump: what it
 			 * answered is no socket and stays out of the record */
 			sockdump_rewind(record, start);
