@@ -130,7 +130,16 @@ static int collect_pass(const struct collect_req *q, const struct collect_out *o
 	for (p = 0; p < DP_COUNT; p++)
 		r.skip_v6[p] = st->skip_v6[p];
 	r.want_ids = collect_wants_ids(q);
-	return bpfiter_walk(agg, &r, st, tot ? tot : spare);
+	int rc = bpfiter_walk(agg, &r, st, tot ? tot : spare);
+
+	/* the iterators walk the TCP and UDP tables only: MPTCP connections
+	 * (the token table) and UDP-Lite sockets (udplite_table; iter/udp walks
+	 * udp_table: net/ipv4/udp.c bpf_iter_init_udp 5.10.223/6.1.192,
+	 * udp_get_table_seq 6.12.117), charged to the same counters, come
+	 * through sock_diag */
+	if (!rc)
+		sockdump_sharing(agg, st);
+	return rc;
 }
 
 /* The exact charge from what the iterators read (tot: from a walk, or
@@ -619,6 +628,10 @@ static int collect_snapshot(const struct host *h, struct sockets *agg, struct co
 		/* replay adds to what is there: no reset between protocols */
 		sockdump_replay(agg, path, (enum diag_proto)p, &one);
 		out->st.ok[p] = one.ok[p];
+		/* what replay says of MPTCP's or UDP-Lite's sockets in it */
+		i = diag_sharing_dump((enum diag_proto)p);
+		out->st.dumped[i] = one.dumped[i];
+		memcpy(out->st.not_dumped[i], one.not_dumped[i], sizeof(one.not_dumped[i]));
 		for (i = 0; i < one.nproblems; i++)
 			sockdump_problem(&out->st, "%s", one.problem[i]);
 		out->st.partial |= one.partial;
@@ -733,6 +746,11 @@ static int collect_one_ns(struct host *h, const struct netns_ent *ns, bool self,
 	memcpy(sum->sum, tmp.sum, sizeof(sum->sum));
 	for (p = 0; p < DP_COUNT; p++)
 		st->ok[p] &= one.ok[p];
+	for (p = 0; p < DD_COUNT; p++)
+		if (diag_dumps[p].shares && !one.dumped[p]) {
+			st->dumped[p] = false;
+			memcpy(st->not_dumped[p], one.not_dumped[p], sizeof(st->not_dumped[p]));
+		}
 	st->restarts += one.restarts;
 	st->messages += one.messages;
 	out->sockets_walked += one.messages;
@@ -775,6 +793,7 @@ static int collect_all_netns(struct host *h, const struct collect_req *q, struct
 		goto out;
 	}
 	out->st.ok[DP_TCP] = out->st.ok[DP_UDP] = true;
+	out->st.dumped[DD_MPTCP] = out->st.dumped[DD_UDPLITE] = true;
 	for (i = 0; i < n && !rc; i++)
 		rc = collect_one_ns(h, &list[i], list[i].inode == (uint64_t)self_st.st_ino, q, &par,
 				    agg, out, &entered);

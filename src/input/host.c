@@ -1,7 +1,7 @@
 /* host.c - reads the host view from /proc and /sys (or a --root tree, or a
  * capture: a sosreport or insights archive, as a directory or read in place
- * from its archive): sockstat, protocols, netstat, snmp, meminfo, sysctls,
- * possible CPUs; in a capture each input's own file when present, else the
+ * from its archive): sockstat, protocols, netstat, snmp, tls_stat, meminfo, sysctls,
+ * possible and online CPUs; in a capture each input's own file when present, else the
  * command output that carries it (host_inputs[].alt). */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
@@ -345,6 +345,8 @@ const char *host_input_label(const struct host_input *in)
 	switch (in->dest) {
 	case offsetof(struct host, kver): return "kernel release";
 	case offsetof(struct host, possible_cpus): return "possible CPUs";
+	case offsetof(struct host, online_cpus): return "online CPUs";
+	case offsetof(struct host, tls): return "kTLS sockets";
 	case offsetof(struct host, mem_total_bytes): return "MemTotal";
 	case offsetof(struct host, capture_time): return "time of the capture";
 	case offsetof(struct host, hostname): return "host name";
@@ -701,6 +703,12 @@ static int parse_netstat(struct host *h, const struct host_input *in, void *dest
 	return netstat_parse(text, len, dest, err);
 }
 
+static int parse_tls_stat(struct host *h, const struct host_input *in, void *dest,
+			  const char *text, size_t len, struct parse_err *err)
+{
+	return sysinfo_parse_tls_stat(text, len, dest, err);
+}
+
 static int parse_meminfo(struct host *h, const struct host_input *in, void *dest,
 			 const char *text, size_t len, struct parse_err *err)
 {
@@ -810,6 +818,11 @@ static const struct host_alt alt_cpus[] = {
 	{ ALT_CPUINFO, "proc/cpuinfo", NULL },
 	{ 0, NULL, NULL }
 };
+/* the CPUs online: /proc/cpuinfo has a processor entry for each */
+static const struct host_alt alt_online[] = {
+	{ ALT_CPUINFO, "proc/cpuinfo", NULL },
+	{ 0, NULL, NULL }
+};
 static const struct host_alt alt_meminfo[] = {
 	{ ALT_FREE, "sos_commands/memory/free", NULL },
 	{ ALT_FREE, "insights_commands/free", NULL },
@@ -865,12 +878,19 @@ const struct host_input host_inputs[] = {
 	KERNEL_FILE("proc/net/netstat", true, parse_netstat, netstat, AT(netstat_rc), true,
 		    alt_counters),
 	KERNEL_FILE("proc/net/snmp", true, parse_netstat, snmp, AT(snmp_rc), true, alt_counters),
+	/* kTLS sockets in use, for the reconciliation's causes; absent
+	 * without the tls module */
+	KERNEL_FILE("proc/net/tls_stat", false, parse_tls_stat, tls, HOST_NO_RC, false, NULL),
 	KERNEL_FILE("proc/meminfo", true, parse_meminfo, mem_total_bytes, HOST_NO_RC, false,
 		    alt_meminfo),
 	KERNEL_FILE("proc/sys/kernel/osrelease", true, parse_osrelease, kver, HOST_NO_RC, false,
 		    alt_osrelease),
 	KERNEL_FILE("sys/devices/system/cpu/possible", true, parse_cpulist, possible_cpus,
 		    HOST_NO_RC, false, alt_cpus),
+	/* the per-CPU band of the CPUs online now, beside the possible CPUs'
+	 * (report.c); absent in older snapshots: unknown, not a problem */
+	KERNEL_FILE("sys/devices/system/cpu/online", false, parse_cpulist, online_cpus,
+		    HOST_NO_RC, false, alt_online),
 	SYSCTL(SC_TCP_MEM, "proc/sys/net/ipv4/tcp_mem"),
 	SYSCTL(SC_UDP_MEM, "proc/sys/net/ipv4/udp_mem"),
 	SYSCTL(SC_SCTP_MEM, "proc/sys/net/sctp/sctp_mem"),

@@ -91,6 +91,9 @@ struct host {
 	uint64_t page_size_bytes;
 	const char *page_size_source;	/* "running kernel", "snapshot metadata", "--page-size", ... */
 	struct opt possible_cpus;
+	/* /sys/devices/system/cpu/online (a capture: its /proc/cpuinfo): the
+	 * CPUs online when read; unknown when absent (no problem) */
+	struct opt online_cpus;
 	struct kversion kver;
 	struct opt mem_total_bytes;
 	bool netns_child;		/* host-only sysctls absent while per-netns ones exist */
@@ -101,6 +104,10 @@ struct host {
 	struct sockstat ss4, ss6;
 	struct protocols protos;
 	struct netstat netstat, snmp;
+	/* /proc/net/tls_stat: the kTLS sockets of this network namespace
+	 * (absent, ok false: the tls module is not loaded, or an older
+	 * snapshot) */
+	struct tls_stat tls;
 	struct sysctl_val sysctl[SC_COUNT];
 
 	/* What could not be used, in the order read: host_foreach_problem(). */

@@ -1,8 +1,10 @@
-/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists and osrelease. */
+/* sysinfo.c - parsers for sysctl vectors, meminfo, CPU lists, osrelease and
+ * tls_stat. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,4 +180,56 @@ int sysinfo_parse_osrelease(const char *buf, size_t len, struct kversion *kv,
 bool sysinfo_kver_ge(const struct kversion *kv, unsigned major, unsigned minor)
 {
 	return kv->ok && (kv->major > major || (kv->major == major && kv->minor >= minor));
+}
+
+int sysinfo_parse_tls_stat(const char *buf, size_t len, struct tls_stat *t, struct parse_err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} keys[] = {
+		{ "TlsCurrTxSw", offsetof(struct tls_stat, curr_tx_sw) },
+		{ "TlsCurrRxSw", offsetof(struct tls_stat, curr_rx_sw) },
+		{ "TlsCurrTxDevice", offsetof(struct tls_stat, curr_tx_device) },
+		{ "TlsCurrRxDevice", offsetof(struct tls_stat, curr_rx_device) },
+	};
+	const char *p = buf, *end = buf + len, *l, *q, *k, *v;
+	size_t ln, kl, vl, i;
+	int lineno = 0, rc, found = 0;
+
+	memset(t, 0, sizeof(*t));
+	rc = util_text_begin(buf, len, err);
+	if (rc)
+		return rc;
+	while (util_next_line(&p, end, &l, &ln, &lineno)) {
+		uint64_t n;
+
+		q = l;
+		k = util_next_token(&q, l + ln, &kl);
+		if (!k)
+			continue;
+		size_t xl;
+
+		v = util_next_token(&q, l + ln, &vl);
+		if (!v || util_next_token(&q, l + ln, &xl)) {
+			util_set_err(err, lineno, "expected 'NAME VALUE'");
+			return -EINVAL;
+		}
+		rc = util_parse_u64(v, vl, &n);
+		if (rc) {
+			number_err(err, lineno, "value", v, vl, rc);
+			return rc;
+		}
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (kl == strlen(keys[i].name) && !memcmp(k, keys[i].name, kl)) {
+				*(uint64_t *)((char *)t + keys[i].off) = n;
+				found++;
+			}
+	}
+	if (!found) {
+		util_set_err(err, 0, "no TlsCurr* counter: not /proc/net/tls_stat");
+		return -EINVAL;
+	}
+	t->ok = true;
+	return 0;
 }

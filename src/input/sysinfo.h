@@ -1,6 +1,7 @@
 /* sysinfo.h - parsers for small system files: sysctl integer vectors
- * (/proc/sys/...), /proc/meminfo MemTotal, the CPU list in
- * /sys/devices/system/cpu/possible and /proc/sys/kernel/osrelease. */
+ * (/proc/sys/...), /proc/meminfo MemTotal, the CPU lists in
+ * /sys/devices/system/cpu/{possible,online}, /proc/sys/kernel/osrelease and
+ * /proc/net/tls_stat. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_SYSINFO_H
 #define SOCKMEM_SYSINFO_H
@@ -14,6 +15,15 @@ int sysinfo_parse_meminfo(const char *buf, size_t len, uint64_t *memtotal_bytes,
 			  struct parse_err *err);
 /* "0-3,8,10-11" -> number of CPUs. */
 int sysinfo_parse_cpulist(const char *buf, size_t len, uint64_t *ncpus, struct parse_err *err);
+
+/* /proc/net/tls_stat (net/tls/tls_proc.c: "%-32s\t%lu" per counter, per
+ * network namespace; present once the tls module is loaded): the kTLS
+ * sockets in use.  Unknown names are skipped (a newer kernel). */
+struct tls_stat {
+	bool ok;
+	uint64_t curr_tx_sw, curr_rx_sw, curr_tx_device, curr_rx_device;
+};
+int sysinfo_parse_tls_stat(const char *buf, size_t len, struct tls_stat *t, struct parse_err *err);
 
 /* The kernel's own limit on a release (__NEW_UTS_LEN). */
 #define KVERSION_RELEASE_MAX 64

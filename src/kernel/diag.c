@@ -21,6 +21,18 @@ const char *const diag_mem_name[DM_COUNT] = {
 	"optmem", "backlog", "drops",
 };
 
+const struct diag_dump_def diag_dumps[DD_COUNT] = {
+	[DD_TCP] = { "tcp", "TCP", DP_TCP, IPPROTO_TCP, false },
+	[DD_UDP] = { "udp", "UDP", DP_UDP, IPPROTO_UDP, false },
+	[DD_MPTCP] = { "mptcp", "MPTCP", DP_TCP, IPPROTO_MPTCP, true },
+	[DD_UDPLITE] = { "udplite", "UDP-Lite", DP_UDP, IPPROTO_UDPLITE, true },
+};
+
+enum diag_dump diag_sharing_dump(enum diag_proto p)
+{
+	return p == DP_TCP ? DD_MPTCP : DD_UDPLITE;
+}
+
 const char *diag_proto_name(enum diag_proto p)
 {
 	return p == DP_TCP ? "tcp" : "udp";
@@ -44,9 +56,10 @@ const char *diag_state_name(enum diag_proto proto, unsigned state)
 	return state < DIAG_NSTATES ? names[state] : "UNKNOWN";
 }
 
-struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info,
-				    uint32_t tcp_states)
+struct nlmsghdr *diag_build_dump_request(void *buf, int family, enum diag_dump dump, bool want_info,
+					 uint32_t tcp_states)
 {
+	const struct diag_dump_def *d = &diag_dumps[dump];
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *r;
 
@@ -56,14 +69,24 @@ struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->sdiag_family = (uint8_t)family;
-	r->sdiag_protocol = proto == DP_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+	r->sdiag_protocol = d->ipproto > 255 ? IPPROTO_IP : (uint8_t)d->ipproto;
 	/* Only what is needed: SKMEMINFO (and tcp_info for RTT and rate).
 	 * INET_DIAG_CGROUP_ID comes unasked when cgroups are configured. */
 	r->idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1);
-	if (want_info)
+	if (want_info && !d->shares)
 		r->idiag_ext |= 1 << (INET_DIAG_INFO - 1);
-	r->idiag_states = proto == DP_TCP ? tcp_states : DIAG_STATES_ALL;
+	r->idiag_states = d->counter == DP_TCP ? tcp_states : DIAG_STATES_ALL;
+	/* net/ipv4/inet_diag.c inet_diag_parse_attrs(): a u32, else -EINVAL */
+	if (d->ipproto > 255)
+		mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, (uint32_t)d->ipproto);
 	return nlh;
+}
+
+struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info,
+				    uint32_t tcp_states)
+{
+	return diag_build_dump_request(buf, family, proto == DP_TCP ? DD_TCP : DD_UDP, want_info,
+				       tcp_states);
 }
 
 /* The length of struct tcp_info up to the end of field f. */
@@ -154,10 +177,15 @@ static int diag_attr_cb(const struct nlattr *a, void *data)
 		if (len >= 1) {
 			uint8_t p = mnl_attr_get_u8(a);
 
-			if (p == IPPROTO_UDP)
+			/* sk_protocol as a u8 (inet_diag_msg_attrs_fill, with
+			 * CAP_NET_ADMIN): UDP-Lite's 136 fits, MPTCP's 262 comes
+			 * as 6, TCP */
+			if (p == IPPROTO_UDP || p == IPPROTO_UDPLITE) {
 				s->proto = DP_UDP;
-			else if (p == IPPROTO_TCP)
+				s->ipproto = p;
+			} else if (p == IPPROTO_TCP) {
 				s->proto = DP_TCP;
+			}
 		}
 		break;
 	default:
@@ -174,6 +202,7 @@ int diag_parse(const struct nlmsghdr *nlh, enum diag_proto proto, struct diag_so
 
 	memset(s, 0, sizeof(*s));
 	s->proto = proto;
+	s->ipproto = proto == DP_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != 18 /* TCPDIAG_GETSOCK */) {
 		util_set_err(err, 0, "unexpected message type %u", nlh->nlmsg_type);
 		return -EBADMSG;

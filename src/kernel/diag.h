@@ -21,10 +21,36 @@ extern const char *const diag_mem_name[DM_COUNT];	/* "rmem_alloc", ... */
 
 enum diag_proto { DP_TCP, DP_UDP, DP_COUNT };
 
+/* The dumps of a per-socket pass.  MPTCP and UDP-Lite sockets are charged
+ * to TCP's and UDP's counters (mptcp_prot and udplite_prot .memory_allocated
+ * = &tcp_memory_allocated / &udp_memory_allocated: net/mptcp/protocol.c,
+ * net/ipv4/udplite.c in 5.10.223, 6.1.192, 6.12.117), so their sockets count
+ * in that protocol's sums.  Neither is in a plain TCP or UDP dump: an MPTCP
+ * connection (the msk; its subflows are TCP sockets and in the TCP dump) is
+ * in the token table, dumped by mptcp_diag for IPPROTO_MPTCP (262, above
+ * sdiag_protocol's u8: asked with INET_DIAG_REQ_PROTOCOL, which
+ * inet_diag_get_protocol() reads; both in 5.10.223, the oldest tree read, and
+ * came together, so an older kernel answers ENOENT); UDP-Lite sockets are in udplite_table, dumped by udp_diag's
+ * udplite handler for IPPROTO_UDPLITE.  7.2 has no UDP-Lite (no udplite.c). */
+enum diag_dump { DD_TCP, DD_UDP, DD_MPTCP, DD_UDPLITE, DD_COUNT };
+struct diag_dump_def {
+	const char *name;		/* "mptcp" */
+	const char *label;		/* "MPTCP" */
+	enum diag_proto counter;	/* whose counter it is charged to */
+	int ipproto;			/* IPPROTO_MPTCP */
+	bool shares;			/* a protocol sharing another's counter */
+};
+extern const struct diag_dump_def diag_dumps[DD_COUNT];
+/* The dump sharing counter p's (MPTCP for TCP, UDP-Lite for UDP). */
+enum diag_dump diag_sharing_dump(enum diag_proto p);
+
 struct diag_sock {
 	uint8_t family;		/* AF_INET, AF_INET6 */
 	uint8_t state;		/* TCP_ESTABLISHED ... (UDP: 7 unconnected, 1 connected) */
 	enum diag_proto proto;
+	/* IPPROTO_TCP, IPPROTO_UDP, or IPPROTO_MPTCP / IPPROTO_UDPLITE of a
+	 * socket sharing proto's counter; 0: proto's own (a BPF record) */
+	uint16_t ipproto;
 	uint16_t sport, dport;	/* host order */
 	uint8_t src[16], dst[16];
 	uint32_t uid, inode;
@@ -61,6 +87,13 @@ struct diag_sock {
 #define DIAG_REQ_SIZE 256
 struct nlmsghdr *diag_build_request(void *buf, int family, enum diag_proto proto, bool want_info,
 				    uint32_t tcp_states);
+/* The same for any dump.  MPTCP: sdiag_protocol 0 (IPPROTO_IP, which has no
+ * handler: a kernel that ignores the attribute answers ENOENT, never with
+ * TCP, which 262 & 0xff would be) and INET_DIAG_REQ_PROTOCOL 262, tcp_states,
+ * never INET_DIAG_INFO (mptcp_diag's is struct mptcp_info, not tcp_info).
+ * UDP-Lite: sdiag_protocol 136, all states. */
+struct nlmsghdr *diag_build_dump_request(void *buf, int family, enum diag_dump dump, bool want_info,
+					 uint32_t tcp_states);
 
 /* Parses a SOCK_DIAG_BY_FAMILY reply.  Returns 0, or -EBADMSG with err set
  * (too short, bad attribute lengths). */

@@ -95,6 +95,7 @@ int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 			if (err->error == 0)
 				break; /* an ACK */
 			nl_extack(nlh, e);
+			e->kernel = true;
 			e->err = nl_errno(err->error);
 			if (!e->msg[0])
 				snprintf(e->msg, sizeof(e->msg), "%s", strerror(e->err));
@@ -106,6 +107,7 @@ int nl_process(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 
 				if (derr < 0) {
 					nl_extack(nlh, e);
+					e->kernel = true;
 					e->err = nl_errno(derr);
 					if (!e->msg[0])
 						snprintf(e->msg, sizeof(e->msg), "%s", strerror(e->err));

@@ -31,6 +31,8 @@ struct nl_error {
 	int err;		/* positive errno of the failure, 0 if none */
 	char msg[256];		/* the kernel's extack message or our description */
 	long offset;		/* replay: file offset of the bad message, else -1 */
+	bool kernel;		/* err is the kernel's answer (NLMSG_ERROR, or NLMSG_DONE
+				 * with an error), not a failed system call */
 };
 
 struct nl_handler {

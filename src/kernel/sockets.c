@@ -239,6 +239,10 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 					       (tb < s->par.tcp_wmem_max_bytes ? tb : s->par.tcp_wmem_max_bytes);
 		}
 	}
+	if (d->ipproto == IPPROTO_MPTCP || d->ipproto == IPPROTO_UDPLITE) {
+		t->sharing_count++;
+		t->sharing_charged_bytes += charged;
+	}
 	t->slow_readers += slow;
 	t->sndbuf_small += small;
 	if (d->proto == DP_TCP) {
@@ -465,6 +469,8 @@ void sockets_merge_sums(struct sockets *dst, const struct sockets *src)
 			d->mem[i] += s->mem[i];
 		d->charged_bytes += s->charged_bytes;
 		d->charged_pages += s->charged_pages;
+		d->sharing_count += s->sharing_count;
+		d->sharing_charged_bytes += s->sharing_charged_bytes;
 		d->worst_case_bytes += s->worst_case_bytes;
 		d->slow_readers += s->slow_readers;
 		d->sndbuf_small += s->sndbuf_small;

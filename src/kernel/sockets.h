@@ -37,6 +37,9 @@ struct sock_sums {
 	uint64_t mem[DM_COUNT];		/* sums of SK_MEMINFO fields (bytes; drops: packets) */
 	uint64_t charged_bytes;		/* TCP r + w + f, UDP r + f */
 	uint64_t charged_pages;		/* sum over sockets of ceil(charged / mem unit) */
+	/* of count, the sockets of the protocol sharing this counter (MPTCP
+	 * for TCP, UDP-Lite for UDP: diag_dumps[]) and their charge */
+	uint64_t sharing_count, sharing_charged_bytes;
 	uint64_t worst_case_bytes;	/* TCP: min(rb, tcp_rmem[2]) + min(tb, tcp_wmem[2]) */
 	uint64_t slow_readers;		/* r >= 90% of rb, or drops, or backlog */
 	uint64_t sndbuf_small;		/* TCP tb below tcp_wmem[1]: moderated or SO_SNDBUF */

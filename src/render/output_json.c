@@ -298,6 +298,8 @@ static json_t *json_proto(const struct report *r, const struct proto_report *p)
 	jset(o, "kernel_press_flag", json_string(protocols_press_name(p->press)));
 	jset(o, "uncertainty_pages", output_json_opt(r->band_pages));
 	jset(o, "uncertainty_bytes", output_json_opt(r->band_bytes));
+	jset(o, "band_online_pages", output_json_opt(r->band_online_pages));
+	jset(o, "band_online_bytes", output_json_opt(r->band_online_bytes));
 
 	if (p->limits_ok && p->usage_pages.ok) {
 		json_t *pct = json_object(), *near = json_object(), *hp = json_object(),
@@ -481,9 +483,20 @@ static void json_sockets(json_t *doc, const struct report *r)
 		jset(x, "residual_pages", json_integer(c->residual_pages));
 		jset(x, "band_pages", output_json_opt(c->band_pages));
 		jset(x, "within_band", c->band_pages.ok ? json_boolean(c->within_band) : json_null());
+		jset(x, "band_online_pages", output_json_opt(c->band_online_pages));
+		jset(x, "within_online_band", c->band_online_pages.ok ? json_boolean(c->within_online_band)
+								      : json_null());
 		jset(x, "exact_pages", c->exact_ok ? output_json_u64(c->exact_pages) : json_null());
 		jset(x, "exact_residual_pages", c->exact_ok ? json_integer(c->exact_residual_pages)
 							    : json_null());
+		jset(x, "sharing_protocol", json_string(c->sharing_name));
+		jset(x, "sharing_sockets", c->sharing_dumped ? output_json_u64(c->sharing_sockets)
+							     : json_null());
+		jset(x, "sharing_charged_bytes", c->sharing_dumped
+						 ? output_json_u64(c->sharing_charged_bytes) : json_null());
+		jset(x, "sharing_not_dumped_reason", c->sharing_why ? json_string(c->sharing_why)
+								    : json_null());
+		jset(x, "sharing_in_use", output_json_opt(c->sharing_in_use));
 		for (i = 0; i < c->ncause; i++)
 			japp(causes, json_string(c->cause[i]));
 		jset(x, "likely_causes", causes);
@@ -574,6 +587,7 @@ static json_t *json_source(const struct report *r)
 	jset(src, "page_size_source", json_string(h->page_size_source));
 	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
 	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
+	jset(src, "online_cpus", output_json_opt(h->online_cpus));
 	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
 	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
 	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)

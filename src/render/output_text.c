@@ -184,6 +184,18 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 			"%s CPUs x (%llu - 1) pages, %s\n", bandp, band,
 			r->band_at_least ? " or more" : "", cpus,
 			(unsigned long long)r->reserve.rsv_pages, r->reserve.source);
+	/* the band of the CPUs online now: a second figure, not the bound */
+	if (!r->reserve.exact && r->band_online_pages.ok) {
+		fmt_count(cpus, sizeof(cpus), h->online_cpus);
+		fmt_opt_bytes(band, sizeof(band), r->band_online_bytes, o);
+		fmt_count(bandp, sizeof(bandp), r->band_online_pages);
+		fprintf(f, "  for the %s CPUs online now +/-%s pages (%s)%s; CPUs offlined since boot may "
+			"still hold a reserve, so the possible CPUs' band is the one used\n", cpus, bandp,
+			band, r->band_at_least ? " or more" : "");
+	} else if (!r->reserve.exact) {
+		fputs("  online CPUs unknown (no /sys/devices/system/cpu/online): only the possible "
+		      "CPUs' band is known\n", f);
+	}
 	if (h->partial)
 		fprintf(f, "%sPARTIAL REPORT%s: %d input%s could not be used (listed on stderr and "
 			"under PROBLEMS)\n", o->color ? C_RED : "", o->color ? C_RESET : "",
@@ -604,12 +616,31 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 			diag_proto_label((enum diag_proto)p), a, b, c->residual_pages < 0 ? "-" : "+", e, d,
 			!c->band_pages.ok ? "band unknown"
 			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
+		/* online <= possible: only this case tells something */
+		if (c->band_online_pages.ok && c->within_band && !c->within_online_band) {
+			fmt_count(d, sizeof(d), c->band_online_pages);
+			fprintf(f, "       outside the band of the CPUs online now (+/-%s): CPUs offlined "
+				"since boot may hold the rest\n", d);
+		}
 		if (c->exact_ok) {
 			fmt_count(a, sizeof(a), opt_some(c->exact_pages));
 			text_signed_count(e, sizeof(e), c->exact_residual_pages);
 			fprintf(f, "       exact %s pages against the sockets: residual %s%s pages%s\n", a,
 				c->exact_residual_pages < 0 ? "" : "+", e,
 				c->exact_residual_pages == 0 ? " (the sockets hold all of it)" : "");
+		}
+		/* MPTCP, UDP-Lite: in the sum, or why not */
+		if (c->sharing_dumped && c->sharing_sockets) {
+			fmt_bytes(e, sizeof(e), c->sharing_charged_bytes, o);
+			fmt_count(d, sizeof(d), opt_some(c->sharing_sockets));
+			fprintf(f, "       of them %s %s socket%s, %s charged (sharing %s's counter)\n", d,
+				diag_dumps[diag_sharing_dump((enum diag_proto)p)].label,
+				c->sharing_sockets == 1 ? "" : "s", e, diag_proto_label((enum diag_proto)p));
+		} else if (!c->sharing_dumped && c->sharing_why && c->sharing_in_use.ok &&
+			   c->sharing_in_use.v) {
+			fmt_count(d, sizeof(d), c->sharing_in_use);
+			fprintf(f, "       %s sockets (%s in use): %s\n",
+				diag_dumps[diag_sharing_dump((enum diag_proto)p)].label, d, c->sharing_why);
 		}
 		for (i = 0; i < c->ncause; i++)
 			fprintf(f, "       - %s\n", c->cause[i]);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -412,6 +413,15 @@ void report_build(struct report *r, const struct host *h)
 	}
 	r->band_pages = model_band_pages(&r->reserve, h->possible_cpus);
 	r->band_bytes = mul_pages(r, r->band_pages);
+	/* kernel-audit 10: the CPUs online now give a tighter figure, but not a
+	 * bound: per_cpu_fw_alloc is drained only by sk_memory_allocated_{add,sub}
+	 * on the CPU itself (proto_memory_pcpu_drain, include/net/proto_memory.h
+	 * 6.12 and 7.2; include/net/sock.h 6.1) and no CPU hotplug callback in
+	 * net/ touches it (the only one in net/core, CPUHP_NET_DEV_DEAD's
+	 * dev_cpu_dead, moves softnet queues): a CPU offlined since boot keeps
+	 * its cache.  So the possible CPUs' band classifies. */
+	r->band_online_pages = model_band_pages(&r->reserve, h->online_cpus);
+	r->band_online_bytes = mul_pages(r, r->band_online_pages);
 	report_protocols(r);
 	report_frag(r);
 	report_counts(r);
@@ -443,6 +453,58 @@ static void recon_cause(struct recon_report *c, const char *why)
 		c->cause[c->ncause++] = why;
 }
 
+/* A cause with figures of this report. */
+static void recon_cause_fmt(struct recon_report *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void recon_cause_fmt(struct recon_report *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+
+	if (c->ntext == (int)ARRAY_SIZE(c->cause_text))
+		return;
+	t = c->cause_text[c->ntext++];
+	va_start(ap, fmt);
+	vsnprintf(t, sizeof(c->cause_text[0]), fmt, ap);
+	va_end(ap);
+	recon_cause(c, t);
+}
+
+/* Sockets of a protocol in use in this network namespace: the sockets
+ * column of its /proc/net/protocols rows (IPv4 and IPv6), or unknown. */
+static struct opt report_in_use(const struct host *h, const char *v4, const char *v6)
+{
+	const struct protocols_row *a, *b;
+	struct opt o = { 0, false };
+
+	if (h->protocols_rc)
+		return o;
+	a = protocols_find(&h->protos, v4);
+	b = protocols_find(&h->protos, v6);
+	if ((a && !a->sockets.ok) || (b && !b->sockets.ok))
+		return o;
+	return opt_some((a ? a->sockets.v : 0) + (b ? b->sockets.v : 0));
+}
+
+/* The sockets of the protocol sharing counter p: dumped or why not. */
+static void report_sharing(struct report *r, struct recon_report *c, const struct sockets *agg,
+			   const struct sockdump_status *st, int p)
+{
+	enum diag_dump sd = diag_sharing_dump((enum diag_proto)p);
+
+	c->sharing_name = diag_dumps[sd].name;
+	c->sharing_dumped = st->dumped[sd];
+	c->sharing_sockets = agg->sum[p].sharing_count;
+	c->sharing_charged_bytes = agg->sum[p].sharing_charged_bytes;
+	c->sharing_why = c->sharing_dumped ? NULL
+			 : st->not_dumped[sd][0] ? st->not_dumped[sd]
+			 : r->h->layout != LAYOUT_PROC ? "the capture's socket list has TCP and UDP "
+							  "sockets only"
+			 : "not in this per-socket view";
+	c->sharing_in_use = p == DP_TCP ? report_in_use(r->h, "MPTCP", "MPTCPv6")
+					: report_in_use(r->h, "UDP-Lite", "UDPLITEv6");
+}
+
 void report_add_sockets(struct report *r, const struct sockets *agg,
 			const struct sockdump_status *st, const char *source, uint64_t netns_count,
 			bool netns_complete)
@@ -465,6 +527,7 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 
 		if (!pr->usage_pages.ok || !st->ok[p])
 			continue;
+		report_sharing(r, c, agg, st, p);
 		c->ok = true;
 		c->sockstat_pages = a = pr->usage_pages.v;
 		c->sockets_pages = b = agg->sum[p].charged_pages;
@@ -473,6 +536,11 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 		c->within_band = r->band_pages.ok &&
 				 (uint64_t)(c->residual_pages < 0 ? -c->residual_pages
 								  : c->residual_pages) <= r->band_pages.v;
+		c->band_online_pages = r->band_online_pages;
+		c->within_online_band = r->band_online_pages.ok &&
+					(uint64_t)(c->residual_pages < 0 ? -c->residual_pages
+									 : c->residual_pages) <=
+					r->band_online_pages.v;
 		if (c->within_band || !r->band_pages.ok)
 			continue;
 		if (c->residual_pages > 0) {
@@ -485,8 +553,49 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 				recon_cause(c, "sockets in other network namespaces: sockstat mem is "
 					    "host-wide, the dump covers this namespace only "
 					    "(see the network namespaces line)");
+			/* kernel-audit 11: MPTCP connections and UDP-Lite sockets
+			 * are charged to this counter; without their dump they
+			 * are missing from the sum */
+			if (!r->h->root[0] && !c->sharing_dumped && c->sharing_in_use.ok &&
+			    c->sharing_in_use.v)
+				recon_cause_fmt(c, "%llu %s socket%s in use in this namespace "
+						"(/proc/net/protocols) not in the sum: %s; they are "
+						"charged to %s's counter",
+						(unsigned long long)c->sharing_in_use.v,
+						diag_dumps[diag_sharing_dump((enum diag_proto)p)].label,
+						c->sharing_in_use.v == 1 ? "" : "s", c->sharing_why,
+						diag_proto_label((enum diag_proto)p));
+			else if (!r->h->root[0] && !c->sharing_dumped && !c->sharing_in_use.ok)
+				recon_cause_fmt(c, "%s sockets, if any, are not in the sum: %s; they "
+						"are charged to %s's counter",
+						diag_dumps[diag_sharing_dump((enum diag_proto)p)].label,
+						c->sharing_why, diag_proto_label((enum diag_proto)p));
+			/* net/tls: tls_sw.c builds records with sk_msg_alloc()
+			 * (net/core/skmsg.c: sk_wmem_schedule + sk_mem_charge),
+			 * tls_device.c tls_push_record() sk_mem_charge()s the
+			 * record's frags; neither is in wmem_queued or rmem_alloc
+			 * (6.1.192, 6.12.117, 7.2.13) */
+			if (p == DP_TCP && r->h->tls.ok &&
+			    r->h->tls.curr_tx_sw + r->h->tls.curr_tx_device)
+				recon_cause_fmt(c, "%llu kTLS socket%s sending (/proc/net/tls_stat "
+						"TlsCurrTxSw %llu, TlsCurrTxDevice %llu): records being "
+						"built or not yet acknowledged are charged but in neither "
+						"wmem_queued nor rmem_alloc",
+						(unsigned long long)(r->h->tls.curr_tx_sw +
+								     r->h->tls.curr_tx_device),
+						r->h->tls.curr_tx_sw + r->h->tls.curr_tx_device == 1 ? ""
+						: "s",
+						(unsigned long long)r->h->tls.curr_tx_sw,
+						(unsigned long long)r->h->tls.curr_tx_device);
 			recon_cause(c, "sockets not visible to the dump: being created or closed "
 				    "during it (a dump is not atomic), or kernel sockets");
+			/* tcp_bpf_sendmsg -> sk_msg_alloc: what an sk_msg program
+			 * holds (cork, apply_bytes, a pending redirect) */
+			if (p == DP_TCP)
+				recon_cause(c, "TCP sockets in a BPF sockmap or sockhash with an sk_msg "
+					    "program: the messages it holds are charged (sk_msg_alloc) "
+					    "but in neither wmem_queued nor rmem_alloc, and no input "
+					    "shows them");
 		} else {
 			if (r->h->sysctl[SC_BYPASS_PROT_MEM].rc == 0 && r->h->sysctl[SC_BYPASS_PROT_MEM].v[0])
 				recon_cause(c, "net.core.bypass_prot_mem=1: sockets created since then "
@@ -495,6 +604,18 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 				recon_cause(c, "sockets that bypass protocol accounting (6.19+: "
 					    "net.core.bypass_prot_mem or a BPF sock_create program) "
 					    "are in the dump but not in sockstat mem");
+			/* net/core/skbuff.c sock_queue_err_skb(): atomic_add to
+			 * sk_rmem_alloc with sock_rmem_free as destructor, no
+			 * sk_mem_charge (5.10.223, 6.1.192, 6.12.117, 7.2.13) */
+			recon_cause(c, "skbs on sockets' error queues (TX timestamps, MSG_ZEROCOPY "
+				    "completions, IP_RECVERR errors) count in rmem_alloc but are not "
+				    "charged; sock_diag shows no figure for them");
+			/* net/core/datagram.c __zerocopy_sg_from_iter(): "if
+			 * (!skb_zcopy_pure(skb)) sk_mem_charge()" in 6.1.192,
+			 * 6.12.117, 7.2.13; 5.10.223 charges them */
+			if (p == DP_TCP && (!r->h->kver.ok || sysinfo_kver_ge(&r->h->kver, 6, 1)))
+				recon_cause(c, "MSG_ZEROCOPY senders: skbs of user pages only are in "
+					    "wmem_queued but not charged (skb_zcopy_pure, 6.1 and later)");
 			recon_cause(c, "the two were read at different moments under load");
 		}
 	}

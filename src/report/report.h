@@ -110,8 +110,19 @@ struct recon_report {
 	int64_t exact_residual_pages;
 	struct opt band_pages;
 	bool within_band;
-	const char *cause[4];		/* likely causes when outside the band */
+	struct opt band_online_pages;	/* report.band_online_pages */
+	bool within_online_band;	/* |residual| <= it (when known) */
+	const char *cause[8];		/* likely causes when outside the band */
 	int ncause;
+	char cause_text[3][320];	/* the causes made for this report (counts) */
+	int ntext;
+	/* the sockets of the protocol sharing this counter (MPTCP, UDP-Lite):
+	 * dumped (counted in sockets_pages) or why not */
+	const char *sharing_name;	/* "mptcp", "udplite" */
+	bool sharing_dumped;
+	uint64_t sharing_sockets, sharing_charged_bytes;
+	const char *sharing_why;	/* not dumped: why; NULL when dumped */
+	struct opt sharing_in_use;	/* in use in this namespace (/proc/net/protocols) */
 };
 
 /* One network namespace's share, with --all-netns. */
@@ -182,6 +193,11 @@ struct report {
 	unsigned units_per_page;
 	struct model_reserve reserve;
 	struct opt band_pages, band_bytes;
+	/* the same band for the CPUs online now (unknown without
+	 * /sys/devices/system/cpu/online).  Not a bound: nothing drains a
+	 * CPU's cache when it goes offline, so a CPU offlined since boot may
+	 * still hold one; band_pages (possible CPUs) is what classifies. */
+	struct opt band_online_pages, band_online_bytes;
 	bool band_at_least;		/* the reserve is a lower bound (child netns) */
 	/* the exact charge is known for some protocol (report_add_exact) */
 	bool exact_ok;

@@ -141,6 +141,15 @@ t=tcp-recon-outside; rm -rf $t; cp -R linux-6.18-loaded $t
 setss $t/proc/net/sockstat TCP mem 2443
 setproto $t/proc/net/protocols "TCP TCPv6 MPTCP MPTCPv6" 2443 no
 
+# A virtual machine with 240 CPU hotplug slots and 4 CPUs online: the band
+# of the possible CPUs (240 x 255 pages) is 60 times the online one, and the
+# residual of tcp-recon-outside (2131 pages) lies within the first only
+# (kernel-audit 10: a CPU offlined since boot keeps its cache).
+t=cpu-hotplug-slots; rm -rf $t; cp -R tcp-recon-outside $t
+put $t/sys/devices/system/cpu/possible 0-239
+put $t/sys/devices/system/cpu/online 0-3
+sed 's/^possible_cpus=.*/possible_cpus=240/' $t/sockmem-snapshot.meta > $t/m.tmp && mv $t/m.tmp $t/sockmem-snapshot.meta
+
 # Limits near 2^63 pages (a sysctl written by hand or by a bad tool): every
 # byte figure derived from them must saturate, never overflow (headroom
 # bytes once overflowed in the JSON and Prometheus renderers).

@@ -142,6 +142,7 @@ static void process_loop(void **state)
 	rc = nl_process(buf, len, 0, 0, &h, &intr, &e);
 	assert_int_equal(rc, -EPERM);
 	assert_int_equal(e.err, EPERM);
+	assert_true(e.kernel);		/* the kernel's answer, not a failed call */
 
 	/* NLMSG_ERROR with an extack message */
 	memset(buf, 0, sizeof(buf));
@@ -159,6 +160,9 @@ static void process_loop(void **state)
 	rc = nl_process(buf, nlh->nlmsg_len, 0, 0, &h, &intr, &e);
 	assert_int_equal(rc, -ENOENT);
 	assert_string_equal(e.msg, "no such protocol here");
+	/* what sockdump takes for "this kernel has no such dump" (an MPTCP or
+	 * UDP-Lite dump the kernel lacks): named, not a fault */
+	assert_true(e.kernel);
 
 	/* a length that runs past the buffer */
 	mkmsg(buf, 1, 1, mem, 9, 1);
@@ -631,10 +635,112 @@ static void bpf_exact_totals(void **state)
 	assert_int_equal(pages, -14);
 }
 
+/* The requests of the four dumps.  net/ipv4/inet_diag.c (5.10.223, 6.1.192,
+ * 6.12.117, 7.2.13): inet_diag_get_protocol() takes INET_DIAG_REQ_PROTOCOL
+ * (a u32, else inet_diag_parse_attrs() says -EINVAL) over sdiag_protocol,
+ * and inet_diag_lock_handler() finds no handler for 0: a kernel that
+ * ignores the attribute answers ENOENT instead of dumping TCP, which
+ * IPPROTO_MPTCP (262) cut to the u8 would be.  mptcp_diag's INET_DIAG_INFO
+ * is struct mptcp_info (mptcp_diag_get_info), so it is never asked. */
+static void request_dumps(void **state)
+{
+	char buf[DIAG_REQ_SIZE], buf2[DIAG_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	const struct inet_diag_req_v2 *r;
+	const struct nlattr *a;
+	size_t base = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct inet_diag_req_v2));
+
+	(void)state;
+	nlh = diag_build_dump_request(buf, AF_INET, DD_TCP, true, DIAG_STATES_CHARGED);
+	r = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(r->sdiag_protocol, IPPROTO_TCP);
+	assert_int_equal(r->idiag_states, DIAG_STATES_CHARGED);
+	assert_true(r->idiag_ext & (1 << (INET_DIAG_INFO - 1)));
+	assert_int_equal(nlh->nlmsg_len, base);	/* no attribute */
+	/* the old entry point builds the same */
+	assert_memory_equal(diag_build_request(buf2, AF_INET, DP_TCP, true, DIAG_STATES_CHARGED),
+			    nlh, base);
+
+	nlh = diag_build_dump_request(buf, AF_INET6, DD_MPTCP, true, DIAG_STATES_CHARGED);
+	r = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(r->sdiag_family, AF_INET6);
+	assert_int_equal(r->sdiag_protocol, 0);
+	assert_int_equal(r->idiag_states, DIAG_STATES_CHARGED);
+	assert_int_equal(r->idiag_ext, 1 << (INET_DIAG_SKMEMINFO - 1));	/* no INFO */
+	assert_int_equal(nlh->nlmsg_len, base + MNL_ATTR_HDRLEN + sizeof(uint32_t));
+	a = (const struct nlattr *)((const char *)nlh + base);
+	assert_int_equal(mnl_attr_get_type(a), INET_DIAG_REQ_PROTOCOL);
+	assert_int_equal(mnl_attr_get_payload_len(a), sizeof(uint32_t));
+	assert_int_equal(mnl_attr_get_u32(a), IPPROTO_MPTCP);
+
+	nlh = diag_build_dump_request(buf, AF_INET, DD_UDPLITE, true, DIAG_STATES_CHARGED);
+	r = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(r->sdiag_protocol, IPPROTO_UDPLITE);
+	assert_int_equal(r->idiag_states, DIAG_STATES_ALL);	/* UDP: every state */
+	assert_int_equal(r->idiag_ext, 1 << (INET_DIAG_SKMEMINFO - 1));
+	assert_int_equal(nlh->nlmsg_len, base);
+
+	/* the table: who shares whose counter */
+	assert_int_equal(diag_dumps[DD_MPTCP].counter, DP_TCP);
+	assert_int_equal(diag_dumps[DD_UDPLITE].counter, DP_UDP);
+	assert_int_equal(diag_sharing_dump(DP_TCP), DD_MPTCP);
+	assert_int_equal(diag_sharing_dump(DP_UDP), DD_UDPLITE);
+	assert_false(diag_dumps[DD_TCP].shares);
+}
+
+/* A reply's INET_DIAG_PROTOCOL (sk_protocol as a u8, with CAP_NET_ADMIN):
+ * UDP-Lite's 136 is told apart, and counts in UDP's sums as one sharing the
+ * counter; an MPTCP connection (ipproto set by its dump) in TCP's. */
+static void sharing_sums(void **state)
+{
+	char buf[1024];
+	uint32_t mem[9] = { 4096, 212992, 0, 212992, 0, 0, 0, 0, 0 };
+	struct sockets_params par = { 4096, false, 0, 0, 0 };
+	struct sockets agg, other;
+	struct diag_sock d;
+	struct parse_err e = { 0, "" };
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	nlh = mkmsg(buf, 7, 5000, mem, 9, 1);
+	mnl_attr_put_u8(nlh, INET_DIAG_PROTOCOL, IPPROTO_UDPLITE);
+	assert_int_equal(diag_parse(nlh, DP_UDP, &d, &e), 0);
+	assert_int_equal(d.proto, DP_UDP);
+	assert_int_equal(d.ipproto, IPPROTO_UDPLITE);
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	assert_int_equal(sockets_add(&agg, &d), 0);
+	/* a plain UDP socket */
+	assert_int_equal(diag_parse(mkmsg(buf, 7, 53, mem, 9, 2), DP_UDP, &d, &e), 0);
+	assert_int_equal(d.ipproto, IPPROTO_UDP);
+	assert_int_equal(sockets_add(&agg, &d), 0);
+	/* an MPTCP connection: 2 pages in TCP's sums */
+	assert_int_equal(diag_parse(mkmsg(buf, 1, 80, mem, 9, 3), DP_TCP, &d, &e), 0);
+	d.ipproto = IPPROTO_MPTCP;
+	d.mem[DM_WMEM_QUEUED] = 4096;
+	assert_int_equal(sockets_add(&agg, &d), 0);
+	assert_int_equal(agg.sum[DP_UDP].count, 2);
+	assert_int_equal(agg.sum[DP_UDP].charged_pages, 2);
+	assert_int_equal(agg.sum[DP_UDP].sharing_count, 1);
+	assert_int_equal(agg.sum[DP_UDP].sharing_charged_bytes, 4096);
+	assert_int_equal(agg.sum[DP_TCP].charged_pages, 2);
+	assert_int_equal(agg.sum[DP_TCP].sharing_count, 1);
+	assert_int_equal(agg.sum[DP_TCP].sharing_charged_bytes, 8192);
+	/* merged over namespaces */
+	assert_int_equal(sockets_init(&other, &par, BY_SOCKET, 0, NULL), 0);
+	sockets_merge_sums(&other, &agg);
+	sockets_merge_sums(&other, &agg);
+	assert_int_equal(other.sum[DP_TCP].sharing_count, 2);
+	assert_int_equal(other.sum[DP_UDP].sharing_charged_bytes, 8192);
+	sockets_free(&agg);
+	sockets_free(&other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_skmem_lengths),
+		cmocka_unit_test(request_dumps),
+		cmocka_unit_test(sharing_sums),
 		cmocka_unit_test(parse_bad),
 		cmocka_unit_test(process_loop),
 		cmocka_unit_test(replay_truncated),

@@ -317,6 +317,158 @@ static void report_exact(void **state)
 	free(r);
 }
 
+/* kernel-audit 10: the band of the CPUs online now beside the possible
+ * CPUs' one.  Read in Debian's linux-source 6.1.192, 6.12.117 and 7.2.13:
+ * tcp_memory_per_cpu_fw_alloc / udp_memory_per_cpu_fw_alloc are
+ * DEFINE_PER_CPU (net/ipv4/tcp.c, udp.c), touched only by
+ * sk_memory_allocated_add/_sub and proto_memory_pcpu_drain, which drain the
+ * running CPU's own cache (include/net/sock.h 6.1; include/net/proto_memory.h
+ * 6.12, 7.2); net/ registers no CPU hotplug callback for them (net/core's
+ * only one, CPUHP_NET_DEV_DEAD -> dev_cpu_dead, moves softnet queues).  A CPU
+ * offlined since boot keeps its cache: online x (R-1) is no bound, and the
+ * possible CPUs' band still classifies and reconciles. */
+static void report_online_band(void **state)
+{
+	struct host *h = test_host("sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
+				   "UDP: inuse 0 mem 0\n", 4096, 4000, 5000, 6000);
+	struct report *r = calloc(1, sizeof(*r));
+	struct sockets *agg = calloc(1, sizeof(*agg));
+	struct sockdump_status st;
+
+	(void)state;
+	assert_int_equal(sysinfo_parse_osrelease("6.18.2\n", 7, &h->kver, &(struct parse_err){ 0 }), 0);
+	h->sysctl[SC_MEM_PCPU_RSV].rc = 0;
+	h->sysctl[SC_MEM_PCPU_RSV].v[0] = 256;
+	h->possible_cpus = opt_some(240);	/* a VM's hotplug slots */
+	h->online_cpus = opt_some(4);
+	report_build(r, h);
+	assert_int_equal(r->band_pages.v, 240 * 255);
+	assert_true(r->band_online_pages.ok);
+	assert_int_equal(r->band_online_pages.v, 4 * 255);
+	assert_int_equal(r->band_online_bytes.v, 4 * 255 * 4096);
+	/* min is 2100 pages away: within the possible band only, and near */
+	assert_true(r->proto[0].m.near[0]);
+	/* the reconciliation: residual 1800, inside 61200, outside 1020 */
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	agg->sum[DP_TCP].charged_pages = 100;
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	assert_int_equal(r->sk.recon[DP_TCP].residual_pages, 1800);
+	assert_true(r->sk.recon[DP_TCP].within_band);
+	assert_int_equal(r->sk.recon[DP_TCP].band_online_pages.v, 1020);
+	assert_false(r->sk.recon[DP_TCP].within_online_band);
+	assert_int_equal(r->sk.recon[DP_TCP].ncause, 0);	/* the possible band decides */
+	/* the online CPUs unknown: unknown, the possible band still there */
+	h->online_cpus.ok = false;
+	report_build(r, h);
+	assert_false(r->band_online_pages.ok);
+	assert_true(r->band_pages.ok);
+	/* before 6.0 the counter is exact: 0 either way */
+	assert_int_equal(sysinfo_parse_osrelease("5.10.0\n", 7, &h->kver, &(struct parse_err){ 0 }), 0);
+	h->sysctl[SC_MEM_PCPU_RSV].rc = -ENOENT;
+	h->online_cpus = opt_some(4);
+	report_build(r, h);
+	assert_true(r->band_online_pages.ok);
+	assert_int_equal(r->band_online_pages.v, 0);
+	free(agg);
+	free(h);
+	free(r);
+}
+
+/* kernel-audit 11: the reconciliation's causes where the kernel has them.
+ * Above the sum (sockstat > sockets): MPTCP connections not dumped
+ * (mptcp_prot.memory_allocated = &tcp_memory_allocated, net/mptcp/protocol.c
+ * 5.10.223-7.2.13), kTLS records (tls_sw.c via sk_msg_alloc(), tls_device.c
+ * tls_push_record(): sk_mem_charge, in neither wmem_queued nor rmem_alloc),
+ * sockmap sk_msg.  Below it: error-queue skbs (skbuff.c sock_queue_err_skb:
+ * rmem_alloc without a charge, every version) and pure zerocopy skbs
+ * (datagram.c __zerocopy_sg_from_iter: "if (!skb_zcopy_pure(skb))
+ * sk_mem_charge", 6.1.192+, not in 5.10.223). */
+static void report_recon_causes(void **state)
+{
+	static const char protos[] = "protocol  size sockets  memory press\n"
+				     "MPTCPv6 2064 0 1900 no\nUDPLITEv6 1472 0 0 NI\n"
+				     "UDP-Lite 1344 0 0 NI\nMPTCP 1936 2 1900 no\n"
+				     "UDP 1344 1 0 NI\nTCP 2304 1 1900 no\n";
+	struct host *h = test_host("sockets: used 5\nTCP: inuse 1 orphan 0 tw 0 alloc 4 mem 1900\n"
+				   "UDP: inuse 0 mem 0\n", 4096, 4000, 5000, 6000);
+	struct report *r = calloc(1, sizeof(*r));
+	struct sockets *agg = calloc(1, sizeof(*agg));
+	struct sockdump_status st;
+	struct parse_err e;
+	const struct recon_report *c = &r->sk.recon[DP_TCP];
+	int i;
+	bool mptcp = false, tls = false, sockmap = false, errq = false, zc = false;
+
+	(void)state;
+	assert_int_equal(protocols_parse(protos, strlen(protos), &h->protos, &e), 0);
+	h->protocols_rc = 0;
+	assert_int_equal(sysinfo_parse_osrelease("6.18.2\n", 7, &h->kver, &e), 0);
+	h->possible_cpus = opt_some(2);
+	h->tls.ok = true;
+	h->tls.curr_tx_sw = 3;
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	snprintf(st.not_dumped[DD_MPTCP], sizeof(st.not_dumped[0]),
+		 "this kernel has no MPTCP sock_diag dump (No such file or directory)");
+	st.dumped[DD_UDPLITE] = true;
+	agg->sum[DP_TCP].charged_pages = 100;		/* residual +1800, band 510 */
+	report_build(r, h);
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	assert_false(c->within_band);
+	assert_string_equal(c->sharing_name, "mptcp");
+	assert_false(c->sharing_dumped);
+	assert_int_equal(c->sharing_in_use.v, 2);
+	for (i = 0; i < c->ncause; i++) {
+		mptcp |= strstr(c->cause[i], "2 MPTCP sockets in use") != NULL &&
+			 strstr(c->cause[i], "no MPTCP sock_diag dump") != NULL;
+		tls |= strstr(c->cause[i], "3 kTLS sockets sending") != NULL;
+		sockmap |= strstr(c->cause[i], "sockmap") != NULL;
+		errq |= strstr(c->cause[i], "error queues") != NULL;
+	}
+	assert_true(mptcp);
+	assert_true(tls);
+	assert_true(sockmap);
+	assert_false(errq);
+	/* UDP: UDP-Lite dumped, no UDP-only causes of TCP */
+	assert_true(r->sk.recon[DP_UDP].sharing_dumped);
+	/* the MPTCP dump there: no such cause */
+	st.dumped[DD_MPTCP] = true;
+	report_build(r, h);
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	for (i = 0; i < c->ncause; i++)
+		assert_null(strstr(c->cause[i], "MPTCP sockets in use"));
+	/* a snapshot: not known whether the recording holds them: no cause */
+	st.dumped[DD_MPTCP] = false;
+	snprintf(h->root, sizeof(h->root), "/tmp/tree");
+	report_build(r, h);
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	for (i = 0; i < c->ncause; i++)
+		assert_null(strstr(c->cause[i], "MPTCP"));
+	h->root[0] = '\0';
+
+	/* below the sum: error queues, and zerocopy on 6.1+ */
+	agg->sum[DP_TCP].charged_pages = 3000;
+	report_build(r, h);
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	for (i = 0; i < c->ncause; i++) {
+		errq |= strstr(c->cause[i], "error queues") != NULL;
+		zc |= strstr(c->cause[i], "MSG_ZEROCOPY senders") != NULL;
+		assert_null(strstr(c->cause[i], "kTLS"));
+	}
+	assert_true(errq);
+	assert_true(zc);
+	assert_int_equal(sysinfo_parse_osrelease("5.15.0\n", 7, &h->kver, &e), 0);
+	h->sockstat_rc = 0;
+	report_build(r, h);
+	report_add_sockets(r, agg, &st, "test", 1, true);
+	for (i = 0; i < c->ncause; i++)
+		assert_null(strstr(c->cause[i], "MSG_ZEROCOPY senders"));
+	free(agg);
+	free(h);
+	free(r);
+}
+
 /* A TCP receive charge on 6.18 with tcp_mem 2000 3000 4000, one page. */
 static struct model_charge_in charge_in(uint64_t allocated, bool pressure)
 {
@@ -1110,6 +1262,8 @@ int main(void)
 		cmocka_unit_test(simulate_steady_state),
 		cmocka_unit_test(trend_robust),
 		cmocka_unit_test(report_exact),
+		cmocka_unit_test(report_online_band),
+		cmocka_unit_test(report_recon_causes),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

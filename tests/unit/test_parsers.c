@@ -479,6 +479,34 @@ static void cpulist_cases(void **state)
 	assert_int_equal(sysinfo_parse_cpulist(S("0-99999999999\n"), &n, &e), -EINVAL);
 }
 
+/* /proc/net/tls_stat as net/tls/tls_proc.c tls_statistics_seq_show()
+ * prints it ("%-32s\t%lu", 6.1.192, 6.12.117, 7.2.13): the current kTLS
+ * sockets; later counters (7.2's rekey ones) are skipped. */
+static void tls_stat_cases(void **state)
+{
+	struct tls_stat t;
+	struct parse_err e = { 0, "" };
+
+	assert_int_equal(sysinfo_parse_tls_stat(S("TlsCurrTxSw                     \t3\n"
+						  "TlsCurrRxSw                     \t1\n"
+						  "TlsCurrTxDevice                 \t2\n"
+						  "TlsCurrRxDevice                 \t0\n"
+						  "TlsTxSw                         \t40\n"
+						  "TlsTxRekeyOk                    \t0\n"), &t, &e), 0);
+	assert_true(t.ok);
+	assert_int_equal(t.curr_tx_sw, 3);
+	assert_int_equal(t.curr_rx_sw, 1);
+	assert_int_equal(t.curr_tx_device, 2);
+	assert_int_equal(t.curr_rx_device, 0);
+	assert_int_equal(sysinfo_parse_tls_stat(S("TlsCurrTxSw x\n"), &t, &e), -EINVAL);
+	assert_false(t.ok);
+	assert_int_equal(e.line, 1);
+	assert_int_equal(sysinfo_parse_tls_stat(S("TlsCurrTxSw 1 2\n"), &t, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_tls_stat(S("Ip: 1 2\n"), &t, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_tls_stat(S("TlsCurrTxSw -1\n"), &t, &e), -EINVAL);
+	assert_int_equal(sysinfo_parse_tls_stat(S(""), &t, &e), -EINVAL);
+}
+
 static void osrelease_cases(void **state)
 {
 	struct kversion k;
@@ -865,6 +893,7 @@ int main(void)
 		cmocka_unit_test(vector_cases),
 		cmocka_unit_test(meminfo_cases),
 		cmocka_unit_test(cpulist_cases),
+		cmocka_unit_test(tls_stat_cases),
 		cmocka_unit_test(osrelease_cases),
 		cmocka_unit_test(snapshot_meta_cases),
 		cmocka_unit_test(snapshot_paths),

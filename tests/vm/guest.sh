@@ -98,6 +98,23 @@ jv .source.page_size_bytes .source.possible_cpus .source.kernel_release
 check "sockmem reads the page size ($s_pg, kernel $PG)" [ "$s_pg" = "$PG" ]
 check "sockmem reads the possible CPUs ($s_ncpu, kernel $NCPU)" [ "$s_ncpu" = "$NCPU" ]
 check "sockmem reads the release ($s_rel)" [ "$s_rel" = "$REL" ]
+# MPTCP and UDP-Lite are charged to TCP's and UDP's counters: their sockets
+# are dumped where this kernel has them (mptcp_diag, udp_diag's UDP-Lite
+# handler), else named (7.2 has no UDP-Lite), never a partial report.
+jv .reconciliation.tcp.sharing_not_dumped_reason .reconciliation.udp.sharing_not_dumped_reason .partial
+{ read -r s_mptcp; read -r s_udplite; read -r s_partial; } < $J.v
+diag "MPTCP: ${s_mptcp}; UDP-Lite: ${s_udplite}"
+check "a baseline report is complete (partial $s_partial)" [ "$s_partial" = false ]
+if [ -e /proc/net/udplite ]; then
+	check "UDP-Lite dumped into UDP's sums" [ "$s_udplite" = null ]
+else
+	check "no UDP-Lite on this kernel: said so" [ "${s_udplite#*no UDP-Lite sock_diag}" != "$s_udplite" ]
+fi
+if [ -d /proc/sys/net/mptcp ]; then
+	check "MPTCP dumped into TCP's sums" [ "$s_mptcp" = null ]
+else
+	check "no MPTCP on this kernel: said so" [ "${s_mptcp#*no MPTCP sock_diag}" != "$s_mptcp" ]
+fi
 
 # Sockets: PAIRS loopback TCP connections and one UDP socket whose receive
 # buffer is forced far above udp_mem, so that only udp_mem limits it.
