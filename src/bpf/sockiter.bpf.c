@@ -188,6 +188,9 @@ __u8 skip_v6[2];		/* leave out AF_INET6 sockets of a protocol */
 __u8 totals_only;		/* read the counters at the first full socket and stop */
 __u8 want_ids;			/* fill the identity: cookie, addresses, uid, inode,
 				 * cgroup, queues (not needed for sums and by port) */
+__u8 sums_only;			/* add each socket into sums[], write nothing */
+struct sockiter_params params;	/* what sums_only needs of the aggregator */
+struct sockiter_sums sums[2];
 __u64 prot_addr[2];		/* the struct proto seen first, per protocol */
 struct sockiter_totals totals[2];
 __u8 totals_done[2];
@@ -281,6 +284,15 @@ static __always_inline int sockiter_seen_full(int p, const struct sock *sk)
 	sockiter_read_totals(p);
 	totals_done[p & 1] = 1;
 	return 1;
+}
+
+/* The record: written for the loader, or summed here. */
+static __always_inline void sockiter_emit(struct seq_file *seq, const struct sockiter_rec *r)
+{
+	if (sums_only)
+		sockiter_sum_add(&sums[r->proto & 1], &params, r);
+	else
+		bpf_seq_write(seq, r, sizeof(*r));
 }
 
 static __always_inline void sockiter_addrs(struct sockiter_rec *r, const struct sock_common *skc)
@@ -400,7 +412,7 @@ int sockiter_tcp(struct bpf_iter__tcp *ctx)
 		}
 	}
 out:
-	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	sockiter_emit(ctx->meta->seq, &r);
 	return 0;
 }
 
@@ -432,7 +444,7 @@ int sockiter_udp(struct bpf_iter__udp *ctx)
 		r.rqueue = r.mem[0] - us->forward_deficit;
 		r.wqueue = r.mem[2];
 	}
-	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	sockiter_emit(ctx->meta->seq, &r);
 	return 0;
 }
 
