@@ -3,9 +3,10 @@
  * sock_diag reply carries, and read the protocol's charge counter exactly:
  * memory_allocated plus every CPU's per_cpu_fw_alloc cache.
  *
- * Built with clang -target bpf against the minimal CO-RE definitions below
- * (preserve_access_index: libbpf relocates every field against the running
- * kernel's BTF), never against a vmlinux.h of the build host.
+ * Built with clang -target bpf against the minimal CO-RE definitions of
+ * kernel_types.h (preserve_access_index: libbpf relocates every field
+ * against the running kernel's BTF), never against a vmlinux.h of the
+ * build host.
  *
  * The per-CPU caches: typed __ksym + bpf_per_cpu_ptr() needs the symbol in
  * kallsyms (CONFIG_KALLSYMS_ALL).  Instead the caches are reached from the
@@ -17,17 +18,7 @@
  * and memory_allocated alone is exact. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 
-typedef unsigned char __u8;
-typedef unsigned short __u16;
-typedef unsigned int __u32;
-typedef unsigned long long __u64;
-typedef signed char __s8;
-typedef short __s16;
-typedef int __s32;
-typedef long long __s64;
-typedef __u16 __be16;
-typedef __u32 __be32;
-typedef __u32 __wsum;
+#include "kernel_types.h"
 
 enum { BPF_MAP_TYPE_PERCPU_ARRAY = 6 };
 
@@ -45,117 +36,7 @@ enum { BPF_MAP_TYPE_PERCPU_ARRAY = 6 };
 #define TCP_NEW_SYN_RECV 12
 #define SOCKITER_MAX_CPUS 8192
 
-/* ---- the kernel's types: only the fields read, relocated by CO-RE ---- */
-
-struct in6_addr {
-	union {
-		__u8 u6_addr8[16];
-		__be32 u6_addr32[4];
-	} in6_u;
-} __attribute__((preserve_access_index));
-
-typedef struct {
-	int counter;
-} atomic_t;
-
-typedef struct {
-	long counter;
-} atomic_long_t;
-
-typedef struct {
-	long long counter;
-} atomic64_t;
-
-typedef struct {
-	atomic_t refs;
-} refcount_t;
-
-struct proto {
-	atomic_long_t *memory_allocated;
-	int *per_cpu_fw_alloc;		/* int __percpu * */
-} __attribute__((preserve_access_index));
-
-struct sock_common {
-	__be32 skc_daddr;
-	__be32 skc_rcv_saddr;
-	__be16 skc_dport;
-	__u16 skc_num;
-	unsigned short skc_family;
-	volatile unsigned char skc_state;
-	struct proto *skc_prot;
-	struct in6_addr skc_v6_daddr;
-	struct in6_addr skc_v6_rcv_saddr;
-} __attribute__((preserve_access_index));
-
-struct kernfs_node {
-	__u64 id;
-} __attribute__((preserve_access_index));
-
-struct cgroup {
-	struct kernfs_node *kn;
-} __attribute__((preserve_access_index));
-
-struct sock_cgroup_data {
-	struct cgroup *cgroup;
-} __attribute__((preserve_access_index));
-
-struct numa_drop_counters {
-	atomic_t drops0;
-	atomic_t drops1;
-} __attribute__((preserve_access_index));
-
-struct inode {
-	unsigned long i_ino;
-} __attribute__((preserve_access_index));
-
-struct socket {
-	short type;
-} __attribute__((preserve_access_index));
-
-struct socket_alloc {
-	struct socket socket;
-	struct inode vfs_inode;
-} __attribute__((preserve_access_index));
-
-struct sock {
-	struct sock_common __sk_common;
-	atomic_t sk_drops;
-	struct {
-		atomic_t rmem_alloc;
-		int len;
-	} sk_backlog;
-	int sk_rcvbuf;
-	struct socket *sk_socket;
-	int sk_forward_alloc;
-	atomic_t sk_omem_alloc;
-	int sk_wmem_queued;
-	refcount_t sk_wmem_alloc;
-	int sk_sndbuf;
-	__u32 sk_ack_backlog;
-	__u32 sk_max_ack_backlog;
-	unsigned long sk_ino;
-	struct sock_cgroup_data sk_cgrp_data;
-	struct numa_drop_counters *sk_drop_counters;
-} __attribute__((preserve_access_index));
-
-struct tcp_sock {
-	__u32 rcv_nxt;
-	__u32 copied_seq;
-	__u32 snd_una;
-	__u32 write_seq;
-} __attribute__((preserve_access_index));
-
-struct udp_sock {
-	int forward_deficit;
-} __attribute__((preserve_access_index));
-
-struct inet_timewait_sock {
-	unsigned char tw_substate;
-} __attribute__((preserve_access_index));
-
-struct tcp_timewait_sock {
-	struct inet_timewait_sock tw_sk;
-} __attribute__((preserve_access_index));
+/* ---- the iterators' own types (the sockets': kernel_types.h) ---- */
 
 struct bpf_array {
 	void *pptrs[0];
