@@ -39,7 +39,7 @@ complete -c sockmem -n "__fish_seen_subcommand_from top" -s i -l interval -x -d 
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s d -l delay -x -d "same as --interval"
 complete -c sockmem -n "__fish_seen_subcommand_from top" -s c -l count -x -d "stop after N samples"
 complete -c sockmem -n "__fish_seen_subcommand_from simulate" -s F -l format -x -a "text json" -d "output format"
-complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port state" -d "group by"
+complete -c sockmem -n "__fish_seen_subcommand_from top" -l by -x -a "socket process cgroup port peer-port state" -d "group by"
 # advise
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -s F -l format -x -a "text json sysctl" -d "output format"
 complete -c sockmem -n "__fish_seen_subcommand_from advise" -l check -d "exit 1 on findings"

@@ -50,7 +50,7 @@ expect 2 "not a directory, nor an archive sockmem reads|built without libarchive
 expect 0 "^snapshot .*linux-6.18-idle" --root "$T" show
 expect 0 "^snapshot .*linux-6.18-idle" show --root "$T"
 expect 0 "\"schema_version\"" --root "$T" show --json
-expect 0 "1179230208 B" --root "$T" show --bytes
+expect 0 "1,179,230,208 B" --root "$T" show --bytes
 expect 64 "not a sysctl the model uses" simulate --set net.ipv4.frob=1
 expect 64 "3 values expected, got 2" simulate --set net.ipv4.tcp_mem="1 2"
 expect 64 "min <= pressure <= max" simulate --set net.ipv4.tcp_mem="3 2 1"
@@ -62,7 +62,7 @@ expect 0 "^simulate: \+10 TCP sockets of 64.0 KiB" --root "$T" simulate --add-so
 expect 64 "--count needs --interval" show --count 3
 expect 64 "not a number of seconds" show --interval 0
 expect 64 "samples the live system" --root "$T" show --interval 1
-expect 64 "not socket, process, cgroup, port or state" top --by frob
+expect 64 "not socket, process, cgroup, port, peer-port or state" top --by frob
 expect 64 "needs the live system" --root "$T" top --by process
 # trace: the live kernel's events only; its own values checked before it runs
 expect 64 "trace follows the live kernel" --root "$T" trace

@@ -43,7 +43,7 @@ if [ -n "$BC" ]; then
 	is "--force " sockmem snapshot --fo
 	is "show " sockmem --json sh
 	is "--bytes " sockmem --json show --by
-	is "cgroup port process socket state " sockmem top --by ""
+	is "cgroup peer-port port process socket state " sockmem top --by ""
 	is "--diag-file " sockmem show --dia
 	is "--number " sockmem top --num
 	is "--count " sockmem top --cou

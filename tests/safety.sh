@@ -15,7 +15,16 @@ printf '6.1\033[31m-evil\n' > "$B/proc/sys/kernel/osrelease"
 "$SOCKMEM" --root "$B" show > "$TMPD/out" 2> "$TMPD/err"
 check "hostile osrelease and root: text has no ESC byte" sh -c "! grep -q '$ESC' '$TMPD/out' '$TMPD/err'"
 "$SOCKMEM" --root "$B" --json show > "$TMPD/out.json" 2>/dev/null
-check "hostile osrelease and root: valid JSON" jq -e '.source.kernel_release | test("x1b")' "$TMPD/out.json"
+check "hostile osrelease and root: JSON carries the real string" \
+	jq -e '.source.kernel_release == "6.1\u001b[31m-evil"' "$TMPD/out.json"
+check "hostile root: JSON carries the real path" jq -e '.source.root | endswith("bad\u001b[2J\u0007root")' "$TMPD/out.json"
+printf '6.1\377\303-x\n' > "$B/proc/sys/kernel/osrelease"
+"$SOCKMEM" --root "$B" --json show > "$TMPD/out.json" 2>/dev/null
+check "osrelease not UTF-8: each bad byte is U+FFFD, valid JSON" \
+	jq -e '.source.kernel_release == "6.1\ufffd\ufffd-x"' "$TMPD/out.json"
+printf '6.1\303\251\n' > "$B/proc/sys/kernel/osrelease"
+"$SOCKMEM" --root "$B" --json show > "$TMPD/out.json" 2>/dev/null
+check "osrelease in UTF-8: as it is" jq -e '.source.kernel_release == "6.1\u00e9"' "$TMPD/out.json"
 printf 'TCP: inuse 1 mem 1\n\033]0;pwned\007: inuse 1\n' > "$B/proc/net/sockstat"
 "$SOCKMEM" --root "$B" show > "$TMPD/out" 2> "$TMPD/err"
 check "hostile sockstat line name: message escaped" sh -c "grep -q 'x1b' '$TMPD/err' && ! grep -q '$ESC' '$TMPD/err'"

@@ -96,6 +96,17 @@ check "symlink to a directory: nothing removed" test -f "$S/sockmem-snapshot.met
 rm -rf "$S"
 "$SOCKMEM" --root "$I" --json snapshot "$S" > "$TMPD/out"
 check "--json snapshot lists the files" jq -e '.command == "snapshot" and (.files | index("proc/net/sockstat")) != null' "$TMPD/out"
+check "--json snapshot: an empty problems list" jq -e '.problems == []' "$TMPD/out"
+# a file that cannot be read: named under problems (first-user 30)
+B="$TMPD/badsrc"
+cp -R "$I" "$B"
+rm -f "$B/proc/net/netstat"
+mkdir "$B/proc/net/netstat"
+rm -rf "$S"
+"$SOCKMEM" --root "$B" --json snapshot "$S" > "$TMPD/out" 2> /dev/null
+check "a file that cannot be read: exit 3" [ $? -eq 3 ]
+check "a file that cannot be read: JSON problems names it" \
+	jq -e '.partial and ([.problems[].file] | map(select(endswith("proc/net/netstat"))) | length) >= 1' "$TMPD/out"
 
 # 5. an unwritable place
 "$SOCKMEM" --root "$I" snapshot /proc/sockmem-test > "$TMPD/out" 2>&1

@@ -112,8 +112,9 @@ static int snap_prepare_dir(const char *dir)
 	return 0;
 }
 
-/* Copies one root-relative file; returns 1 copied, 0 absent, <0 error (reported). */
-static int snap_copy(const char *rel)
+/* Copies one root-relative file; returns 1 copied, 0 absent, <0 error
+ * (reported, and in h's problems for the JSON). */
+static int snap_copy(struct host *h, const char *rel)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -127,6 +128,7 @@ static int snap_copy(const char *rel)
 
 		snprintf(p, sizeof(p), "%s/%s", sm_common.root ? sm_common.root : "", rel);
 		sm_error(p, "cannot read: %s", strerror(-rc));
+		host_problem_add(h, p, rc, NULL);
 		return rc;
 	}
 	rc = snapshot_write_file(snap_dir, rel, buf, len);
@@ -136,6 +138,7 @@ static int snap_copy(const char *rel)
 
 		snprintf(p, sizeof(p), "%s/%s", snap_dir, rel);
 		sm_error(p, "cannot write: %s", strerror(-rc));
+		host_problem_add(h, p, rc, NULL);
 		return rc;
 	}
 	return 1;
@@ -157,6 +160,7 @@ int cmd_snapshot_run(void)
 		return SM_EXIT_ERROR;
 	}
 	rs.directory = snap_dir;
+	rs.h = h;
 	host_collect(h, sm_common.root, sm_common.page_size);
 	/* a snapshot copies a /proc-shaped tree: nothing is made from anything else */
 	if (host_is_capture(h)) {
@@ -187,7 +191,7 @@ int cmd_snapshot_run(void)
 
 		if (host_inputs[i].origin != HOST_KERNEL)
 			continue;	/* the metadata, written above */
-		rc = snap_copy(rel);
+		rc = snap_copy(h, rel);
 		if (rc > 0 && report_snapshot_add(&rs, rel))
 			goto nomem;
 		rs.absent += rc == 0;
@@ -197,7 +201,7 @@ int cmd_snapshot_run(void)
 	 * replies), one file per protocol.  From a --root tree: copied. */
 	if (sm_common.root) {
 		for (i = 0; i < DP_COUNT; i++) {
-			rc = snap_copy(snapshot_dump_rel((enum diag_proto)i));
+			rc = snap_copy(h, snapshot_dump_rel((enum diag_proto)i));
 			if (rc > 0 && report_snapshot_add(&rs, snapshot_dump_rel((enum diag_proto)i)))
 				goto nomem;
 			rs.failed += rc < 0;
@@ -207,8 +211,10 @@ int cmd_snapshot_run(void)
 		bool recorded[DP_COUNT];
 
 		rc = collect_record(h, snap_dir, &co, recorded);
-		for (i = 0; i < co.st.nproblems; i++)
+		for (i = 0; i < co.st.nproblems; i++) {
 			sm_error("sockets", "%s", co.st.problem[i]);
+			host_problem_add(h, "sockets", -EIO, co.st.problem[i]);
+		}
 		for (i = 0; i < DP_COUNT; i++)
 			if (recorded[i] && report_snapshot_add(&rs, snapshot_dump_rel((enum diag_proto)i)))
 				goto nomem;

@@ -50,7 +50,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 			if (!strcmp(arg, sockets_by_name[i]))
 				break;
 		if (i == BY_COUNT)
-			argp_error(state, "--by: '%s' is not socket, process, cgroup, port or state", arg);
+			argp_error(state, "--by: '%s' is not socket, process, cgroup, port, peer-port "
+				   "or state", arg);
 		top_by = (enum sockets_by)i;
 		break;
 	case ARGP_KEY_ARG:
@@ -89,7 +90,8 @@ static error_t top_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_option top_options[] = {
 	{ "number", 'n', "N", 0, "Show the N largest (default 10; in the live view: as many as "
 	  "the screen holds)", 0 },
-	{ "by", 'B', "KEY", 0, "Group by socket (default), process, cgroup, port or state", 0 },
+	{ "by", 'B', "KEY", 0, "Group by socket (default), process, cgroup, port (local), peer-port "
+	  "(remote) or state", 0 },
 	{ 0 }
 };
 
@@ -194,6 +196,36 @@ static int top_pass_run(struct top_pass *p, enum sockets_by by, int topn, int pr
 	return 0;
 }
 
+/* By socket, on the live system: the process holding each row (the lowest
+ * PID, and how many others hold it), from one walk of /proc/PID/fd for the
+ * rows' inodes only; a row whose holder could not be read stays 0 ("-").
+ * Not for a snapshot or a recorded dump, whose inodes are another
+ * machine's. */
+static void top_socket_holders(struct host *h, struct report_top *t)
+{
+	struct procscan_stats ps;
+	struct keymap want;
+	int i;
+
+	if (t->by != BY_SOCKET || t->n <= 0 || sm_common.root || sm_common.diag_file ||
+	    keymap_init(&want, sizeof(uint32_t)))
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->row[i].e.s.inode && !keymap_get(&want, t->row[i].e.s.inode))
+			goto out;
+	if (procscan_socket_inodes_of(h, &want, &ps))
+		goto out;
+	for (i = 0; i < t->n; i++) {
+		struct top_row *w = &t->row[i];
+		const uint32_t *pid = w->e.s.inode ? keymap_find(&want, w->e.s.inode) : NULL;
+
+		w->pid = pid ? *pid : 0;
+		w->shared_others = procscan_shared_others(&want, w->e.s.inode);
+	}
+out:
+	keymap_free(&want);
+}
+
 /* What a pass has to say on stderr, as top always said it: the inputs and
  * what the walks of /proc could not read, the dump's problems, then why it
  * failed. */
@@ -241,6 +273,7 @@ static int top_render_once(struct top_pass *p, bool line, bool report_problems)
 		sm_error("top", "out of memory");
 		return SM_EXIT_ERROR;
 	}
+	top_socket_holders(p->h, &t);
 	collect_top_names(p->h, &t, &p->co);
 	if (report_problems)	/* what the cgroup walk could not read */
 		p->reported = sm_report_problems(p->h, p->reported);

@@ -8,11 +8,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,6 +96,77 @@ static void watch_on_signal(int sig)
 {
 	(void)sig;
 	watch_stop = 1;
+}
+
+static double watch_since(const struct timespec *t0);
+
+/* The terminal view's keys: stdin out of canonical mode without echo while
+ * watch runs, as it was at the end (watch_keys_end, also at exit). */
+static struct termios watch_tio;
+static bool watch_tio_set;
+
+static void watch_keys_end(void)
+{
+	if (watch_tio_set)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &watch_tio);
+	watch_tio_set = false;
+}
+
+static void watch_keys_begin(void)
+{
+	static bool registered;
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &watch_tio))
+		return;
+	t = watch_tio;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t))
+		return;
+	watch_tio_set = true;
+	if (!registered && !atexit(watch_keys_end))
+		registered = true;
+}
+
+/* Until the next sample: seconds, a signal, or q on the terminal (returns
+ * true: quit). */
+static bool watch_wait(double seconds)
+{
+	struct timespec t0;
+	double left;
+
+	if (!watch_tio_set) {
+		sm_sleep(seconds, &watch_stop);
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!watch_stop && (left = seconds - watch_since(&t0)) > 0) {
+		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+		char c;
+		int n = poll(&pfd, 1, (int)(left * 1e3) + 1);
+
+		if (n <= 0 || !(pfd.revents & (POLLIN | POLLHUP)))
+			continue;	/* the time is up, or a signal: the loop says which */
+		if (read(STDIN_FILENO, &c, 1) != 1)
+			return false;	/* the terminal went away: the signal ends it */
+		if (c == 'q' || c == 'Q')
+			return true;
+	}
+	return false;
+}
+
+/* The terminal's size; 0 for what is not known. */
+static void watch_term_size(int *cols, int *rows)
+{
+	struct winsize ws;
+
+	*cols = *rows = 0;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws)) {
+		*cols = ws.ws_col;
+		*rows = ws.ws_row;
+	}
 }
 
 /* --output: one exposition file per sample.  A failure keeps the previous
@@ -221,8 +295,10 @@ int cmd_watch_run(void)
 	 * terminal would show a half-drawn screen while the next lines wait) */
 	if (tty && setvbuf(stdout, NULL, _IOFBF, 1 << 16))
 		sm_error("stdout", "cannot buffer the terminal view; it may flicker");
-	if (tty)
+	if (tty) {
 		output_text_screen(stdout, SCREEN_ENTER);
+		watch_keys_begin();
+	}
 
 	while (!watch_stop) {
 		struct collect_req q = { NULL, sm_common.all_netns, BY_PORT, 5, NULL, false, false };
@@ -342,8 +418,24 @@ int cmd_watch_run(void)
 				break;
 			}
 		} else if (tty) {
+			/* drawn whole, then fitted: cut at the width, never wrapped;
+			 * as many lines as the screen holds, the header first */
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&buf, &len);
+			int cols, rows;
+
 			output_text_screen(stdout, SCREEN_CLEAR);
-			output_text_watch(stdout, &smp, sm_common.interval_s, color);
+			if (m) {
+				output_text_watch(m, &smp, sm_common.interval_s, color, watch_tio_set);
+				fclose(m);
+				watch_term_size(&cols, &rows);
+				output_text_fit(stdout, buf, len, cols, rows);
+			} else {
+				output_text_watch(stdout, &smp, sm_common.interval_s, color,
+						  watch_tio_set);
+			}
+			free(buf);
 			fflush(stdout);
 		} else {
 			json_t *doc = output_json_sample(&smp);
@@ -368,9 +460,11 @@ int cmd_watch_run(void)
 		prev_t = t;
 		if (sm_common.count && n >= sm_common.count)
 			break;
-		if (!watch_stop)
-			sm_sleep(sm_common.interval_s, &watch_stop);	/* a signal ends the sleep and the loop */
+		/* a signal ends the sleep and the loop; on a terminal, q too */
+		if (!watch_stop && watch_wait(sm_common.interval_s))
+			break;
 	}
+	watch_keys_end();
 	if (tty)
 		output_text_screen(stdout, SCREEN_LEAVE);
 	fflush(stdout);

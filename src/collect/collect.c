@@ -58,11 +58,12 @@ static bool collect_sums_only(const struct collect_req *q)
 }
 
 /* The sockets' identity is shown (top by socket) or groups them (by
- * process: the inode, by cgroup: its id); sums, ports and states do
- * without it. */
+ * process: the inode, by cgroup: its id, by peer port: the peer); sums,
+ * local ports and states do without it. */
 static bool collect_wants_ids(const struct collect_req *q)
 {
-	return (q->by == BY_SOCKET && q->topn > 0) || q->by == BY_PROCESS || q->by == BY_CGROUP;
+	return (q->by == BY_SOCKET && q->topn > 0) || q->by == BY_PROCESS || q->by == BY_CGROUP ||
+	       q->by == BY_PEER_PORT;
 }
 
 void collect_release(void)
@@ -263,6 +264,7 @@ struct collect_ss_ctx {
 	struct sockets *agg;
 	struct collect_out *out;
 	bool by_process;
+	bool by_socket;		/* the rows' holders: only sockets with their ino */
 	uint32_t next_ino;	/* stand-ins for sockets ss listed without ino: */
 	/* which sockets these are: one namespace listed twice is one set */
 	uint64_t fingerprint, with_ino;
@@ -278,7 +280,7 @@ static int collect_ss_cb(const struct diag_sock *d, const struct ss_text_proc *p
 		c->with_ino++;
 	}
 
-	if (c->by_process && p->known) {
+	if ((c->by_process || (c->by_socket && s.inode)) && p->known) {
 		uint32_t *pid;
 		char *name;
 
@@ -301,7 +303,7 @@ static int collect_ss_text(const char *what, const char *buf, size_t len, struct
 			   enum sockets_by by, struct collect_out *out, struct ss_text_stats *ss,
 			   uint64_t fp[2])
 {
-	struct collect_ss_ctx c = { agg, out, by == BY_PROCESS, UINT32_MAX, 0, 0 };
+	struct collect_ss_ctx c = { agg, out, by == BY_PROCESS, by == BY_SOCKET, UINT32_MAX, 0, 0 };
 	struct parse_err err = { 0, "" };
 	int rc;
 
@@ -898,19 +900,29 @@ void collect_top_names(struct host *h, struct report_top *t, const struct collec
 	int i;
 
 	if (co && co->from_text) {
-		/* not this machine's processes: never looked up in /proc */
+		/* not this machine's processes: never looked up in /proc; by
+		 * socket, the process ss -p named for the row's inode */
 		for (i = 0; i < t->n; i++) {
-			const char *name = t->by == BY_PROCESS && co->ss_comms.keys
-					   ? keymap_find(&co->ss_comms, t->row[i].key.id) : NULL;
+			struct top_row *w = &t->row[i];
+			const uint32_t *pid = t->by == BY_SOCKET && co->ss_pids.keys && w->e.s.inode
+					      ? keymap_find(&co->ss_pids, w->e.s.inode) : NULL;
+			const char *name;
 
-			snprintf(t->row[i].comm, sizeof(t->row[i].comm), "%s", name ? name : "?");
+			if (pid)
+				w->pid = *pid;
+			name = co->ss_comms.keys && (t->by == BY_PROCESS || w->pid)
+			       ? keymap_find(&co->ss_comms, t->by == BY_PROCESS ? w->key.id : w->pid)
+			       : NULL;
+			snprintf(w->comm, sizeof(w->comm), "%s", name ? name : "?");
 		}
 		return;
 	}
-	if (t->by == BY_PROCESS)
-		for (i = 0; i < t->n; i++)
-			procscan_comm((uint32_t)t->row[i].key.id, t->row[i].comm,
-				      sizeof(t->row[i].comm));
+	for (i = 0; i < t->n && (t->by == BY_PROCESS || t->by == BY_SOCKET); i++) {
+		uint32_t pid = t->by == BY_PROCESS ? (uint32_t)t->row[i].key.id : t->row[i].pid;
+
+		if (pid)
+			procscan_comm(pid, t->row[i].comm, sizeof(t->row[i].comm));
+	}
 	if (t->by != BY_CGROUP || t->n <= 0)
 		return;
 	ids = calloc((size_t)t->n, sizeof(*ids));

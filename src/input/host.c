@@ -948,9 +948,9 @@ static void host_page_size(struct host *h, bool rooted, uint64_t page_size_opt)
 			h->page_size_confidence = capture_confidence_name[out.conf];
 		} else {
 			h->page_size_bytes = ps > 0 ? (uint64_t)ps : 4096;
-			h->page_size_source = rooted ? "ASSUMED: this machine's page size; the input "
-						       "does not say (no metadata, getconf PAGE_SIZE or "
-						       "architecture): use --page-size"
+			h->page_size_source = rooted ? "ASSUMED: this machine's page size, as neither "
+						       "metadata, getconf PAGE_SIZE nor the architecture "
+						       "names one in the input; use --page-size"
 						     : "running kernel";
 			if (rooted)
 				h->page_size_confidence = "assumed";

@@ -109,7 +109,8 @@ static void procscan_denied(struct host *h, int err, uint64_t n, uint32_t first,
 
 /* The socket fds of one process into map: 0, -ENOMEM, or the -errno of a
  * listing that failed part way. */
-static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procscan_stats *st)
+static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procscan_stats *st,
+		       bool only_known)
 {
 	struct dirent *fe;
 	int rc;
@@ -127,20 +128,44 @@ static int procscan_fds(DIR *fds, uint32_t pid, struct keymap *map, struct procs
 			continue;
 		link[n] = '\0';
 		ino = strtoul(link + 8, NULL, 10);
+		if (ino >= PROCSCAN_KEY_LAST_PID)
+			continue;	/* not a socket inode (they are 32-bit) */
 		st->socket_fds++;
 		v = keymap_find(map, ino);
-		if (v && *v && *v <= pid)
-			continue;
-		v = keymap_get(map, ino);
-		if (!v)
+		if (only_known && !v)
+			continue;	/* not one of the sockets asked about */
+		if (v && *v == pid)
+			continue;	/* a dup of one this process holds */
+		if (v && *v) {
+			/* another process holds it too (fork, SCM_RIGHTS): counted
+			 * once per process, its fds being listed one after another */
+			uint32_t *last = keymap_get(map, ino | PROCSCAN_KEY_LAST_PID), *others;
+
+			if (!last)
+				return -ENOMEM;
+			if (*last != pid) {
+				if (!(others = keymap_get(map, ino | PROCSCAN_KEY_OTHERS)))
+					return -ENOMEM;
+				if (!*others)
+					st->shared_sockets++;
+				*others += *others != UINT32_MAX;
+				*last = pid;
+			}
+			/* keymap_get may have moved the values */
+			v = keymap_find(map, ino);
+			if (*v <= pid)
+				continue;
+		} else if (!(v = keymap_get(map, ino))) {
 			return -ENOMEM;
+		}
 		*v = pid;
 	}
 	return rc;
 }
 
-int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
-			   bool name_denied)
+
+static int procscan_walk_fds(struct host *h, struct keymap *map, struct procscan_stats *st,
+			     bool name_denied, bool only_known)
 {
 	struct procscan_errs errs = { h, 0, 0, 0 };
 	uint64_t denied_n[2] = { 0, 0 };	/* EACCES, EPERM */
@@ -173,7 +198,7 @@ int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_s
 			if (dfd >= 0)
 				close(dfd);
 		} else {
-			e = procscan_fds(fds, pid, map, st);
+			e = procscan_fds(fds, pid, map, st, only_known);
 			closedir(fds);
 		}
 		if (!e)
@@ -203,6 +228,17 @@ int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_s
 	for (k = 0; k < 2 && name_denied; k++)
 		procscan_denied(h, k ? EPERM : EACCES, denied_n[k], denied_first[k], st->processes);
 	return rc;
+}
+
+int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
+			   bool name_denied)
+{
+	return procscan_walk_fds(h, map, st, name_denied, false);
+}
+
+int procscan_socket_inodes_of(struct host *h, struct keymap *map, struct procscan_stats *st)
+{
+	return procscan_walk_fds(h, map, st, false, true);
 }
 
 void procscan_comm(uint32_t pid, char *dst, size_t dstsz)

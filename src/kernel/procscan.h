@@ -23,9 +23,19 @@ struct procscan_stats {
 	uint64_t processes;		/* PIDs looked at */
 	uint64_t denied;		/* whose fd table could not be read */
 	uint64_t socket_fds;		/* socket fds found */
+	uint64_t shared_sockets;	/* socket inodes open in more than one process */
 };
 
-/* Fills map (inode -> uint32_t pid; the lowest PID wins for shared sockets).
+/* A socket open in several processes (inherited across fork, passed with
+ * SCM_RIGHTS) is credited to the lowest PID; the map also keeps, for those
+ * inodes only, two more uint32_t entries under keys no inode reaches (socket
+ * inodes are 32-bit): the number of other processes holding it, and the last
+ * one counted (each process is counted once, however many fds it has). */
+#define PROCSCAN_KEY_OTHERS (1ull << 63)
+#define PROCSCAN_KEY_LAST_PID (1ull << 62)
+
+/* Fills map (inode -> uint32_t pid; the lowest PID wins for shared sockets;
+ * procscan_shared_others() tells how many other processes hold one).
  * A /proc/PID/fd that cannot be read is counted in st->denied and named,
  * except for EACCES and EPERM (another user's process) without name_denied;
  * with it, those are named in one line (the path of the one process, or a
@@ -33,6 +43,20 @@ struct procscan_stats {
  * listed in full or there is no memory. */
 int procscan_socket_inodes(struct host *h, struct keymap *map, struct procscan_stats *st,
 			   bool name_denied);
+/* The same walk for the socket inodes already in map only (each with the
+ * value 0; a few: top's rows by socket): memory bounded by them, not by the
+ * socket fds of the host.  What it could not read is not named (the rows
+ * say "-"); returns 0, or -errno when /proc cannot be listed or -ENOMEM. */
+int procscan_socket_inodes_of(struct host *h, struct keymap *map, struct procscan_stats *st);
+/* How many processes other than the credited one hold the socket inode, in
+ * a map procscan_socket_inodes filled (0: one process, or not known). */
+static inline uint32_t procscan_shared_others(const struct keymap *map, uint64_t inode)
+{
+	const uint32_t *o = map && inode && inode < PROCSCAN_KEY_LAST_PID
+			    ? keymap_find(map, inode | PROCSCAN_KEY_OTHERS) : NULL;
+
+	return o ? *o : 0;
+}
 /* /proc/PID/comm, escaped for a terminal; "?" if unreadable. */
 void procscan_comm(uint32_t pid, char *dst, size_t dstsz);
 /* Number of distinct network namespaces of running processes and of

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "procscan.h"
 #include "sockets.h"
 
-const char *const sockets_by_name[BY_COUNT] = { "socket", "process", "cgroup", "port", "state" };
+const char *const sockets_by_name[BY_COUNT] = { "socket", "process", "cgroup", "port", "state",
+						 "peer-port" };
 
 int sockets_init(struct sockets *s, const struct sockets_params *par, enum sockets_by by, int topn,
 		 const struct keymap *inode_pid)
@@ -165,6 +167,10 @@ static uint64_t group_key(const struct sockets *s, const struct diag_sock *d, bo
 		return d->cgroup_id;
 	case BY_PORT:
 		return (uint64_t)d->proto << 16 | d->sport;
+	case BY_PEER_PORT:
+		/* a listener or an unconnected UDP socket has no peer */
+		*ok = d->dport != 0;
+		return (uint64_t)d->proto << 16 | d->dport;
 	case BY_STATE:
 		return (uint64_t)d->proto << 8 | d->state;
 	default:
@@ -179,6 +185,7 @@ struct sock_group_key sockets_group_key(enum sockets_by by, uint64_t key)
 
 	switch (by) {
 	case BY_PORT:
+	case BY_PEER_PORT:
 		k.proto = (enum diag_proto)(key >> 16 < DP_COUNT ? key >> 16 : 0);
 		k.port = (uint16_t)(key & 0xffff);
 		break;
@@ -279,6 +286,13 @@ int sockets_add(struct sockets *s, const struct diag_sock *d)
 			return -ENOMEM;
 		e->key = key;
 		entry_add(e, d, charged, slow, small);
+		if (s->by == BY_PROCESS) {
+			uint32_t others = procscan_shared_others(s->inode_pid, d->inode);
+
+			e->shared_sockets += others > 0;
+			if (others > e->shared_others_max)
+				e->shared_others_max = others;
+		}
 	}
 	return 0;
 }
@@ -480,6 +494,9 @@ static void entry_merge(struct sock_entry *d, const struct sock_entry *s)
 	d->slow_readers += s->slow_readers;
 	d->sndbuf_small += s->sndbuf_small;
 	d->drops_known |= s->drops_known;
+	d->shared_sockets += s->shared_sockets;
+	if (s->shared_others_max > d->shared_others_max)
+		d->shared_others_max = s->shared_others_max;
 }
 
 int sockets_merge(struct sockets *dst, const struct sockets *src)

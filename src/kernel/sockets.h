@@ -70,14 +70,16 @@ struct sockets_params {
 	uint64_t tcp_rmem_max_bytes, tcp_wmem_max_bytes, tcp_wmem_default_bytes;
 };
 
-enum sockets_by { BY_SOCKET, BY_PROCESS, BY_CGROUP, BY_PORT, BY_STATE, BY_COUNT };
+/* BY_PORT: the local port; BY_PEER_PORT: the remote one (outgoing
+ * connections to one service, whatever their ephemeral local ports). */
+enum sockets_by { BY_SOCKET, BY_PROCESS, BY_CGROUP, BY_PORT, BY_STATE, BY_PEER_PORT, BY_COUNT };
 extern const char *const sockets_by_name[BY_COUNT];
 
 /* A group key decoded: what a sock_entry's key means for each grouping. */
 struct sock_group_key {
 	enum sockets_by by;
-	enum diag_proto proto;		/* BY_PORT, BY_STATE */
-	uint16_t port;			/* BY_PORT: local port */
+	enum diag_proto proto;		/* BY_PORT, BY_PEER_PORT, BY_STATE */
+	uint16_t port;			/* BY_PORT: local port; BY_PEER_PORT: remote port */
 	uint8_t state;			/* BY_STATE: TCP_* / UDP state */
 	uint64_t id;			/* BY_PROCESS: pid; BY_CGROUP: cgroup id */
 };
@@ -90,6 +92,10 @@ struct sock_entry {
 	uint64_t count;
 	uint64_t mem[DM_COUNT];
 	uint64_t slow_readers, sndbuf_small;
+	/* BY_PROCESS: its sockets other processes also hold, and the most other
+	 * processes holding one of them (procscan_shared_others) */
+	uint64_t shared_sockets;
+	uint32_t shared_others_max;
 	bool drops_known;
 	struct diag_sock s;		/* BY_SOCKET: the socket; groups: the largest one */
 };
@@ -102,7 +108,9 @@ struct sockets {
 	struct sock_entry *heap;	/* BY_SOCKET: min-heap of the topn largest */
 	int nheap;
 	struct keymap groups;		/* other BY_*: key -> struct sock_entry */
-	const struct keymap *inode_pid;	/* BY_PROCESS: socket inode -> uint32_t pid */
+	/* BY_PROCESS: socket inode -> uint32_t pid, with procscan's entries
+	 * for the shared ones (procscan_shared_others) */
+	const struct keymap *inode_pid;
 	uint64_t unattributed, unattributed_bytes;
 	/* holders_one_proto: only holders_proto's sockets become holders (the
 	 * heap, the groups, the unattributed figures); the sums count every one */

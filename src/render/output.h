@@ -16,6 +16,20 @@ struct output_opts {
 };
 
 void output_text_show(FILE *f, const struct report *r, const struct output_opts *o);
+
+/* Shared by the text and the live view (output_tui.c). */
+/* A byte count in a table column: bare with exact, else KiB/MiB/GiB. */
+void output_text_column_bytes(char *dst, size_t n, uint64_t b, bool exact);
+/* A change: "+72.0 KiB", "-512 B", "0 B" (exact: "+73728", "0"). */
+void output_text_change_bytes(char *dst, size_t n, int64_t b, bool exact);
+/* "300 ms", "45 s", "2.5 min", "3.1 h", "2.0 days" */
+void output_text_duration(char *dst, size_t n, double s);
+/* An escaped comm cut to width at an escape's boundary ('~' marks it), with
+ * " (+N sharing)" when N other processes hold its sockets too. */
+void output_text_process_name(char *dst, size_t n, const char *comm, uint32_t others, int width);
+/* A group's name for BY_PROCESS ("PID comm", PID 7 wide), BY_PORT,
+ * BY_PEER_PORT and BY_STATE; "" for the others. */
+void output_text_group_name(char *dst, size_t n, enum sockets_by by, const struct top_row *w);
 /* Prometheus text exposition format 0.0.4. */
 void output_prom_show(FILE *f, const struct report *r);
 
@@ -40,7 +54,14 @@ void output_prom_top(FILE *f, const struct report_top *t);
  * cursor hidden, cleared before each frame, restored on the way out. */
 enum screen_op { SCREEN_ENTER, SCREEN_CLEAR, SCREEN_LEAVE };
 void output_text_screen(FILE *f, enum screen_op op);
-void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color);
+/* q_quits: the header says q quits (stdin is the terminal) */
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color,
+		       bool q_quits);
+/* Text (buf, len) onto a terminal of cols x rows: each line cut at cols
+ * columns (escape sequences take none, a UTF-8 character one), never
+ * wrapped, and at most rows lines, the last without its newline so that
+ * the screen never scrolls (the header stays).  cols or rows 0: no limit. */
+void output_text_fit(FILE *f, const char *buf, size_t len, int cols, int rows);
 json_t *output_json_sample(const struct report_sample *s);
 void output_prom_sample(FILE *f, const struct report_sample *s);
 
@@ -72,5 +93,7 @@ json_t *output_json_trace_summary(const struct report_trace *t);
 
 json_t *output_json_u64(uint64_t v);
 json_t *output_json_opt(struct opt o);
+/* Bytes as a JSON string: valid UTF-8 as it is, any other byte U+FFFD. */
+json_t *output_json_text(const char *s, size_t len);
 
 #endif

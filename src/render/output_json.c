@@ -3,7 +3,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,18 +28,97 @@ json_t *output_json_opt(struct opt o)
 	return o.ok ? output_json_u64(o.v) : json_null();
 }
 
-/* Strings from files or the command line: escaped so they are valid UTF-8,
- * never cut (an escape is at most 4 bytes per input byte). */
-static json_t *json_safe_string(const char *s)
+/* The length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
+ * bytes there are not one (overlong forms, surrogates and code points above
+ * U+10FFFF are not). */
+static size_t json_utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len = strlen(s), cap = len * 4 + 1;
-	char small[256], *buf = cap <= sizeof(small) ? small : malloc(cap);
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* The bytes [s, s+len) as a JSON string: the real string (jansson writes
+ * control characters as \u00XX), each byte that is not part of valid UTF-8
+ * replaced by U+FFFD; a NUL ends it.  sockmem-json(5), "Strings". */
+json_t *output_json_text(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char small[256] = "", *buf = len * 3 + 1 <= sizeof(small) ? small : malloc(len * 3 + 1);
+	size_t i = 0, o = 0, k;
 	json_t *v;
 
 	if (!buf)
 		return NULL;
-	util_safe_token(buf, cap, s, len);
+	while (i < len && u[i]) {
+		k = json_utf8_len(u + i, len - i);
+		if (k) {
+			memcpy(buf + o, u + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+		}
+	}
+	buf[o] = '\0';
 	v = json_string(buf);
+	if (buf != small)
+		free(buf);
+	return v;
+}
+
+/* Strings from files, /proc or the command line, as they are. */
+static json_t *json_safe_string(const char *s)
+{
+	return output_json_text(s, strlen(s));
+}
+
+/* A name escaped for a terminal (util_safe_token: \xNN for every control,
+ * non-ASCII or backslash byte) back to its bytes, then as above. */
+static json_t *json_name_string(const char *esc)
+{
+	size_t len = strlen(esc), i, o = 0;
+	char small[256] = "", *buf = len + 1 <= sizeof(small) ? small : malloc(len + 1);
+	json_t *v;
+
+	if (!buf)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		unsigned int c;
+
+		if (esc[i] == '\\' && i + 3 < len && esc[i + 1] == 'x' &&
+		    sscanf(esc + i + 2, "%2x", &c) == 1 && isxdigit((unsigned char)esc[i + 2]) &&
+		    isxdigit((unsigned char)esc[i + 3]) && c) {
+			buf[o++] = (char)c;
+			i += 3;
+		} else {
+			buf[o++] = esc[i];
+		}
+	}
+	v = output_json_text(buf, o);
 	if (buf != small)
 		free(buf);
 	return v;
@@ -368,7 +449,7 @@ static void json_sockets(json_t *doc, const struct report *r)
 			json_t *x = json_object();
 
 			jset(x, "netns_inode", output_json_u64(ns->inode));
-			jset(x, "label", json_safe_string(ns->label));
+			jset(x, "label", json_name_string(ns->label));
 			jset(x, "complete", json_boolean(ns->ok));
 			for (p = 0; p < DP_COUNT; p++) {
 				json_t *y = json_object();
@@ -475,6 +556,32 @@ static json_t *json_capture(const struct host *h)
 	return c;
 }
 
+/* Where the figures come from (show and advise): the host, its kernel,
+ * the time and the root. */
+static json_t *json_source(const struct report *r)
+{
+	const struct host *h = r->h;
+	json_t *src;
+
+	src = json_object();
+	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
+	jset(src, "collected_at", json_string(h->collected_at));
+	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
+								    : json_null());
+	jset(src, "kernel_release", h->kver.ok ? json_name_string(h->kver.release) : json_null());
+	jset(src, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
+	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
+	jset(src, "page_size_source", json_string(h->page_size_source));
+	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
+	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
+	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
+	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
+	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
+							      : output_json_u64(r->reserve.rsv_pages));
+	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
+	return src;
+}
+
 json_t *output_json_show(const struct report *r)
 {
 	const struct host *h = r->h;
@@ -489,26 +596,11 @@ json_t *output_json_show(const struct report *r)
 	jset(doc, "problems", json_problems(h, r->sk.st));
 	jset(doc, "deleted_during_walk", json_deleted(h));
 
-	src = json_object();
-	jset(src, "root", h->root[0] ? json_safe_string(h->root) : json_null());
-	jset(src, "collected_at", json_string(h->collected_at));
-	jset(src, "snapshot_time", h->have_meta && h->meta.time[0] ? json_string(h->meta.time)
-								    : json_null());
-	jset(src, "kernel_release", h->kver.ok ? json_string(h->kver.release) : json_null());
-	jset(src, "hostname", h->hostname[0] ? json_safe_string(h->hostname) : json_null());
-	jset(src, "page_size_bytes", output_json_u64(h->page_size_bytes));
-	jset(src, "page_size_source", json_string(h->page_size_source));
-	jset(src, "mem_unit_bytes", output_json_u64(r->mem_unit_bytes));
-	jset(src, "possible_cpus", output_json_opt(h->possible_cpus));
-	jset(src, "mem_total_bytes", output_json_opt(h->mem_total_bytes));
-	jset(src, "network_namespace", json_string(h->netns_child ? "child" : "initial-or-unknown"));
+	src = json_source(r);
 	jset(doc, "source", src);
 	if (h->layout != LAYOUT_PROC)
 		jset(doc, "capture", json_capture(h));
 
-	jset(src, "per_cpu_reserve_pages", r->reserve.exact ? json_integer(0)
-							      : output_json_u64(r->reserve.rsv_pages));
-	jset(src, "per_cpu_reserve_source", json_string(r->reserve.source));
 
 	protos = json_object();
 	for (i = 0; i < r->nproto; i++)
@@ -591,13 +683,18 @@ static json_t *json_top_row(const struct report_top *t, const struct top_row *w)
 		jset(o, "peer", json_string(w->peer));
 		jset(o, "inode", output_json_u64(d->inode));
 		jset(o, "uid", output_json_u64(d->uid));
+		jset(o, "pid", w->pid ? output_json_u64(w->pid) : json_null());
+		jset(o, "comm", w->pid ? json_name_string(w->comm) : json_null());
+		jset(o, "shared_with_processes", output_json_u64(w->shared_others));
 		jset(o, "cgroup_id", d->has_cgroup ? output_json_u64(d->cgroup_id) : json_null());
 	} else {
 		jset(o, "sockets", output_json_u64(e->count));
 		switch (t->by) {
 		case BY_PROCESS:
 			jset(o, "pid", output_json_u64(w->key.id));
-			jset(o, "comm", json_string(w->comm));	/* escaped by procscan_comm */
+			jset(o, "comm", json_name_string(w->comm));
+			jset(o, "shared_sockets", output_json_u64(e->shared_sockets));
+			jset(o, "shared_with_processes", output_json_u64(e->shared_others_max));
 			break;
 		case BY_CGROUP:
 			jset(o, "cgroup_id", output_json_u64(w->key.id));
@@ -613,6 +710,7 @@ static json_t *json_top_row(const struct report_top *t, const struct top_row *w)
 							   : json_null());
 			break;
 		case BY_PORT:
+		case BY_PEER_PORT:
 			jset(o, "protocol", json_string(diag_proto_name(w->key.proto)));
 			jset(o, "port", output_json_u64(w->key.port));
 			break;
@@ -856,6 +954,8 @@ json_t *output_json_advise(const struct report_advise *a)
 	doc = output_json_envelope("advise");
 	jset(doc, "partial", json_boolean(a->partial));
 	jset(doc, "problems", json_problems(a->h, a->r->sk.present ? a->r->sk.st : NULL));
+	/* fleet-collected advice names its host, kernel, time and root */
+	jset(doc, "source", json_source(a->r));
 	arr = json_array();
 	for (i = 0; i < a->n; i++)
 		japp(arr, json_finding(&a->f[i]));
@@ -877,6 +977,7 @@ json_t *output_json_snapshot(const struct report_snapshot *s)
 	doc = output_json_envelope("snapshot");
 	jset(doc, "directory", json_safe_string(s->directory));
 	jset(doc, "partial", json_boolean(s->partial));
+	jset(doc, "problems", json_problems(s->h, NULL));
 	files = json_array();
 	for (i = 0; i < s->nfiles; i++)
 		japp(files, json_string(s->files[i]));
@@ -917,7 +1018,7 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 	jset(flt, "protocol", t->protocol ? json_string(t->protocol) : json_null());
 	jset(flt, "summary_only", json_boolean(t->summary_only));
 	jset(doc, "filters", flt);
-	jset(k, "release", t->kver.ok ? json_safe_string(t->kver.release) : json_null());
+	jset(k, "release", t->kver.ok ? json_name_string(t->kver.release) : json_null());
 	jset(k, "bpf", json_boolean(t->bpf));
 	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
 	for (i = 0; i < MEMTRACE_NREASONS; i++)
@@ -1002,7 +1103,7 @@ static json_t *json_trace_process(const struct trace_names *nm)
 		return json_null();
 	p = json_object();
 	jset(p, "pid", output_json_u64(nm->pid));
-	jset(p, "comm", json_safe_string(nm->comm));
+	jset(p, "comm", json_name_string(nm->comm));
 	return p;
 }
 

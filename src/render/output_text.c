@@ -29,19 +29,53 @@ static const char *state_color(enum model_state s)
 
 static void fmt_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
 {
-	if (o->exact_bytes)
-		snprintf(dst, n, "%llu B", (unsigned long long)b);
+	char g[28];
+
+	if (o->exact_bytes) {
+		util_group_digits(g, sizeof(g), b);	/* "1,179,242,496 B" */
+		snprintf(dst, n, "%s B", g);
+	} else
+		util_human_bytes(dst, n, b);
+}
+
+void output_text_column_bytes(char *dst, size_t n, uint64_t b, bool exact)
+{
+	if (exact)
+		snprintf(dst, n, "%llu", (unsigned long long)b);
 	else
 		util_human_bytes(dst, n, b);
+}
+
+void output_text_change_bytes(char *dst, size_t n, int64_t b, bool exact)
+{
+	char a[32];
+
+	if (!b) {
+		snprintf(dst, n, exact ? "0" : "0 B");
+		return;
+	}
+	output_text_column_bytes(a, sizeof(a), b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b, exact);
+	snprintf(dst, n, "%c%s", b < 0 ? '-' : '+', a);
+}
+
+void output_text_duration(char *dst, size_t n, double s)
+{
+	if (s < 1)
+		snprintf(dst, n, "%.0f ms", s * 1e3);
+	else if (s < 120)
+		snprintf(dst, n, "%.0f s", s);
+	else if (s < 7200)
+		snprintf(dst, n, "%.1f min", s / 60);
+	else if (s < 172800)
+		snprintf(dst, n, "%.1f h", s / 3600);
+	else
+		snprintf(dst, n, "%.1f days", s / 86400);
 }
 
 /* In a table column: a bare byte count with --bytes, else KiB/MiB/GiB. */
 static void fmt_column_bytes(char *dst, size_t n, uint64_t b, const struct output_opts *o)
 {
-	if (o->exact_bytes)
-		snprintf(dst, n, "%llu", (unsigned long long)b);
-	else
-		util_human_bytes(dst, n, b);
+	output_text_column_bytes(dst, n, b, o->exact_bytes);
 }
 
 static void fmt_opt_bytes(char *dst, size_t n, struct opt b, const struct output_opts *o)
@@ -50,6 +84,15 @@ static void fmt_opt_bytes(char *dst, size_t n, struct opt b, const struct output
 		fmt_bytes(dst, n, b.v, o);
 	else
 		snprintf(dst, n, "-");
+}
+
+/* A count with thousands separators and its sign ("-1,234"). */
+static void text_signed_count(char *dst, size_t n, int64_t v)
+{
+	char a[32];
+
+	util_group_digits(a, sizeof(a), v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v);
+	snprintf(dst, n, "%s%s", v < 0 ? "-" : "", a);
 }
 
 static void fmt_count(char *dst, size_t n, struct opt v)
@@ -148,17 +191,6 @@ static void text_header(FILE *f, const struct report *r, const struct output_opt
 	text_deleted(f, h);
 }
 
-static void fmt_duration(char *dst, size_t n, double s)
-{
-	if (s < 120)
-		snprintf(dst, n, "%.0f s", s);
-	else if (s < 7200)
-		snprintf(dst, n, "%.1f min", s / 60);
-	else if (s < 172800)
-		snprintf(dst, n, "%.1f h", s / 3600);
-	else
-		snprintf(dst, n, "%.1f days", s / 86400);
-}
 
 static void text_trend(FILE *f, const struct proto_report *p)
 {
@@ -184,12 +216,12 @@ static void text_trend(FILE *f, const struct proto_report *p)
 			fprintf(f, "    %s: already above\n", lim_label[i]);
 			continue;
 		}
-		fmt_duration(a, sizeof(a), p->eta_s[i]);
-		fmt_duration(b, sizeof(b), p->eta_lo_s[i]);
+		output_text_duration(a, sizeof(a), p->eta_s[i]);
+		output_text_duration(b, sizeof(b), p->eta_lo_s[i]);
 		if (p->eta_unbounded[i])
 			snprintf(c, sizeof(c), "never");
 		else
-			fmt_duration(c, sizeof(c), p->eta_hi_s[i]);
+			output_text_duration(c, sizeof(c), p->eta_hi_s[i]);
 		fprintf(f, "    %s in about %s (%s to %s)\n", lim_label[i], a, b, c);
 	}
 }
@@ -199,7 +231,7 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 {
 	static const char *const lim_label[3] = { "min", "pressure", "max" };
 	char a[40], b[40], c[40];
-	int i, k;
+	int i, k, bw;
 
 	fprintf(f, "\n%s%-8s%s %s%-10s%s", o->color ? C_BOLD : "", p->def->label,
 		o->color ? C_RESET : "", o->color ? state_color(p->m.state) : "",
@@ -226,19 +258,22 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 	fputc('\n', f);
 	if (p->m.note)
 		fprintf(f, "  note: %s\n", p->m.note);
-	fprintf(f, "  %-9s %14s %12s %9s %12s\n", "", "pages", "size", "usage %", "headroom");
+	/* --bytes: "1,179,242,496 B" needs a wider column than "1.10 GiB" */
+	bw = o->exact_bytes ? 17 : 12;
+	fprintf(f, "  %-9s %14s %*s %9s %*s\n", "", "pages", bw, "size", "usage %", bw,
+		"headroom");
 	fmt_count(a, sizeof(a), p->usage_pages);
 	fmt_opt_bytes(b, sizeof(b), p->usage_bytes, o);
 	/* 4.11-5.19 on large pages: usage counts 4096-byte quanta, the
 	 * limits stay pages */
-	fprintf(f, "  %-9s %14s %12s %9s %12s  from %s%s\n", "usage", a, b, "", "",
+	fprintf(f, "  %-9s %14s %*s %9s %*s  from %s%s\n", "usage", a, bw, b, "", bw, "",
 		p->usage_source ? p->usage_source : "-",
 		r->units_per_page > 1 ? " (4096-byte quanta, not pages)" : "");
 	if (p->usage_exact_pages.ok) {
 		fmt_count(a, sizeof(a), p->usage_exact_pages);
 		fmt_opt_bytes(b, sizeof(b), p->usage_exact_bytes, o);
-		fprintf(f, "  %-9s %14s %12s %9s %12s  true charge, BPF: memory_allocated + every "
-			"CPU's cache (%+lld against usage)\n", "exact", a, b, "", "",
+		fprintf(f, "  %-9s %14s %*s %9s %*s  true charge, BPF: memory_allocated + every "
+			"CPU's cache (%+lld against usage)\n", "exact", a, bw, b, "", bw, "",
 			(long long)p->exact_cached_pages);
 	}
 	if (p->exact_note[0])
@@ -258,8 +293,8 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 		fmt_bytes(b, sizeof(b), p->limit_bytes[i], o);
 		if (unused) {
 			/* udp_mem[1]: read by no code path of the kernel */
-			fprintf(f, "  %-9s %14s %12s %9s %12s  (not used by the kernel)\n", "[1]", a, b,
-				"-", "-");
+			fprintf(f, "  %-9s %14s %*s %9s %*s  (not used by the kernel)\n", "[1]", a, bw,
+				b, "-", bw, "-");
 			continue;
 		}
 		if (p->usage_pages.ok) {
@@ -271,7 +306,7 @@ static void text_proto(FILE *f, const struct report *r, const struct proto_repor
 			fmt_bytes(c, sizeof(c), hb < 0 ? (uint64_t)(-(hb + 1)) + 1 : (uint64_t)hb, o);
 			snprintf(head, sizeof(head), "%s%.30s", hb < 0 ? "-" : "", c);
 		}
-		fprintf(f, "  %-9s %14s %12s %9s %12s\n", lim_label[i], a, b, pct, head);
+		fprintf(f, "  %-9s %14s %*s %9s %*s\n", lim_label[i], a, bw, b, pct, bw, head);
 	}
 	/* TCP: sockets until pressure; UDP: until min, where it is limited */
 	k = p->def->kind == MODEL_PRESSURE ? 1 : 0;
@@ -571,8 +606,9 @@ static void text_sockets(FILE *f, const struct report *r, const struct output_op
 			: c->within_band ? "within the per-CPU band" : "OUTSIDE the per-CPU band");
 		if (c->exact_ok) {
 			fmt_count(a, sizeof(a), opt_some(c->exact_pages));
-			fprintf(f, "       exact %s pages against the sockets: residual %+lld pages%s\n", a,
-				(long long)c->exact_residual_pages,
+			text_signed_count(e, sizeof(e), c->exact_residual_pages);
+			fprintf(f, "       exact %s pages against the sockets: residual %s%s pages%s\n", a,
+				c->exact_residual_pages < 0 ? "" : "+", e,
 				c->exact_residual_pages == 0 ? " (the sockets hold all of it)" : "");
 		}
 		for (i = 0; i < c->ncause; i++)
@@ -619,21 +655,46 @@ void output_text_show(FILE *f, const struct report *r, const struct output_opts 
 	}
 }
 
-/* A group's name in top's first column. */
-static void text_top_name(char *dst, size_t n, const struct report_top *t, const struct top_row *w)
+/* An escaped name cut to width bytes at an escape's boundary, '~' marking
+ * the cut. */
+static void text_cut_name(char *dst, size_t n, const char *name, size_t width)
 {
-	switch (t->by) {
+	size_t len = strlen(name), k = 0;
+
+	if (len <= width || width < 2) {
+		snprintf(dst, n, "%s", name);
+		return;
+	}
+	while (k < len) {
+		size_t step = name[k] == '\\' && name[k + 1] == 'x' ? 4 : 1;
+
+		if (k + step > width - 1)
+			break;
+		k += step;
+	}
+	snprintf(dst, n, "%.*s~", (int)k, name);
+}
+
+void output_text_process_name(char *dst, size_t n, const char *comm, uint32_t others, int width)
+{
+	char suffix[40] = "", cut[96];
+	int w;
+
+	if (others)
+		snprintf(suffix, sizeof(suffix), " (+%u sharing)", others);
+	w = width - (int)strlen(suffix);
+	text_cut_name(cut, sizeof(cut), comm, w > 2 ? (size_t)w : 2);
+	snprintf(dst, n, "%s%s", cut, suffix);
+}
+
+void output_text_group_name(char *dst, size_t n, enum sockets_by by, const struct top_row *w)
+{
+	switch (by) {
 	case BY_PROCESS:
-		snprintf(dst, n, "%llu %s", (unsigned long long)w->key.id, w->comm);
-		break;
-	case BY_CGROUP:
-		if (w->cg && w->cg->found)
-			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
-		else
-			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
-				 w->cg && w->cg->deleted ? " (deleted)" : "");
+		snprintf(dst, n, "%7llu %s", (unsigned long long)w->key.id, w->comm);
 		break;
 	case BY_PORT:
+	case BY_PEER_PORT:
 		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
 		break;
 	case BY_STATE:
@@ -642,6 +703,30 @@ static void text_top_name(char *dst, size_t n, const struct report_top *t, const
 		break;
 	default:
 		dst[0] = '\0';
+	}
+}
+
+/* A group's name in top's first column (TEXT_TOP_NAME wide). */
+#define TEXT_TOP_COMM 30
+static void text_top_name(char *dst, size_t n, const struct report_top *t, const struct top_row *w)
+{
+	char comm[96];
+
+	switch (t->by) {
+	case BY_PROCESS:
+		output_text_process_name(comm, sizeof(comm), w->comm, w->e.shared_others_max,
+					 TEXT_TOP_COMM);
+		snprintf(dst, n, "%7llu %s", (unsigned long long)w->key.id, comm);
+		break;
+	case BY_CGROUP:
+		if (w->cg && w->cg->found)
+			util_safe_token(dst, n, w->cg->path, strlen(w->cg->path));
+		else
+			snprintf(dst, n, "id %llu%s", (unsigned long long)w->key.id,
+				 w->cg && w->cg->deleted ? " (deleted)" : "");
+		break;
+	default:
+		output_text_group_name(dst, n, t->by, w);
 	}
 }
 
@@ -682,13 +767,17 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 	fprintf(f, "top %d by %s, charged bytes, from %s\n", t->requested, sockets_by_name[t->by],
 		t->source);
 	if (t->by == BY_SOCKET)
-		fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n", "PROTO", "STATE",
-			"LOCAL", "PEER", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS",
-			"FLAGS");
+		fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %6s %7s %-30s %s\n",
+			"PROTO", "STATE", "LOCAL", "PEER", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF",
+			"FWD", "DROPS", "UID", "PID", "COMMAND", "FLAGS");
+	else if (t->by == BY_PROCESS)
+		fprintf(f, "%7s %-*s %9s %11s %21s %21s %9s %8s %s\n", "PID", TEXT_TOP_COMM,
+			"COMMAND", "SOCKETS", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD",
+			"DROPS", "FLAGS");
 	else
 		fprintf(f, "%-32s %9s %11s %21s %21s %9s %8s %s\n",
-			t->by == BY_PROCESS ? "PID COMMAND" : t->by == BY_CGROUP ? "CGROUP"
-			: t->by == BY_PORT ? "PROTO PORT" : "PROTO STATE",
+			t->by == BY_CGROUP ? "CGROUP" : t->by == BY_PORT ? "PROTO PORT"
+			: t->by == BY_PEER_PORT ? "PROTO PEER-PORT" : "PROTO STATE",
 			"SOCKETS", "CHARGED", "RECV-Q/RCVBUF", "SEND-Q/SNDBUF", "FWD", "DROPS", "FLAGS");
 	for (i = 0; i < t->n; i++) {
 		const struct top_row *w = &t->row[i];
@@ -708,14 +797,22 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 		else
 			snprintf(dr, sizeof(dr), "-");
 		if (t->by == BY_SOCKET) {
-			fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %s\n",
+			char pid[16] = "-", comm[96] = "-";
+
+			if (w->pid) {
+				snprintf(pid, sizeof(pid), "%u", w->pid);
+				output_text_process_name(comm, sizeof(comm), w->comm, w->shared_others,
+							 30);
+			}
+			fprintf(f, "%-5s %-11s %-26s %-26s %11s %21s %21s %9s %6s %6u %7s %-30s %s\n",
 				diag_proto_name(e->s.proto), diag_state_name(e->s.proto, e->s.state),
-				w->local, w->peer, ch, rq, sq, fw, dr, w->flags);
+				w->local, w->peer, ch, rq, sq, fw, dr, e->s.uid, pid, comm, w->flags);
 		} else {
 			char name[PATH_MAX];
 
 			text_top_name(name, sizeof(name), t, w);
-			fprintf(f, "%-32s %9llu %11s %21s %21s %9s %8s %s\n", name,
+			fprintf(f, t->by == BY_PROCESS ? "%-38s %9llu %11s %21s %21s %9s %8s %s\n"
+				: "%-32s %9llu %11s %21s %21s %9s %8s %s\n", name,
 				(unsigned long long)e->count, ch, rq, sq, fw, dr, w->flags);
 			if (t->by == BY_CGROUP)
 				text_top_cgroup(f, w);
@@ -742,6 +839,47 @@ void output_text_top(FILE *f, const struct report_top *t, const struct output_op
 	}
 	if (t->h)
 		text_deleted(f, t->h);
+}
+
+void output_text_fit(FILE *f, const char *buf, size_t len, int cols, int rows)
+{
+	const char *p = buf, *end = buf + len;
+	int row = 0;
+
+	while (p < end && (!rows || row < rows)) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *q = p;
+		int col = 0;
+		bool cut = false, esc = false;
+
+		while (q < le) {
+			if (*q == '\033') {
+				/* CSI: ESC [ parameters final byte (0x40-0x7e) */
+				const char *s = q + 1;
+
+				if (s < le && *s == '[')
+					for (s++; s < le && !(*s >= 0x40 && *s <= 0x7e); s++)
+						;
+				q = s < le ? s + 1 : le;
+				esc = true;
+				continue;
+			}
+			if (((unsigned char)*q & 0xc0) != 0x80) {	/* not a continuation byte */
+				if (cols && col == cols) {
+					cut = true;
+					break;
+				}
+				col++;
+			}
+			q++;
+		}
+		fwrite(p, 1, (size_t)(q - p), f);
+		if (cut && esc)
+			fputs("\033[0m", f);	/* a colour cut off before its reset */
+		row++;
+		p = nl ? nl + 1 : end;
+		if (nl && p < end && (!rows || row < rows))
+			fputc('\n', f);
+	}
 }
 
 void output_text_screen(FILE *f, enum screen_op op)
@@ -776,14 +914,15 @@ static void text_watch_bar(char *dst, size_t n, const struct proto_report *p, in
 	dst[width + 2] = '\0';
 }
 
-void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color)
+void output_text_watch(FILE *f, const struct report_sample *s, double every_s, bool color,
+		       bool q_quits)
 {
 	const struct report *r = s->r;
 	char a[40], b[40], bar[80];
 	int i;
 
-	fprintf(f, "sockmem watch  %s  every %.3gs  sample %llu  (Ctrl-C to quit)\n\n", s->time_local,
-		every_s, (unsigned long long)s->n);
+	fprintf(f, "sockmem watch  %s  every %.3gs  sample %llu  (%sCtrl-C to quit)\n\n", s->time_local,
+		every_s, (unsigned long long)s->n, q_quits ? "q or " : "");
 	for (i = 0; i < r->nproto; i++) {
 		const struct proto_report *p = &r->proto[i];
 
@@ -932,12 +1071,68 @@ void output_text_simulate(FILE *f, const struct report_sim *s, const struct outp
 
 /* ---- sockmem advise */
 
+/* advise's lines are wrapped at this width */
+#define TEXT_ADVISE_WIDTH 100
+
+/* Words of text from column col on, wrapped at TEXT_ADVISE_WIDTH with
+ * indent spaces before each continuation line (whole: text is one word,
+ * never split); sep: a space before the first word.  A word longer than a
+ * line stays whole.  Returns the column after it. */
+static int text_wrap(FILE *f, int col, int indent, const char *text, bool whole, bool sep)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *w = p;
+		int len;
+
+		while (*w == ' ' && !whole)
+			w++;
+		if (!*w)
+			break;
+		len = whole ? (int)strlen(w) : 0;
+		while (!whole && w[len] && w[len] != ' ')
+			len++;
+		if (col > indent && col + sep + len > TEXT_ADVISE_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (sep) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, (size_t)len, f);
+		col += len;
+		p = w + len;
+		sep = true;
+	}
+	return col;
+}
+
 static void text_evidence(const struct evidence *e, char *buf, size_t n)
 {
+	char v[48];
+
 	switch (e->t) {
-	case EV_U64: snprintf(buf, n, "%s=%llu", e->key, (unsigned long long)e->u); break;
-	case EV_I64: snprintf(buf, n, "%s=%lld", e->key, (long long)e->i); break;
-	case EV_DBL: snprintf(buf, n, "%s=%.4g", e->key, e->d); break;
+	case EV_U64:
+		util_group_digits(v, sizeof(v), e->u);
+		snprintf(buf, n, "%s=%s", e->key, v);
+		break;
+	case EV_I64:
+		text_signed_count(v, sizeof(v), e->i);
+		snprintf(buf, n, "%s=%s", e->key, v);
+		break;
+	case EV_DBL:
+		/* a large figure as a whole number with separators, never 1.25e+09 */
+		if (e->d >= 1e4 && e->d < 1.8e19) {
+			util_group_digits(v, sizeof(v), (uint64_t)(e->d + 0.5));
+			snprintf(buf, n, "%s=%s", e->key, v);
+		} else if (e->d <= -1e4 && e->d > -9.2e18) {
+			text_signed_count(v, sizeof(v), (int64_t)(e->d - 0.5));
+			snprintf(buf, n, "%s=%s", e->key, v);
+		} else {
+			snprintf(buf, n, "%s=%.4g", e->key, e->d);
+		}
+		break;
 	case EV_BOOL: snprintf(buf, n, "%s=%s", e->key, e->u ? "true" : "false"); break;
 	default: snprintf(buf, n, "%s=%s", e->key, e->s); break;
 	}
@@ -969,8 +1164,8 @@ static void text_advise_fix(FILE *f, const struct sysctl_change *c, const struct
 
 void output_text_advise(FILE *f, const struct report_advise *a, const struct output_opts *o)
 {
-	static const char *const col[] = { "\033[36m", C_YELLOW, C_RED };
-	int i, j;
+	static const char *const colour[] = { "\033[36m", C_YELLOW, C_RED };
+	int i, j, col;
 
 	/* advice on a capture says which one, as show's header does */
 	if (a->r->origin.capture) {
@@ -985,22 +1180,29 @@ void output_text_advise(FILE *f, const struct report_advise *a, const struct out
 		const struct finding *x = &a->f[i];
 		char buf[sizeof(x->ev[0].s) + 64];
 
-		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? col[x->sev] : "",
+		fprintf(f, "%s%-4s%s  %s  [%s%s]\n", o->color ? colour[x->sev] : "",
 			rules_sev_name(x->sev), o->color ? C_RESET : "", x->id,
 			rules_scope_name(x->scope),
 			x->nfix && !x->container_can_apply ? "; host-only: a container cannot apply it"
 			: "");
-		fprintf(f, "      %s\n", x->summary);
-		fprintf(f, "      evidence:");
-		for (j = 0; j < x->nev; j++) {
+		fprintf(f, "      ");
+		text_wrap(f, 6, 6, x->summary, false, false);
+		fprintf(f, "\n      evidence:");
+		for (j = 0, col = 15; j < x->nev; j++) {
 			text_evidence(&x->ev[j], buf, sizeof(buf));
-			fprintf(f, " %s", buf);
+			/* one item on one line, unless it is longer than a line */
+			col = text_wrap(f, col, 16, buf, strlen(buf) <= TEXT_ADVISE_WIDTH - 16, true);
 		}
-		fprintf(f, "\n      why: %s\n", x->mechanism);
+		fprintf(f, "\n      why: ");
+		text_wrap(f, 11, 11, x->mechanism, false, false);
+		fputc('\n', f);
 		for (j = 0; j < x->nfix; j++)
 			text_advise_fix(f, &x->fix[j], o);
-		if (x->application[0])
-			fprintf(f, "      %s %s\n", x->nfix ? "also:" : "fix:", x->application);
+		if (x->application[0]) {
+			col = fprintf(f, "      %s ", x->nfix ? "also:" : "fix:");
+			text_wrap(f, col, col, x->application, false, false);
+			fputc('\n', f);
+		}
 		fputc('\n', f);
 	}
 }

@@ -20,6 +20,7 @@
 #include <curses.h>
 #include <dlfcn.h>
 
+#include "output.h"
 #include "output_tui.h"
 #include "procscan.h"
 
@@ -225,38 +226,15 @@ static attr_t tui_state_attr(enum model_state s)
 
 static void tui_bytes(char *dst, size_t n, uint64_t b, const struct tui_view *v)
 {
-	if (v->exact_bytes)
-		snprintf(dst, n, "%llu", (unsigned long long)b);
-	else
-		util_human_bytes(dst, n, b);
+	output_text_column_bytes(dst, n, b, v->exact_bytes);
 }
 
 static void tui_signed_bytes(char *dst, size_t n, int64_t b, const struct tui_view *v)
 {
-	char a[32];
-	uint64_t mag = b < 0 ? (uint64_t)(-(b + 1)) + 1 : (uint64_t)b;
-
-	if (!b) {
-		snprintf(dst, n, v->exact_bytes ? "0" : "0 B");
-		return;
-	}
-	tui_bytes(a, sizeof(a), mag, v);
-	snprintf(dst, n, "%c%s", b < 0 ? '-' : '+', a);
+	output_text_change_bytes(dst, n, b, v->exact_bytes);
 }
 
-static void tui_duration(char *dst, size_t n, double s)
-{
-	if (s < 1)
-		snprintf(dst, n, "%.0f ms", s * 1e3);
-	else if (s < 120)
-		snprintf(dst, n, "%.0f s", s);
-	else if (s < 7200)
-		snprintf(dst, n, "%.1f min", s / 60);
-	else if (s < 172800)
-		snprintf(dst, n, "%.1f h", s / 3600);
-	else
-		snprintf(dst, n, "%.1f days", s / 86400);
-}
+#define tui_duration output_text_duration
 
 /* The title: what moves first, then where the figures come from. */
 static void tui_title(const struct report_live *lv)
@@ -496,6 +474,7 @@ static const char *tui_name_title(enum sockets_by by)
 	case BY_PROCESS: return "PID COMMAND";
 	case BY_CGROUP: return "CGROUP";
 	case BY_PORT: return "PROTO PORT";
+	case BY_PEER_PORT: return "PROTO PEER-PORT";
 	case BY_STATE: return "PROTO STATE";
 	default: return "";
 	}
@@ -510,16 +489,14 @@ static void tui_name(char *dst, size_t n, const struct report_live *lv, int i, i
 	size_t len;
 
 	switch (lv->top.by) {
-	case BY_PROCESS:
-		snprintf(dst, n, "%llu %s", (unsigned long long)w->key.id, w->comm);
+	case BY_PROCESS: {
+		char comm[96];
+
+		output_text_process_name(comm, sizeof(comm), w->comm, w->e.shared_others_max,
+					 width > 8 ? width - 8 : 2);
+		snprintf(dst, n, "%llu %s", (unsigned long long)w->key.id, comm);
 		return;
-	case BY_PORT:
-		snprintf(dst, n, "%s %u", diag_proto_name(w->key.proto), w->key.port);
-		return;
-	case BY_STATE:
-		snprintf(dst, n, "%s %s", diag_proto_name(w->key.proto),
-			 diag_state_name(w->key.proto, w->key.state));
-		return;
+	}
 	case BY_CGROUP:
 		/* the pod (report_top_pods), its container's short id as the
 		 * runtimes print it */
@@ -541,7 +518,7 @@ static void tui_name(char *dst, size_t n, const struct report_live *lv, int i, i
 			snprintf(dst, n, "%s", path);
 		return;
 	default:
-		dst[0] = '\0';
+		output_text_group_name(dst, n, lv->top.by, w);
 	}
 }
 

@@ -480,7 +480,8 @@ void report_add_sockets(struct report *r, const struct sockets *agg,
 			if (r->h->netns_child)
 				recon_cause(c, "this is not the initial network namespace: sockstat mem "
 					    "counts the whole host, the dump only this namespace");
-			if ((netns_count > 1 || !netns_count) && !(k->all_netns && netns_complete))
+			/* one cause, said once: inside a child namespace the line above */
+			else if ((netns_count > 1 || !netns_count) && !(k->all_netns && netns_complete))
 				recon_cause(c, "sockets in other network namespaces: sockstat mem is "
 					    "host-wide, the dump covers this namespace only "
 					    "(see the network namespaces line)");

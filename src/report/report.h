@@ -277,6 +277,7 @@ int report_sim_build(struct report_sim *s, struct report *r, struct host *h,
 
 /* ---- sockmem snapshot: what was written ---- */
 struct report_snapshot {
+	const struct host *h;		/* its problems: what could not be read or written */
 	const char *directory;
 	const char **files;		/* written, relative to directory (static strings) */
 	size_t nfiles, cap;
@@ -308,7 +309,10 @@ struct top_row {
 	struct sock_group_key key;	/* the group, decoded */
 	char local[64], peer[64];	/* BY_SOCKET: "addr:port", "[addr]:port" */
 	char flags[40];			/* "slow-reader,sndbuf-small" */
-	char comm[64];			/* BY_PROCESS: /proc/PID/comm, escaped; "?" */
+	char comm[64];			/* BY_PROCESS, BY_SOCKET with a pid: /proc/PID/comm
+					 * as the process set it (raw bytes); "?" */
+	uint32_t pid;			/* BY_SOCKET: the lowest PID holding it, 0: not known */
+	uint32_t shared_others;		/* BY_SOCKET: other processes holding it too */
 	struct cgroup_info *cg;		/* BY_CGROUP: the cgroup (NULL: not looked up) */
 	bool kmem_tcp_unlimited;	/* BY_CGROUP, v1: limit at PAGE_COUNTER_MAX */
 	struct report_pod pod;		/* BY_CGROUP: the pod its path names (report_top_pods) */

@@ -23,7 +23,10 @@ static void report_top_addr(char *dst, size_t n, int family, const uint8_t *a, u
 
 	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, ip, sizeof(ip)))
 		snprintf(ip, sizeof(ip), "?");
-	if (family == AF_INET6)
+	/* port 0 (a listener's or an unconnected UDP socket's peer): "*", as ss */
+	if (!port)
+		snprintf(dst, n, family == AF_INET6 ? "[%s]:*" : "%s:*", ip);
+	else if (family == AF_INET6)
 		snprintf(dst, n, "[%s]:%u", ip, port);
 	else
 		snprintf(dst, n, "%s:%u", ip, port);
@@ -69,6 +72,7 @@ int report_top_build(struct report_top *t, const struct sockets *agg, int reques
 			 e->slow_readers && e->sndbuf_small ? "," : "",
 			 e->sndbuf_small ? "sndbuf-small" : "");
 		if (agg->by == BY_SOCKET) {
+			/* the holder (pid, shared_others): filled from /proc by the command */
 			report_top_addr(w->local, sizeof(w->local), e->s.family, e->s.src, e->s.sport);
 			report_top_addr(w->peer, sizeof(w->peer), e->s.family, e->s.dst, e->s.dport);
 		}

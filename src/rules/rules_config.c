@@ -116,12 +116,13 @@ void rule_above_ram(struct rule_ctx *c)
 		const struct sysctl_val *v = &c->sc[mem_ids[k]];
 		struct finding *f;
 		uint64_t d[3];
+		char g[32];
 
 		if (v->rc || !rp || v->v[2] * 2 <= rp || looks_like_bytes(c, v->v))
 			continue;
-		f = emit_mem(c, mem_ids[k], v->v[2] > rp ? SEV_CRIT : SEV_WARN, "%s max (%llu pages) is %.0f%% of RAM",
-			       host_sysctl[mem_ids[k]].name, (unsigned long long)v->v[2],
-			       100.0 * (double)v->v[2] / (double)rp);
+		util_group_digits(g, sizeof(g), v->v[2]);
+		f = emit_mem(c, mem_ids[k], v->v[2] > rp ? SEV_CRIT : SEV_WARN, "%s max (%s pages) is %.0f%% of RAM",
+			       host_sysctl[mem_ids[k]].name, g, 100.0 * (double)v->v[2] / (double)rp);
 		f->mechanism = "Socket memory is unswappable kernel memory; a limit above what RAM "
 			       "can give lets sockets drive the machine into OOM before the kernel "
 			       "throttles them (the kernel default is about 9% of RAM).";
@@ -141,6 +142,7 @@ void rule_vs_default(struct rule_ctx *c)
 		struct finding *f;
 		uint64_t d[3];
 		double ratio;
+		char g[32];
 
 		if (v->rc || !rules_default_mem(c->h, mem_ids[k], d) || !d[1] ||
 		    looks_like_bytes(c, v->v) || v->v[2] * 2 > rules_ram_pages(c->h))
@@ -148,9 +150,10 @@ void rule_vs_default(struct rule_ctx *c)
 		ratio = (double)v->v[1] / (double)d[1];
 		if (ratio >= 0.5 && ratio <= 2.0)
 			continue;
+		util_group_digits(g, sizeof(g), d[1]);
 		f = emit_mem(c, mem_ids[k], ratio < 0.25 || ratio > 4.0 ? SEV_WARN : SEV_INFO,
 			       "%s pressure threshold is %.2f times the kernel's default for this RAM "
-			       "(%llu pages)", host_sysctl[mem_ids[k]].name, ratio, (unsigned long long)d[1]);
+			       "(%s pages)", host_sysctl[mem_ids[k]].name, ratio, g);
 		f->mechanism = "At boot the kernel sets limit = max(nr_free_buffer_pages / 16 (TCP) or "
 			       "/ 8 (UDP), 128) and min/pressure/max = 3/4, 1, 3/2 of it.";
 		ev_u(f, "pressure_pages", v->v[1]);

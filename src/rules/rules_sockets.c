@@ -15,15 +15,19 @@ void rule_worst_case(struct rule_ctx *c)
 	const struct host *h = c->h;
 	struct finding *f;
 	uint64_t wc;
+	char a[32], b[32];
 
 	if (!c->r->sk.present || !c->r->sk.st->ok[DP_TCP] || !p->limits_ok)
 		return;
 	wc = c->r->sk.agg->sum[DP_TCP].worst_case_bytes;
 	if (wc <= p->limit_bytes[2])
 		return;
+	/* in the units of every other figure ("2.20 GiB") */
+	util_human_bytes(a, sizeof(a), wc);
+	util_human_bytes(b, sizeof(b), p->limit_bytes[2]);
 	f = rules_emit(c, h->mem_total_bytes.ok && wc > h->mem_total_bytes.v ? SEV_WARN : SEV_INFO,
-		       "If every TCP connection filled its buffers, TCP would need %.1f MiB; tcp_mem "
-		       "max is %.1f MiB", (double)wc / 1048576.0, (double)p->limit_bytes[2] / 1048576.0);
+		       "If every TCP connection filled its buffers, TCP would need %s; tcp_mem "
+		       "max is %s", a, b);
 	f->mechanism = "Buffers are a commitment, not an allocation: the sum of rcvbuf + sndbuf "
 		       "(capped at tcp_rmem/tcp_wmem max) is what the connections may grow to; past "
 		       "tcp_mem the kernel throttles them instead.";
@@ -63,7 +67,7 @@ void rule_bdp(struct rule_ctx *c)
 			   ? fix_value_max(SC_TCP_RMEM) : fix_value_max(SC_TCP_WMEM);
 	const struct sock_sums *t = c->r->sk.present && c->r->sk.agg ? &c->r->sk.agg->sum[DP_TCP] : NULL;
 	bool capped, raise_mem;
-	char from[96], size[32];
+	char from[96], size[32], g_bdp[32], g_buf[32], g_cap[32];
 	double bdp_d;
 	struct finding *f;
 
@@ -90,9 +94,11 @@ void rule_bdp(struct rule_ctx *c)
 		snprintf(size, sizeof(size), "%llu MiB", (unsigned long long)(buf >> 20));
 	else
 		snprintf(size, sizeof(size), "%llu KiB", (unsigned long long)(buf >> 10));
+	/* the BDP a figure to read; the sysctl value as it is typed */
+	util_group_digits(g_bdp, sizeof(g_bdp), bdp);
 	f = rules_emit(c, rm->v[2] < buf || wm->v[2] < buf ? SEV_WARN : SEV_INFO,
-		       "Bandwidth-delay product %llu bytes (%s): a connection needs tcp_rmem max and "
-		       "tcp_wmem max >= %llu (%s: twice the BDP, %s)", (unsigned long long)bdp, from,
+		       "Bandwidth-delay product %s bytes (%s): a connection needs tcp_rmem max and "
+		       "tcp_wmem max >= %llu (%s: twice the BDP, %s)", g_bdp, from,
 		       (unsigned long long)buf, size,
 		       capped ? "capped at the largest whole MiB these int sysctls take: one connection "
 				"cannot fill this path" : buf >= 1u << 20 ? "rounded up to a MiB"
@@ -131,13 +137,16 @@ void rule_bdp(struct rule_ctx *c)
 	if (raise_mem && cap && v[2] > cap) {
 		ev_u(f, "tcp_mem_max_needed_pages", v[2]);
 		ev_u(f, "quarter_of_ram_pages", cap);
+		util_group_digits(g_bdp, sizeof(g_bdp), need_pages);
+		util_group_digits(g_buf, sizeof(g_buf), v[2]);
+		util_group_digits(g_cap, sizeof(g_cap), cap);
 		snprintf(f->application, sizeof(f->application),
-			 "%llu connection%s at %s buffers take%s up to %llu pages; the tcp_mem whose "
-			 "pressure threshold holds that has a max of %llu pages, more than a quarter of "
-			 "RAM (%llu pages): no buffer or tcp_mem change is proposed (fewer connections "
+			 "%llu connection%s at %s buffers take%s up to %s pages; the tcp_mem whose "
+			 "pressure threshold holds that has a max of %s pages, more than a quarter of "
+			 "RAM (%s pages): no buffer or tcp_mem change is proposed (fewer connections "
 			 "per host, or accept that they share)",
 			 (unsigned long long)conns, conns == 1 ? "" : "s", size, conns == 1 ? "s" : "",
-			 (unsigned long long)need_pages, (unsigned long long)v[2], (unsigned long long)cap);
+			 g_bdp, g_buf, g_cap);
 		return;
 	}
 	if (rm->v[2] < buf) {

@@ -25,6 +25,7 @@
 #include "bpfrec.h"
 #include "diag.h"
 #include "nl.h"
+#include "procscan.h"
 #include "sockets.h"
 
 /* Builds a SOCK_DIAG_BY_FAMILY reply with n SK_MEMINFO values. */
@@ -327,6 +328,63 @@ static void bdp_quantile(void **state)
 	assert_int_equal(sockets_bdp_bucket(100), 0);
 	assert_int_equal(sockets_bdp_bucket(UINT64_MAX), SOCKETS_BDP_BUCKETS - 1);
 	sockets_free(&s);
+}
+
+/* first-user 25: a socket procscan found in several processes is credited
+ * to the lowest PID; its group counts it as shared, with the most other
+ * holders of one socket; by peer port, the remote port groups and a socket
+ * without a peer is left out */
+static void shared_and_peer_port(void **state)
+{
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct keymap map;
+	struct sockets s;
+	struct sock_entry top[4];
+	struct diag_sock d[3];
+	uint32_t *v;
+	int i, n;
+
+	(void)state;
+	assert_int_equal(keymap_init(&map, sizeof(uint32_t)), 0);
+	for (i = 0; i < 3; i++) {
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].proto = DP_TCP;
+		d[i].family = AF_INET;
+		d[i].state = 1;
+		d[i].inode = 100 + (uint32_t)i;
+		d[i].nmem = DM_COUNT;
+		d[i].mem[DM_RMEM_ALLOC] = 1000 * (uint64_t)(i + 1);
+		d[i].sport = 40000 + (uint16_t)i;
+		d[i].dport = i == 2 ? 0 : 443;
+		*(uint32_t *)keymap_get(&map, d[i].inode) = 7;
+	}
+	*(uint32_t *)keymap_get(&map, 101 | PROCSCAN_KEY_OTHERS) = 2;
+	*(uint32_t *)keymap_get(&map, 102 | PROCSCAN_KEY_OTHERS) = 1;
+	assert_int_equal(procscan_shared_others(&map, 100), 0);
+	assert_int_equal(procscan_shared_others(&map, 101), 2);
+	assert_int_equal(procscan_shared_others(NULL, 101), 0);
+	assert_int_equal(sockets_init(&s, &par, BY_PROCESS, 4, &map), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(sockets_add(&s, &d[i]), 0);
+	n = sockets_top(&s, top, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(top[0].key, 7);
+	assert_int_equal(top[0].count, 3);
+	assert_int_equal(top[0].shared_sockets, 2);
+	assert_int_equal(top[0].shared_others_max, 2);
+	sockets_free(&s);
+	assert_int_equal(sockets_init(&s, &par, BY_PEER_PORT, 4, NULL), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(sockets_add(&s, &d[i]), 0);
+	n = sockets_top(&s, top, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(sockets_group_key(BY_PEER_PORT, top[0].key).port, 443);
+	assert_int_equal(top[0].count, 2);
+	assert_int_equal(s.unattributed, 1);
+	sockets_free(&s);
+	v = keymap_find(&map, 100);
+	assert_non_null(v);
+	keymap_free(&map);
 }
 
 /* first-user 3: loopback, app-limited and receive-window-limited samples
@@ -644,6 +702,7 @@ int main(void)
 		cmocka_unit_test(bdp_samples),
 		cmocka_unit_test(bpf_record_equals_diag),
 		cmocka_unit_test(bpf_records_stream),
+		cmocka_unit_test(shared_and_peer_port),
 		cmocka_unit_test(bpf_exact_totals),
 	};
 

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "output.h"
 #include "report_live.h"
 
 static const struct proto_def tcp_def = { "tcp", "TCP", "TCP", "TCP", SC_TCP_MEM, MODEL_PRESSURE,
@@ -500,6 +501,70 @@ static void pass_cost(void **state)
 	report_live_free(&lv);
 }
 
+/* first-user 26: the watch view on a small terminal: lines cut at the
+ * width (escape sequences take no column, a UTF-8 character one; a colour
+ * cut off is reset), at most rows lines, the last without its newline */
+static void fit_terminal(void **state)
+{
+	const char in[] = "header line that is long\n\033[31mred text here\033[0m\nab\xc3\xa9" "cdef\nfourth\n";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&buf, &len);
+	output_text_fit(f, in, strlen(in), 5, 3);
+	fclose(f);
+	assert_string_equal(buf, "heade\n\033[31mred t\033[0m\nab\xc3\xa9" "cd");
+	free(buf);
+	f = open_memstream(&buf, &len);
+	output_text_fit(f, in, strlen(in), 0, 0);
+	fclose(f);
+	assert_string_equal(buf, "header line that is long\n\033[31mred text here\033[0m\nab\xc3\xa9" "cdef\nfourth");
+	free(buf);
+}
+
+/* first-user 30: JSON carries the real string; bytes that are not UTF-8 are
+ * U+FFFD each */
+static void json_real_strings(void **state)
+{
+	static const struct { const char *in, *out; } c[] = {
+		{ "\033[31mEVIL\a", "\"\\u001B[31mEVIL\\u0007\"" },
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "a\xff" "b\xc3", "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"" },
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },	/* a surrogate */
+		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },	/* overlong */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		json_t *v = output_json_text(c[i].in, strlen(c[i].in));
+		char *s;
+
+		assert_non_null(v);
+		s = json_dumps(v, JSON_ENCODE_ANY);
+		assert_non_null(s);
+		assert_string_equal(s, c[i].out);
+		free(s);
+		json_decref(v);
+	}
+}
+
+/* first-user 32: a comm cut at an escape's boundary, the sharing kept */
+static void process_names(void **state)
+{
+	char b[96];
+
+	(void)state;
+	output_text_process_name(b, sizeof(b), "python3", 1, 30);
+	assert_string_equal(b, "python3 (+1 sharing)");
+	output_text_process_name(b, sizeof(b), "\\x1b[31mEVIL\\x07\\x1b]0;p", 0, 12);
+	assert_string_equal(b, "\\x1b[31mEVI~");
+	output_text_process_name(b, sizeof(b), "\\x1b[31mEVIL", 2, 18);
+	assert_string_equal(b, "\\x1b~ (+2 sharing)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +579,9 @@ int main(void)
 		cmocka_unit_test(socket_identity),
 		cmocka_unit_test(interval_ladder),
 		cmocka_unit_test(pass_cost),
+		cmocka_unit_test(fit_terminal),
+		cmocka_unit_test(json_real_strings),
+		cmocka_unit_test(process_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

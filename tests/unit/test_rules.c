@@ -684,7 +684,7 @@ static void bdp_measured(void **state)
 	assert_non_null(strstr(f->summary, "90th percentile of 10 live connections measuring a path"));
 	assert_non_null(strstr(f->summary, ">= 18874368 (18 MiB"));
 	assert_int_equal(f->nfix, 0);
-	assert_non_null(strstr(f->application, "max of 1797120 pages, more than a quarter of RAM (1542755 pages)"));
+	assert_non_null(strstr(f->application, "max of 1,797,120 pages, more than a quarter of RAM (1,542,755 pages)"));
 	/* ... for 10 of them: tcp_wmem (tcp_rmem max already holds 18 MiB) */
 	w->in.bdp.connections = 10;
 	w->n = rules_run(&w->in, w->f, RULES_MAX_FINDINGS);
@@ -813,8 +813,8 @@ static void bounded_proposals(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->nfix, 0);
 	assert_non_null(strstr(f->summary, ">= 2146435072 (2047 MiB: twice the BDP, capped"));
-	assert_non_null(strstr(f->application, "1 connection at 2047 MiB buffers takes up to 1048064 pages"));
-	assert_non_null(strstr(f->application, "max of 1572096 pages, more than a quarter of RAM (1542755 pages)"));
+	assert_non_null(strstr(f->application, "1 connection at 2047 MiB buffers takes up to 1,048,064 pages"));
+	assert_non_null(strstr(f->application, "max of 1,572,096 pages, more than a quarter of RAM (1,542,755 pages)"));
 	/* 1 Gbit/s x 20 ms x 500 connections (first-user 5): 5 MiB buffers,
 	 * 1280000 pages under the pressure threshold, fewer than a quarter of
 	 * RAM; the tcp_mem that holds them has a max of 1920000, more: the
@@ -825,8 +825,8 @@ static void bounded_proposals(void **state)
 	world_run(w);
 	f = fires(w, "bdp-buffers");
 	assert_int_equal(f->nfix, 0);
-	assert_non_null(strstr(f->application, "500 connections at 5 MiB buffers take up to 1280000 pages"));
-	assert_non_null(strstr(f->application, "max of 1920000 pages, more than a quarter of RAM (1542755 pages)"));
+	assert_non_null(strstr(f->application, "500 connections at 5 MiB buffers take up to 1,280,000 pages"));
+	assert_non_null(strstr(f->application, "max of 1,920,000 pages, more than a quarter of RAM (1,542,755 pages)"));
 	/* 300 of them fit: 768000 pages, a max of 1152000 */
 	w->in.bdp.connections = 300;
 	world_run(w);
@@ -987,6 +987,9 @@ static void more_rules(void **state)
 	assert_non_null(strstr(f->application, "pid 42 (slowapp)"));
 	f = fires(w, "tcp-worst-case");
 	assert_non_null(f);			/* 600 x 4.1 MiB > 40000 pages */
+	/* first-user 32: in the units of the other figures, not "2475.0 MiB" */
+	assert_string_equal(f->summary, "If every TCP connection filled its buffers, TCP would "
+			    "need 2.42 GiB; tcp_mem max is 156 MiB");
 	f = fires(w, "reconciliation");
 	assert_non_null(f);			/* 500 pages vs 600 x 32 pages */
 	assert_int_equal(f->sev, SEV_INFO);
@@ -1027,6 +1030,38 @@ static void more_rules(void **state)
 	quiet(w, "cgroup-v1-kmem-tcp");	/* known, none limited */
 	quiet(w, "bypass-prot-mem");
 	assert_int_equal(fires(w, "memcg-near-limit")->sev, SEV_INFO);
+	sockets_free(&agg);
+	free(w);
+}
+
+/* first-user 32: in a child network namespace, sockstat's surplus over
+ * the dump has one namespace cause, not two saying the same */
+static void recon_one_netns_cause(void **state)
+{
+	struct world *w = world_new("sockets: used 100\nTCP: inuse 10 orphan 0 tw 5 alloc 20 "
+				    "mem 50000\nUDP: inuse 3 mem 10\nFRAG: inuse 0 memory 0\n",
+				    NULL, NULL, NULL);
+	struct sockets_params par = { 4096, true, 33554432, 4194304, 16384 };
+	struct sockdump_status st;
+	struct sockets agg;
+	const struct recon_report *c;
+	int i, netns = 0;
+
+	(void)state;
+	w->h.possible_cpus = opt_some(2);
+	w->h.netns_child = true;
+	assert_int_equal(sockets_init(&agg, &par, BY_SOCKET, 0, NULL), 0);
+	memset(&st, 0, sizeof(st));
+	st.ok[DP_TCP] = st.ok[DP_UDP] = true;
+	report_build(&w->r, &w->h);
+	report_add_sockets(&w->r, &agg, &st, "test", 3, false);
+	c = &w->r.sk.recon[DP_TCP];
+	assert_true(c->ok);
+	assert_false(c->within_band);
+	for (i = 0; i < c->ncause; i++)
+		netns += strstr(c->cause[i], "namespace") != NULL;
+	assert_int_equal(netns, 1);
+	assert_non_null(strstr(c->cause[0], "not the initial network namespace"));
 	sockets_free(&agg);
 	free(w);
 }
@@ -1083,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(sysctl_file_in_container),
 		cmocka_unit_test(more_rules),
 		cmocka_unit_test(table),
+		cmocka_unit_test(recon_one_netns_cause),
 		cmocka_unit_test(every_rule_tested),
 	};
 

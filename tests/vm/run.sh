@@ -215,21 +215,46 @@ build_arch() { # ARCH
 	[ -f "$BUILDDIR/config.h" ] || { REASON="no config.h in $BUILDDIR (run ./configure)"; return 1; }
 	sysroot "$DEBARCH" || return 1
 	[ -x "$sr/bin/busybox" ] || { REASON="busybox-static:$DEBARCH has no /bin/busybox"; return 1; }
-	# without top's live view (the initramfs has no ncurses, nor a terminal)
-	# and without the BPF backend nor trace's programs (bpfiter_none.c,
-	# tracer_none.c: no skeleton or libbpf headers per architecture; the
-	# guests check the model on sock_diag)
+	# without top's live view (the initramfs has no ncurses, nor a terminal).
+	# With the BPF backend and trace's programs where this build has them
+	# (HAVE_BPF: the light skeletons generated in $BUILDDIR/src/bpf hold BPF
+	# bytecode, the same for every little-endian target; the kernel relocates
+	# it), with libbpf's header-only skel_internal.h copied into a private
+	# include directory (never the host's /usr/include in a cross build).
+	# Without: bpfiter_none.c and tracer_none.c, and the guests check the
+	# model on sock_diag alone.
+	withbpf=0
+	if grep -q '^#define HAVE_BPF 1' "$BUILDDIR/config.h" &&
+		[ -f "$BUILDDIR/src/bpf/sockiter.lskel.h" ] && [ -f "$BUILDDIR/src/bpf/memtrace.lskel.h" ] &&
+		[ -f /usr/include/bpf/skel_internal.h ]; then
+		withbpf=1
+	fi
 	srcs=$(for f in ${SOCKMEM_SRCS:-$(cd "$SRCDIR" && ls src/*/*.c)}; do
-		case $f in src/render/output_tui.c|src/kernel/bpfiter.c|src/kernel/tracer.c|*.bpf.c) ;; *) echo "$f" ;; esac
+		case $f in
+		src/render/output_tui.c|*.bpf.c) ;;
+		src/kernel/bpfiter.c|src/kernel/tracer.c) [ $withbpf = 1 ] && echo "$f" ;;
+		src/kernel/bpfiter_none.c|src/kernel/tracer_none.c) [ $withbpf = 0 ] && echo "$f" ;;
+		*) echo "$f" ;;
+		esac
 	done)
-	for f in src/kernel/bpfiter_none.c src/kernel/tracer_none.c; do
-		case " $(echo $srcs) " in *" $f "*) ;; *) srcs="$srcs $f" ;; esac
-	done
+	if [ $withbpf = 0 ]; then
+		for f in src/kernel/bpfiter_none.c src/kernel/tracer_none.c; do
+			case " $(echo $srcs) " in *" $f "*) ;; *) srcs="$srcs $f" ;; esac
+		done
+	fi
 	# one folder per layer: every folder of a source is an include directory
-	# (and src/bpf, the records' layout)
+	# (and src/bpf, the records' layout; the skeletons in the build's)
 	incdirs="$(for f in $srcs; do dirname "$f"; done | sort -u | sed 's/^/-I/' | tr '\n' ' ') -Isrc/bpf"
+	[ $withbpf = 1 ] && incdirs="$incdirs -I$BUILDDIR/src/bpf -I$b/cfg"
 	rm -rf "$b"; mkdir -p "$r/bin" "$r/lib" "$r/etc" "$r/modules" "$b/cfg"
-	grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' -e '^#define HAVE_BPF ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
+	if [ $withbpf = 1 ]; then
+		grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
+		mkdir -p "$b/cfg/bpf"
+		cp /usr/include/bpf/skel_internal.h /usr/include/bpf/bpf.h /usr/include/bpf/libbpf_common.h \
+			/usr/include/bpf/libbpf_version.h /usr/include/bpf/libbpf_legacy.h "$b/cfg/bpf/" 2> /dev/null
+	else
+		grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' -e '^#define HAVE_BPF ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
+	fi
 	if [ $NATIVE = 1 ]; then
 		inc="$(pkg-config --cflags libmnl jansson 2>/dev/null)"
 		libdirs="/lib/$TRIPLET /usr/lib/$TRIPLET"
@@ -285,6 +310,8 @@ build_arch() { # ARCH
 	cp "$sr/bin/busybox" "$r/bin/busybox"
 	cp "$HERE/init" "$r/init"; chmod 755 "$r/init"
 	cp "$HERE/guest.sh" "$r/guest.sh"
+	[ $withbpf = 1 ] && : > "$r/etc/with-bpf"
+	return 0
 }
 
 initramfs() { # NAME ARCH SNAPSHOT MODE -> $WORK/NAME/initrd
