@@ -15,7 +15,9 @@
 # and prints the mean wall, user and system times, the ratio (ss time /
 # sockmem time: above 1 means sockmem is faster) and sockmem's peak RSS;
 # with BENCH_WATCH=SECONDS also the CPU share of 'sockmem watch' at its
-# default interval over that long.  Needs root (network namespace).  Holds
+# default interval over that long; with BENCH_ALT="LABEL=PROGRAM ..." also
+# 'PROGRAM show --json --backend bpf' of each other build (e.g. one whose
+# iterator programs return at once: the walk alone), in the same rotation.  Needs root (network namespace).  Holds
 # the test suite's exclusive lock (no live test runs meanwhile) and leaves
 # no socket or namespace behind on any exit.  Run from a built tree, under
 # nice on a shared machine.
@@ -107,6 +109,10 @@ for n1 in ${@:-1000 10000 100000}; do
 	      "$SOCKMEM show --json --no-sockets --backend bpf")
 	names=("ss -tmnH" "sockmem show --backend netlink" "sockmem show --backend bpf"
 	       "sockmem show --no-sockets (exact)")
+	for alt in ${BENCH_ALT:-}; do
+		CMDS+=("${alt#*=} show --json --backend bpf")
+		names+=("show --backend bpf (${alt%%=*})")
+	done
 	alternate $runs
 	for i in "${!CMDS[@]}"; do
 		# shellcheck disable=SC2086

@@ -298,6 +298,27 @@ PYEOF
 	arun "text file" 2 text "not a directory, nor an archive sockmem reads"
 	: > "$TMPD/empty.tar.gz"
 	arun "empty file" 2 empty "not a directory, nor an archive|empty"
+
+	# libarchive (and its 20 libraries) is loaded when an archive is read,
+	# never at start: a missing or broken one fails that archive by name.
+	if command -v readelf > /dev/null && readelf -d "$SOCKMEM" > "$TMPD/dyn" 2>/dev/null; then
+		check "libarchive is not linked at start (dlopen when an archive is read)" sh -c "! grep -q 'NEEDED.*libarchive' '$TMPD/dyn'"
+	else
+		skip "libarchive not linked: $SOCKMEM is not an ELF program readelf reads"
+	fi
+	mkdir -p "$TMPD/nolib" "$TMPD/emptylib"
+	printf 'not a library\n' > "$TMPD/nolib/libarchive.so.13"
+	LD_LIBRARY_PATH=$TMPD/nolib "$SOCKMEM" --root "$GOOD" --json show --no-sockets 2>/dev/null | jq -S 'del(.source.collected_at, .source.root, .capture.archive)' > "$TMPD/j1"
+	check "a directory reads without libarchive" cmp -s "$TMPD/j1" "$TMPD/j2"
+	LD_LIBRARY_PATH=$TMPD/nolib "$SOCKMEM" --root "$TMPD/plain.tar.gz" show > "$TMPD/out" 2> "$TMPD/err"
+	check "libarchive that cannot be loaded: the archive and the library named (exit 2)" sh -c "[ $? -eq 2 ] && grep -q '^sockmem: $TMPD/plain.tar.gz: reading an archive needs libarchive.so.13 (Debian: libarchive13), which could not be loaded' '$TMPD/err'"
+	if command -v cc > /dev/null && printf 'int sm_nothing(void) { return 0; }\n' > "$TMPD/n.c" &&
+		cc -shared -fPIC -o "$TMPD/emptylib/libarchive.so.13" "$TMPD/n.c" 2>/dev/null; then
+		LD_LIBRARY_PATH=$TMPD/emptylib "$SOCKMEM" --root "$TMPD/plain.tar.gz" show > "$TMPD/out" 2> "$TMPD/err"
+		check "a libarchive without its functions: the function named (exit 2)" sh -c "[ $? -eq 2 ] && grep -q '^sockmem: $TMPD/plain.tar.gz: reading an archive needs libarchive.so.13 with archive_read_new, which the one loaded lacks' '$TMPD/err'"
+	else
+		skip "a libarchive without its functions: no C compiler to make one"
+	fi
 fi
 
 done_testing

@@ -91,7 +91,8 @@ check "the installed program runs: --version" sh -c "'$R/usr/sbin/sockmem' --ver
 check "the installed program reads a snapshot" sh -c "'$R/usr/sbin/sockmem' --root '$DIST/tests/trees/linux-6.18-loaded' show --json | jq -e '.schema_version' > /dev/null"
 check "the installed program reads a sosreport in place (libarchive)" sh -c "'$R/usr/sbin/sockmem' --root '$DIST/tests/captures/sosreport-vm-6.18-x86_64.tar.xz' show --json | jq -e '.capture.archive == true' > /dev/null"
 check "the installed schema is the source's" cmp "$R/usr/share/sockmem/sockmem.schema.json" "$DIST/man/sockmem.schema.json"
-check "the package depends on the libraries it links" sh -c "dpkg-deb -f '$DEB' Depends | grep -q libmnl0 && dpkg-deb -f '$DEB' Depends | grep -q libjansson4 && dpkg-deb -f '$DEB' Depends | grep -q libarchive13"
+check "the package depends on the libraries it links" sh -c "dpkg-deb -f '$DEB' Depends | grep -q libmnl0 && dpkg-deb -f '$DEB' Depends | grep -q libjansson4"
+check "the package recommends libarchive13 and libncursesw6 (loaded when used), not depends on them" sh -c "dpkg-deb -f '$DEB' Recommends | grep -q libarchive13 && dpkg-deb -f '$DEB' Recommends | grep -q libncursesw6 && ! dpkg-deb -f '$DEB' Depends | grep -Eq 'libarchive|ncurses'"
 check "the units are not enabled or started by the package" sh -c "! dpkg-deb -e '$DEB' '$W/ctrl' 2>/dev/null || ! grep -qs 'deb-systemd-invoke start' '$W/ctrl/postinst'"
 
 # --- RPM: the spec parses and, where rpmbuild can, builds

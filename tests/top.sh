@@ -184,6 +184,21 @@ shows "the input vanished: exit 2" "TOP-ENDED 2"
 check "the input vanished: the alternate screen is off" [ "$(alt)" = 0 ]
 check "the input vanished: the error is on the restored screen" sh -c "$TM capture-pane -p | grep -q 'sockmem: $TMPD/vanish.dump: No such file or directory'"
 
+# ncurses is loaded when the view starts, never at start: a missing or
+# broken one gives one report per sample, named, the command going on
+if command -v readelf > /dev/null && readelf -d "$SOCKMEM" > "$TMPD/dyn" 2> /dev/null; then
+	check "ncurses is not linked at start (dlopen when the view starts)" sh -c "! grep -q 'NEEDED.*curses' '$TMPD/dyn'"
+else
+	skip "ncurses not linked: $SOCKMEM is not an ELF program readelf reads"
+fi
+nclib=$(sed -n 's/^#define SM_NCURSES_SONAME "\(.*\)"$/\1/p' "${BUILDDIR:-$SRCDIR}/config.h")
+mkdir -p "$TMPD/nolib"
+printf 'not a library\n' > "$TMPD/nolib/$nclib"
+start 100 30 "LD_LIBRARY_PATH='$TMPD/nolib' '$SOCKMEM' --root '$K' top -d 0.2 -c 2 2> '$TMPD/nc.err'"
+shows "no ncurses: top -c 2 ends, exit 0" "TOP-ENDED 0"
+check "no ncurses: the library named, reports instead" grep -q "^sockmem: top: the live view needs $nclib, which could not be loaded (.*): one report per sample instead" "$TMPD/nc.err"
+check "no ncurses: a report on the terminal, not the view" sh -c "$TM capture-pane -p | grep -q '^top 10 by socket' && [ \"\$($TM display -p '#{alternate_on}')\" = 0 ]"
+
 # live, in a private network namespace: sockfill's queues grow between two
 # captures; +/- change the interval
 FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill

@@ -21,6 +21,10 @@
 #define SOCKITER_TCP 0
 #define SOCKITER_UDP 1
 
+/* the states sockiter_sum_add() tells apart (TCP_ESTABLISHED, TCP_LISTEN) */
+#define SOCKITER_ESTABLISHED 1
+#define SOCKITER_LISTEN 10
+
 /* One socket, 112 bytes.  Addresses in network order as sock_diag sends
  * them (IPv4 in the first 4 bytes of src/dst), ports in host order. */
 struct sockiter_rec {
@@ -51,5 +55,65 @@ struct sockiter_totals {
 	__u8 has_pcpu;			/* the kernel has per-CPU caches (6.0+) */
 	__u8 pad[6];
 };
+
+/* A walk for sums only (show: no holders, no identities): the program adds
+ * each socket it would have written into its protocol's struct
+ * sockiter_sums and writes nothing; bpfrec_add_sums() folds them into the
+ * aggregator's struct sock_sums exactly as sockets_add() would have added
+ * the records one by one (tests/backend.sh compares the two backends).
+ * sockiter_params are the aggregator's sockets_params. */
+#define SOCKITER_NSTATES 16
+
+struct sockiter_params {
+	__u64 mem_unit_bytes;		/* 0: no charged_pages */
+	__u64 tcp_rmem_max_bytes, tcp_wmem_max_bytes, tcp_wmem_default_bytes;
+	__u8 tcp_limits_ok;
+	__u8 pad[7];
+};
+
+struct sockiter_sums {
+	__u64 count;			/* sockets summed */
+	__u64 with_mem;			/* ... full ones: mem[] read */
+	__u64 by_state[SOCKITER_NSTATES];	/* state >= SOCKITER_NSTATES: in [0] */
+	__u64 mem[SOCKITER_MEMINFO];
+	__u64 charged_bytes, charged_pages, worst_case_bytes;
+	__u64 slow_readers, sndbuf_small, with_drops, with_backlog;
+};
+
+/* sockets_add() of one record, for its sums (src/kernel/sockets.c:
+ * sockets_charged(), sockets_slow_reader(), sockets_sndbuf_small() of a
+ * socket with its 9 SK_MEMINFO fields, or with none when not a full
+ * socket): run by the program per socket, and by the unit tests against
+ * sockets_add() on the same records. */
+static inline __attribute__((always_inline)) void
+sockiter_sum_add(struct sockiter_sums *t, const struct sockiter_params *par, const struct sockiter_rec *r)
+{
+	__u32 idx = r->state < SOCKITER_NSTATES ? r->state : 0;
+	__u64 rm = r->mem[0], rb = r->mem[1], tb = r->mem[3], charged;
+	int tcp = r->proto == SOCKITER_TCP, i;
+
+	t->count++;
+	t->by_state[idx & (SOCKITER_NSTATES - 1)]++;
+	if (!(r->rec_flags & SOCKITER_FULL))
+		return;
+	t->with_mem++;
+	for (i = 0; i < SOCKITER_MEMINFO; i++)
+		t->mem[i] += r->mem[i];
+	t->with_drops += r->mem[8] > 0;		/* drops */
+	t->with_backlog += r->mem[7] > 0;	/* backlog */
+	charged = rm + r->mem[4] + (tcp ? (__u64)r->mem[5] : 0);	/* r + f (+ w) */
+	t->charged_bytes += charged;
+	if (par->mem_unit_bytes)
+		t->charged_pages += (charged + par->mem_unit_bytes - 1) / par->mem_unit_bytes;
+	if (tcp && par->tcp_limits_ok && r->state != SOCKITER_LISTEN)
+		t->worst_case_bytes += (rb < par->tcp_rmem_max_bytes ? rb : par->tcp_rmem_max_bytes) +
+				       (tb < par->tcp_wmem_max_bytes ? tb : par->tcp_wmem_max_bytes);
+	if (r->state != SOCKITER_LISTEN &&
+	    ((rb && rm * 10 >= rb * 9 && rm > 0) || r->mem[8] > 0 || r->mem[7] > 0))
+		t->slow_readers++;
+	if (tcp && r->state == SOCKITER_ESTABLISHED && par->tcp_limits_ok &&
+	    tb < par->tcp_wmem_default_bytes)
+		t->sndbuf_small++;
+}
 
 #endif

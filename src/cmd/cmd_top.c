@@ -619,8 +619,11 @@ static int top_live(void)
 	if (output_tui_open(sm_use_color())) {
 		const char *term = getenv("TERM");
 
-		sm_error("top", "cannot drive this terminal (TERM=%s): one report per sample instead",
-			 term ? term : "");
+		if (output_tui_why())
+			sm_error("top", "%s: one report per sample instead", output_tui_why());
+		else
+			sm_error("top", "cannot drive this terminal (TERM=%s): one report per sample "
+				 "instead", term ? term : "");
 		top_live_free(&L);
 		return top_reports(true);
 	}

@@ -155,7 +155,9 @@ static void bpfiter_reset(bool totals_only)
 	memset(b->prot_addr, 0, sizeof(b->prot_addr));
 	memset(b->totals, 0, sizeof(b->totals));
 	memset(b->totals_done, 0, sizeof(b->totals_done));
+	memset(b->sums, 0, sizeof(b->sums));
 	b->totals_only = totals_only;
+	b->sums_only = 0;
 }
 
 int bpfiter_walk(struct sockets *agg, const struct bpfiter_req *q, struct sockdump_status *st,
@@ -163,6 +165,7 @@ int bpfiter_walk(struct sockets *agg, const struct bpfiter_req *q, struct sockdu
 {
 	const char *why;
 	char *buf;
+	bool sums;
 	int p, rc = bpfiter_open(&why);
 
 	memset(tot, 0, sizeof(*tot) * DP_COUNT);
@@ -174,6 +177,10 @@ int bpfiter_walk(struct sockets *agg, const struct bpfiter_req *q, struct sockdu
 	bpfiter_reset(false);
 	bpfiter_skel->bss->tcp_states = q->tcp_states;
 	bpfiter_skel->bss->want_ids = q->want_ids;
+	/* sums only (show): summed in the kernel, no record to copy out */
+	sums = agg->by == BY_SOCKET && agg->topn == 0 && !q->want_ids;
+	bpfiter_skel->bss->sums_only = sums;
+	bpfrec_params(agg, &bpfiter_skel->bss->params);
 	for (p = 0; p < DP_COUNT; p++)
 		bpfiter_skel->bss->skip_v6[p] = q->skip_v6[p];
 	st->messages = 0;
@@ -188,6 +195,12 @@ int bpfiter_walk(struct sockets *agg, const struct bpfiter_req *q, struct sockdu
 					 n == -EBADMSG ? "records do not match the loader (rebuild)"
 					 : strerror((int)-n));
 			continue;
+		}
+		if (sums) {
+			const struct sockiter_sums *k = &bpfiter_skel->bss->sums[p];
+
+			bpfrec_add_sums(agg, (enum diag_proto)p, k);
+			n = (long)k->count;
 		}
 		st->messages += (uint64_t)n;
 		tot[p] = bpfiter_skel->bss->totals[p];

@@ -61,6 +61,41 @@ long bpfrec_add(struct sockets *agg, const void *buf, size_t len, size_t *used)
 	return n;
 }
 
+/* Every field of a record is one of the aggregator's: nmem is 9. */
+_Static_assert(SOCKITER_MEMINFO == DM_COUNT, "sockiter_sum_add() sums DM_COUNT fields");
+_Static_assert(SOCKITER_NSTATES >= DIAG_NSTATES, "sockiter_sums.by_state holds every state");
+
+void bpfrec_params(const struct sockets *agg, struct sockiter_params *par)
+{
+	memset(par, 0, sizeof(*par));
+	par->mem_unit_bytes = agg->par.mem_unit_bytes;
+	par->tcp_limits_ok = agg->par.tcp_limits_ok;
+	par->tcp_rmem_max_bytes = agg->par.tcp_rmem_max_bytes;
+	par->tcp_wmem_max_bytes = agg->par.tcp_wmem_max_bytes;
+	par->tcp_wmem_default_bytes = agg->par.tcp_wmem_default_bytes;
+}
+
+void bpfrec_add_sums(struct sockets *agg, enum diag_proto p, const struct sockiter_sums *k)
+{
+	struct sock_sums *t = &agg->sum[p];
+	int i;
+
+	t->count += k->count;
+	for (i = 0; i < SOCKITER_NSTATES; i++)
+		t->by_state[i < DIAG_NSTATES ? i : 0] += k->by_state[i];
+	t->with_mem += k->with_mem;
+	t->with_drops_field += k->with_mem;
+	for (i = 0; i < DM_COUNT; i++)
+		t->mem[i] += k->mem[i];
+	t->with_drops += k->with_drops;
+	t->with_backlog += k->with_backlog;
+	t->charged_bytes += k->charged_bytes;
+	t->charged_pages += k->charged_pages;
+	t->worst_case_bytes += k->worst_case_bytes;
+	t->slow_readers += k->slow_readers;
+	t->sndbuf_small += k->sndbuf_small;
+}
+
 bool bpfrec_exact(const struct sockiter_totals *t, __s64 *pages, const char **why)
 {
 	*pages = 0;

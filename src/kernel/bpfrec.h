@@ -22,6 +22,13 @@ void bpfrec_to_diag(const struct sockiter_rec *r, struct diag_sock *d);
  * byte: the program and the loader do not match). */
 long bpfrec_add(struct sockets *agg, const void *buf, size_t len, size_t *used);
 
+/* The aggregator's sums as sockiter_sum_add() needs them. */
+void bpfrec_params(const struct sockets *agg, struct sockiter_params *par);
+
+/* Adds what a sums-only walk summed of protocol p into agg's sums, as
+ * bpfrec_add() of the same records would (agg: BY_SOCKET, no top entries). */
+void bpfrec_add_sums(struct sockets *agg, enum diag_proto p, const struct sockiter_sums *k);
+
 /* The exact charge of a protocol from what the program read: the global
  * counter plus every CPU's cache.  Returns false (and *why says why) when
  * it was not read whole. */

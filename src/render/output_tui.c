@@ -4,7 +4,10 @@
  * and memory drops in the window), the holders table with each row's change
  * since the last refresh, a status line and the keys.  Every figure comes
  * from struct report_live (report_live.c); here they are only formatted and
- * placed, clipped to the screen (nothing wraps). */
+ * placed, clipped to the screen (nothing wraps).
+ *
+ * ncurses is loaded with dlopen() when the view starts, never at start: no
+ * other command, nor top off a terminal, maps it (some 260 KiB of RSS). */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -15,10 +18,99 @@
 #include <string.h>
 
 #include <curses.h>
+#include <dlfcn.h>
 
 #include "output.h"
 #include "output_tui.h"
 #include "procscan.h"
+
+#if NCURSES_REENTRANT
+#error "a reentrant ncurses (stdscr, LINES, COLS as functions): build --without-ncurses"
+#endif
+
+/* What the view calls of ncurses (the functions its macros expand to),
+ * typed from <curses.h>, and the three variables it reads. */
+#define TUI_NC_FUNCS(X) \
+	X(newterm) X(set_term) X(delscreen) X(endwin) X(cbreak) X(noecho) X(nonl) X(keypad) \
+	X(intrflush) X(curs_set) X(set_escdelay) X(has_colors) X(start_color) \
+	X(use_default_colors) X(init_pair) X(wtimeout) X(wgetch) X(werase) X(wrefresh) X(wmove) \
+	X(waddnstr) X(waddch) X(wattr_on) X(wattr_off)
+#define TUI_NC_VARS(X) X(stdscr) X(COLS) X(LINES)
+
+static struct {
+#define TUI_NC_FIELD(f) __typeof__(f) *p_##f;
+	TUI_NC_FUNCS(TUI_NC_FIELD)
+	TUI_NC_VARS(TUI_NC_FIELD)
+#undef TUI_NC_FIELD
+} tui_nc;
+static int tui_nc_rc = 1;	/* 1: not tried yet */
+static char tui_nc_why[300];
+
+/* Loads ncurses once.  Returns 0 or -ELIBACC (tui_nc_why says why). */
+static int tui_nc_load(void)
+{
+	const char *miss = NULL;
+	void *h;
+
+	if (tui_nc_rc <= 0)
+		return tui_nc_rc;
+	h = dlopen(SM_NCURSES_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror();
+
+		snprintf(tui_nc_why, sizeof(tui_nc_why), "the live view needs %s, which could not "
+			 "be loaded (%s)", SM_NCURSES_SONAME, e ? e : "not found");
+		return tui_nc_rc = -ELIBACC;
+	}
+#define TUI_NC_SYM(f) \
+	if (!miss && !(*(void **)(void *)&tui_nc.p_##f = dlsym(h, #f))) \
+		miss = #f;
+	TUI_NC_FUNCS(TUI_NC_SYM)
+	TUI_NC_VARS(TUI_NC_SYM)
+#undef TUI_NC_SYM
+	if (miss) {
+		snprintf(tui_nc_why, sizeof(tui_nc_why), "the live view needs %s with %s, which the "
+			 "one loaded lacks", SM_NCURSES_SONAME, miss);
+		dlclose(h);
+		memset(&tui_nc, 0, sizeof(tui_nc));
+		return tui_nc_rc = -ELIBACC;
+	}
+	return tui_nc_rc = 0;
+}
+
+const char *output_tui_why(void)
+{
+	return tui_nc_rc < 0 ? tui_nc_why : NULL;
+}
+
+/* From here on every name of ncurses is the loaded library's. */
+#define newterm (*tui_nc.p_newterm)
+#define set_term (*tui_nc.p_set_term)
+#define delscreen (*tui_nc.p_delscreen)
+#define endwin (*tui_nc.p_endwin)
+#define cbreak (*tui_nc.p_cbreak)
+#define noecho (*tui_nc.p_noecho)
+#define nonl (*tui_nc.p_nonl)
+#define keypad (*tui_nc.p_keypad)
+#define intrflush (*tui_nc.p_intrflush)
+#define curs_set (*tui_nc.p_curs_set)
+#define set_escdelay (*tui_nc.p_set_escdelay)
+#define has_colors (*tui_nc.p_has_colors)
+#define start_color (*tui_nc.p_start_color)
+#define use_default_colors (*tui_nc.p_use_default_colors)
+#define init_pair (*tui_nc.p_init_pair)
+#define wtimeout (*tui_nc.p_wtimeout)
+#define wgetch (*tui_nc.p_wgetch)
+#define werase (*tui_nc.p_werase)
+#define wrefresh (*tui_nc.p_wrefresh)
+#define wmove (*tui_nc.p_wmove)
+#define waddnstr (*tui_nc.p_waddnstr)
+#define waddch (*tui_nc.p_waddch)
+#define wattr_on (*tui_nc.p_wattr_on)
+#define wattr_off (*tui_nc.p_wattr_off)
+#define stdscr (*tui_nc.p_stdscr)
+#define COLS (*tui_nc.p_COLS)
+#define LINES (*tui_nc.p_LINES)
 
 #define TUI_PROTO_LINES 3	/* lines of one protocol header */
 #define TUI_FIXED_LINES 5	/* title, blank, table header, status, keys */
@@ -33,6 +125,8 @@ int output_tui_open(bool color)
 {
 	if (tui_screen)
 		return 0;
+	if (tui_nc_load())
+		return -ELIBACC;
 	tui_screen = newterm(NULL, stdout, stdin);
 	if (!tui_screen)
 		return -ENOTTY;

@@ -21,9 +21,12 @@ struct tui_view {
 /* Keys that are not characters. */
 enum { TUI_KEY_NONE = -1, TUI_KEY_RESIZE = 0x10000 };
 
-/* Takes the terminal (the alternate screen, no echo, no cursor).  Returns
- * 0, or -ENOTTY when it cannot be set up. */
+/* Takes the terminal (the alternate screen, no echo, no cursor), loading
+ * ncurses the first time.  Returns 0, -ENOTTY when the terminal cannot be
+ * set up, or -ELIBACC when ncurses cannot be loaded (output_tui_why()). */
 int output_tui_open(bool color);
+/* Why ncurses could not be loaded; NULL when it could (or was not tried). */
+const char *output_tui_why(void);
 /* Gives the terminal back as it was; does nothing when not open, so every
  * exit path may call it (atexit too). */
 void output_tui_close(void);

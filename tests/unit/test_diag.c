@@ -607,6 +607,61 @@ static void bpf_records_stream(void **state)
 	sockets_free(&s);
 }
 
+/* The sums a sums-only walk makes in the kernel (sockiter_sum_add(), the
+ * program's own code) folded in by bpfrec_add_sums() equal those of the
+ * same records added one by one (sockets_add()): every state, full or not,
+ * each threshold on both sides, fields near 2^32, every set of limits. */
+static void bpf_sums_in_kernel(void **state)
+{
+	static const struct sockets_params pars[] = {
+		{ 4096, true, 6291456, 4194304, 16384 },
+		{ 65536, true, 1000, 2000, 3000 },
+		{ 0, false, 0, 0, 0 },
+	};
+	static const __u8 states[] = { 1, 2, 3, 7, 8, 10, 11, 13, 15 };
+	struct sockiter_rec r;
+	unsigned int seed = 12345;
+	size_t k, used;
+	int n, i;
+
+	(void)state;
+	for (k = 0; k < ARRAY_SIZE(pars); k++) {
+		struct sockiter_sums sums[2];
+		struct sockiter_params par;
+		struct sockets a, b;
+
+		assert_int_equal(sockets_init(&a, &pars[k], BY_SOCKET, 0, NULL), 0);
+		assert_int_equal(sockets_init(&b, &pars[k], BY_SOCKET, 0, NULL), 0);
+		memset(sums, 0, sizeof(sums));
+		bpfrec_params(&b, &par);
+		for (n = 0; n < 5000; n++) {
+			memset(&r, 0, sizeof(r));
+			seed = seed * 1103515245u + 12345u;
+			r.proto = (seed >> 8) & 1 ? SOCKITER_UDP : SOCKITER_TCP;
+			r.state = states[(seed >> 9) % sizeof(states)];
+			r.rec_flags = (seed >> 13) % 5 ? SOCKITER_FULL : 0;
+			for (i = 0; i < SOCKITER_MEMINFO; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* small, around the thresholds, or near 2^32 */
+				r.mem[i] = (seed >> 4) % 7 == 0 ? 0xffffffffu - (seed >> 20)
+					   : (seed >> 4) % 3 == 0 ? 0 : (seed >> 10) % 20000;
+			}
+			if (n % 7 == 0)
+				r.mem[0] = r.mem[1] - r.mem[1] / 10;	/* r = 90% of rb */
+			if (n % 11 == 0)
+				r.mem[3] = 16383 + n % 3;		/* tb around tcp_wmem[1] */
+			assert_int_equal(bpfrec_add(&a, &r, sizeof(r), &used), 1);
+			sockiter_sum_add(&sums[r.proto], &par, &r);
+		}
+		bpfrec_add_sums(&b, DP_TCP, &sums[SOCKITER_TCP]);
+		bpfrec_add_sums(&b, DP_UDP, &sums[SOCKITER_UDP]);
+		assert_true(a.sum[DP_TCP].slow_readers > 0 && a.sum[DP_TCP].worst_case_bytes + !pars[k].tcp_limits_ok > 0);
+		assert_memory_equal(a.sum, b.sum, sizeof(a.sum));
+		sockets_free(&a);
+		sockets_free(&b);
+	}
+}
+
 /* global + every CPU's cache, only when all of them were read. */
 static void bpf_exact_totals(void **state)
 {
@@ -741,6 +796,7 @@ int main(void)
 		cmocka_unit_test(parse_skmem_lengths),
 		cmocka_unit_test(request_dumps),
 		cmocka_unit_test(sharing_sums),
+		cmocka_unit_test(bpf_sums_in_kernel),
 		cmocka_unit_test(parse_bad),
 		cmocka_unit_test(process_loop),
 		cmocka_unit_test(replay_truncated),
