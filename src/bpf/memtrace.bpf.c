@@ -117,6 +117,26 @@ struct {
 } memtrace_ring SEC(".maps");
 
 #ifndef MEMTRACE_PRESS
+/* The last receive charge refused on this CPU: the socket's fields as the
+ * refusal's event has them.  Before 6.11 skb:kfree_skb has no rx_sk, and a
+ * packet dropped because its receive charge was refused is not charged to
+ * its socket (skb->sk is NULL; UDP has even reused skb->dev as scratch by
+ * then: __udp_enqueue_schedule_skb, udp_set_dev_scratch), so the drop that
+ * follows the refusal on the same CPU, in the same softirq, within
+ * MEMTRACE_PAIR_NS, is given this socket (counts.paired says how many). */
+#define MEMTRACE_PAIR_NS 1000000ULL
+struct memtrace_refused {
+	__u64 time_ns;			/* 0: none pending */
+	struct memtrace_event ev;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct memtrace_refused);
+} memtrace_refused SEC(".maps");
+
 /* The value of each memory reason in this kernel's enum, -1 if absent. */
 #define MEMTRACE_REASON(name) (bpf_core_enum_value_exists(enum skb_drop_reason, name) ? \
 			       (long)bpf_core_enum_value(enum skb_drop_reason, name) : -1L)
@@ -281,6 +301,28 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 	e->flags |= MEMTRACE_F_SYSCTL_BUF;
 }
 
+/* memtrace_fill(), or for a paired drop the refusal's socket fields, with
+ * this event's own kind, CPU, time and packet. */
+static __always_inline void memtrace_fill_from(struct memtrace_event *e, const struct memtrace_key *k,
+					       struct sock *sk, long allocated, int have_allocated,
+					       long episode_ms, const struct memtrace_event *tmpl)
+{
+	__u64 t = e->time_ns;
+	__u32 len = e->skb_len, truesize = e->skb_truesize;
+
+	if (!tmpl) {
+		memtrace_fill(e, k, sk, allocated, have_allocated, episode_ms);
+		return;
+	}
+	*e = *tmpl;
+	e->time_ns = t;
+	e->skb_len = len;
+	e->skb_truesize = truesize;
+	e->event = (__u8)k->event;
+	e->cpu = (__u8)bpf_get_smp_processor_id();
+	e->flags &= ~MEMTRACE_F_FIRST;
+}
+
 static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const struct memtrace_key *b)
 {
 	return a->cgroup_id == b->cgroup_id && a->cookie == b->cookie &&
@@ -296,7 +338,7 @@ static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const s
  * has its own slot: nothing per CPU is shared by two runs at once. */
 static __always_inline void memtrace_record(struct sock *sk, int trusted, struct sk_buff *skb,
 					    int event, long allocated, int have_allocated, __u32 slot,
-					    long episode_ms)
+					    long episode_ms, const struct memtrace_event *tmpl)
 {
 	struct memtrace_key k = { 0 };
 	struct memtrace_pending *p;
@@ -337,6 +379,13 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		if (req.protocol && sk->sk_protocol != req.protocol)
 			return;
 		memtrace_sock_key(&k, sk, trusted);
+	} else if (tmpl) {
+		/* the socket of the refusal just before (memtrace_refused) */
+		if (req.protocol && tmpl->protocol != req.protocol)
+			return;
+		k.cookie = tmpl->cookie;
+		k.cgroup_id = tmpl->cgroup_id;
+		k.netns_ino = tmpl->netns_ino;
 	} else if (skb) {
 		/* no socket: the device's namespace, the event not attributed */
 		struct net_device *dev = skb->dev;
@@ -348,13 +397,17 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 			k.netns_ino = net->ns.inum;
 	}
 	/* the pressure state is the host's: an episode shows whichever
-	 * namespace's socket entered or left it */
-	if (req.netns_ino && k.netns_ino != req.netns_ino &&
+	 * namespace's socket entered or left it.  A drop with neither socket
+	 * nor a readable device (UDP's scratch in skb->dev) has no namespace
+	 * to filter on: counted, not attributed (no_sock), never lost. */
+	if (req.netns_ino && k.netns_ino != req.netns_ino && (sk || tmpl || k.netns_ino) &&
 	    event != MEMTRACE_EV_PRESS_ENTER && event != MEMTRACE_EV_PRESS_LEAVE)
 		return;
 	k.event = (__u32)event;
 	c->events[event]++;
-	if (!sk)
+	if (tmpl)
+		c->paired++;
+	else if (!sk)
 		c->no_sock++;
 	if (p->armed && memtrace_key_eq(&p->key, &k)) {
 		p->count++;
@@ -388,7 +441,7 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		nv.first.time_ns = now;
 		nv.first.skb_len = len;
 		nv.first.skb_truesize = truesize;
-		memtrace_fill(&nv.first, &k, sk, allocated, have_allocated, episode_ms);
+		memtrace_fill_from(&nv.first, &k, sk, allocated, have_allocated, episode_ms, tmpl);
 		rc = bpf_map_update_elem(&memtrace_agg, &k, &nv, BPF_NOEXIST);
 		if (!rc) {
 			first = armed = 1;
@@ -420,7 +473,7 @@ ring:
 		e->time_ns = now ? now : bpf_ktime_get_ns();
 		e->skb_len = len;
 		e->skb_truesize = truesize;
-		memtrace_fill(e, &k, sk, allocated, have_allocated, episode_ms);
+		memtrace_fill_from(e, &k, sk, allocated, have_allocated, episode_ms, tmpl);
 		if (first)
 			e->flags |= MEMTRACE_F_FIRST;
 		/* the kernel wakes the reader only when it had caught up */
@@ -440,7 +493,20 @@ int memtrace_exceed(unsigned long long *ctx)
 	if (!sk)
 		return 0;
 	memtrace_record(sk, 1, 0, kind == SK_MEM_SEND ? MEMTRACE_EV_REFUSE_SEND : MEMTRACE_EV_REFUSE_RECV,
-			allocated, 1, MEMTRACE_SLOT_EXCEED, -1);
+			allocated, 1, MEMTRACE_SLOT_EXCEED, -1, 0);
+	if (kind != SK_MEM_SEND && !has_rx_sk && !req.paused) {
+		__u32 zero = 0;
+		struct memtrace_refused *rf = bpf_map_lookup_elem(&memtrace_refused, &zero);
+		struct memtrace_key k = { 0 };
+
+		if (rf) {
+			memtrace_sock_key(&k, sk, 1);
+			k.event = MEMTRACE_EV_REFUSE_RECV;
+			__builtin_memset(&rf->ev, 0, sizeof(rf->ev));
+			memtrace_fill(&rf->ev, &k, sk, allocated, 1, -1);
+			rf->time_ns = bpf_ktime_get_ns();
+		}
+	}
 	return 0;
 }
 
@@ -458,11 +524,23 @@ int memtrace_kfree_skb(unsigned long long *ctx)
 	if (has_rx_sk) {
 		sk = (struct sock *)ctx[3];
 		if (sk) {
-			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1);
+			memtrace_record(sk, 1, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1, 0);
 			return 0;
 		}
 	}
-	memtrace_record(skb->sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1);
+	sk = skb->sk;
+	if (!sk && !has_rx_sk && r == MEMTRACE_R_PROTO_MEM) {
+		__u32 zero = 0;
+		struct memtrace_refused *rf = bpf_map_lookup_elem(&memtrace_refused, &zero);
+
+		if (rf && rf->time_ns && bpf_ktime_get_ns() - rf->time_ns <= MEMTRACE_PAIR_NS) {
+			rf->time_ns = 0;	/* one drop per refusal */
+			memtrace_record(0, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1,
+					&rf->ev);
+			return 0;
+		}
+	}
+	memtrace_record(sk, 0, skb, MEMTRACE_EV_DROP0 + r, 0, 0, MEMTRACE_SLOT_KFREE_SKB, -1, 0);
 	return 0;
 }
 
@@ -531,7 +609,7 @@ int memtrace_press_enter(unsigned long long *ctx)
 	now = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&memtrace_press_seen, &key, &now, BPF_NOEXIST))
 		return 0;
-	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_ENTER, 0, 0, MEMTRACE_SLOT_PRESS_ENTER, -1);
+	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_ENTER, 0, 0, MEMTRACE_SLOT_PRESS_ENTER, -1, 0);
 	return 0;
 }
 
@@ -557,7 +635,7 @@ int memtrace_press_leave(unsigned long long *ctx)
 	entered = bpf_map_lookup_elem(&memtrace_press_seen, &key);
 	if (entered && now >= *entered)
 		ms = (long)((now - *entered) / 1000000);
-	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_LEAVE, 0, 0, MEMTRACE_SLOT_PRESS_LEAVE, ms);
+	memtrace_record(sk, 1, 0, MEMTRACE_EV_PRESS_LEAVE, 0, 0, MEMTRACE_SLOT_PRESS_LEAVE, ms, 0);
 	return 0;
 }
 
@@ -577,7 +655,7 @@ int memtrace_oom(unsigned long long *ctx)
 	if (c)
 		c->oom_checks++;
 	if ((__u8)ctx[2] && sk)
-		memtrace_record(sk, 1, 0, MEMTRACE_EV_ABORT_MEMORY, 0, 0, MEMTRACE_SLOT_OOM, -1);
+		memtrace_record(sk, 1, 0, MEMTRACE_EV_ABORT_MEMORY, 0, 0, MEMTRACE_SLOT_OOM, -1, 0);
 	return 0;
 }
 

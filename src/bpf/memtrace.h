@@ -115,6 +115,9 @@ struct memtrace_counts {
 	__u64 no_sock;			/* drops without a socket (not attributed) */
 	__u64 oom_checks;		/* tcp_check_oom calls seen (true or false): the
 					 * hook sees the close and timer paths */
+	__u64 paired;			/* drops without a socket given the one whose
+					 * receive charge was refused just before on
+					 * that CPU (before 6.11: no rx_sk) */
 };
 
 /* What user space sets before attaching (.bss) and reads after probing. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bpfiter.h"
+#include "bpfwhy.h"
 /* generated code, not held to this project's warnings */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpointer-arith"
@@ -42,11 +43,7 @@ static char bpfiter_why[320];
 
 static int bpfiter_fail(int rc, const char *what)
 {
-	const char *hint = rc == -EPERM || rc == -EACCES ? " (needs CAP_BPF and CAP_PERFMON, or root)"
-			 : rc == -EINVAL || rc == -ENOENT || rc == -ESRCH
-			 ? " (needs Linux 5.19 or later with BTF)" : "";
-
-	snprintf(bpfiter_why, sizeof(bpfiter_why), "%s: %s%s", what, strerror(-rc), hint);
+	bpfwhy_format(bpfiter_why, sizeof(bpfiter_why), rc, what, 5, 19);
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tracer.h"
+#include "bpfwhy.h"
 /* generated code, not held to this project's warnings */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpointer-arith"
@@ -58,11 +59,7 @@ static uint64_t tracer_ncpus;
 
 static int tracer_fail(int rc, const char *what)
 {
-	const char *hint = rc == -EPERM || rc == -EACCES ? " (needs CAP_BPF and CAP_PERFMON, or root)"
-			 : rc == -EINVAL || rc == -ENOENT || rc == -ESRCH
-			 ? " (needs Linux 5.17 or later with BTF)" : "";
-
-	snprintf(tracer_why, sizeof(tracer_why), "%s: %s%s", what, strerror(-rc), hint);
+	bpfwhy_format(tracer_why, sizeof(tracer_why), rc, what, 5, 17);
 	return rc;
 }
 

@@ -1328,6 +1328,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(lost, "not_attributed", output_json_u64(t->unattributed_events));
 		jset(lost, "kernel_missed", output_json_u64(t->missed));
 		jset(ev, "tcp_check_oom_calls", t->press ? output_json_u64(t->oom_checks) : json_null());
+		jset(ev, "drops_given_refusal_socket", output_json_u64(t->paired));
 		if (t->press_polled) {
 			json_t *pp = json_object();
 
@@ -1360,6 +1361,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
 		jset(ev, "by_event", be);
 		jset(ev, "tcp_check_oom_calls", json_null());
+		jset(ev, "drops_given_refusal_socket", json_null());
 		jset(ev, "pressure_polled", json_null());
 		jset(doc, "events", ev);
 		jset(doc, "lost", json_null());

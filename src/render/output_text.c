@@ -1533,6 +1533,9 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 		}
 		fprintf(f, "not attributed: %llu events (%llu without a socket)\n",
 			(unsigned long long)t->unattributed_events, (unsigned long long)t->no_sock);
+		if (t->paired)
+			fprintf(f, "given the socket refused just before: %llu drops (no rx_sk before 6.11)\n",
+				(unsigned long long)t->paired);
 		if (!t->summary_only)
 			fprintf(f, "lines: %llu printed, %llu lost (the ring buffer was full)\n",
 				(unsigned long long)t->lines_printed, (unsigned long long)t->ring_lost);

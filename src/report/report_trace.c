@@ -306,18 +306,35 @@ void report_trace_coverage(struct report_trace *t)
 	}
 	if (t->bpf && !t->rx_sk)
 		t->coverage[t->ncoverage++] = "before Linux 6.11 skb:kfree_skb has no rx_sk: a receive "
-					      "drop names its socket only when the packet was already "
-					      "charged to it (skb->sk); the others are counted, not attributed";
+					      "drop names its socket when the packet was already charged "
+					      "to it (skb->sk), or, for a PROTO_MEM drop, when a receive "
+					      "charge was refused just before on the same CPU (that "
+					      "socket: drops_given_refusal_socket); the others are "
+					      "counted, not attributed";
 	if (kv->ok && sysinfo_kver_ge(kv, 4, 19) && !sysinfo_kver_ge(kv, 6, 18))
 		t->coverage[t->ncoverage++] = "Linux 4.19 to 6.17: a receive charge refused by the memory "
 					      "cgroup does not reach sock_exceed_buf_limit (fixed by "
 					      "9d85c565a7b7 in 6.18, in stable 5.4-6.17 from late 2025): "
 					      "it shows as a PROTO_MEM drop";
-	if (kv->ok && sysinfo_kver_ge(kv, 6, 7) && !sysinfo_kver_ge(kv, 6, 16))
-		t->coverage[t->ncoverage++] = "Linux 6.7 to 6.15: a receive charge refused outside a memory "
-					      "cgroup does not reach sock_exceed_buf_limit (2def8ff3fdb6, "
-					      "fixed by 8542d6fac25c unless backported): it shows as a "
-					      "PROTO_MEM drop";
+	/* The version does not say whether the fix is in: stable trees took it
+	 * (Debian's 6.12.117 has it).  Memcg refusals are silent before 6.18
+	 * (above), so any receive refusal seen here was one outside a memory
+	 * cgroup: the run itself shows the fix. */
+	if (kv->ok && sysinfo_kver_ge(kv, 6, 7) && !sysinfo_kver_ge(kv, 6, 16)) {
+		if (t->events[MEMTRACE_EV_REFUSE_RECV])
+			snprintf(t->backport_note, sizeof(t->backport_note),
+				 "Linux 6.7 to 6.15 without 8542d6fac25c does not pass a receive charge "
+				 "refused outside a memory cgroup to sock_exceed_buf_limit (2def8ff3fdb6); "
+				 "this kernel did, %llu times in this window: it has the fix",
+				 (unsigned long long)t->events[MEMTRACE_EV_REFUSE_RECV]);
+		else
+			snprintf(t->backport_note, sizeof(t->backport_note),
+				 "Linux 6.7 to 6.15: a receive charge refused outside a memory cgroup "
+				 "does not reach sock_exceed_buf_limit (2def8ff3fdb6) unless the kernel "
+				 "has 8542d6fac25c (stable trees took it; no refusal in this window "
+				 "tells which): it shows as a PROTO_MEM drop");
+		t->coverage[t->ncoverage++] = t->backport_note;
+	}
 	t->coverage[t->ncoverage++] = "a TCP send charge above the limits is forced, not refused, while "
 				      "the socket's queue is below its sndbuf: no event (the kernel's design)";
 	/* the pressure programs need BPF: a counted run says nothing of them */
@@ -634,6 +651,7 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 		t->ring_lost = w->counts->ring_lost;
 		t->agg_full = w->counts->agg_full;
 		t->no_sock = w->counts->no_sock;
+		t->paired = w->counts->paired;
 		t->oom_checks = w->counts->oom_checks;
 		t->missed = w->missed;
 	}

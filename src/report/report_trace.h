@@ -132,6 +132,7 @@ struct report_trace {
 	bool counted;			/* no BPF: the events counted by perf_event_open */
 	struct tpcount_info count_info;	/* how (counted) */
 	char count_note[400];		/* the coverage note on it */
+	char backport_note[400];	/* 6.7-6.15: what this run says of 8542d6fac25c */
 	const char *press_why;		/* why not, when they are not (and bpf) */
 	uint64_t oom_checks;		/* tcp_check_oom calls seen (true or false) */
 	bool press_polled;		/* instead: TCP's flag polled in /proc/net/protocols */
@@ -152,6 +153,7 @@ struct report_trace {
 	uint64_t total_events;
 	double events_per_s;
 	uint64_t lines_printed, ring_lost, agg_full, no_sock;
+	uint64_t paired;		/* drops given the socket refused just before them */
 	uint64_t missed;		/* the kernel did not run the programs (nested) */
 	uint64_t unattributed_events;	/* no socket, or no process found */
 	/* the reasons this kernel has: -1 absent */
