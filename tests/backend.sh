@@ -15,18 +15,8 @@
 command -v jq >/dev/null || skip_all "jq not installed"
 FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill
 [ -x "$FILL" ] || skip_all "tests/helpers/sockfill not built"
-if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
-	skip_all "needs root to create a private network namespace"
-fi
-
-# The body runs inside "unshare -n": its own loopback, nothing else.  The
-# exact charge is host-wide: no other test may move it meanwhile.
-if [ -z "${SOCKMEM_IN_NETNS:-}" ]; then
-	lock_live_exclusive
-	wait_quiet
-	SOCKMEM_IN_NETNS=1 TMPD=$TMPD exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up
+# the exact charge and sockstat are host-wide: no other test may move them meanwhile
+in_private_netns exclusive "$@"
 pids=()
 cleanup() {
 	local p

@@ -69,6 +69,28 @@ wait_quiet() {
 	done
 }
 
+# in_private_netns shared|exclusive "$@": re-run the calling test inside
+# "unshare -n" (its own loopback, nothing else), holding the live lock
+# shared, or exclusive (after wait_quiet) when it compares host-wide
+# figures; skips without root.  Returns inside the namespace, lo up.
+in_private_netns() {
+	local mode=$1
+	shift
+	if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
+		skip_all "needs root to create a private network namespace"
+	fi
+	if [ -z "${SOCKMEM_IN_NETNS:-}" ]; then
+		if [ "$mode" = exclusive ]; then
+			lock_live_exclusive
+			wait_quiet
+		else
+			lock_live_shared
+		fi
+		SOCKMEM_IN_NETNS=1 TMPD=$TMPD exec unshare -n bash "$0" "$@"
+	fi
+	ip link set lo up
+}
+
 have_peers() { [ -r "$PEER_FIXTURES/README.md" ]; }
 
 # Extract "    path: |" blocks of a hotsos scenario YAML into a tree.

@@ -10,14 +10,7 @@
 command -v jq >/dev/null || skip_all "jq not installed"
 command -v ss >/dev/null || skip_all "ss (iproute2) not installed"
 PY=$(command -v python3) || skip_all "python3 not installed"
-if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
-	skip_all "needs root to create a private network namespace"
-fi
-if [ -z "${SOCKMEM_IN_NETNS:-}" ]; then
-	lock_live_shared
-	SOCKMEM_IN_NETNS=1 TMPD=$TMPD exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up
+in_private_netns shared "$@"
 
 coproc HOLDER { "$PY" "$SRCDIR/tests/helpers/sockshare.py"; }
 read -r ready udplite mptcp <&"${HOLDER[0]}"

@@ -18,14 +18,7 @@
 command -v jq >/dev/null || skip_all "jq not installed"
 FILL=${BUILDDIR:-$SRCDIR}/tests/helpers/sockfill
 [ -x "$FILL" ] || skip_all "tests/helpers/sockfill not built"
-if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
-	skip_all "needs root to create a private network namespace"
-fi
-if [ -z "${SOCKMEM_IN_NETNS:-}" ]; then
-	lock_live_shared
-	SOCKMEM_IN_NETNS=1 TMPD=$TMPD exec unshare -n bash "$0" "$@"
-fi
-ip link set lo up
+in_private_netns shared "$@"
 pids=()
 cleanup() {
 	local p

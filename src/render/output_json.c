@@ -1300,9 +1300,23 @@ static json_t *json_trace_row(enum trace_by by, const struct trace_row *r)
 	return o;
 }
 
+/* The summary's events by kind, whichever way they were counted. */
+static json_t *json_trace_events(const struct report_trace *t)
+{
+	json_t *ev = json_object(), *be = json_object();
+	int i;
+
+	jset(ev, "total", output_json_u64(t->total_events));
+	jset(ev, "per_s", json_real(t->events_per_s));
+	for (i = 0; i < MEMTRACE_NEVENTS; i++)
+		jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
+	jset(ev, "by_event", be);
+	return ev;
+}
+
 json_t *output_json_trace_summary(const struct report_trace *t)
 {
-	json_t *doc, *ev, *be, *lost, *top, *cn, *list;
+	json_t *doc, *ev, *lost, *top, *cn, *list;
 	int i, j;
 
 	json_failed = false;
@@ -1313,13 +1327,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 	jset(doc, "end_reason", json_string(t->end_reason ? t->end_reason : "error"));
 	json_trace_common(doc, t);
 	if (t->bpf) {
-		ev = json_object();
-		be = json_object();
-		jset(ev, "total", output_json_u64(t->total_events));
-		jset(ev, "per_s", json_real(t->events_per_s));
-		for (i = 0; i < MEMTRACE_NEVENTS; i++)
-			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
-		jset(ev, "by_event", be);
+		ev = json_trace_events(t);
 		jset(doc, "events", ev);
 		lost = json_object();
 		jset(lost, "ring_buffer_full", output_json_u64(t->ring_lost));
@@ -1353,13 +1361,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(doc, "top", top);
 	} else if (t->counted) {
 		/* counted (perf_event_open): the events by kind, nothing attributed */
-		ev = json_object();
-		be = json_object();
-		jset(ev, "total", output_json_u64(t->total_events));
-		jset(ev, "per_s", json_real(t->events_per_s));
-		for (i = 0; i < MEMTRACE_NEVENTS; i++)
-			jset(be, trace_event_defs[i].name, output_json_u64(t->events[i]));
-		jset(ev, "by_event", be);
+		ev = json_trace_events(t);
 		jset(ev, "tcp_check_oom_calls", json_null());
 		jset(ev, "drops_given_refusal_socket", json_null());
 		jset(ev, "pressure_polled", json_null());

@@ -1511,9 +1511,23 @@ static void text_trace_group(FILE *f, const struct report_trace *t, enum trace_b
 	}
 }
 
+/* The summary's events by kind, one line each that happened. */
+static void text_trace_by_event(FILE *f, const struct report_trace *t)
+{
+	char b[32];
+	int i;
+
+	for (i = 0; i < MEMTRACE_NEVENTS; i++) {
+		if (!t->events[i])
+			continue;
+		util_group_digits(b, sizeof(b), t->events[i]);
+		fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b, trace_event_defs[i].meaning);
+	}
+}
+
 void output_text_trace_summary(FILE *f, const struct report_trace *t, const struct output_opts *o)
 {
-	char a[32], b[32];
+	char a[32];
 	int i;
 
 	(void)o;
@@ -1524,13 +1538,7 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 	text_trace_level(f, t);
 	if (t->bpf) {
 		fprintf(f, "events: %s (%.1f/s)\n", a, t->events_per_s);
-		for (i = 0; i < MEMTRACE_NEVENTS; i++) {
-			if (!t->events[i])
-				continue;
-			util_group_digits(b, sizeof(b), t->events[i]);
-			fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b,
-				trace_event_defs[i].meaning);
-		}
+		text_trace_by_event(f, t);
 		fprintf(f, "not attributed: %llu events (%llu without a socket)\n",
 			(unsigned long long)t->unattributed_events, (unsigned long long)t->no_sock);
 		if (t->paired)
@@ -1554,13 +1562,7 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 	} else if (t->counted) {
 		fprintf(f, "events counted: %s (%.1f/s), the whole host's, none attributed\n", a,
 			t->events_per_s);
-		for (i = 0; i < MEMTRACE_NEVENTS; i++) {
-			if (!t->events[i])
-				continue;
-			util_group_digits(b, sizeof(b), t->events[i]);
-			fprintf(f, "  %-26s %12s  %s\n", trace_event_defs[i].name, b,
-				trace_event_defs[i].meaning);
-		}
+		text_trace_by_event(f, t);
 	}
 	fprintf(f, "\nkernel counters over the window (%s):\n", t->counters_scope);
 	fprintf(f, "  %-34s %12s %12s  %s\n", "COUNTER", "DELTA", "EVENTS", "MATCH");
