@@ -310,6 +310,7 @@ build_arch() { # ARCH
 	cp "$sr/bin/busybox" "$r/bin/busybox"
 	cp "$HERE/init" "$r/init"; chmod 755 "$r/init"
 	cp "$HERE/guest.sh" "$r/guest.sh"
+	cp "$HERE/trace-guest.sh" "$r/trace-guest.sh"
 	[ $withbpf = 1 ] && : > "$r/etc/with-bpf"
 	return 0
 }
@@ -414,7 +415,7 @@ import_tap() { # PREFIX TAP WHAT
 	local line plan
 	while IFS= read -r line; do
 		case $line in
-		"ok "*" # SKIP"*) skip "$1: ${line#ok * - }" ;;
+		"ok "*" # SKIP"*) line=${line#ok * - }; skip "$1: ${line% # SKIP*}${line##* # SKIP}" ;;
 		"ok "*) ok "$1: ${line#ok * - }" ;;
 		"not ok "*" # TODO"*) tap_n=$((tap_n + 1)); echo "not ok $tap_n - $1: ${line#not ok * - }" ;;
 		"not ok "*) not_ok "$1: ${line#not ok * - }" ;;
