@@ -97,6 +97,12 @@ static void adv_on_signal(int sig)
 	adv_stop = sig;
 }
 
+/* The window's end before its duration: a signal. */
+static const char *adv_until(void *arg)
+{
+	return adv_stop ? "sigint" : NULL;
+}
+
 /* advise --trace: a window over UDP in summary mode (collect), its report,
  * condensed into in->trace (report).  Returns 0, or 1 when the evidence is
  * partial (no BPF: said on stderr), -ENOMEM. */
@@ -114,7 +120,7 @@ static int adv_trace(struct host *h, struct advise_in *in, struct collect_trace_
 	q.protocol = IPPROTO_UDP;
 	q.protocol_name = "udp";
 	q.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
-	q.stop = &adv_stop;
+	q.until = adv_until;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = adv_on_signal;	/* Ctrl-C ends the window, not the advice */
 	sigaction(SIGINT, &sa, &old_int);

@@ -5,7 +5,11 @@
  * SIGTERM, --duration, --count, a closed pipe) the summary with the
  * kernel's counters over the same window.  Without BPF it says what is
  * missing and counts the tracepoints through perf_event_open (tpcount.c),
- * or reports the counters' deltas alone. */
+ * or reports the counters' deltas alone.  Parse, then the window from
+ * collect_trace.c (line mode: each event reported and rendered here as it
+ * arrives, through the window's callback; the signals, --count lines and a
+ * closed pipe decided here, through its until()), then the summary's
+ * report and render. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -17,16 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "collect_trace.h"
 #include "output.h"
-
-/* How long one wait for events lasts: the loop's reaction time to
- * --duration and --count in summary mode. */
-#define TRACE_TICK_MS 100
 
 enum { OPT_TRACE_DURATION = OPT_TRACE_BASE, OPT_TRACE_PROTOCOL, OPT_TRACE_SUMMARY,
        OPT_TRACE_BACKEND };
@@ -129,21 +128,13 @@ static void trace_on_signal(int sig)
 	trace_stop = sig;
 }
 
-static double trace_clock_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* What the event callback needs. */
 struct trace_run {
-	struct collect_trace names;
 	struct trace_clock clock;
 	struct output_opts oo;
 	uint64_t mem_unit_bytes;
 	bool lines;			/* a line per event */
+	bool out_pipe;			/* stdout is a pipe or a socket */
 	uint64_t printed;
 	int write_err;			/* the first failed write, -errno */
 	bool oom;
@@ -155,16 +146,13 @@ static bool trace_done(const struct trace_run *run)
 	return trace_stop || run->write_err || (trace_count && run->printed >= trace_count);
 }
 
-static void trace_on_event(const struct memtrace_event *e, void *arg)
+/* Each event as it arrives (the names looked up by collect_trace): its
+ * line, in line mode. */
+static void trace_on_event(const struct memtrace_event *e, const struct trace_names *nm, void *arg)
 {
 	struct trace_run *run = arg;
-	const struct trace_names *nm;
 	struct trace_line l;
 
-	/* the names while the socket lives, also for the summary's first events */
-	nm = collect_trace_names(&run->names, e->inode, e->cgroup_id, trace_clock_s(CLOCK_MONOTONIC));
-	if (!nm)
-		run->oom = true;
 	if (!run->lines || trace_done(run))
 		return;
 	report_trace_line(&l, e, nm, &run->clock, run->mem_unit_bytes);
@@ -186,16 +174,6 @@ static void trace_on_event(const struct memtrace_event *e, void *arg)
 	run->printed++;
 }
 
-static uint64_t trace_total(const struct memtrace_counts *c)
-{
-	uint64_t total = 0;
-	int k;
-
-	for (k = 0; k < MEMTRACE_NEVENTS; k++)
-		total += c->events[k];
-	return total;
-}
-
 /* A pipe whose reader has gone: poll() says POLLERR on its write end, so
  * that "trace | head" ends without waiting for the next event to write. */
 static bool trace_stdout_closed(bool pipe)
@@ -203,6 +181,24 @@ static bool trace_stdout_closed(bool pipe)
 	struct pollfd p = { STDOUT_FILENO, 0, 0 };
 
 	return pipe && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* The window's end that the command decides: a signal, a closed pipe or a
+ * failed write, --count lines printed; NULL: go on (--duration and the
+ * summary's --count are collect_trace's). */
+static const char *trace_until(void *arg)
+{
+	struct trace_run *run = arg;
+
+	if (trace_stop)
+		return trace_stop == SIGTERM ? "sigterm" : "sigint";
+	if (!run->write_err && trace_stdout_closed(run->out_pipe))
+		run->write_err = -EPIPE;
+	if (run->write_err)
+		return run->write_err == -EPIPE ? "pipe" : "error";
+	if (trace_count && run->lines && run->printed >= trace_count)
+		return "count";
+	return NULL;
 }
 
 static uint32_t trace_netns_inode(void)
@@ -216,33 +212,17 @@ int cmd_trace_run(void)
 {
 	struct trace_run run;
 	struct host *h = malloc(sizeof(*h));
-	struct trace_counters before, after;
-	struct tracer_opts to = { 0 };
-	struct tracer_info info;
-	struct memtrace_counts counts;
-	struct tracer_entry *entries = NULL;
-	struct trace_press_poll press;
-	struct memtrace_event pev;
-	double last_press_s = 0;
-	const struct trace_names **names = NULL;
+	struct collect_trace_window cw;
+	struct collect_trace_req q = { 0 };
 	struct trace_window w;
 	struct report_trace t;
 	struct sigaction sa;
-	size_t nentries = 0, i;
-	const char *why = NULL, *end = NULL;
-	char read_why[160];
-	double start_mono, end_mono;
 	struct stat out_st;
-	bool bpf = false, counted = false, out_pipe;
-	struct tpcount_info cinfo;
-	char nobpf_why[480];
 	int rc, reported, ret = SM_EXIT_OK;
 
 	memset(&run, 0, sizeof(run));
-	memset(&before, 0, sizeof(before));
-	memset(&after, 0, sizeof(after));
 	memset(&t, 0, sizeof(t));
-	if (!h || collect_trace_init(&run.names, h)) {
+	if (!h || collect_trace_window_init(&cw, h)) {
 		sm_error("trace", "out of memory");
 		free(h);
 		return SM_EXIT_ERROR;
@@ -255,72 +235,44 @@ int cmd_trace_run(void)
 	run.oo.color = sm_use_color();
 	run.oo.exact_bytes = sm_common.exact_bytes;
 	run.lines = !trace_summary_only;
-	out_pipe = !fstat(STDOUT_FILENO, &out_st) && (S_ISFIFO(out_st.st_mode) || S_ISSOCK(out_st.st_mode));
+	run.out_pipe = !fstat(STDOUT_FILENO, &out_st) &&
+		       (S_ISFIFO(out_st.st_mode) || S_ISSOCK(out_st.st_mode));
 
-	/* collect: the host (kernel version, page size, CPUs), then the programs */
+	/* collect: the host (kernel version, page size, CPUs), then the window */
 	host_collect(h, NULL, sm_common.page_size);
 	reported = sm_report_problems(h, 0);
 	run.mem_unit_bytes = model_mem_unit_bytes(h->kver.major, h->kver.minor, h->page_size_bytes);
-	to.netns_ino = trace_all_netns ? 0 : trace_netns_inode();
-	to.protocol = trace_protocol >= 0 ? trace_protocol_nums[trace_protocol] : 0;
-	to.every_event = run.lines;
-	to.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
-	if (trace_source == TRACE_SRC_AUTO || trace_source == TRACE_SRC_BPF) {
-		rc = tracer_open(&to, &info, &why);
-		bpf = !rc;
-		if (!bpf && trace_source == TRACE_SRC_BPF) {
-			sm_error("trace", "%s", why);
-			ret = SM_EXIT_ERROR;
-			goto out;
-		}
-	} else {
-		why = trace_source == TRACE_SRC_PERF ? "--backend perf" : "--backend counters";
-	}
+	q.duration_s = trace_duration_s;
+	q.netns_ino = trace_all_netns ? 0 : trace_netns_inode();
+	q.protocol = trace_protocol >= 0 ? trace_protocol_nums[trace_protocol] : 0;
+	q.protocol_name = trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL;
+	q.possible_cpus = h->possible_cpus.ok ? h->possible_cpus.v : 0;
+	q.every_event = run.lines;
+	q.count = trace_count;
+	q.press_poll = true;
+	q.skip_bpf_why = trace_source == TRACE_SRC_PERF ? "--backend perf"
+			 : trace_source == TRACE_SRC_COUNTERS ? "--backend counters" : NULL;
+	q.bpf_required = trace_source == TRACE_SRC_BPF;
 	/* without BPF: counted through perf_event_open, else the counters */
-	if (!bpf && trace_source != TRACE_SRC_COUNTERS) {
-		const char *cwhy;
-
-		counted = !tpcount_open(trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL,
-					&cinfo, &cwhy);
-		if (!counted) {
-			snprintf(nobpf_why, sizeof(nobpf_why), "%s; %s", why, cwhy);
-			why = nobpf_why;
-		}
+	q.perf_fallback = trace_source != TRACE_SRC_COUNTERS;
+	q.on_event = trace_on_event;
+	q.until = trace_until;
+	q.arg = &run;
+	if (collect_trace_window_open(&cw, &q)) {
+		sm_error("trace", "%s", cw.why);
+		ret = SM_EXIT_ERROR;
+		goto out;
 	}
-	if (!bpf) {
-		sm_error("trace", "%s; %s", why, counted ? "the events counted through perf_event_open, "
-			 "without attribution" : "only the kernel's counters over the window, without "
-			 "attribution");
+	if (!cw.bpf) {
+		sm_error("trace", "%s; %s", cw.why, cw.counted ? "the events counted through "
+			 "perf_event_open, without attribution" : "only the kernel's counters over the "
+			 "window, without attribution");
 		ret = SM_EXIT_PARTIAL;
 	}
-	/* the window: counters read while the programs are attached but paused */
-	collect_trace_counters(&before);
-	run.clock.realtime_minus_monotonic_s = trace_clock_s(CLOCK_REALTIME) -
-					       trace_clock_s(CLOCK_MONOTONIC);
-	start_mono = trace_clock_s(CLOCK_MONOTONIC);
-	tracer_pause(false);
-	if (counted)
-		tpcount_enable(true);
-	/* the pressure programs could not attach: TCP's flag polled instead */
-	report_trace_press_init(&press);
-	if (bpf && !info.press)
-		report_trace_press_step(&press, collect_trace_press_flag(),
-					(uint64_t)(start_mono * 1e9), &pev);
+	run.clock = cw.clock;
 
 	/* report and render the start */
-	memset(&w, 0, sizeof(w));
-	w.h = h;
-	w.info = bpf ? &info : NULL;
-	w.bpf_why = why;
-	w.counted = counted ? &cinfo : NULL;
-	w.counts = counted ? &counts : NULL;
-	memset(&counts, 0, sizeof(counts));
-	w.clock = run.clock;
-	w.netns_ino = to.netns_ino;
-	w.protocol = trace_protocol >= 0 ? trace_protocols[trace_protocol] : NULL;
-	w.protocol_num = to.protocol;
-	w.summary_only = trace_summary_only;
-	w.start_unix_s = w.end_unix_s = start_mono + run.clock.realtime_minus_monotonic_s;
+	collect_trace_window_start_view(&cw, h, &w);
 	w.requested = trace_top_n;
 	if (report_trace_build(&t, &w)) {
 		sm_error("trace", "out of memory");
@@ -340,124 +292,35 @@ int cmd_trace_run(void)
 	if (fflush(stdout))
 		run.write_err = -errno;
 
-	/* the loop: events until a signal, --duration, --count or a closed pipe */
-	while (!end) {
-		double now = trace_clock_s(CLOCK_MONOTONIC), left_ms = TRACE_TICK_MS;
-		long n;
-
-		if (trace_stop) {
-			end = trace_stop == SIGTERM ? "sigterm" : "sigint";
-			break;
-		}
-		if (!run.write_err && trace_stdout_closed(out_pipe))
-			run.write_err = -EPIPE;
-		if (run.write_err) {
-			end = run.write_err == -EPIPE ? "pipe" : "error";
-			break;
-		}
-		if (trace_count && run.lines && run.printed >= trace_count) {
-			end = "count";
-			break;
-		}
-		if (trace_duration_s > 0) {
-			if (now - start_mono >= trace_duration_s) {
-				end = "duration";
-				break;
-			}
-			if ((trace_duration_s - (now - start_mono)) * 1000 < left_ms)
-				left_ms = (trace_duration_s - (now - start_mono)) * 1000;
-		}
-		if (!bpf) {
-			poll(NULL, 0, (int)left_ms + 1);
-			if (counted && trace_count && !tpcount_read(&counts) &&
-			    trace_total(&counts) >= trace_count)
-				end = "count";
-			continue;
-		}
-		if (!info.press && now - last_press_s >= TRACE_PRESS_POLL_MS / 1000.0) {
-			last_press_s = now;
-			if (report_trace_press_step(&press, collect_trace_press_flag(),
-						    (uint64_t)(now * 1e9), &pev))
-				trace_on_event(&pev, &run);
-		}
-		n = tracer_poll((int)left_ms + 1, trace_on_event, &run);
-		if (n < 0) {
-			sm_error("trace", "reading the ring buffer: %s", strerror((int)-n));
-			ret = SM_EXIT_ERROR;
-			end = "error";
-			break;
-		}
-		collect_trace_tick(&run.names, trace_clock_s(CLOCK_MONOTONIC), false);
-		if (trace_count && !run.lines && !tracer_read_counts(&counts) &&
-		    trace_total(&counts) >= trace_count)
-			end = "count";
+	/* collect: events (each line rendered as it arrives) until a signal,
+	 * --duration, --count or a closed pipe, then what the window holds */
+	collect_trace_window_run(&cw);
+	if (cw.poll_rc) {
+		sm_error("trace", "reading the ring buffer: %s", strerror(-cw.poll_rc));
+		ret = SM_EXIT_ERROR;
 	}
-	/* close the window, then read what it holds */
-	tracer_pause(true);
-	if (counted)
-		tpcount_enable(false);
-	end_mono = trace_clock_s(CLOCK_MONOTONIC);
-	collect_trace_counters(&after);
-	if (bpf) {
-		/* the first events still in the ring name their processes */
-		tracer_poll(0, trace_on_event, &run);
-		w.missed = tracer_missed();
-		if ((rc = tracer_read_counts(&counts)) || (rc = tracer_read_agg(&entries, &nentries))) {
-			/* the events are lost: the summary is the counters' */
-			snprintf(read_why, sizeof(read_why), "reading the programs' maps: %s",
-				 strerror(-rc));
-			sm_error("trace", "%s; only the kernel's counters over the window", read_why);
-			why = read_why;
-			bpf = false;
-			free(entries);
-			entries = NULL;
-			nentries = 0;
-			ret = SM_EXIT_PARTIAL;
-		}
+	rc = collect_trace_window_close(&cw);
+	if (cw.read_rc) {
+		sm_error("trace", "%s; only the kernel's counters over the window", cw.read_why);
+		ret = SM_EXIT_PARTIAL;
 	}
-	if (counted && (rc = tpcount_read(&counts))) {
-		snprintf(read_why, sizeof(read_why), "reading the perf counters: %s", strerror(-rc));
-		sm_error("trace", "%s; only the kernel's counters over the window", read_why);
-		why = read_why;
-		counted = false;
-	}
-	tpcount_close();
-	tracer_close();		/* detached before the summary is written */
-	collect_trace_tick(&run.names, end_mono, true);
-	if (nentries) {
-		names = calloc(nentries, sizeof(*names));
-		if (!names) {
-			sm_error("trace", "out of memory");
-			ret = SM_EXIT_ERROR;
-			goto out;
-		}
-		for (i = 0; i < nentries; i++)
-			names[i] = collect_trace_names(&run.names, entries[i].val.first.inode,
-						       entries[i].key.cgroup_id, end_mono);
+	if (rc) {
+		sm_error("trace", "out of memory");
+		ret = SM_EXIT_ERROR;
+		goto out;
 	}
 	/* what the walks of /proc and the cgroup tree could not read */
 	if (sm_report_problems(h, reported) > reported && ret == SM_EXIT_OK)
 		ret = SM_EXIT_PARTIAL;
-	if (run.oom) {
+	if (run.oom || cw.oom) {
 		sm_error("trace", "out of memory: some sockets are not named");
 		ret = SM_EXIT_PARTIAL;
 	}
 
 	/* report */
-	w.before = &before;
-	w.after = &after;
-	w.procs_partial = run.names.partial;
-	w.info = bpf ? &info : NULL;
-	w.bpf_why = why;
-	w.counts = bpf || counted ? &counts : NULL;
-	w.counted = counted ? &cinfo : NULL;
-	w.entries = entries;
-	w.nentries = nentries;
-	w.names = names;
-	w.end_unix_s = end_mono + run.clock.realtime_minus_monotonic_s;
-	w.end_reason = end;
+	collect_trace_window_view(&cw, h, &q, &w);
+	w.requested = trace_top_n;
 	w.lines_printed = run.printed;
-	w.press_poll = bpf && !info.press ? &press : NULL;
 	if (report_trace_build(&t, &w)) {
 		sm_error("trace", "out of memory");
 		ret = SM_EXIT_ERROR;
@@ -485,14 +348,8 @@ int cmd_trace_run(void)
 		output_text_trace_summary(stdout, &t, &run.oo);
 	}
 out:
-	tpcount_close();
-	tracer_close();
 	report_trace_free(&t);
-	free(names);
-	free(entries);
-	collect_trace_counters_free(&before);
-	collect_trace_counters_free(&after);
-	collect_trace_free(&run.names);
+	collect_trace_window_free(&cw);
 	host_free(h);
 	free(h);
 	return ret;

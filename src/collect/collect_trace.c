@@ -3,11 +3,16 @@
  * flag: one /proc/PID/fd scan for a socket not
  * seen yet, then not again before twenty times the last scan's cost has
  * passed (a twentieth of the time at most), the sockets waiting meanwhile;
- * one cgroup tree walk per cgroup id. */
+ * one cgroup tree walk per cgroup id.  And runs the traced window, the one
+ * loop of every command that traces: tracer.c's programs (else tpcount.c's
+ * counting) attached paused, the counters read, the window opened, the ring
+ * polled until the caller's until(), the duration or the count ends it, each
+ * event named and handed to the caller, the window closed and its maps read. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,9 @@
 #define COLLECT_TRACE_COST_SHARE 20.0
 /* A socket no scan found this often has gone (or is not a process's). */
 #define COLLECT_TRACE_MAX_MISSES 3
+/* How long one wait for events lasts: the window's reaction time to its
+ * end (the request's until(), its duration, its count in summary mode). */
+#define COLLECT_TRACE_TICK_MS 100
 
 static int collect_trace_counter_file(const char *rel, char **text, struct netstat *out)
 {
@@ -251,9 +259,14 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
 static void collect_trace_on_event(const struct memtrace_event *e, void *arg)
 {
 	struct collect_trace_window *cw = arg;
+	const struct trace_names *nm;
 
-	if (!collect_trace_names(&cw->names, e->inode, e->cgroup_id, collect_trace_now()))
+	/* the names (line mode: of every event), then the request's callback */
+	nm = collect_trace_names(&cw->names, e->inode, e->cgroup_id, collect_trace_now());
+	if (!nm)
 		cw->oom = true;
+	if (cw->req.on_event)
+		cw->req.on_event(e, nm, cw->req.arg);
 }
 
 int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
@@ -277,96 +290,230 @@ int collect_trace_tick(struct collect_trace *c, double now_s, bool force)
 	return 0;
 }
 
-/* ---- a window for another command ---- */
+/* ---- the traced window: trace's own, advise --trace's, watch --events' ---- */
+
+static uint64_t collect_trace_total(const struct memtrace_counts *c)
+{
+	uint64_t total = 0;
+	int k;
+
+	for (k = 0; k < MEMTRACE_NEVENTS; k++)
+		total += c->events[k];
+	return total;
+}
+
+int collect_trace_window_init(struct collect_trace_window *cw, struct host *h)
+{
+	memset(cw, 0, sizeof(*cw));
+	return collect_trace_init(&cw->names, h);
+}
+
+/* The programs attached (paused), else counted through perf_event_open
+ * when the request allows it, else nothing: cw->why says why. */
+static int collect_trace_attach(struct collect_trace_window *cw)
+{
+	const struct collect_trace_req *q = &cw->req;
+	struct tracer_opts to = { 0 };
+	const char *cwhy;
+	int rc;
+
+	to.netns_ino = q->netns_ino;
+	to.protocol = q->protocol;
+	to.every_event = q->every_event;
+	to.possible_cpus = q->possible_cpus;
+	if (!q->skip_bpf_why) {
+		rc = tracer_open(&to, &cw->info, &cw->why);
+		cw->bpf = !rc;
+		if (!cw->bpf && q->bpf_required)
+			return rc;
+	} else {
+		cw->why = q->skip_bpf_why;
+	}
+	if (!cw->bpf && q->perf_fallback) {
+		cw->counted = !tpcount_open(q->protocol_name, &cw->cinfo, &cwhy);
+		if (!cw->counted) {
+			snprintf(cw->nobpf_why, sizeof(cw->nobpf_why), "%s; %s", cw->why, cwhy);
+			cw->why = cw->nobpf_why;
+		}
+	}
+	return 0;
+}
+
+/* The window's clock and start, then the programs unpaused. */
+static void collect_trace_start(struct collect_trace_window *cw)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	cw->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+					       collect_trace_now();
+	cw->start_mono_s = collect_trace_now();
+	tracer_pause(false);
+	if (cw->counted)
+		tpcount_enable(true);
+}
+
+int collect_trace_window_open(struct collect_trace_window *cw, const struct collect_trace_req *q)
+{
+	int rc;
+
+	cw->req = *q;
+	rc = collect_trace_attach(cw);
+	if (rc)
+		return rc;
+	/* the window: counters read while the programs are attached but paused */
+	collect_trace_counters(&cw->before);
+	collect_trace_start(cw);
+	/* the pressure programs could not attach: TCP's flag polled instead */
+	report_trace_press_init(&cw->press);
+	cw->press_polled = q->press_poll && cw->bpf && !cw->info.press;
+	if (cw->press_polled) {
+		struct memtrace_event pev;
+
+		report_trace_press_step(&cw->press, collect_trace_press_flag(),
+					(uint64_t)(cw->start_mono_s * 1e9), &pev);
+	}
+	return 0;
+}
+
+/* Why the window ends now, or NULL. */
+static const char *collect_trace_end(struct collect_trace_window *cw, double now)
+{
+	const struct collect_trace_req *q = &cw->req;
+	const char *end = q->until ? q->until(q->arg) : NULL;
+
+	if (end)
+		return end;
+	if (q->duration_s > 0 && now - cw->start_mono_s >= q->duration_s)
+		return "duration";
+	return NULL;
+}
+
+void collect_trace_window_run(struct collect_trace_window *cw)
+{
+	const struct collect_trace_req *q = &cw->req;
+	double last_press_s = 0;
+
+	while (!cw->end_reason) {
+		double now = collect_trace_now(), left_ms = COLLECT_TRACE_TICK_MS;
+		long n;
+
+		cw->end_reason = collect_trace_end(cw, now);
+		if (cw->end_reason)
+			break;
+		if (q->duration_s > 0 && (q->duration_s - (now - cw->start_mono_s)) * 1000 < left_ms)
+			left_ms = (q->duration_s - (now - cw->start_mono_s)) * 1000;
+		if (!cw->bpf) {
+			poll(NULL, 0, (int)left_ms + 1);
+			if (cw->counted && q->count && !tpcount_read(&cw->counts) &&
+			    collect_trace_total(&cw->counts) >= q->count)
+				cw->end_reason = "count";
+			continue;
+		}
+		if (cw->press_polled && now - last_press_s >= TRACE_PRESS_POLL_MS / 1000.0) {
+			struct memtrace_event pev;
+
+			last_press_s = now;
+			if (report_trace_press_step(&cw->press, collect_trace_press_flag(),
+						    (uint64_t)(now * 1e9), &pev))
+				collect_trace_on_event(&pev, cw);
+		}
+		n = tracer_poll((int)left_ms + 1, collect_trace_on_event, cw);
+		if (n < 0) {
+			cw->poll_rc = (int)n;
+			snprintf(cw->read_why, sizeof(cw->read_why), "reading the ring buffer: %s",
+				 strerror((int)-n));
+			cw->why = cw->read_why;
+			cw->end_reason = "error";
+			break;
+		}
+		collect_trace_tick(&cw->names, collect_trace_now(), false);
+		/* summary mode: the events counted in the kernel */
+		if (q->count && !q->every_event && !tracer_read_counts(&cw->counts) &&
+		    collect_trace_total(&cw->counts) >= q->count)
+			cw->end_reason = "count";
+	}
+}
+
+int collect_trace_window_close(struct collect_trace_window *cw)
+{
+	size_t i;
+	int rc;
+
+	/* close the window, then read what it holds */
+	tracer_pause(true);
+	if (cw->counted)
+		tpcount_enable(false);
+	cw->end_mono_s = collect_trace_now();
+	collect_trace_counters(&cw->after);
+	if (cw->bpf) {
+		/* the first events still in the ring name their processes */
+		tracer_poll(0, collect_trace_on_event, cw);
+		cw->missed = tracer_missed();
+		if ((rc = tracer_read_counts(&cw->counts)) ||
+		    (rc = tracer_read_agg(&cw->entries, &cw->nentries))) {
+			/* the events are lost: the summary is the counters' */
+			snprintf(cw->read_why, sizeof(cw->read_why), "reading the programs' maps: %s",
+				 strerror(-rc));
+			cw->why = cw->read_why;
+			cw->read_rc = rc;
+			cw->bpf = false;
+			free(cw->entries);
+			cw->entries = NULL;
+			cw->nentries = 0;
+		}
+	}
+	if (cw->counted && (rc = tpcount_read(&cw->counts))) {
+		snprintf(cw->read_why, sizeof(cw->read_why), "reading the perf counters: %s",
+			 strerror(-rc));
+		cw->why = cw->read_why;
+		cw->read_rc = rc;
+		cw->counted = false;
+	}
+	tpcount_close();
+	tracer_close();		/* detached before the summary is written */
+	collect_trace_tick(&cw->names, cw->end_mono_s, true);
+	if (cw->nentries) {
+		cw->entry_names = calloc(cw->nentries, sizeof(*cw->entry_names));
+		if (!cw->entry_names)
+			return -ENOMEM;
+		for (i = 0; i < cw->nentries; i++)
+			cw->entry_names[i] = collect_trace_names(&cw->names,
+								 cw->entries[i].val.first.inode,
+								 cw->entries[i].key.cgroup_id,
+								 cw->end_mono_s);
+	}
+	return 0;
+}
 
 int collect_trace_window(struct host *h, const struct collect_trace_req *q,
 			 struct collect_trace_window *out)
 {
-	struct tracer_opts to = { 0 };
-	double now;
-	size_t i;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (collect_trace_init(&out->names, h))
+	if (collect_trace_window_init(out, h))
 		return -ENOMEM;
-	to.netns_ino = q->netns_ino;
-	to.protocol = q->protocol;
-	to.every_event = false;	/* summary: each entry's first event only */
-	to.possible_cpus = q->possible_cpus;
-	rc = tracer_open(&to, &out->info, &out->why);
-	out->bpf = !rc;
-	collect_trace_counters(&out->before);
-	{
-		struct timespec rt;
+	collect_trace_window_open(out, q);	/* 0: the request does not require BPF */
+	collect_trace_window_run(out);
+	return collect_trace_window_close(out);
+}
 
-		clock_gettime(CLOCK_REALTIME, &rt);
-		out->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
-							collect_trace_now();
-	}
-	out->start_mono_s = collect_trace_now();
-	tracer_pause(false);
-	out->end_reason = "duration";
-	for (;;) {
-		long n;
-		double left_ms;
+void collect_trace_window_start_view(const struct collect_trace_window *cw, const struct host *h,
+				     struct trace_window *w)
+{
+	const struct collect_trace_req *q = &cw->req;
 
-		now = collect_trace_now();
-		if (q->stop && *q->stop) {
-			out->end_reason = "sigint";
-			break;
-		}
-		if (now - out->start_mono_s >= q->duration_s)
-			break;
-		left_ms = (q->duration_s - (now - out->start_mono_s)) * 1000;
-		if (left_ms > 100)
-			left_ms = 100;
-		if (!out->bpf) {
-			struct timespec ts = { 0, (long)(left_ms * 1e6) + 1000 };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		n = tracer_poll((int)left_ms + 1, collect_trace_on_event, out);
-		if (n < 0) {
-			snprintf(out->read_why, sizeof(out->read_why), "reading the ring buffer: %s",
-				 strerror((int)-n));
-			out->why = out->read_why;
-			out->end_reason = "error";
-			break;
-		}
-		collect_trace_tick(&out->names, collect_trace_now(), false);
-	}
-	tracer_pause(true);
-	out->end_mono_s = collect_trace_now();
-	collect_trace_counters(&out->after);
-	if (out->bpf) {
-		tracer_poll(0, collect_trace_on_event, out);
-		out->missed = tracer_missed();
-		if ((rc = tracer_read_counts(&out->counts)) ||
-		    (rc = tracer_read_agg(&out->entries, &out->nentries))) {
-			snprintf(out->read_why, sizeof(out->read_why), "reading the programs' maps: %s",
-				 strerror(-rc));
-			out->why = out->read_why;
-			out->bpf = false;
-			free(out->entries);
-			out->entries = NULL;
-			out->nentries = 0;
-		}
-	}
-	tracer_close();
-	collect_trace_tick(&out->names, out->end_mono_s, true);
-	if (out->nentries) {
-		out->entry_names = calloc(out->nentries, sizeof(*out->entry_names));
-		if (!out->entry_names)
-			return -ENOMEM;
-		for (i = 0; i < out->nentries; i++)
-			out->entry_names[i] = collect_trace_names(&out->names,
-								  out->entries[i].val.first.inode,
-								  out->entries[i].key.cgroup_id,
-								  out->end_mono_s);
-	}
-	return 0;
+	memset(w, 0, sizeof(*w));
+	w->h = h;
+	w->info = cw->bpf ? &cw->info : NULL;
+	w->bpf_why = cw->why;
+	w->counted = cw->counted ? &cw->cinfo : NULL;
+	w->counts = cw->counted ? &cw->counts : NULL;	/* nothing counted yet */
+	w->clock = cw->clock;
+	w->netns_ino = q->netns_ino;
+	w->protocol = q->protocol_name;
+	w->protocol_num = q->protocol;
+	w->summary_only = !q->every_event;
+	w->start_unix_s = w->end_unix_s = cw->start_mono_s + cw->clock.realtime_minus_monotonic_s;
+	w->requested = 10;
 }
 
 void collect_trace_window_view(const struct collect_trace_window *cw, const struct host *h,
@@ -379,7 +526,8 @@ void collect_trace_window_view(const struct collect_trace_window *cw, const stru
 	w->info = cw->bpf ? &cw->info : NULL;
 	w->bpf_why = cw->why;
 	w->procs_partial = cw->names.partial;
-	w->counts = cw->bpf ? &cw->counts : NULL;
+	w->counts = cw->bpf || cw->counted ? &cw->counts : NULL;
+	w->counted = cw->counted ? &cw->cinfo : NULL;
 	w->entries = cw->entries;
 	w->nentries = cw->nentries;
 	w->names = cw->entry_names;
@@ -387,16 +535,18 @@ void collect_trace_window_view(const struct collect_trace_window *cw, const stru
 	w->netns_ino = q->netns_ino;
 	w->protocol = q->protocol_name;
 	w->protocol_num = q->protocol;
-	w->summary_only = true;
+	w->summary_only = !q->every_event;
 	w->start_unix_s = cw->start_mono_s + cw->clock.realtime_minus_monotonic_s;
 	w->end_unix_s = cw->end_mono_s + cw->clock.realtime_minus_monotonic_s;
 	w->end_reason = cw->end_reason;
 	w->missed = cw->missed;
+	w->press_poll = cw->bpf && cw->press_polled ? &cw->press : NULL;
 	w->requested = 10;
 }
 
 void collect_trace_window_free(struct collect_trace_window *cw)
 {
+	tpcount_close();
 	tracer_close();
 	free(cw->entry_names);
 	free(cw->entries);
@@ -409,22 +559,12 @@ void collect_trace_window_free(struct collect_trace_window *cw)
 int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
 			    struct collect_trace_window *cw)
 {
-	struct tracer_opts to = { 0 };
-	struct timespec rt;
-
-	memset(cw, 0, sizeof(*cw));
-	if (collect_trace_init(&cw->names, h))
+	if (collect_trace_window_init(cw, h))
 		return -ENOMEM;
-	to.netns_ino = q->netns_ino;
-	to.protocol = q->protocol;
-	to.possible_cpus = q->possible_cpus;
-	cw->bpf = !tracer_open(&to, &cw->info, &cw->why);
-	clock_gettime(CLOCK_REALTIME, &rt);
-	cw->clock.realtime_minus_monotonic_s = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
-					       collect_trace_now();
-	cw->start_mono_s = collect_trace_now();
+	cw->req = *q;
+	collect_trace_attach(cw);	/* 0: the request does not require BPF */
+	collect_trace_start(cw);
 	cw->end_reason = "sample";
-	tracer_pause(false);
 	return 0;
 }
 

@@ -3,12 +3,12 @@
  * process, never the task that happened to run the event) and the cgroup v2
  * path from the socket's cgroup id.  The scan is repeated only for a socket
  * not found yet, at most as often as keeps its cost under a twentieth of
- * the time.  Returns -errno; never prints. */
+ * the time.  And the traced window around them, one for every command
+ * that traces (trace, advise --trace, watch --events).  Returns -errno;
+ * never prints. */
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef SOCKMEM_COLLECT_TRACE_H
 #define SOCKMEM_COLLECT_TRACE_H
-
-#include <signal.h>
 
 #include "keymap.h"
 #include "report_trace.h"
@@ -59,50 +59,93 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
  * for the summary).  Returns 0 or the scan's -errno. */
 int collect_trace_tick(struct collect_trace *c, double now_s, bool force);
 
-/* A window traced in summary mode for another command (advise --trace):
- * the programs attached, the counters read around the window, the events
- * counted in the kernel, the sockets named while they live.  Everything a
- * trace_window needs, owned here (collect_trace_window_free). */
+/* The traced window, one implementation for trace (line or summary mode),
+ * advise --trace (collect_trace_window) and watch --events (the live
+ * calls below): the programs attached (else, when asked, the tracepoints
+ * counted through perf_event_open, else nothing: the counters alone), the
+ * counters read around the window, the events waited for until the
+ * request's until() or duration or count says it ends, each handed to
+ * on_event with its socket's names, TCP's pressure flag polled where the
+ * pressure programs cannot attach.  What the caller decides (signals, a
+ * closed pipe, lines printed) it says through until(), which names the end
+ * ("sigint", "sigterm", "pipe", "count", "error") or returns NULL to go on.
+ * Everything a trace_window needs is owned here (collect_trace_window_free). */
+typedef void (*collect_trace_event_cb)(const struct memtrace_event *e,
+				       const struct trace_names *nm, void *arg);
+typedef const char *(*collect_trace_until_cb)(void *arg);
+
 struct collect_trace_req {
-	double duration_s;
+	double duration_s;		/* ends after it ("duration"); 0: no limit */
 	uint32_t netns_ino;		/* 0: every network namespace */
 	uint16_t protocol;		/* IPPROTO_*, 0: every one */
-	const char *protocol_name;	/* its name for the report, or NULL */
+	const char *protocol_name;	/* its name for the report and perf's filter, or NULL */
 	uint64_t possible_cpus;
-	volatile sig_atomic_t *stop;	/* set (by a signal): end the window early */
+	bool every_event;		/* line mode: every event to on_event, not each
+					 * entry's first (summary mode) */
+	uint64_t count;			/* "count" once the kernel has counted this many
+					 * (summary mode, or perf_event_open); 0: no limit */
+	bool press_poll;		/* poll TCP's flag if the pressure programs cannot attach */
+	const char *skip_bpf_why;	/* non-NULL: BPF not tried, this is why */
+	bool bpf_required;		/* the programs or an error (collect_trace_window_open) */
+	bool perf_fallback;		/* without BPF: counted through perf_event_open */
+	collect_trace_event_cb on_event;	/* NULL: the names only */
+	collect_trace_until_cb until;	/* NULL: the duration alone ends it */
+	void *arg;			/* on_event's and until's */
 };
 
 struct collect_trace_window {
+	struct collect_trace_req req;	/* a copy of the request */
 	struct collect_trace names;
 	struct trace_counters before, after;
 	struct tracer_info info;
 	bool bpf;			/* the programs ran */
+	bool counted;			/* without them, perf_event_open counted */
+	struct tpcount_info cinfo;	/* how (counted) */
 	const char *why;		/* why not, or a read failure */
+	char nobpf_why[480];
 	char read_why[160];
+	int poll_rc;			/* the ring buffer's read failure (-errno), 0: none */
+	int read_rc;			/* the maps' or perf counters' (-errno), 0: none */
 	struct memtrace_counts counts;
 	struct tracer_entry *entries;
 	size_t nentries;
 	const struct trace_names **entry_names;
+	struct trace_press_poll press;	/* TCP's flag, polled when press_polled */
+	bool press_polled;
 	struct trace_clock clock;
 	double start_mono_s, end_mono_s;
-	const char *end_reason;		/* "duration", "sigint" (stop), "error" */
+	/* "duration", "count", "error" (the ring), until()'s, "sample" (live) */
+	const char *end_reason;
 	uint64_t missed;
-	bool oom;
+	bool oom;			/* some sockets are not named */
 };
 
-/* Runs the window (h: collected, for the problems and the CPU count).
- * 0 even without BPF (out->bpf false, out->why says why: the counters
- * alone); -ENOMEM. */
+/* The window's four steps.  init (h: where the walks name their problems):
+ * -ENOMEM.  open: attaches and opens the window; 0 even without BPF
+ * (cw->bpf false, cw->why says why), except with q->bpf_required: the
+ * tracer's -errno (nothing attached).  run: until the end (cw->end_reason;
+ * a ring buffer failure in cw->poll_rc).  close: closes the window, reads
+ * what it holds (a failure in cw->read_rc: the counters alone), detaches
+ * and names the entries; 0 or -ENOMEM. */
+int collect_trace_window_init(struct collect_trace_window *cw, struct host *h);
+int collect_trace_window_open(struct collect_trace_window *cw, const struct collect_trace_req *q);
+void collect_trace_window_run(struct collect_trace_window *cw);
+int collect_trace_window_close(struct collect_trace_window *cw);
+/* All four, for another command (advise --trace: summary mode; h
+ * collected, for the problems and the CPU count).  0 or -ENOMEM. */
 int collect_trace_window(struct host *h, const struct collect_trace_req *q,
 			 struct collect_trace_window *out);
-/* The report's view of it (pointers into out). */
+/* The report's view of the window just opened (trace's start line), and
+ * of the window closed (pointers into cw; requested: 10 rows). */
+void collect_trace_window_start_view(const struct collect_trace_window *cw, const struct host *h,
+				     struct trace_window *w);
 void collect_trace_window_view(const struct collect_trace_window *cw, const struct host *h,
 			       const struct collect_trace_req *q, struct trace_window *w);
 void collect_trace_window_free(struct collect_trace_window *cw);
 
 /* watch --events: the programs attached for the whole watch (summary mode,
  * unpaused), their counts read at each sample, the sockets named while
- * they live.  Built on collect_trace_window's state. */
+ * they live.  Built on the window's state (no loop: each sample reads). */
 int collect_trace_live_open(struct host *h, const struct collect_trace_req *q,
 			    struct collect_trace_window *cw);
 /* watch --events' request: this network namespace (every one with
