@@ -116,6 +116,33 @@ else
 	skip "the schema of the live documents: python3-jsonschema not installed"
 fi
 
+# 1b. the same flood with the programs loaded through libbpf (what a kernel
+# before 5.17 gets, SOCKMEM_BPF_LOADER=libbpf on this one): the same counts,
+# the same socket, and the loader said
+SOCKMEM_BPF_LOADER=libbpf "$SOCKMEM" trace --summary --json > "$TMPD/lib.json" 2> "$TMPD/lib.err" &
+tpid=$!; pids+=("$tpid")
+wait_for "$TMPD/lib.json" '"type":"start"'
+rb0=$(rcvbuf_errors)
+echo "udp 5000" >&"${FILLER[1]}"
+read -r -t 60 _ _ sent <&"${FILLER[0]}"
+sleep 0.3
+rb1=$(rcvbuf_errors)
+kill -INT "$tpid"; wait "$tpid"; trc=$?
+L=$(jq -c 'select(.type == "summary")' "$TMPD/lib.json")
+n=$(jq -r '.events.by_event["drop-SOCKET_RCVBUFF"]' <<< "$L")
+all "libbpf loader: exit $trc, loader $(jq -r .kernel.loader <<< "$L"), level process" \
+	'[ "$trc" -eq 0 ] && jq -e ".kernel.loader | test(\"^libbpf v\")" <<< "$L" >/dev/null && [ "$(jq -r .attribution.level <<< "$L")" = process ]'
+check "libbpf loader: the drops traced ($n) = Udp RcvbufErrors delta ($((rb1 - rb0))) > 0" \
+	[ "$n" -gt 0 -a "$n" -eq $((rb1 - rb0)) ]
+check "libbpf loader: every drop on 127.0.0.1:$port, process $FILL_PID, cgroup $cgroup" \
+	jq -e --arg l "127.0.0.1:$port" --argjson p "$FILL_PID" --arg c "$cgroup" \
+	'.top.socket.groups == 1 and .top.socket.rows[0].socket.local == $l and .top.process.rows[0].process.pid == $p and .top.cgroup.rows[0].cgroup.path == $c' <<< "$L"
+check "libbpf loader: the reasons' values from the kernel's BTF, as the probe program has them" \
+	jq -e -s '.[0].kernel.drop_reason_values == .[1].kernel.drop_reason_values' \
+	<(jq -c 'select(.type == "summary")' "$TMPD/sum.json") <(echo "$L")
+check "libbpf loader: said in the text (loaded through libbpf)" \
+	sh -c "SOCKMEM_BPF_LOADER=libbpf '$SOCKMEM' trace --duration 0.2s 2>&1 | grep -q '^attribution: process: .*(loaded through libbpf v'"
+
 # 2. line mode: a line per event with its process, --count ends it
 "$SOCKMEM" trace --json --count 5 > "$TMPD/lines.json" 2>/dev/null &
 tpid=$!; pids+=("$tpid")
@@ -185,9 +212,13 @@ if [ -w "$V1$own" ] && [ -e "$V1$own/memory.kmem.tcp.limit_in_bytes" ] && mkdir 
 	mport=$(jq -r '[.top[] | select(.protocol == "udp" and .drops > 0 and .rcvbuf_bytes > 1000000)][0].local' "$TMPD/mtop.json")
 	mdrops=$(jq -r --arg l "$mport" '.top[] | select(.local == $l) | .drops' "$TMPD/mtop.json")
 	nref=$(jq -s --arg l "$mport" --argjson p "$MEMCG_FILL" 'map(select(.type == "event" and .event == "refused-receive" and .cause == "memcg" and .socket.local == $l and .socket.memcg and .process.pid == $p)) | length' "$TMPD/memcg.json")
+	# each of them on that memory cgroup's path, in the v1 hierarchy
+	mrel=${MCG#"$V1"}
+	nonpath=$(jq -s --arg l "$mport" --arg m "$mrel" 'map(select(.type == "event" and .socket.local == $l and (.memory_cgroup.path != $m or .memory_cgroup.hierarchy != "v1"))) | length' "$TMPD/memcg.json")
 	ndrop=$(jq -s --arg l "$mport" 'map(select(.type == "event" and .event == "drop-PROTO_MEM" and .socket.local == $l)) | length' "$TMPD/memcg.json")
 	lost=$(jq -r 'select(.type == "summary") | .lost.ring_buffer_full' "$TMPD/memcg.json")
 	all "memcg: $nref refusals on $mport (refused-receive, cause memcg, sockfill $MEMCG_FILL)" '[ "$nref" -gt 0 ]'
+	all "memcg: every event of $mport on the memory cgroup $mrel (v1): $nonpath elsewhere" '[ "$nref" -gt 0 ] && [ "$nonpath" = 0 ]'
 	all "memcg: the PROTO_MEM drops traced on $mport ($ndrop, $lost lines lost) = its sock_diag drop count ($mdrops)" \
 		'[ "$lost" = 0 ] && [ "$ndrop" = "$mdrops" ] && [ "$mdrops" -gt 0 ]'
 	echo quit >&7; exec 7>&- 8<&-; wait "$MEMCG_FILL" 2>/dev/null
@@ -297,8 +328,11 @@ check "--backend counters: exit 3, level counters" \
 # path is seen: the function is not inlined away), and the aborts traced
 # agree with TCPAbortOnMemory.
 press=$(jq -r 'select(.type == "start") | .kernel.pressure_traced' "$TMPD/probe.json")
+# the light skeleton has a probe program too; libbpf finds the reasons in
+# the kernel's BTF without one
+lskel=0; [ "$(jq -r 'select(.type == "start") | .kernel.loader' "$TMPD/probe.json")" = "light skeleton" ] && lskel=1
 if [ "$press" = true ]; then
-	NPROGS=7
+	NPROGS=$((6 + lskel))
 	"$SOCKMEM" trace --summary --json --protocol tcp > "$TMPD/press.json" 2> "$TMPD/press.err" &
 	tpid=$!; pids+=("$tpid")
 	wait_for "$TMPD/press.json" '"type":"start"'
@@ -316,7 +350,7 @@ for _ in range(3):
 		jq -e '.counters.list[] | select(.name == "TCPAbortOnMemory") | .match == "exact" and .comparable and .agrees' <<< "$P"
 	check "coverage: pressure from fentry/fexit" jq -e '.coverage | map(select(test("fentry/fexit"))) | length == 1' <<< "$P"
 else
-	NPROGS=3
+	NPROGS=$((2 + lskel))
 	"$SOCKMEM" trace --summary --json --duration 0.5s > "$TMPD/press.json" 2> "$TMPD/press.err"
 	trc=$?
 	P=$(jq -c 'select(.type == "summary")' "$TMPD/press.json")

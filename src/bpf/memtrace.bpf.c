@@ -48,8 +48,26 @@ enum { BPF_ANY = 0, BPF_NOEXIST = 1 };
 
 /* ---- trace's own additions to the kernel's types (keep this block apart
  * from the shared stubs below: they may move to a common header) ---- */
-/* none: the pressure programs read struct proto's memory_pressure, already
- * among the stubs */
+
+/* sock_cgroup_data before 5.15: a union of the cgroup pointer and net_cls
+ * and net_prio's data, val (a flavour: CO-RE finds it in the union) */
+struct sock_cgroup_data___val {
+	__u64 val;
+} __attribute__((preserve_access_index));
+
+struct sock___cgval {
+	struct sock_cgroup_data___val sk_cgrp_data;
+} __attribute__((preserve_access_index));
+
+/* the memory cgroup's own cgroup (css.cgroup): on cgroup v1 a directory of
+ * the memory hierarchy, on v2 the socket's cgroup or an ancestor */
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+} __attribute__((preserve_access_index));
+
+struct mem_cgroup {
+	struct cgroup_subsys_state css;
+} __attribute__((preserve_access_index));
 
 /* ---- the kernel's types: only the fields read, relocated by CO-RE ---- */
 
@@ -74,6 +92,10 @@ struct sk_buff {
 } __attribute__((preserve_access_index));
 
 /* ---- what user space sets and reads ---- */
+
+/* Set before load: a tracing program may call bpf_get_socket_cookie()
+ * (5.12+; the libbpf loader of older kernels clears it). */
+const volatile __u8 has_cookie_helper = 1;
 
 #ifndef MEMTRACE_PRESS
 /* Set before load: the kfree_skb tracepoint has the receiving socket as
@@ -173,26 +195,61 @@ int memtrace_probe(void *ctx)
 }
 #endif
 
+/* The socket's inode (0: none, e.g. closed): sk_ino from 6.16, before
+ * that the inode of the struct socket_alloc around sk_socket. */
+static __always_inline __u32 memtrace_sock_inode(struct sock *sk)
+{
+	struct socket_alloc *sa;
+
+	if (bpf_core_field_exists(sk->sk_ino))
+		return (__u32)BPF_CORE_READ(sk, sk_ino);
+	sa = (struct socket_alloc *)BPF_CORE_READ(sk, sk_socket);
+	return sa ? (__u32)BPF_CORE_READ(sa, vfs_inode.i_ino) : 0;
+}
+
+/* The cgroup v2 id of the socket (sock_cgroup_ptr()): the pointer itself
+ * from 5.15, before that the union's val, a pointer when its low bit
+ * (is_data: net_cls or net_prio in use, the root's then) is clear. */
+static __always_inline __u64 memtrace_sock_cgroup(struct sock *sk)
+{
+	struct cgroup *cg = NULL;
+
+	if (bpf_core_field_exists(struct sock_cgroup_data, cgroup)) {
+		cg = sk->sk_cgrp_data.cgroup;
+		return cg ? cg->kn->id : 0;
+	}
+	if (bpf_core_field_exists(struct sock_cgroup_data___val, val)) {
+		__u64 v = BPF_CORE_READ((struct sock___cgval *)sk, sk_cgrp_data.val);
+
+		if (v && !(v & 1))
+			cg = (struct cgroup *)v;
+	}
+	return cg ? BPF_CORE_READ(cg, kn, id) : 0;
+}
+
 /* The fields of the key, read for every event: direct loads (the verifier
  * makes them faulting-safe), the socket as the helper wants it. */
 static __always_inline void memtrace_sock_key(struct memtrace_key *k, struct sock *sk, int trusted)
 {
 	struct net *net = sk->__sk_common.skc_net.net;
 
-	/* the helper wants a trusted pointer (a tracepoint argument); skb->sk
-	 * is only RCU-protected: its cookie as generated so far (sock_diag
-	 * and ss generate it), 0 when nobody asked yet */
-	if (trusted)
+	/* the helper wants a trusted pointer (a tracepoint argument), and a
+	 * tracing program has it from 5.12 (has_cookie_helper); skb->sk is
+	 * only RCU-protected: its cookie as generated so far (sock_diag and
+	 * ss generate it), and without one the socket's inode stands in, so
+	 * that two sockets never share an entry */
+	if (trusted && has_cookie_helper)
 		k->cookie = bpf_get_socket_cookie(sk);
 	else
-		k->cookie = (__u64)sk->__sk_common.skc_cookie.counter;
-	k->netns_ino = net ? net->ns.inum : 0;
-	if (bpf_core_field_exists(struct sock_cgroup_data, cgroup)) {
-		struct cgroup *cg = sk->sk_cgrp_data.cgroup;
+		k->cookie = (__u64)BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!k->cookie) {
+		__u32 ino = memtrace_sock_inode(sk);
 
-		if (cg)
-			k->cgroup_id = cg->kn->id;
+		if (ino)
+			k->cookie = MEMTRACE_COOKIE_INODE | ino;
 	}
+	k->netns_ino = net ? net->ns.inum : 0;
+	k->cgroup_id = memtrace_sock_cgroup(sk);
 }
 
 /* sk_get_rmem0() / sk_get_wmem0(): per-netns (TCP) or global (UDP). */
@@ -219,8 +276,8 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 					  struct sock *sk, long allocated, int have_allocated,
 					  long episode_ms)
 {
+	struct mem_cgroup *memcg;
 	struct proto *prot;
-	struct socket_alloc *sa;
 	unsigned long *press;
 	long *mem;
 	int drops;
@@ -258,7 +315,7 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 	e->wmem_alloc = BPF_CORE_READ(sk, sk_wmem_alloc.refs.counter) - 1;
 	e->sndbuf = BPF_CORE_READ(sk, sk_sndbuf);
 	if (BPF_CORE_READ(sk, sk_memcg))
-		e->flags |= MEMTRACE_F_MEMCG;
+		e->flags |= MEMTRACE_F_MEMCG;	/* a memcg charges it (v1: kmem.tcp set) */
 	drops = BPF_CORE_READ(sk, sk_drops.counter);
 	if (bpf_core_field_exists(sk->sk_drop_counters) &&
 	    bpf_core_type_exists(struct numa_drop_counters)) {
@@ -268,13 +325,10 @@ static __always_inline void memtrace_fill(struct memtrace_event *e, const struct
 			drops = BPF_CORE_READ(ndc, drops0.counter) + BPF_CORE_READ(ndc, drops1.counter);
 	}
 	e->drops = (__u32)drops;
-	if (bpf_core_field_exists(sk->sk_ino)) {
-		e->inode = (__u32)BPF_CORE_READ(sk, sk_ino);
-	} else {
-		sa = (struct socket_alloc *)BPF_CORE_READ(sk, sk_socket);
-		if (sa)
-			e->inode = (__u32)BPF_CORE_READ(sa, vfs_inode.i_ino);
-	}
+	e->inode = memtrace_sock_inode(sk);
+	memcg = BPF_CORE_READ(sk, sk_memcg);
+	if (memcg)
+		e->memcg_cgroup_id = BPF_CORE_READ(memcg, css.cgroup, kn, id);
 	prot = BPF_CORE_READ(sk, __sk_common.skc_prot);
 	if (!prot)
 		return;
@@ -321,6 +375,15 @@ static __always_inline void memtrace_fill_from(struct memtrace_event *e, const s
 	e->event = (__u8)k->event;
 	e->cpu = (__u8)bpf_get_smp_processor_id();
 	e->flags &= ~MEMTRACE_F_FIRST;
+}
+
+/* An atomic add, never of a constant 0: the compiler turns that into an
+ * atomic OR of 0 (an idempotent read-modify-write), which a kernel before
+ * 5.12 refuses ("BPF_XADD uses reserved fields"): refusals carry no packet. */
+static __always_inline void memtrace_add(__u64 *p, __u64 v)
+{
+	if (v)
+		__sync_fetch_and_add(p, v);
 }
 
 static __always_inline int memtrace_key_eq(const struct memtrace_key *a, const struct memtrace_key *b)
@@ -421,7 +484,7 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 		v = bpf_map_lookup_elem(&memtrace_agg, &p->key);
 		if (v) {
 			__sync_fetch_and_add(&v->count, p->count);
-			__sync_fetch_and_add(&v->truesize_sum, p->truesize_sum);
+			memtrace_add(&v->truesize_sum, p->truesize_sum);
 		}
 	}
 	p->armed = 0;
@@ -430,7 +493,7 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 	v = bpf_map_lookup_elem(&memtrace_agg, &k);
 	if (v) {
 		__sync_fetch_and_add(&v->count, 1);
-		__sync_fetch_and_add(&v->truesize_sum, truesize);
+		memtrace_add(&v->truesize_sum, truesize);
 		armed = 1;
 	} else {
 		struct memtrace_val nv = { 0 };
@@ -450,7 +513,7 @@ static __always_inline void memtrace_record(struct sock *sk, int trusted, struct
 			v = bpf_map_lookup_elem(&memtrace_agg, &k);
 			if (v) {
 				__sync_fetch_and_add(&v->count, 1);
-				__sync_fetch_and_add(&v->truesize_sum, truesize);
+				memtrace_add(&v->truesize_sum, truesize);
 				armed = 1;
 			}
 		} else {

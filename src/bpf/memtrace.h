@@ -45,7 +45,7 @@
 /* memtrace_event.xflags */
 #define MEMTRACE_X_POLLED 0x01		/* a pressure transition seen in /proc/net/protocols */
 
-/* One event, 160 bytes.  Addresses in network order (IPv4 in the first 4
+/* One event, 168 bytes.  Addresses in network order (IPv4 in the first 4
  * bytes), ports in host order, pages in the kernel's page unit. */
 struct memtrace_event {
 	__u64 time_ns;			/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
@@ -72,7 +72,14 @@ struct memtrace_event {
 	__u8 xflags;			/* MEMTRACE_X_*: set by user space only */
 	__u32 episode_ms;		/* press-leave: the episode's length (MEMTRACE_F_EPISODE) */
 	__u8 pad[4];
+	__u64 memcg_cgroup_id;		/* the memory cgroup's own cgroup (kernfs inode: on
+					 * cgroup v1 in the memory hierarchy), 0: none */
 };
+
+/* A socket without a cookie yet (skb->sk before anybody asked, or no
+ * helper before 5.12): the key's cookie is this bit and its inode.  Real
+ * cookies count from 1 and never reach it. */
+#define MEMTRACE_COOKIE_INODE (1ULL << 63)
 
 /* The aggregation map: one entry per (cgroup, socket, event). */
 struct memtrace_key {

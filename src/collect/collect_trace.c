@@ -88,7 +88,7 @@ int collect_trace_init(struct collect_trace *c, struct host *h)
 	memset(c, 0, sizeof(*c));
 	c->h = h;
 	if (keymap_init(&c->inode_pid, sizeof(uint32_t)) || keymap_init(&c->index, sizeof(size_t)) ||
-	    keymap_init(&c->cgroups, sizeof(size_t))) {
+	    keymap_init(&c->cgroups, sizeof(size_t)) || keymap_init(&c->memcgs, sizeof(size_t))) {
 		collect_trace_free(c);
 		return -ENOMEM;
 	}
@@ -105,6 +105,9 @@ void collect_trace_free(struct collect_trace *c)
 		keymap_free(&c->index);
 	if (c->cgroups.keys)
 		keymap_free(&c->cgroups);
+	if (c->memcgs.keys)
+		keymap_free(&c->memcgs);
+	free(c->memcg);
 	for (i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
@@ -255,6 +258,58 @@ const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t 
 	return n;
 }
 
+/* The memory cgroup of a socket's names, looked up once per memcg. */
+static void collect_trace_memcg(struct collect_trace *c, struct trace_names *n, uint64_t id)
+{
+	size_t *slot = keymap_find(&c->memcgs, id);
+	struct collect_trace_memcg *m;
+
+	if (!slot) {
+		struct cgroup_info *ci;
+
+		if (c->nmemcgs == c->mcap) {
+			size_t cap = c->mcap ? 2 * c->mcap : 8;
+			struct collect_trace_memcg *grown = realloc(c->memcg, cap * sizeof(*grown));
+
+			if (!grown)
+				return;
+			c->memcg = grown;
+			c->mcap = cap;
+		}
+		slot = keymap_get(&c->memcgs, id);
+		ci = malloc(sizeof(*ci));
+		if (!slot || !ci) {
+			free(ci);
+			return;
+		}
+		m = &c->memcg[c->nmemcgs];
+		memset(m, 0, sizeof(*m));
+		procscan_memcg_path(c->h, id, ci, &m->v1);
+		if ((m->found = ci->found))
+			snprintf(m->path, sizeof(m->path), "%s", ci->path);
+		free(ci);
+		*slot = ++c->nmemcgs;
+	}
+	m = &c->memcg[*slot - 1];
+	n->memcg_id = id;
+	n->memcg_found = m->found;
+	n->memcg_v1 = m->v1;
+	if (m->found)
+		snprintf(n->memcg, sizeof(n->memcg), "%s", m->path);
+}
+
+const struct trace_names *collect_trace_event_names(struct collect_trace *c,
+						    const struct memtrace_event *e, double now_s)
+{
+	const struct trace_names *cn = collect_trace_names(c, e->inode, e->cgroup_id, now_s);
+	/* the entry is collect_trace's own: names[] holds it */
+	struct trace_names *n = (struct trace_names *)(uintptr_t)cn;
+
+	if (n && e->memcg_cgroup_id && n->memcg_id != e->memcg_cgroup_id)
+		collect_trace_memcg(c, n, e->memcg_cgroup_id);
+	return cn;
+}
+
 /* Each entry's first event, while its socket lives: its names. */
 static void collect_trace_on_event(const struct memtrace_event *e, void *arg)
 {
@@ -262,7 +317,7 @@ static void collect_trace_on_event(const struct memtrace_event *e, void *arg)
 	const struct trace_names *nm;
 
 	/* the names (line mode: of every event), then the request's callback */
-	nm = collect_trace_names(&cw->names, e->inode, e->cgroup_id, collect_trace_now());
+	nm = collect_trace_event_names(&cw->names, e, collect_trace_now());
 	if (!nm)
 		cw->oom = true;
 	if (cw->req.on_event)
@@ -478,10 +533,9 @@ int collect_trace_window_close(struct collect_trace_window *cw)
 		if (!cw->entry_names)
 			return -ENOMEM;
 		for (i = 0; i < cw->nentries; i++)
-			cw->entry_names[i] = collect_trace_names(&cw->names,
-								 cw->entries[i].val.first.inode,
-								 cw->entries[i].key.cgroup_id,
-								 cw->end_mono_s);
+			cw->entry_names[i] = collect_trace_event_names(&cw->names,
+								       &cw->entries[i].val.first,
+								       cw->end_mono_s);
 	}
 	return 0;
 }
@@ -597,8 +651,8 @@ int collect_trace_live_read(struct collect_trace_window *cw, const struct host *
 	else
 		cw->entry_names = nm;
 	for (i = 0; !rc && i < cw->nentries; i++)
-		cw->entry_names[i] = collect_trace_names(&cw->names, cw->entries[i].val.first.inode,
-							 cw->entries[i].key.cgroup_id, cw->end_mono_s);
+		cw->entry_names[i] = collect_trace_event_names(&cw->names, &cw->entries[i].val.first,
+							       cw->end_mono_s);
 	if (rc) {
 		free(cw->entries);
 		cw->entries = NULL;

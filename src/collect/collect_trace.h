@@ -24,6 +24,12 @@ struct collect_trace {
 	struct keymap cgroups;		/* cgroup id -> 1 + index in cgroup_path[] */
 	char (*cgroup_path)[PATH_MAX];	/* "" when not found */
 	size_t ncgroups, cgcap;
+	struct keymap memcgs;		/* memcg's cgroup id -> 1 + index in memcg[] */
+	struct collect_trace_memcg {
+		bool found, v1;
+		char path[PATH_MAX];
+	} *memcg;
+	size_t nmemcgs, mcap;
 	struct collect_trace_pending {
 		size_t i;		/* names[i] was not in the last scan */
 		int misses;		/* scans that did not find it */
@@ -53,6 +59,10 @@ void collect_trace_free(struct collect_trace *c);
 /* The names of the socket with this inode (0: none) in this cgroup; a
  * socket not in the last scan may trigger a new one (now_s: CLOCK_MONOTONIC)
  * or wait in the pending list.  NULL only when out of memory. */
+/* collect_trace_names() for an event's socket, with its memory cgroup
+ * (memcg_cgroup_id: the v1 memory hierarchy's path when there is one). */
+const struct trace_names *collect_trace_event_names(struct collect_trace *c,
+						    const struct memtrace_event *e, double now_s);
 const struct trace_names *collect_trace_names(struct collect_trace *c, uint32_t inode,
 					      uint64_t cgroup_id, double now_s);
 /* Scans again for the pending sockets when the budget allows (force: now,

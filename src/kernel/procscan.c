@@ -511,6 +511,44 @@ static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool 
 	return rc;
 }
 
+/* The mount point of the cgroup v1 hierarchy that has the memory
+ * controller (fstype cgroup, super option memory).  Returns 0, -ENOENT
+ * without one (cgroup v2 alone: not a problem), or mountinfo's -errno. */
+static int procscan_memory_v1_mount(struct host *h, char *dst, size_t dstsz)
+{
+	char *buf = NULL, *line, *next, mnt[PATH_MAX], fstype[64], src[256], opts[1024];
+	size_t len;
+	int rc;
+
+	rc = procscan_read_mountinfo(&buf, &len);
+	if (rc) {
+		host_problem_add(h, "/proc/self/mountinfo", rc, NULL);
+		return rc;
+	}
+	rc = -ENOENT;
+	for (line = buf; line && *line; line = next) {
+		char *sep, *o, *save = NULL;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		sep = strstr(line, " - ");
+		if (!sep || sscanf(sep + 3, "%63s %255s %1023s", fstype, src, opts) != 3 ||
+		    strcmp(fstype, "cgroup"))
+			continue;
+		for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+			if (!strcmp(o, "memory"))
+				break;
+		if (o && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
+			snprintf(dst, dstsz, "%s", mnt);
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 /* A depth-first walk of the directories under a cgroup mount.  visit() is
  * called on each before it is listed, and returns true to stop the walk. */
 struct procscan_walk {
@@ -729,6 +767,32 @@ void procscan_cgroups(struct host *h, const uint64_t *ids, struct cgroup_info *c
 		}
 	}
 	procscan_fail_end(&w.errs, mnt, "cgroup files");
+}
+
+void procscan_memcg_path(struct host *h, uint64_t id, struct cgroup_info *ci, bool *v1)
+{
+	struct cgfind_ctx c = { { 0 }, &ci, 0, 1 };
+	struct procscan_walk w = { { h, 0, 0, 0 }, 0, false, false, false, cgfind_visit, &c };
+	char mnt[PATH_MAX], path[PATH_MAX];
+	int *v;
+
+	*v1 = false;
+	if (procscan_memory_v1_mount(h, mnt, sizeof(mnt))) {
+		procscan_cgroups(h, &id, &ci, 1);	/* v2: the socket's tree */
+		return;
+	}
+	*v1 = true;
+	memset(ci, 0, sizeof(*ci));
+	if (keymap_init(&c.idx, sizeof(int)) || !(v = keymap_get(&c.idx, id))) {
+		keymap_free(&c.idx);
+		host_problem_add(h, mnt, -ENOMEM, NULL);
+		return;
+	}
+	*v = 1;
+	c.mntlen = strlen(mnt);
+	snprintf(path, sizeof(path), "%s", mnt);
+	procscan_walk(&w, path, sizeof(path));
+	keymap_free(&c.idx);
 }
 
 /* "unlimited" in v1 is PAGE_COUNTER_MAX pages: anything near 2^63 */

@@ -113,4 +113,10 @@ int procscan_memcg_scan(struct host *h, struct memcg_entry *out, int max, double
  * removed while its sockets live on: ci[i]->deleted, h->deleted.cgroups. */
 void procscan_cgroups(struct host *h, const uint64_t *ids, struct cgroup_info *const *ci, int n);
 
+/* The path of a memory cgroup by the kernfs id of its own cgroup (trace's
+ * memcg_cgroup_id): in the cgroup v1 hierarchy with the memory controller
+ * when there is one (*v1; ci->path relative to its mount), else as
+ * procscan_cgroups() in the cgroup2 tree.  ci->found says whether. */
+void procscan_memcg_path(struct host *h, uint64_t id, struct cgroup_info *ci, bool *v1);
+
 #endif

@@ -2,9 +2,10 @@
  * src/bpf/memtrace.bpf.c on sock:sock_exceed_buf_limit and skb:kfree_skb
  * (memory reasons only), and, when this kernel lets them attach, those of
  * src/bpf/mempress.bpf.c on TCP's memory pressure and aborts on memory
- * (fentry/fexit), each loaded as a light skeleton, their ring buffer read
- * by hand (no libbpf), their per-CPU counters and aggregation map read with
- * the bpf() system call.  Nothing is pinned: the programs go away with the
+ * (fentry/fexit), each loaded as a light skeleton (5.17+; before, as a
+ * regular skeleton through libbpf, opened then), their ring buffer read
+ * by hand, their per-CPU counters and aggregation map read with the bpf()
+ * system call.  Nothing is pinned: the programs go away with the
  * file descriptors, on every exit path.  Built without BPF (./configure
  * --disable-bpf), tracer_open() fails with -EOPNOTSUPP and says why.
  * Returns 0 or -errno; never prints. */
@@ -29,6 +30,9 @@ struct tracer_opts {
 
 /* What this kernel gave the programs. */
 struct tracer_info {
+	const char *loader;		/* "light skeleton" (5.17+) or "libbpf vX.Y" */
+	bool drops;			/* the kfree_skb program is attached (5.17+: the
+					 * tracepoint has the drop reason) */
 	bool rx_sk;			/* kfree_skb names the receiving socket (6.11+) */
 	int32_t reason_value[MEMTRACE_NREASONS];	/* enum skb_drop_reason, -1: absent */
 	bool press;			/* the pressure and abort programs are attached */

@@ -1121,6 +1121,8 @@ static void json_trace_common(json_t *doc, const struct report_trace *t)
 	jset(doc, "filters", flt);
 	jset(k, "release", t->kver.ok ? json_name_string(t->kver.release) : json_null());
 	jset(k, "bpf", json_boolean(t->bpf));
+	jset(k, "loader", t->bpf && t->loader[0] ? json_string(t->loader) : json_null());
+	jset(k, "drops_traced", json_boolean(t->drops));
 	jset(k, "drop_socket_from_tracepoint", json_boolean(t->rx_sk));
 	jset(k, "pressure_traced", json_boolean(t->press));
 	jset(k, "pressure_why", t->bpf && !t->press && t->press_why ? json_safe_string(t->press_why)
@@ -1161,7 +1163,9 @@ static json_t *json_trace_socket(const struct trace_line *l)
 	if (!(e->flags & MEMTRACE_F_SOCK))
 		return json_null();
 	s = json_object();
-	jset(s, "cookie", e->cookie ? output_json_u64(e->cookie) : json_null());
+	/* MEMTRACE_COOKIE_INODE: no cookie yet, the inode stood in for it */
+	jset(s, "cookie", e->cookie && !(e->cookie & MEMTRACE_COOKIE_INODE) ? output_json_u64(e->cookie)
+									      : json_null());
 	jset(s, "inode", e->inode ? output_json_u64(e->inode) : json_null());
 	jset(s, "family", json_string(l->family));
 	jset(s, "local", json_string(l->local));
@@ -1228,6 +1232,24 @@ static json_t *json_trace_cgroup(const struct trace_line *l)
 	return c;
 }
 
+/* The memory cgroup charged for the socket (v1: kmem.tcp set; v2: the
+ * socket's cgroup or an ancestor): null when none. */
+static json_t *json_trace_memcg(const struct trace_line *l)
+{
+	const struct trace_names *nm = l->names;
+	json_t *c;
+
+	if (!l->e->memcg_cgroup_id)
+		return json_null();
+	c = json_object();
+	jset(c, "id", output_json_u64(l->e->memcg_cgroup_id));
+	jset(c, "path", nm && nm->memcg_id == l->e->memcg_cgroup_id && nm->memcg_found
+			? json_safe_string(nm->memcg) : json_null());
+	jset(c, "hierarchy", nm && nm->memcg_id == l->e->memcg_cgroup_id
+			     ? json_string(nm->memcg_v1 ? "v1" : "v2") : json_null());
+	return c;
+}
+
 /* The fields of one event, in an event line and in a summary row. */
 static void json_trace_event_fields(json_t *o, const struct trace_line *l)
 {
@@ -1246,6 +1268,7 @@ static void json_trace_event_fields(json_t *o, const struct trace_line *l)
 	jset(o, "cause", l->cause ? json_string(l->cause) : json_null());
 	jset(o, "process", json_trace_process(l->names));
 	jset(o, "cgroup", json_trace_cgroup(l));
+	jset(o, "memory_cgroup", json_trace_memcg(l));
 	jset(o, "netns_inode", e->netns_ino ? output_json_u64(e->netns_ino) : json_null());
 	if (drop) {
 		p = json_object();

@@ -1347,6 +1347,8 @@ static void text_trace_level(FILE *f, const struct report_trace *t)
 	};
 
 	fprintf(f, "attribution: %s: %s", trace_level_name[t->level], what[t->level]);
+	if (t->bpf && !strncmp(t->loader, "libbpf", 6))
+		fprintf(f, " (loaded through %s)", t->loader);
 	if (t->level_why)
 		fprintf(f, " (%s)", t->level_why);
 	fputc('\n', f);
@@ -1434,6 +1436,20 @@ void output_text_trace_line(FILE *f, const struct trace_line *l, const struct ou
 	if (l->pod.found)
 		fprintf(f, " pod %s%s%.12s", l->pod.uid, l->pod.container[0] ? " container " : "",
 			l->pod.container);
+	/* the memory cgroup, where it is not the cgroup above (v1, or a v2
+	 * ancestor) or where the memcg refused */
+	if (e->memcg_cgroup_id && (e->memcg_cgroup_id != e->cgroup_id || (l->cause && !strcmp(l->cause, "memcg")))) {
+		const struct trace_names *nm = l->names;
+
+		if (nm && nm->memcg_id == e->memcg_cgroup_id && nm->memcg_found) {
+			char mc[PATH_MAX];
+
+			util_safe_token(mc, sizeof(mc), nm->memcg, strlen(nm->memcg));
+			fprintf(f, " memcg %s%s", mc, nm->memcg_v1 ? " (v1)" : "");
+		} else {
+			fprintf(f, " memcg id %llu", (unsigned long long)e->memcg_cgroup_id);
+		}
+	}
 	fprintf(f, " netns %u\n", e->netns_ino);
 }
 

@@ -304,7 +304,13 @@ void report_trace_coverage(struct report_trace *t)
 			 "of every one" : "; every protocol");
 		t->coverage[t->ncoverage++] = t->count_note;
 	}
-	if (t->bpf && !t->rx_sk)
+	if (t->bpf && !t->drops)
+		t->coverage[t->ncoverage++] = "before Linux 5.17 skb:kfree_skb has no drop reason: memory "
+					      "drops are not traced, only counted by the kernel (the "
+					      "counters over the window); the refused charges behind "
+					      "most of them are, with their socket (the programs loaded "
+					      "through libbpf: no light skeleton before 5.17)";
+	else if (t->bpf && !t->rx_sk)
 		t->coverage[t->ncoverage++] = "before Linux 6.11 skb:kfree_skb has no rx_sk: a receive "
 					      "drop names its socket when the packet was already charged "
 					      "to it (skb->sk), or, for a PROTO_MEM drop, when a receive "
@@ -351,7 +357,7 @@ void report_trace_coverage(struct report_trace *t)
 			 t->press_why ? t->press_why : "not loaded");
 		t->coverage[t->ncoverage++] = t->press_note;
 	}
-	for (i = 0; i < MEMTRACE_NREASONS; i++) {
+	for (i = 0; (!t->bpf || t->drops) && i < MEMTRACE_NREASONS; i++) {
 		if (t->reason_value[i] >= 0)
 			continue;
 		len += (size_t)snprintf(absent + len, absentsz - len, "%s%s",
@@ -446,7 +452,9 @@ static uint64_t report_trace_group_key(enum trace_by by, const struct tracer_ent
 
 	switch (by) {
 	case TRACE_BY_SOCKET:
-		/* a socket without a cookie (skb->sk before anyone asked): its inode */
+		/* a socket without a cookie (skb->sk before anyone asked, no
+		 * helper before 5.12): its inode, in the key already
+		 * (MEMTRACE_COOKIE_INODE) or from the first event */
 		if (en->key.cookie)
 			return en->key.cookie;
 		return (1ull << 63) | ((uint64_t)en->key.netns_ino << 32) | f->inode;
@@ -611,6 +619,9 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 	memset(t, 0, sizeof(*t));
 	t->bpf = w->info != NULL;
 	t->rx_sk = w->info && w->info->rx_sk;
+	t->drops = w->info && w->info->drops;
+	if (w->info && w->info->loader)
+		snprintf(t->loader, sizeof(t->loader), "%s", w->info->loader);
 	t->press = w->info && w->info->press;
 	t->press_why = w->info && !w->info->press ? w->info->press_why : NULL;
 	t->counted = !t->bpf && w->counted && w->counts;

@@ -43,6 +43,10 @@ struct trace_names {
 	char comm[64];			/* escaped for a terminal; "?" when unreadable */
 	bool cgroup_found;
 	char cgroup[PATH_MAX];		/* relative to the cgroup2 mount, "/" for the root */
+	uint64_t memcg_id;		/* the memory cgroup's own cgroup id, 0: none */
+	bool memcg_found;
+	bool memcg_v1;			/* in the cgroup v1 memory hierarchy */
+	char memcg[PATH_MAX];		/* relative to that hierarchy's mount */
 };
 
 /* The clock of the programs (CLOCK_MONOTONIC) against the wall clock. */
@@ -128,6 +132,8 @@ struct report_trace {
 	const char *level_why;		/* what is missing for a better level, or NULL */
 	bool bpf;			/* the programs ran */
 	bool rx_sk;			/* drops name their socket (6.11+) */
+	bool drops;			/* memory drops are traced (5.17+: kfree_skb's reason) */
+	char loader[64];		/* "light skeleton", "libbpf vX.Y"; "" without BPF */
 	bool press;			/* pressure episodes and aborts are traced */
 	bool counted;			/* no BPF: the events counted by perf_event_open */
 	struct tpcount_info count_info;	/* how (counted) */

@@ -3,7 +3,10 @@
  * commands on stdin so a test can move the kernel's accounting step by step.
  *
  *   sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] [-s SIZE] [-p PORTS]
- *            [-a ADDR] [-w] [-R RCVBUF]
+ *            [-a ADDR] [-w] [-R RCVBUF] [-S SNDBUF]
+ * (-S: SO_SNDBUF on the TCP clients, which locks it: the kernel no longer
+ * moderates it under memory pressure, so a refused send charge is refused,
+ * not forced while the queue is below it)
  * prints "ready PID" once set up, then (-w) waits for a signal, or reads
  * commands, answering "ok ...":
  *   fill BYTES     each TCP client writes up to BYTES more (non-blocking)
@@ -129,14 +132,15 @@ static long send_udp(long dgrams)
 int main(int argc, char **argv)
 {
 	long bytes = 0, dgrams = 0, ports = 1, i;
-	int opt, *lst, wait_signal = 0, udp_rcvbuf = 0;
+	int opt, *lst, wait_signal = 0, udp_rcvbuf = 0, tcp_sndbuf = 0;
 	struct rlimit rl;
 	char line[128];
 
 	inet_pton(AF_INET, "127.0.0.1", &addr);
-	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:wR:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:u:d:s:p:a:wR:S:")) != -1) {
 		switch (opt) {
 		case 'w': wait_signal = 1; break;
+		case 'S': tcp_sndbuf = atoi(optarg); break;
 		case 'R': udp_rcvbuf = atoi(optarg); break;
 		case 't': npairs = atol(optarg); break;
 		case 'b': bytes = atol(optarg); break;
@@ -152,7 +156,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: sockfill [-t PAIRS] [-b BYTES] [-u SOCKETS] [-d DGRAMS] "
-					"[-s SIZE] [-p PORTS] [-a ADDR] [-w] [-R RCVBUF]\n");
+					"[-s SIZE] [-p PORTS] [-a ADDR] [-w] [-R RCVBUF] [-S SNDBUF]\n");
 			return 64;
 		}
 	}
@@ -190,6 +194,8 @@ int main(int argc, char **argv)
 		cli[i] = socket(AF_INET, SOCK_STREAM, 0);
 		if (cli[i] < 0)
 			die("socket (raise the open-file limit?)");
+		if (tcp_sndbuf && setsockopt(cli[i], SOL_SOCKET, SO_SNDBUF, &tcp_sndbuf, sizeof(tcp_sndbuf)))
+			die("setsockopt SO_SNDBUF");
 		if (connect(cli[i], (struct sockaddr *)&a, sizeof(a)))
 			die("connect");
 		srv[i] = accept(l, NULL, NULL);

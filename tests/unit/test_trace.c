@@ -216,6 +216,8 @@ static void mkwindow(struct trace_window *w, struct host *h, struct tracer_info 
 	snprintf(h->kver.release, sizeof(h->kver.release), "6.18.0");
 	h->page_size_bytes = 4096;
 	memset(info, 0, sizeof(*info));
+	info->loader = "light skeleton";
+	info->drops = true;
 	info->rx_sk = true;
 	for (i = 0; i < MEMTRACE_NREASONS; i++)
 		info->reason_value[i] = 10 + i;
@@ -382,6 +384,7 @@ static void levels_and_coverage(void **state)
 	struct memtrace_counts counts;
 	struct report_trace t;
 	struct host *h = malloc(sizeof(*h));
+	int i;
 
 	(void)state;
 	assert_non_null(h);
@@ -430,6 +433,25 @@ static void levels_and_coverage(void **state)
 	assert_true(has_note(&t, "this kernel did, 1000 times in this window: it has the fix"));
 	assert_false(has_note(&t, "no refusal in this window"));
 	assert_int_equal(t.paired, 7);
+	report_trace_free(&t);
+
+	/* 5.10 through libbpf: no kfree_skb program (no drop reason before
+	 * 5.17): said once, not as six absent reasons, nor the rx_sk note */
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	h->kver.major = 5;
+	h->kver.minor = 10;
+	info.loader = "libbpf v1.1";
+	info.drops = false;
+	info.rx_sk = false;
+	for (i = 0; i < MEMTRACE_NREASONS; i++)
+		info.reason_value[i] = -1;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_true(has_note(&t, "before Linux 5.17 skb:kfree_skb has no drop reason"));
+	assert_false(has_note(&t, "no drop reason PROTO_MEM"));
+	assert_false(has_note(&t, "drops_given_refusal_socket"));
+	assert_true(has_note(&t, "4.19 to 6.17"));
+	assert_string_equal(t.loader, "libbpf v1.1");
+	assert_false(t.drops);
 	report_trace_free(&t);
 
 	/* 5.15: the memcg gap only */
@@ -804,6 +826,72 @@ static void counted(void **state)
 	free(h);
 }
 
+/* The memory cgroup of an event's socket (v1 hierarchy), and a socket
+ * without a cookie (MEMTRACE_COOKIE_INODE): JSON and text. */
+static void memcg_and_cookie(void **state)
+{
+	struct memtrace_event e;
+	struct trace_names nm;
+	struct trace_line l;
+	struct output_opts oo = { false, false };
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc, *mc;
+	FILE *f;
+
+	(void)state;
+	memset(&nm, 0, sizeof(nm));
+	mkevent(&e, MEMTRACE_EV_REFUSE_SEND, IPPROTO_TCP, 8080, 77, MEMTRACE_COOKIE_INODE | 77, 10);
+	e.flags |= MEMTRACE_F_MEMCG;
+	e.memcg_cgroup_id = 42;
+	nm.inode = 77;
+	nm.memcg_id = 42;
+	nm.memcg_found = true;
+	nm.memcg_v1 = true;
+	snprintf(nm.memcg, sizeof(nm.memcg), "/smtrace");
+	report_trace_line(&l, &e, &nm, &clk, 4096);
+	assert_string_equal(l.cause, "memcg");
+	doc = output_json_trace_line(&l);
+	mc = json_object_get(doc, "memory_cgroup");
+	assert_int_equal(json_integer_value(json_object_get(mc, "id")), 42);
+	assert_string_equal(json_string_value(json_object_get(mc, "path")), "/smtrace");
+	assert_string_equal(json_string_value(json_object_get(mc, "hierarchy")), "v1");
+	/* the inode stood in for the cookie: no cookie shown */
+	assert_true(json_is_null(json_object_get(json_object_get(doc, "socket"), "cookie")));
+	json_decref(doc);
+	f = open_memstream(&buf, &len);
+	output_text_trace_line(f, &l, &oo);
+	fclose(f);
+	assert_non_null(strstr(buf, " memcg /smtrace (v1) "));
+	free(buf);
+	/* not found: its id; no memcg at all: null, nothing in the text */
+	nm.memcg_found = false;
+	report_trace_line(&l, &e, &nm, &clk, 4096);
+	doc = output_json_trace_line(&l);
+	assert_true(json_is_null(json_object_get(json_object_get(doc, "memory_cgroup"), "path")));
+	json_decref(doc);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	output_text_trace_line(f, &l, &oo);
+	fclose(f);
+	assert_non_null(strstr(buf, " memcg id 42 "));
+	free(buf);
+	e.memcg_cgroup_id = 0;
+	e.flags &= (uint8_t)~MEMTRACE_F_MEMCG;
+	e.cookie = 5;
+	report_trace_line(&l, &e, &nm, &clk, 4096);
+	doc = output_json_trace_line(&l);
+	assert_true(json_is_null(json_object_get(doc, "memory_cgroup")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "socket"), "cookie")), 5);
+	json_decref(doc);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	output_text_trace_line(f, &l, &oo);
+	fclose(f);
+	assert_null(strstr(buf, "memcg"));
+	free(buf);
+}
+
 /* Why a program would not load: an old kernel says so whatever the errno
  * (5.10 refuses the light skeleton's loader with E2BIG or EPERM, as root);
  * EPERM with the privilege held is not a missing capability. */
@@ -836,6 +924,7 @@ int main(void)
 		cmocka_unit_test(summary_built),
 		cmocka_unit_test(levels_and_coverage),
 		cmocka_unit_test(bpf_load_reasons),
+		cmocka_unit_test(memcg_and_cookie),
 		cmocka_unit_test(renderers),
 		cmocka_unit_test(press_polled),
 		cmocka_unit_test(press_events),

@@ -69,7 +69,8 @@ NCPU=$(awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-"); c += (n == 
 MAJOR=${REL%%.*}
 MINOR=${REL#*.}; MINOR=${MINOR%%[!0-9]*}
 # the build has the BPF backend and trace's programs (run.sh: HAVE_BPF);
-# the iterators need 5.19+, trace's programs 5.17+ (both with BTF)
+# the iterators need 5.19+, trace's programs 5.17+ as light skeletons
+# (before, through libbpf, without memory drops: no drop reason); with BTF
 WITH_BPF=0; [ -e /etc/with-bpf ] && WITH_BPF=1
 BPF_KERNEL=0; [ "$MAJOR" -gt 5 ] || { [ "$MAJOR" -eq 5 ] && [ "$MINOR" -ge 19 ]; } && BPF_KERNEL=1
 TRACE_KERNEL=0; [ "$MAJOR" -gt 5 ] || { [ "$MAJOR" -eq 5 ] && [ "$MINOR" -ge 17 ]; } && TRACE_KERNEL=1
@@ -530,16 +531,18 @@ else
 	jv .attribution.level .kernel.bpf .kernel.drop_socket_from_tracepoint \
 		'.events.by_event.drop-PROTO_MEM' '.events.by_event.refused-receive' \
 		'.top.process.rows[0].process.pid' '.top.process.groups' .end_reason .lost.no_socket .events.total \
-		.events.drops_given_refusal_socket
+		.events.drops_given_refusal_socket .kernel.loader .kernel.drops_traced \
+		'.top.socket.rows[0].socket.local' '.top.socket.groups'
 	{ read -r t_lvl; read -r t_bpf; read -r t_dsk; read -r t_drop; read -r t_ref; read -r t_pid; read -r t_groups; read -r t_end
-	  read -r t_nosk; read -r t_total; read -r t_paired; } < $J.v
+	  read -r t_nosk; read -r t_total; read -r t_paired; read -r t_loader; read -r t_drops; read -r t_sock
+	  read -r t_socks; } < $J.v
 	t_cov=$(/bin/jget '.coverage' < $J)
 	t_rv=$(/bin/jget '.kernel.drop_reason_values' '.lost' < $J | tr '\n' ' ')
 	diag "trace: drop reasons $t_rv"
 	dd=$((D1 - D0))
 	diag "trace at the UDP limit: exit $tr_rc ($t_end), attribution $t_lvl, bpf $t_bpf, drops with their socket $t_dsk;" \
 		"events $t_total: drop-PROTO_MEM $t_drop ($t_nosk without a socket, $t_paired given the refused socket), refused-receive $t_ref;" \
-		"the socket's drops +$dd ($D0 -> $D1); top process $t_pid of $t_groups" \
+		"the socket's drops +$dd ($D0 -> $D1); top process $t_pid of $t_groups, socket $t_sock of $t_socks; loader $t_loader" \
 		"coverage: $t_cov" "stderr: $(head -c 300 /tmp/tr.err)"
 	if [ $TRACE_KERNEL = 1 ]; then
 		check "trace runs on $REL with BPF (exit $tr_rc, attribution $t_lvl)" [ $tr_rc = 0 -a "$t_bpf" = true ]
@@ -571,18 +574,46 @@ else
 		else
 			check "trace: no event with a socket, nothing attributed ($t_pid)" [ "$t_pid" = null ]
 		fi
-	elif [ "$t_lvl" = counts ]; then
-		# before 5.17, tracefs mounted (init): the same tracepoints counted
-		# through perf_event_open, the host's, nothing attributed; 5.10's
-		# kfree_skb has no reason field, so only the refusals are counted
-		check "trace before 5.17: counted through perf_event_open, partial (exit $tr_rc, attribution $t_lvl)" \
-			[ $tr_rc = 3 -a "$t_bpf" = false ]
-		check "trace before 5.17: a refused receive charge counted for each drop ($t_ref, drops +$dd)" \
-			[ "$t_ref" = "$dd" ]
-		check "trace before 5.17: nothing attributed ($t_pid)" [ "$t_pid" = null ]
 	else
-		check "trace before 5.17: the counters alone, partial, saying why (exit $tr_rc, attribution $t_lvl)" \
-			[ $tr_rc = 3 -a "$t_lvl" = counters -a "$t_bpf" = false ]
+		# before 5.17: the programs through libbpf (the guest has
+		# libbpf.so.1), refusals with their socket; kfree_skb has no
+		# reason, so memory drops are the counters' (drops_traced false)
+		lib=no; echo "$t_loader" | grep -q '^libbpf v' && lib=yes
+		said=no; echo "$t_cov" | grep -q 'before Linux 5.17 skb:kfree_skb has no drop reason' && said=yes
+		check "trace before 5.17 runs with BPF through libbpf (exit $tr_rc, attribution $t_lvl, loader $t_loader)" \
+			[ $tr_rc = 0 -a "$t_bpf" = true -a "$t_lvl" = process -a $lib = yes ]
+		check "trace before 5.17: no drop traced, and it says so (drops_traced $t_drops, drop-PROTO_MEM $t_drop)" \
+			[ "$t_drops" = false -a "$t_drop" = 0 -a $said = yes ]
+		check "trace before 5.17: a refused receive charge for each drop ($t_ref, drops +$dd)" \
+			[ "$dd" -gt 0 -a "$t_ref" = "$dd" ]
+		check "trace before 5.17: every refusal on one socket of sockfill's (pid $t_pid of $t_groups, socket $t_sock of $t_socks; sockfill $FILL_PID)" \
+			[ "$t_pid" = "$FILL_PID" -a "$t_groups" = 1 -a "$t_socks" = 1 -a "${t_sock%:*}" = 127.0.0.1 ]
+		# and the same tracepoints counted through perf_event_open, as
+		# without BPF (tracefs mounted by init): the host's, nothing attributed
+		"$SOCKMEM" --json trace --summary --backend perf --duration 20s > /tmp/trp.json 2> /tmp/trp.err &
+		TR_PID=$!
+		_i=0
+		while [ $_i -lt 100 ] && ! [ -s /tmp/trp.json ] && kill -0 $TR_PID 2> /dev/null; do sleep 0.2; _i=$((_i + 1)); done
+		D0=$(udrops)
+		for _j in 1 2; do cmd udp 200; done
+		D1=$(udrops)
+		kill -INT $TR_PID 2> /dev/null
+		wait $TR_PID; tr_rc=$?
+		tail -n 1 /tmp/trp.json > $J
+		jv .attribution.level .kernel.bpf '.events.by_event.refused-receive' '.top.process.rows[0].process.pid'
+		{ read -r t_lvl; read -r t_bpf; read -r t_ref; read -r t_pid; } < $J.v
+		dd=$((D1 - D0))
+		diag "trace --backend perf: exit $tr_rc, attribution $t_lvl, refused-receive $t_ref, the socket's drops +$dd;" \
+			"stderr: $(head -c 300 /tmp/trp.err)"
+		if [ "$t_lvl" = counts ]; then
+			check "trace --backend perf before 5.17: counted through perf_event_open, partial (exit $tr_rc)" \
+				[ $tr_rc = 3 -a "$t_bpf" = false ]
+			check "trace --backend perf before 5.17: a refused receive charge counted for each drop ($t_ref, drops +$dd)" \
+				[ "$dd" -gt 0 -a "$t_ref" = "$dd" ]
+			check "trace --backend perf before 5.17: nothing attributed ($t_pid)" [ "$t_pid" = null ]
+		else
+			not_ok "trace --backend perf before 5.17: counted through perf_event_open (attribution $t_lvl, exit $tr_rc)"
+		fi
 	fi
 fi
 

@@ -226,13 +226,14 @@ build_arch() { # ARCH
 	withbpf=0
 	if grep -q '^#define HAVE_BPF 1' "$BUILDDIR/config.h" &&
 		[ -f "$BUILDDIR/src/bpf/sockiter.lskel.h" ] && [ -f "$BUILDDIR/src/bpf/memtrace.lskel.h" ] &&
+		[ -f "$BUILDDIR/src/bpf/memtrace_lib.skel.h" ] && [ -f /usr/include/bpf/libbpf.h ] &&
 		[ -f /usr/include/bpf/skel_internal.h ]; then
 		withbpf=1
 	fi
 	srcs=$(for f in ${SOCKMEM_SRCS:-$(cd "$SRCDIR" && ls src/*/*.c)}; do
 		case $f in
 		src/render/output_tui.c|*.bpf.c) ;;
-		src/kernel/bpfiter.c|src/kernel/tracer.c) [ $withbpf = 1 ] && echo "$f" ;;
+		src/kernel/bpfiter.c|src/kernel/tracer.c|src/kernel/bpflib.c) [ $withbpf = 1 ] && echo "$f" ;;
 		src/kernel/bpfiter_none.c|src/kernel/tracer_none.c) [ $withbpf = 0 ] && echo "$f" ;;
 		*) echo "$f" ;;
 		esac
@@ -250,8 +251,11 @@ build_arch() { # ARCH
 	if [ $withbpf = 1 ]; then
 		grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
 		mkdir -p "$b/cfg/bpf"
+		# the regular skeletons' headers too (libbpf.h, btf.h: bpflib.c
+		# renames what they declare and opens libbpf with dlopen)
 		cp /usr/include/bpf/skel_internal.h /usr/include/bpf/bpf.h /usr/include/bpf/libbpf_common.h \
-			/usr/include/bpf/libbpf_version.h /usr/include/bpf/libbpf_legacy.h "$b/cfg/bpf/" 2> /dev/null
+			/usr/include/bpf/libbpf_version.h /usr/include/bpf/libbpf_legacy.h \
+			/usr/include/bpf/libbpf.h /usr/include/bpf/btf.h "$b/cfg/bpf/" 2> /dev/null
 	else
 		grep -v -e '^#define HAVE_NCURSES ' -e '^#define HAVE_LIBARCHIVE ' -e '^#define HAVE_BPF ' "$BUILDDIR/config.h" > "$b/cfg/config.h"
 	fi
@@ -287,8 +291,15 @@ build_arch() { # ARCH
 		cp "$SRCDIR/tests/oracle.sh" "$SRCDIR/tests/lib.sh" "$r/host-tests/"
 		cp "$r/bin/sockfill" "$r/host-tests/tests/helpers/sockfill"
 	fi
-	# the shared libraries the dynamic programs need, and the loader
+	# the shared libraries the dynamic programs need, and the loader; and
+	# libbpf, which sockmem opens with dlopen on a kernel before 5.17
+	# (absent from a foreign sysroot: those guests' kernels are newer)
 	q=$(for f in "$r"/bin/*; do readelf -d "$f" 2> /dev/null | grep -q NEEDED && echo "$f"; done)
+	if [ $withbpf = 1 ]; then
+		for d in $libdirs; do
+			if [ -e "$d/libbpf.so.1" ]; then cp -L "$d/libbpf.so.1" "$r/lib/"; q="$q $r/lib/libbpf.so.1"; break; fi
+		done
+	fi
 	while [ -n "$q" ]; do
 		set -- $q; q=
 		for f in "$@"; do

@@ -13,7 +13,15 @@
 #      episode of it);
 #   3. tcp_mem[2] set below the usage, the connections with queued data
 #      closed: __tcp_close's tcp_check_oom resets them (abort-memory, cause
-#      hard-limit, TCPAbortOnMemory's delta equal to the events).
+#      hard-limit, TCPAbortOnMemory's delta equal to the events);
+#   4. a cgroup v1 memory cgroup whose memory.kmem.tcp limit is below what
+#      sockfill's connections, made in it, queue (their SO_SNDBUF locked high,
+#      so that the kernel cannot force the charge below it): v1 refuses the
+#      charge, so the send charges are refused (sock_exceed_buf_limit,
+#      cause memcg), each event on that memory cgroup's path and sockfill's
+#      process, no more of them than the cgroup's failcnt counted; and, with
+#      cgroup2 mounted beside it, on sockfill's cgroup v2 path too (before
+#      5.15 the socket's cgroup is a pointer inside sock_cgroup_data's val).
 # Where the pressure programs cannot attach, it checks the fallback: the
 # episode seen by polling (press-enter/press-leave without a socket) and the
 # reason said.  Prints TAP.
@@ -140,4 +148,70 @@ else
 	skip "aborts on memory: not traced without the pressure programs"
 fi
 cmd quit
+exec 3>&- 4<&-
+
+# 4. memcg refusals (cgroup v1 kmem.tcp), where the kernel has the v1
+# memory controller (Debian's 6.12 and later may build it out)
+MC=/sys/fs/cgroup/memory
+if ! grep -q " $MC cgroup " /proc/mounts; then
+	mount -t tmpfs cgroup /sys/fs/cgroup 2> /dev/null
+	mkdir -p $MC && mount -t cgroup -o memory memory $MC 2> $T/mc.mount
+fi
+U2=/sys/fs/cgroup/unified
+if [ -e $MC/memory.kmem.tcp.limit_in_bytes ] && mkdir $MC/smtrace 2> /dev/null &&
+	echo 262144 > $MC/smtrace/memory.kmem.tcp.limit_in_bytes; then
+	# cgroup2 beside it (the memory controller stays with v1)
+	V2=none
+	if mkdir -p $U2 && { grep -q " $U2 cgroup2 " /proc/mounts || mount -t cgroup2 cgroup2 $U2; } &&
+		mkdir $U2/smtrace2; then
+		V2=/smtrace2
+	fi
+	mkfifo $T/mc.in $T/mc.out
+	V2=$V2 sh -c 'echo $$ > /sys/fs/cgroup/memory/smtrace/cgroup.procs &&
+		{ [ "$V2" = none ] || echo $$ > /sys/fs/cgroup/unified/smtrace2/cgroup.procs; } && exec "$0" -t 2 -S 4194304' "$FILL" \
+		< $T/mc.in > $T/mc.out 2> $T/mc.err &
+	exec 7> $T/mc.in 8< $T/mc.out
+	read -r ready3 MC_PID <&8
+	F0=$(cat $MC/smtrace/memory.kmem.tcp.failcnt)
+	"$SOCKMEM" trace --json --protocol tcp > $T/mc.json 2> $T/mc.err2 &
+	MPID=$!
+	i=0; while [ $i -lt 100 ] && ! grep -q '"type":"start"' $T/mc.json; do sleep 0.1; i=$((i + 1)); done
+	echo "fill 2000000" >&7; read -r _ <&8
+	sleep 0.5
+	kill -INT $MPID; wait $MPID; mrc=$?
+	F1=$(cat $MC/smtrace/memory.kmem.tcp.failcnt)
+	U1=$(cat $MC/smtrace/memory.kmem.tcp.max_usage_in_bytes)
+	grep '"type":"event"' $T/mc.json | grep '"cause":"memcg"' > $T/mcev
+	# every event, by kind and cause (what else the window saw)
+	grep '"type":"event"' $T/mc.json | while IFS= read -r l; do
+		printf '%s\n' "$l" | "$JGET" .event .cause | tr '\n' ' '; echo
+	done | sort | uniq -c | tr '\n' ';' > $T/mckinds
+	n=$(grep -c . $T/mcev)
+	# each event: its memory cgroup's path and hierarchy, its process
+	while IFS= read -r l; do
+		printf '%s\n' "$l" | "$JGET" .memory_cgroup.path .memory_cgroup.hierarchy .process.pid .socket.memcg \
+			.cgroup.path | tr '\n' ' '
+		echo
+	done < $T/mcev | sort | uniq -c > $T/mcgroups
+	diag "memcg: sockfill $MC_PID ($ready3) in $MC/smtrace (kmem.tcp limit 262144, max usage $U1): trace exit $mrc," \
+		"$n refusals with cause memcg, failcnt +$((F1 - F0)); by (path, hierarchy, pid, memcg): $(cat $T/mcgroups | tr '\n' ';')" \
+		"all events: $(cat $T/mckinds)" "stderr: $(head -c 200 $T/mc.err2)"
+	check "memcg: trace ended by sigint, exit 0 ($mrc)" [ "$mrc" -eq 0 ]
+	check "memcg: $n refused charges with cause memcg, no more than the cgroup's failcnt counted (+$((F1 - F0)))" \
+		[ "$n" -gt 0 -a "$n" -le $((F1 - F0)) ]
+	one=no
+	[ "$(grep -c . $T/mcgroups)" = 1 ] && grep -q " /smtrace v1 $MC_PID true " $T/mcgroups && one=yes
+	check "memcg: every one on /smtrace of the v1 memory hierarchy, of sockfill's process ($MC_PID)" [ $one = yes ]
+	if [ "$V2" != none ]; then
+		check "memcg: ... and on sockfill's cgroup v2 path ($V2)" grep -q " true $V2 \$" $T/mcgroups
+	else
+		skip "memcg: the socket's cgroup v2 path: cgroup2 could not be mounted beside v1"
+	fi
+	echo quit >&7; exec 7>&- 8<&-
+	wait $MC_PID 2> /dev/null
+	rmdir $MC/smtrace
+	[ "$V2" = none ] || rmdir $U2/smtrace2
+else
+	skip "memcg refusals: no cgroup v1 memory controller with kmem.tcp on $(uname -r) ($(head -c 120 $T/mc.mount 2> /dev/null))"
+fi
 finish
