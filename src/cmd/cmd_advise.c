@@ -100,7 +100,7 @@ static void adv_on_signal(int sig)
 /* The window's end before its duration: a signal. */
 static const char *adv_until(void *arg)
 {
-	return adv_stop ? "sigint" : NULL;
+	return !adv_stop ? NULL : adv_stop == SIGTERM ? "sigterm" : "sigint";
 }
 
 /* advise --trace: a window over UDP in summary mode (collect), its report,

@@ -302,7 +302,8 @@ int cmd_trace_run(void)
 	rc = collect_trace_window_close(&cw);
 	if (cw.read_rc) {
 		sm_error("trace", "%s; only the kernel's counters over the window", cw.read_why);
-		ret = SM_EXIT_PARTIAL;
+		if (ret == SM_EXIT_OK)	/* a ring buffer that failed stays an error */
+			ret = SM_EXIT_PARTIAL;
 	}
 	if (rc) {
 		sm_error("trace", "out of memory");
@@ -314,7 +315,8 @@ int cmd_trace_run(void)
 		ret = SM_EXIT_PARTIAL;
 	if (run.oom || cw.oom) {
 		sm_error("trace", "out of memory: some sockets are not named");
-		ret = SM_EXIT_PARTIAL;
+		if (ret == SM_EXIT_OK)
+			ret = SM_EXIT_PARTIAL;
 	}
 
 	/* report */

@@ -406,6 +406,10 @@ static void collect_trace_start(struct collect_trace_window *cw)
 	tracer_pause(false);
 	if (cw->counted)
 		tpcount_enable(true);
+	/* events arriving meanwhile are the kernel's but maybe not the
+	 * programs': its count of the window lies between the inner and the
+	 * outer readings of the counters */
+	collect_trace_counters(&cw->opened);
 }
 
 int collect_trace_window_open(struct collect_trace_window *cw, const struct collect_trace_req *q)
@@ -496,6 +500,8 @@ int collect_trace_window_close(struct collect_trace_window *cw)
 	int rc;
 
 	/* close the window, then read what it holds */
+	collect_trace_counters(&cw->closing);
+	cw->edges = true;
 	tracer_pause(true);
 	if (cw->counted)
 		tpcount_enable(false);
@@ -577,6 +583,8 @@ void collect_trace_window_view(const struct collect_trace_window *cw, const stru
 	w->h = h;
 	w->before = &cw->before;
 	w->after = &cw->after;
+	w->opened = cw->edges ? &cw->opened : NULL;
+	w->closing = cw->edges ? &cw->closing : NULL;
 	w->info = cw->bpf ? &cw->info : NULL;
 	w->bpf_why = cw->why;
 	w->procs_partial = cw->names.partial;
@@ -605,6 +613,8 @@ void collect_trace_window_free(struct collect_trace_window *cw)
 	free(cw->entry_names);
 	free(cw->entries);
 	collect_trace_counters_free(&cw->before);
+	collect_trace_counters_free(&cw->opened);
+	collect_trace_counters_free(&cw->closing);
 	collect_trace_counters_free(&cw->after);
 	collect_trace_free(&cw->names);
 	memset(cw, 0, sizeof(*cw));

@@ -106,7 +106,10 @@ struct collect_trace_req {
 struct collect_trace_window {
 	struct collect_trace_req req;	/* a copy of the request */
 	struct collect_trace names;
-	struct trace_counters before, after;
+	/* the counters on both sides of each edge of the window: before it
+	 * opens and just after, just before it closes and after */
+	struct trace_counters before, opened, closing, after;
+	bool edges;			/* opened and closing were read */
 	struct tracer_info info;
 	bool bpf;			/* the programs ran */
 	bool counted;			/* without them, perf_event_open counted */

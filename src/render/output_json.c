@@ -1410,6 +1410,7 @@ json_t *output_json_trace_summary(const struct report_trace *t)
 		jset(o, "before", output_json_opt(c->before));
 		jset(o, "after", output_json_opt(c->after));
 		jset(o, "delta", output_json_opt(c->delta));
+		jset(o, "delta_min", output_json_opt(c->delta_min));
 		jset(o, "events", c->has_events ? output_json_u64(c->events_seen) : json_null());
 		jset(o, "match", json_string(trace_match_name[c->match]));
 		jset(o, "comparable", json_boolean(c->comparable));

@@ -1598,6 +1598,11 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 				: !c->comparable ? " (not comparable)"
 				: !c->delta.ok ? " (counter unreadable)" : c->agrees ? ": agrees"
 				: ": DIFFERS");
+		/* events came while the counters were read at the edges */
+		if (c->match == TRACE_MATCH_EXACT && c->has_events && c->comparable && c->delta.ok &&
+		    c->delta_min.ok && c->delta_min.v != c->delta.v)
+			fprintf(f, " (%llu-%llu: at the edges)", (unsigned long long)c->delta_min.v,
+				(unsigned long long)c->delta.v);
 		fprintf(f, "  %s\n", c->meaning);
 	}
 	if (t->ncoverage) {

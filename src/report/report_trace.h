@@ -102,12 +102,16 @@ struct trace_counter {
 	const char *meaning;
 	enum trace_match match;
 	struct opt before, after, delta;	/* delta absent when either is, or it went back */
+	struct opt delta_min;		/* between the inner readings of the edges: the
+					 * kernel's count of the window is in
+					 * [delta_min, delta] (absent: unknown) */
 	bool has_events;		/* exact or related: events_seen is set */
 	bool comparable;		/* the events cover what the counter counts:
 					 * the same namespace, the protocol traced, no
 					 * entry lost to a full map */
 	uint64_t events_seen;		/* the matching events of the window */
-	bool agrees;			/* exact: events_seen == delta */
+	bool agrees;			/* exact: delta_min <= events_seen <= delta
+					 * (events_seen == delta without the edges) */
 };
 
 /* The summary's groups. */
@@ -191,6 +195,9 @@ struct trace_counters {
 struct trace_window {
 	const struct host *h;		/* the kernel version and page size */
 	const struct trace_counters *before, *after;	/* at the start and the end */
+	/* NULL, or read just inside the window's edges: after it opened,
+	 * before it closed */
+	const struct trace_counters *opened, *closing;
 	const struct tracer_info *info;	/* NULL without BPF */
 	const char *bpf_why;		/* why not, without BPF */
 	bool procs_partial;		/* some processes' fds could not be read */

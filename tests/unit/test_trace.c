@@ -376,6 +376,72 @@ static bool has_note(const struct report_trace *t, const char *needle)
 	return false;
 }
 
+/* Events that came while the counters were read at an edge of the window:
+ * the kernel's count is a range, [inner, outer], and the events agree
+ * when they are in it; without the inner readings, exactly. */
+static char snmp_open[] = "Udp: InDatagrams RcvbufErrors MemErrors InErrors SndbufErrors\n"
+			  "Udp: 5 12 0 12 0\n";
+static char snmp_closing_in[] = "Udp: InDatagrams RcvbufErrors MemErrors InErrors SndbufErrors\n"
+				"Udp: 9 955 50 1006 0\n";
+static char snmp_closing_out[] = "Udp: InDatagrams RcvbufErrors MemErrors InErrors SndbufErrors\n"
+				 "Udp: 9 963 50 1011 0\n";
+static char snmp_after_more[] = "Udp: InDatagrams RcvbufErrors MemErrors InErrors SndbufErrors\n"
+				"Udp: 9 970 50 1021 0\n";
+
+static void counters_at_the_edges(void **state)
+{
+	struct trace_counters b, o, cl, a;
+	struct trace_window w;
+	struct tracer_info info;
+	struct memtrace_counts counts;
+	struct report_trace t;
+	struct host *h = malloc(sizeof(*h));
+	const struct trace_counter *c;
+
+	(void)state;
+	assert_non_null(h);
+	mkcounters(&b, snmp0, net0);
+	mkcounters(&o, snmp_open, net0);
+	mkcounters(&cl, snmp_closing_in, net1);
+	mkcounters(&a, snmp_after_more, net1);
+	/* 950 events; the kernel's count between 955 - 12 and 970 - 10 */
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.opened = &o;
+	w.closing = &cl;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	c = counter(&t, "RcvbufErrors");
+	assert_true(c->delta_min.ok);
+	assert_int_equal(c->delta_min.v, 943);
+	assert_int_equal(c->delta.v, 960);
+	assert_true(c->agrees);
+	report_trace_free(&t);
+	/* 963 - 12 = 951 counted before the window closed: 950 is too few */
+	mkcounters(&cl, snmp_closing_out, net1);
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.opened = &o;
+	w.closing = &cl;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	c = counter(&t, "RcvbufErrors");
+	assert_int_equal(c->delta_min.v, 951);
+	assert_false(c->agrees);
+	report_trace_free(&t);
+	/* without the inner readings: exact, 960 is not 950 */
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	c = counter(&t, "RcvbufErrors");
+	assert_false(c->delta_min.ok);
+	assert_false(c->agrees);
+	report_trace_free(&t);
+	/* an inner reading outside the outer ones (a counter reset): unknown */
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	w.opened = &a;
+	w.closing = &o;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_false(counter(&t, "RcvbufErrors")->delta_min.ok);
+	report_trace_free(&t);
+	free(h);
+}
+
 static void levels_and_coverage(void **state)
 {
 	struct trace_counters b, a;
@@ -531,7 +597,7 @@ static void renderers(void **state)
 			 1007);
 	dump = json_dumps(doc, JSON_COMPACT);
 	assert_non_null(strstr(dump, "\"name\":\"RcvbufErrors\",\"before\":10,\"after\":960,"
-				     "\"delta\":950,\"events\":950,\"match\":\"exact\","
+				     "\"delta\":950,\"delta_min\":null,\"events\":950,\"match\":\"exact\","
 				     "\"comparable\":true,\"agrees\":true"));
 	free(dump);
 	json_decref(doc);
@@ -923,6 +989,7 @@ int main(void)
 		cmocka_unit_test(refusal_causes),
 		cmocka_unit_test(summary_built),
 		cmocka_unit_test(levels_and_coverage),
+		cmocka_unit_test(counters_at_the_edges),
 		cmocka_unit_test(bpf_load_reasons),
 		cmocka_unit_test(memcg_and_cookie),
 		cmocka_unit_test(renderers),
