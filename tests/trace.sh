@@ -143,6 +143,18 @@ check "libbpf loader: the reasons' values from the kernel's BTF, as the probe pr
 check "libbpf loader: said in the text (loaded through libbpf)" \
 	sh -c "SOCKMEM_BPF_LOADER=libbpf '$SOCKMEM' trace --duration 0.2s 2>&1 | grep -q '^attribution: process: .*(loaded through libbpf v'"
 
+# 1c. a window that opens and closes in the middle of the flood: the
+# counters are read on both sides of each edge, and the events traced lie
+# between the inner and the outer deltas (they differ: events came while
+# they were read)
+echo "udp 400000" >&"${FILLER[1]}"
+sleep 0.1
+"$SOCKMEM" trace --summary --json --duration 0.3s > "$TMPD/edge.json" 2>/dev/null
+read -r -t 120 _ _ sent <&"${FILLER[0]}"
+E=$(jq -c 'select(.type == "summary") | .counters.list[] | select(.name == "RcvbufErrors")' "$TMPD/edge.json")
+all "a window inside the flood: RcvbufErrors $(jq -r '"\(.delta_min) to \(.delta)"' <<< "$E") at the edges, $(jq -r .events <<< "$E") traced between: agrees" \
+	'jq -e "(.delta_min | type) == \"number\" and .delta_min < .delta and .events > 0 and .delta_min <= .events and .events <= .delta and .agrees" <<< "$E" >/dev/null'
+
 # 2. line mode: a line per event with its process, --count ends it
 "$SOCKMEM" trace --json --count 5 > "$TMPD/lines.json" 2>/dev/null &
 tpid=$!; pids+=("$tpid")

@@ -1600,9 +1600,13 @@ void output_text_trace_summary(FILE *f, const struct report_trace *t, const stru
 				: ": DIFFERS");
 		/* events came while the counters were read at the edges */
 		if (c->match == TRACE_MATCH_EXACT && c->has_events && c->comparable && c->delta.ok &&
-		    c->delta_min.ok && c->delta_min.v != c->delta.v)
-			fprintf(f, " (%llu-%llu: at the edges)", (unsigned long long)c->delta_min.v,
-				(unsigned long long)c->delta.v);
+		    c->delta_min.ok && c->delta_min.v != c->delta.v) {
+			char lo[32], hi[32];
+
+			util_group_digits(lo, sizeof(lo), c->delta_min.v);
+			util_group_digits(hi, sizeof(hi), c->delta.v);
+			fprintf(f, " (%s to %s at the edges)", lo, hi);
+		}
 		fprintf(f, "  %s\n", c->meaning);
 	}
 	if (t->ncoverage) {
