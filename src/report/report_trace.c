@@ -317,11 +317,24 @@ void report_trace_coverage(struct report_trace *t)
 					      "charge was refused just before on the same CPU (that "
 					      "socket: drops_given_refusal_socket); the others are "
 					      "counted, not attributed";
-	if (kv->ok && sysinfo_kver_ge(kv, 4, 19) && !sysinfo_kver_ge(kv, 6, 18))
-		t->coverage[t->ncoverage++] = "Linux 4.19 to 6.17: a receive charge refused by the memory "
-					      "cgroup does not reach sock_exceed_buf_limit (fixed by "
-					      "9d85c565a7b7 in 6.18, in stable 5.4-6.17 from late 2025): "
-					      "it shows as a PROTO_MEM drop";
+	/* as for 8542d6fac25c below: the version does not say whether the
+	 * stable fix is in (Debian's 6.1.176 has it, 5.10.223 not); a memcg
+	 * receive refusal traced says it is */
+	if (kv->ok && sysinfo_kver_ge(kv, 4, 19) && !sysinfo_kver_ge(kv, 6, 18)) {
+		if (t->memcg_recv_refusals)
+			snprintf(t->memcg_note, sizeof(t->memcg_note),
+				 "Linux 4.19 to 6.17 without 9d85c565a7b7 (6.18; stable 5.4-6.17 from "
+				 "late 2025) does not pass a receive charge refused by the memory cgroup "
+				 "to sock_exceed_buf_limit; this kernel did, %llu times in this window: "
+				 "it has the fix", (unsigned long long)t->memcg_recv_refusals);
+		else
+			snprintf(t->memcg_note, sizeof(t->memcg_note),
+				 "Linux 4.19 to 6.17: a receive charge refused by the memory cgroup does "
+				 "not reach sock_exceed_buf_limit (fixed by 9d85c565a7b7 in 6.18, in "
+				 "stable 5.4-6.17 from late 2025; no memcg receive refusal in this window "
+				 "tells whether this kernel has it): it shows as a PROTO_MEM drop");
+		t->coverage[t->ncoverage++] = t->memcg_note;
+	}
 	/* The version does not say whether the fix is in: stable trees took it
 	 * (Debian's 6.12.117 has it).  Memcg refusals are silent before 6.18
 	 * (above), so any receive refusal seen here was one outside a memory
@@ -698,6 +711,19 @@ int report_trace_build(struct report_trace *t, const struct trace_window *w)
 		    !(w->names && w->names[i] && w->names[i]->pid_found))
 			t->unattributed_events = report_trace_add(t->unattributed_events,
 							      w->entries[i].val.count);
+	/* receive charges the memory cgroup refused, traced: the kernel has
+	 * 9d85c565a7b7 (the coverage says so) */
+	for (i = 0; i < w->nentries; i++) {
+		const struct memtrace_event *f = &w->entries[i].val.first;
+		struct trace_line fl;
+
+		if (w->entries[i].key.event != MEMTRACE_EV_REFUSE_RECV || !(f->flags & MEMTRACE_F_MEMCG))
+			continue;
+		report_trace_line(&fl, f, NULL, &w->clock, t->mem_unit_bytes);
+		if (fl.cause && !strcmp(fl.cause, "memcg"))
+			t->memcg_recv_refusals = report_trace_add(t->memcg_recv_refusals,
+								  w->entries[i].val.count);
+	}
 	report_trace_coverage(t);
 	/* the counters are this namespace's: comparable when the events are too */
 	t->counters_comparable = t->bpf && w->netns_ino != 0;

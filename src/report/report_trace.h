@@ -143,6 +143,8 @@ struct report_trace {
 	struct tpcount_info count_info;	/* how (counted) */
 	char count_note[400];		/* the coverage note on it */
 	char backport_note[400];	/* 6.7-6.15: what this run says of 8542d6fac25c */
+	char memcg_note[400];		/* 4.19-6.17: what this run says of 9d85c565a7b7 */
+	uint64_t memcg_recv_refusals;	/* receive charges the memcg refused, traced */
 	const char *press_why;		/* why not, when they are not (and bpf) */
 	uint64_t oom_checks;		/* tcp_check_oom calls seen (true or false) */
 	bool press_polled;		/* instead: TCP's flag polled in /proc/net/protocols */

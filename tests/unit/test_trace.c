@@ -526,7 +526,21 @@ static void levels_and_coverage(void **state)
 	h->kver.minor = 15;
 	assert_int_equal(report_trace_build(&t, &w), 0);
 	assert_true(has_note(&t, "4.19 to 6.17"));
+	assert_true(has_note(&t, "no memcg receive refusal in this window"));
 	assert_false(has_note(&t, "6.7 to 6.15"));
+	report_trace_free(&t);
+
+	/* 6.1.176 (the stable fix in): a receive charge the memcg refused,
+	 * traced (below tcp_mem[0], the memcg flag) - said from the run */
+	mkwindow(&w, h, &info, &counts, &b, &a);
+	h->kver.major = 6;
+	h->kver.minor = 1;
+	entries[3].key.event = MEMTRACE_EV_REFUSE_RECV;
+	entries[3].val.first.event = MEMTRACE_EV_REFUSE_RECV;
+	entries[3].val.first.flags |= MEMTRACE_F_MEMCG;
+	assert_int_equal(report_trace_build(&t, &w), 0);
+	assert_int_equal(t.memcg_recv_refusals, 7);
+	assert_true(has_note(&t, "this kernel did, 7 times in this window: it has the fix"));
 	report_trace_free(&t);
 
 	/* no BPF: the counters alone, no events, no groups */

@@ -18,23 +18,9 @@ SOCKMEM=/bin/sockmem
 FILL=/bin/sockfill
 J=/tmp/j.json
 
-tap_n=0
-ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
-not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
-skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $* # SKIP"; }
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
-# check DESC CMD...: one test point from a command's status
-check() {
-	_d=$1; shift
-	if "$@" >/dev/null 2>&1; then ok "$_d"; else not_ok "$_d"; fi
-}
-# known DESC BUG CMD...: a check that a reported product bug fails: TAP TODO
-known() {
-	_d=$1 _b=$2; shift 2
-	tap_n=$((tap_n + 1))
-	if "$@" >/dev/null 2>&1; then echo "ok $tap_n - $_d # TODO $_b"; else echo "not ok $tap_n - $_d # TODO $_b"; fi
-}
-bail() { echo "Bail out! $*"; echo "1..$tap_n"; exit 1; }
+# the TAP helpers (ok, not_ok, skip, diag, check, known, bail) and ssmem,
+# ctr: tests/vm/tap.sh
+. /tap.sh
 
 # The kernel's own figures, read without sockmem.
 kread() { # -> "PRESS USAGE" (TCP)
@@ -42,9 +28,6 @@ kread() { # -> "PRESS USAGE" (TCP)
 	     $1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == "mem") m = $(i + 1) }
 	     END { print p, m }' /proc/net/protocols /proc/net/sockstat
 }
-ssmem() { awk -v P="$1:" '$1 == P { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
-ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next }
-	$1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
 # sockmem's JSON into $J, then the values of PATHs, one per line, into $J.v
 sm() { "$SOCKMEM" --json "$@" > $J 2> /tmp/sm.err; }
 # until sockstat's TCP and UDP mem stop moving (at most 15 s): before 6.0

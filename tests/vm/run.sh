@@ -322,6 +322,7 @@ build_arch() { # ARCH
 	cp "$HERE/init" "$r/init"; chmod 755 "$r/init"
 	cp "$HERE/guest.sh" "$r/guest.sh"
 	cp "$HERE/trace-guest.sh" "$r/trace-guest.sh"
+	cp "$HERE/tap.sh" "$r/tap.sh"
 	[ $withbpf = 1 ] && : > "$r/etc/with-bpf"
 	return 0
 }

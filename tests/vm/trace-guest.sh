@@ -32,19 +32,8 @@ JGET=${JGET:-/bin/jget}
 T=/tmp/trace-guest
 mkdir -p $T
 
-tap_n=0
-ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
-not_ok() { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
-skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $* # SKIP"; }
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
-check() {
-	_d=$1; shift
-	if "$@" >/dev/null 2>&1; then ok "$_d"; else not_ok "$_d"; fi
-}
-finish() { echo "1..$tap_n"; exit 0; }
-ctr() { awk -v N="$1" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) if ($i == N) k = i; h = 1; next }
-	$1 == "TcpExt:" && h { print $k }' /proc/net/netstat; }
-ssmem() { awk '$1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == "mem") print $(i+1) }' /proc/net/sockstat; }
+# the TAP helpers, ssmem and ctr: tests/vm/tap.sh (beside it in the VM)
+. "${TAP_SH:-/tap.sh}"
 press() { awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "press") k = i } $1 == "TCP" { print $k }' /proc/net/protocols; }
 # the summary's values at PATHs, one per line, into $T/v
 sumv() { tail -n 1 $T/trace.json | "$JGET" "$@" > $T/v; }
@@ -77,7 +66,7 @@ TPID=$!
 i=0; while [ $i -lt 100 ] && ! grep -q '"type":"start"' $T/trace.json; do sleep 0.1; i=$((i + 1)); done
 
 # 1. enter: tcp_mem[1] below the usage, one more charge
-U=$(ssmem)
+U=$(ssmem TCP)
 echo "1 2 $((U * 4 + 4096))" > /proc/sys/net/ipv4/tcp_mem
 cmd fill 65536
 sleep 0.5
@@ -99,7 +88,7 @@ read -r ready2 _ <&6
 cmd2() { echo "$*" >&5; read -r reply <&6; }
 [ "$ready2" = ready ] && cmd2 fill 2000000
 sleep 0.5
-U=$(ssmem)
+U=$(ssmem TCP)
 echo "1 2 $((U / 2))" > /proc/sys/net/ipv4/tcp_mem
 [ "$ready2" = ready ] && cmd2 close 5
 sleep 0.5
