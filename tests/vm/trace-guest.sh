@@ -4,6 +4,8 @@
 # own, so tcp_mem is lowered freely, and restored).  guest.sh may call it
 # after its own run ("sh /bin/trace-guest.sh"), with sockmem built WITH BPF
 # (tests/vm/run.sh builds tracer_none.c today: then every point skips).
+#   0. cgroup2 mounted (no controller enabled), both sockfills in a cgroup
+#      of their own: every enter and abort must name it;
 #   1. loopback connections from sockfill, their receivers not reading;
 #      tcp_mem[1] set below the usage, one more write: TCP enters pressure
 #      (press-enter, the socket of a sockfill connection, TCPMemoryPressures
@@ -52,7 +54,18 @@ restore() { echo "$SAVED" > /proc/sys/net/ipv4/tcp_mem; }
 trap restore EXIT
 PAIRS=20
 mkfifo $T/fill.in $T/fill.out
-"$FILL" -t $PAIRS < $T/fill.in > $T/fill.out 2> $T/fill.err &
+# sockfill in a cgroup v2 cgroup of its own, its sockets' cgroup (5.10:
+# a pointer inside sock_cgroup_data's val): cgroup2 beside the v1 memory
+# hierarchy of step 4 (no controller enabled in it)
+grep -q " /sys/fs/cgroup " /proc/mounts || mount -t tmpfs cgroup /sys/fs/cgroup 2> /dev/null
+U2=/sys/fs/cgroup/unified CG2=none
+if mkdir -p $U2 && { grep -q " $U2 cgroup2 " /proc/mounts || mount -t cgroup2 cgroup2 $U2; } &&
+	mkdir -p $U2/tg; then
+	CG2=/tg
+fi
+# in_cg2 CMD...: CMD in that cgroup (as it is without one)
+in_cg2() { CG2=$CG2 sh -c '[ "$CG2" = none ] || echo $$ > /sys/fs/cgroup/unified$CG2/cgroup.procs; exec "$@"' _ "$@"; }
+in_cg2 "$FILL" -t $PAIRS < $T/fill.in > $T/fill.out 2> $T/fill.err &
 exec 3> $T/fill.in 4< $T/fill.out
 read -r ready FILL_PID <&4
 [ "$ready" = ready ] || { not_ok "sockfill did not start: $(cat $T/fill.err)"; finish; }
@@ -82,7 +95,7 @@ f2=$(press)
 # sndbuf down to about that (sk_stream_moderate_sndbuf), so fresh ones, whose
 # receivers do not read, hold it; __tcp_close's tcp_check_oom resets them
 mkfifo $T/fill2.in $T/fill2.out
-"$FILL" -t 5 < $T/fill2.in > $T/fill2.out 2> $T/fill2.err &
+in_cg2 "$FILL" -t 5 < $T/fill2.in > $T/fill2.out 2> $T/fill2.err &
 exec 5> $T/fill2.in 6< $T/fill2.out
 read -r ready2 _ <&6
 cmd2() { echo "$*" >&5; read -r reply <&6; }
@@ -129,6 +142,14 @@ if [ "$traced" = true ]; then
 	check "abort-memory traced ($na) = TCPAbortOnMemory delta ($((A1 - A0))) > 0, agrees ($aagree)" \
 		[ "$na" = $((A1 - A0)) -a "$na" -gt 0 -a "$aagree" = true ]
 	cause=$(grep '"type":"event"' $T/trace.json | grep '"event":"abort-memory"' | head -n 1 | "$JGET" .cause)
+	# every enter and abort on sockfill's cgroup v2 path
+	cgs=$(grep '"type":"event"' $T/trace.json | grep -e '"event":"press-enter"' -e '"event":"abort-memory"' |
+		while IFS= read -r l; do printf '%s\n' "$l" | "$JGET" .cgroup.path; done | sort -u | tr '\n' ' ')
+	if [ "$CG2" != none ]; then
+		check "the enter and the aborts on sockfill's cgroup ($cgs; sockfill in $CG2)" [ "$cgs" = "$CG2 " ]
+	else
+		skip "the socket's cgroup v2 path: cgroup2 could not be mounted"
+	fi
 	check "an abort's cause: hard-limit ($cause)" [ "$cause" = hard-limit ]
 else
 	check "polled: the episode seen (press-enter $ne, press-leave $nl)" [ "$ne" -ge 1 -a "$nl" -ge 1 ]
@@ -143,10 +164,8 @@ exec 3>&- 4<&-
 # memory controller (Debian's 6.12 and later may build it out)
 MC=/sys/fs/cgroup/memory
 if ! grep -q " $MC cgroup " /proc/mounts; then
-	mount -t tmpfs cgroup /sys/fs/cgroup 2> /dev/null
 	mkdir -p $MC && mount -t cgroup -o memory memory $MC 2> $T/mc.mount
 fi
-U2=/sys/fs/cgroup/unified
 if [ -e $MC/memory.kmem.tcp.limit_in_bytes ] && mkdir $MC/smtrace 2> /dev/null &&
 	echo 262144 > $MC/smtrace/memory.kmem.tcp.limit_in_bytes; then
 	# cgroup2 beside it (the memory controller stays with v1)
