@@ -93,6 +93,7 @@ check "the installed program reads a sosreport in place (libarchive)" sh -c "'$R
 check "the installed schema is the source's" cmp "$R/usr/share/sockmem/sockmem.schema.json" "$DIST/man/sockmem.schema.json"
 check "the package depends on the libraries it links" sh -c "dpkg-deb -f '$DEB' Depends | grep -q libmnl0 && dpkg-deb -f '$DEB' Depends | grep -q libjansson4"
 check "the package recommends libarchive13 and libncursesw6 (loaded when used), not depends on them" sh -c "dpkg-deb -f '$DEB' Recommends | grep -q libarchive13 && dpkg-deb -f '$DEB' Recommends | grep -q libncursesw6 && ! dpkg-deb -f '$DEB' Depends | grep -Eq 'libarchive|ncurses'"
+check "the package suggests libbpf1 (trace before 5.17, loaded then), not depends on it" sh -c "dpkg-deb -f '$DEB' Suggests | grep -q libbpf1 && ! dpkg-deb -f '$DEB' Depends | grep -q libbpf"
 check "the units are not enabled or started by the package" sh -c "! dpkg-deb -e '$DEB' '$W/ctrl' 2>/dev/null || ! grep -qs 'deb-systemd-invoke start' '$W/ctrl/postinst'"
 
 # --- RPM: the spec parses and, where rpmbuild can, builds
