@@ -179,7 +179,21 @@ check "no new episode during the drain" [ "$(( $(ctr TCPMemoryPressures) - P0 ))
 cmd drainall
 wait_quiet
 sample drained
-check "drained ($LAST_U pages): flag no" [ "$LAST_FLAG" = no ]
+# The kernel leaves pressure only at a free that sees the published figure
+# below min (__sk_mem_reduce_allocated); from 6.0 that figure lags the
+# sockets by up to the per-CPU band, and the senders' data still queued
+# arrives as the receivers read: CI's 6.1 VM stood at 1003 pages, min about 1000,
+# the flag rightly up.  Then the connections are closed: every page freed,
+# the published figure below min by more than the band, the last free
+# leaves pressure.
+if [ "$LAST_FLAG" = yes ] && [ "$LAST_U" -ge "$L0" ]; then
+	diag "drained: the published figure $LAST_U is not below min $L0, the flag rightly up; closing the connections"
+	check "drained, not below min ($LAST_U >= $L0): sockmem says pressure, as the flag" [ "$LAST_STATE" = pressure ]
+	cmd close "$PAIRS"
+	wait_quiet
+	sample closed
+fi
+check "drained ($LAST_U pages, below min $L0): flag no" [ "$LAST_FLAG" = no -a "$LAST_U" -lt "$L0" ]
 check "drained: sockmem says normal" [ "$LAST_STATE" = normal ]
 check "TCPMemoryPressuresChrono grew when the episode ended" [ "$(ctr TCPMemoryPressuresChrono)" -gt "$C0" ]
 check "every sample agreed with the kernel ($samples samples)" [ $bad -eq 0 ]
