@@ -472,18 +472,17 @@ static int procscan_read_mountinfo(char **buf, size_t *len)
 	return 0;
 }
 
-/* The cgroup2 mount point from /proc/self/mountinfo; *whole: it shows the
- * whole hierarchy (its root is the hierarchy's, in the initial cgroup
- * namespace).  Returns 0, -ENOENT without a cgroup2 mount (not a problem),
- * or the -errno of mountinfo (named). */
-static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool *whole)
+/* The first mount in /proc/self/mountinfo of filesystem type fstype, with
+ * opt among its super options when opt is not NULL; *root: the root of the
+ * hierarchy it shows.  Returns 0, -ENOENT without one (not a problem), or
+ * the -errno of mountinfo (named). */
+static int procscan_find_mount(struct host *h, const char *fstype, const char *opt,
+			       char *dst, size_t dstsz, char *root, size_t rootsz)
 {
-	char *buf = NULL, *line, *next, root[PATH_MAX], mnt[PATH_MAX], fstype[64];
-	struct stat ns;
+	char *buf = NULL, *line, *next, r[PATH_MAX], mnt[PATH_MAX], type[64], src[256], opts[1024];
 	size_t len;
 	int rc;
 
-	*whole = false;
 	rc = procscan_read_mountinfo(&buf, &len);
 	if (rc) {
 		host_problem_add(h, "/proc/self/mountinfo", rc, NULL);
@@ -491,18 +490,26 @@ static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool 
 	}
 	rc = -ENOENT;
 	for (line = buf; line && *line; line = next) {
-		char *sep;
+		char *sep, *o = NULL, *save = NULL;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+		if (!sep || sscanf(sep + 3, "%63s", type) != 1 || strcmp(type, fstype))
 			continue;
-		if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) == 2) {
+		if (opt) {
+			if (sscanf(sep + 3, "%*s %255s %1023s", src, opts) != 2)
+				continue;
+			for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+				if (!strcmp(o, opt))
+					break;
+			if (!o)
+				continue;
+		}
+		if (sscanf(line, "%*s %*s %*s %4095s %4095s", r, mnt) == 2) {
 			snprintf(dst, dstsz, "%s", mnt);
-			*whole = !strcmp(root, "/") && !stat("/proc/self/ns/cgroup", &ns) &&
-				 ns.st_ino == PROCSCAN_INIT_CGROUPNS_INO;
+			snprintf(root, rootsz, "%s", r);
 			rc = 0;
 			break;
 		}
@@ -511,42 +518,30 @@ static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool 
 	return rc;
 }
 
-/* The mount point of the cgroup v1 hierarchy that has the memory
- * controller (fstype cgroup, super option memory).  Returns 0, -ENOENT
- * without one (cgroup v2 alone: not a problem), or mountinfo's -errno. */
-static int procscan_memory_v1_mount(struct host *h, char *dst, size_t dstsz)
+/* The cgroup2 mount point; *whole: it shows the whole hierarchy (its root
+ * is the hierarchy's, in the initial cgroup namespace).  Returns as
+ * procscan_find_mount(). */
+static int procscan_cgroup2_mount(struct host *h, char *dst, size_t dstsz, bool *whole)
 {
-	char *buf = NULL, *line, *next, mnt[PATH_MAX], fstype[64], src[256], opts[1024];
-	size_t len;
+	char root[PATH_MAX];
+	struct stat ns;
 	int rc;
 
-	rc = procscan_read_mountinfo(&buf, &len);
-	if (rc) {
-		host_problem_add(h, "/proc/self/mountinfo", rc, NULL);
-		return rc;
-	}
-	rc = -ENOENT;
-	for (line = buf; line && *line; line = next) {
-		char *sep, *o, *save = NULL;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep + 3, "%63s %255s %1023s", fstype, src, opts) != 3 ||
-		    strcmp(fstype, "cgroup"))
-			continue;
-		for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (!strcmp(o, "memory"))
-				break;
-		if (o && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
-			snprintf(dst, dstsz, "%s", mnt);
-			rc = 0;
-			break;
-		}
-	}
-	free(buf);
+	*whole = false;
+	rc = procscan_find_mount(h, "cgroup2", NULL, dst, dstsz, root, sizeof(root));
+	if (!rc)
+		*whole = !strcmp(root, "/") && !stat("/proc/self/ns/cgroup", &ns) &&
+			 ns.st_ino == PROCSCAN_INIT_CGROUPNS_INO;
 	return rc;
+}
+
+/* The mount point of the cgroup v1 hierarchy that has the memory
+ * controller (fstype cgroup, super option memory); as procscan_find_mount(). */
+static int procscan_memory_v1_mount(struct host *h, char *dst, size_t dstsz)
+{
+	char root[PATH_MAX];
+
+	return procscan_find_mount(h, "cgroup", "memory", dst, dstsz, root, sizeof(root));
 }
 
 /* A depth-first walk of the directories under a cgroup mount.  visit() is
