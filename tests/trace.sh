@@ -142,6 +142,21 @@ check "libbpf loader: the reasons' values from the kernel's BTF, as the probe pr
 	<(jq -c 'select(.type == "summary")' "$TMPD/sum.json") <(echo "$L")
 check "libbpf loader: said in the text (loaded through libbpf)" \
 	sh -c "SOCKMEM_BPF_LOADER=libbpf '$SOCKMEM' trace --duration 0.2s 2>&1 | grep -q '^attribution: process: .*(loaded through libbpf v'"
+# a libbpf that cannot be loaded, or lacks a function: --backend bpf fails
+# with the library (and the function) named, exit 2; nothing is loaded
+mkdir -p "$TMPD/nolib" "$TMPD/emptylib"
+printf 'not a library\n' > "$TMPD/nolib/libbpf.so.1"
+SOCKMEM_BPF_LOADER=libbpf LD_LIBRARY_PATH=$TMPD/nolib "$SOCKMEM" trace --backend bpf --duration 0.2s > /dev/null 2> "$TMPD/nolib.err"
+check "a libbpf that cannot be loaded: named, exit 2" \
+	sh -c "[ $? -eq 2 ] && grep -q '^sockmem: trace: SOCKMEM_BPF_LOADER=libbpf; before 5.17 the programs are loaded with libbpf.so.1 (Debian: libbpf1), which could not be loaded ($TMPD/nolib/libbpf.so.1: ' '$TMPD/nolib.err'"
+if command -v cc > /dev/null && printf 'int sm_nothing(void) { return 0; }\n' > "$TMPD/n.c" &&
+	cc -shared -fPIC -o "$TMPD/emptylib/libbpf.so.1" "$TMPD/n.c" 2> /dev/null; then
+	SOCKMEM_BPF_LOADER=libbpf LD_LIBRARY_PATH=$TMPD/emptylib "$SOCKMEM" trace --backend bpf --duration 0.2s > /dev/null 2> "$TMPD/emptylib.err"
+	check "a libbpf without its functions: the first one named, exit 2" \
+		sh -c "[ $? -eq 2 ] && grep -q '^sockmem: trace: SOCKMEM_BPF_LOADER=libbpf; before 5.17 the programs are loaded with libbpf.so.1, and the one loaded lacks bpf_object__open_skeleton' '$TMPD/emptylib.err'"
+else
+	skip "a libbpf without its functions: no C compiler to make one"
+fi
 
 # 1c. a window that opens and closes in the middle of the flood: the
 # counters are read on both sides of each edge, and the events traced lie

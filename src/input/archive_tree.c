@@ -15,10 +15,10 @@
 #ifdef HAVE_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
-#include <dlfcn.h>
 #endif
 
 #include "archive_tree.h"
+#include "dynlib.h"
 #include "util.h"
 
 enum archive_kind { AK_FILE, AK_DIR, AK_LINK, AK_HARDLINK, AK_OTHER };
@@ -321,35 +321,27 @@ static int archive_dlopen(struct archive_error *err)
 {
 	static int rc = 1;
 	static char why[sizeof(err->msg)];
-	const char *miss = NULL;
-	void *h;
+	static const struct dynlib_sym syms[] = {
+#define ARCHIVE_SYM(f) { #f, DYNLIB_SLOT(&archive_lib.f) },
+		ARCHIVE_FUNCS(ARCHIVE_SYM)
+#undef ARCHIVE_SYM
+	};
+	const char *miss;
+	char dlerr[200];
 
 	if (rc == 1) {
-		h = dlopen(SM_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-		if (!h) {
-			const char *e = dlerror();
-
+		rc = dynlib_open(SM_LIBARCHIVE_SONAME, syms, sizeof(syms) / sizeof(syms[0]),
+				 &miss, dlerr, sizeof(dlerr));
+		if (rc == -ENOENT)
 			snprintf(why, sizeof(why), "reading an archive needs %s (Debian: libarchive13), "
 				 "which could not be loaded (%s): extract the archive and give its directory",
-				 SM_LIBARCHIVE_SONAME, e ? e : "not found");
+				 SM_LIBARCHIVE_SONAME, dlerr);
+		else if (rc)
+			snprintf(why, sizeof(why), "reading an archive needs %s with %s, which the one "
+				 "loaded lacks: extract the archive and give its directory",
+				 SM_LIBARCHIVE_SONAME, miss);
+		if (rc)
 			rc = -ENOTSUP;
-		} else {
-#define ARCHIVE_SYM(f) \
-			if (!miss && !(*(void **)(void *)&archive_lib.f = dlsym(h, #f))) \
-				miss = #f;
-			ARCHIVE_FUNCS(ARCHIVE_SYM)
-#undef ARCHIVE_SYM
-			if (miss) {
-				snprintf(why, sizeof(why), "reading an archive needs %s with %s, which the one "
-					 "loaded lacks: extract the archive and give its directory",
-					 SM_LIBARCHIVE_SONAME, miss);
-				dlclose(h);
-				memset(&archive_lib, 0, sizeof(archive_lib));
-				rc = -ENOTSUP;
-			} else {
-				rc = 0;
-			}
-		}
 	}
 	if (rc)
 		snprintf(err->msg, sizeof(err->msg), "%s", why);

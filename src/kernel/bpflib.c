@@ -5,13 +5,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bpflib.h"
+#include "dynlib.h"
 
 #define BPFLIB_FUNCS(X) \
 	X(bpflib_object__open_skeleton, "bpf_object__open_skeleton") \
@@ -117,36 +117,29 @@ int bpflib_open(char *why, size_t len)
 {
 	static int rc = 1;
 	static char msg[300];
-	const char *miss = NULL;
-	void *h;
+	static const struct dynlib_sym syms[] = {
+#define BPFLIB_SYM(f, sym) { sym, DYNLIB_SLOT(&bpflib_fn.f) },
+		BPFLIB_FUNCS(BPFLIB_SYM)
+#undef BPFLIB_SYM
+	};
+	const char *miss;
+	char dlerr[200];
 
 	if (rc == 1) {
-		h = dlopen(SM_LIBBPF_SONAME, RTLD_NOW | RTLD_LOCAL);
-		if (!h) {
-			const char *e = dlerror();
-
+		rc = dynlib_open(SM_LIBBPF_SONAME, syms, sizeof(syms) / sizeof(syms[0]), &miss,
+				 dlerr, sizeof(dlerr));
+		if (rc == -ENOENT)
 			snprintf(msg, sizeof(msg), "before 5.17 the programs are loaded with %s "
 				 "(Debian: libbpf1), which could not be loaded (%s)", SM_LIBBPF_SONAME,
-				 e ? e : "not found");
+				 dlerr);
+		else if (rc)
+			snprintf(msg, sizeof(msg), "before 5.17 the programs are loaded with %s, "
+				 "and the one loaded lacks %s (libbpf 1.0 or later has it)",
+				 SM_LIBBPF_SONAME, miss);
+		if (rc)
 			rc = -ENOTSUP;
-		} else {
-#define BPFLIB_SYM(f, sym) \
-			if (!miss && !(*(void **)(void *)&bpflib_fn.f = dlsym(h, sym))) \
-				miss = sym;
-			BPFLIB_FUNCS(BPFLIB_SYM)
-#undef BPFLIB_SYM
-			if (miss) {
-				snprintf(msg, sizeof(msg), "before 5.17 the programs are loaded with %s, "
-					 "and the one loaded lacks %s (libbpf 1.0 or later has it)",
-					 SM_LIBBPF_SONAME, miss);
-				dlclose(h);
-				memset(&bpflib_fn, 0, sizeof(bpflib_fn));
-				rc = -ENOTSUP;
-			} else {
-				bpflib_fn.bpflib_set_print(bpflib_print);
-				rc = 0;
-			}
-		}
+		else
+			bpflib_fn.bpflib_set_print(bpflib_print);
 	}
 	if (rc && why && len)
 		snprintf(why, len, "%s", msg);

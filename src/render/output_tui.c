@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include <curses.h>
-#include <dlfcn.h>
 
+#include "dynlib.h"
 #include "output.h"
 #include "output_tui.h"
 #include "procscan.h"
@@ -49,33 +49,27 @@ static char tui_nc_why[300];
 /* Loads ncurses once.  Returns 0 or -ELIBACC (tui_nc_why says why). */
 static int tui_nc_load(void)
 {
-	const char *miss = NULL;
-	void *h;
+	static const struct dynlib_sym syms[] = {
+#define TUI_NC_SYM(f) { #f, DYNLIB_SLOT(&tui_nc.p_##f) },
+		TUI_NC_FUNCS(TUI_NC_SYM)
+		TUI_NC_VARS(TUI_NC_SYM)
+#undef TUI_NC_SYM
+	};
+	const char *miss;
+	char dlerr[200];
+	int rc;
 
 	if (tui_nc_rc <= 0)
 		return tui_nc_rc;
-	h = dlopen(SM_NCURSES_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-
+	rc = dynlib_open(SM_NCURSES_SONAME, syms, sizeof(syms) / sizeof(syms[0]), &miss,
+			 dlerr, sizeof(dlerr));
+	if (rc == -ENOENT)
 		snprintf(tui_nc_why, sizeof(tui_nc_why), "the live view needs %s, which could not "
-			 "be loaded (%s)", SM_NCURSES_SONAME, e ? e : "not found");
-		return tui_nc_rc = -ELIBACC;
-	}
-#define TUI_NC_SYM(f) \
-	if (!miss && !(*(void **)(void *)&tui_nc.p_##f = dlsym(h, #f))) \
-		miss = #f;
-	TUI_NC_FUNCS(TUI_NC_SYM)
-	TUI_NC_VARS(TUI_NC_SYM)
-#undef TUI_NC_SYM
-	if (miss) {
+			 "be loaded (%s)", SM_NCURSES_SONAME, dlerr);
+	else if (rc)
 		snprintf(tui_nc_why, sizeof(tui_nc_why), "the live view needs %s with %s, which the "
 			 "one loaded lacks", SM_NCURSES_SONAME, miss);
-		dlclose(h);
-		memset(&tui_nc, 0, sizeof(tui_nc));
-		return tui_nc_rc = -ELIBACC;
-	}
-	return tui_nc_rc = 0;
+	return tui_nc_rc = rc ? -ELIBACC : 0;
 }
 
 const char *output_tui_why(void)

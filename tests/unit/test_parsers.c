@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "dynlib.h"
 #include "host.h"
 #include "netstat.h"
 #include "protocols.h"
@@ -871,6 +872,46 @@ static void host_inputs_table(void **state)
 	}
 }
 
+/* ------------------------------------------------------------ dynlib */
+
+/* All the symbols bound, or none: a library that lacks one is closed and
+ * every slot is NULL again; one that cannot be loaded says why. */
+static void dynlib_all_or_none(void **state)
+{
+	size_t (*p_strlen)(const char *) = NULL;
+	int (*p_abs)(int) = NULL;
+	void (*p_none)(void) = NULL;
+	const struct dynlib_sym ok[] = {
+		{ "strlen", DYNLIB_SLOT(&p_strlen) },
+		{ "abs", DYNLIB_SLOT(&p_abs) },
+	};
+	const struct dynlib_sym lacking[] = {
+		{ "strlen", DYNLIB_SLOT(&p_strlen) },
+		{ "sockmem_no_such_symbol", DYNLIB_SLOT(&p_none) },
+		{ "abs", DYNLIB_SLOT(&p_abs) },
+	};
+	const char *miss = "x";
+	char why[200];
+
+	(void)state;
+	assert_int_equal(dynlib_open("libc.so.6", ok, 2, &miss, why, sizeof(why)), 0);
+	assert_null(miss);
+	assert_non_null(p_strlen);
+	assert_int_equal(p_strlen("sockmem"), 7);
+	assert_int_equal(p_abs(-3), 3);
+
+	assert_int_equal(dynlib_open("libc.so.6", lacking, 3, &miss, why, sizeof(why)), -ENOSYS);
+	assert_string_equal(miss, "sockmem_no_such_symbol");
+	assert_null(p_strlen);
+	assert_null(p_none);
+	assert_null(p_abs);
+
+	assert_int_equal(dynlib_open("libsockmem-absent.so.9", ok, 2, &miss, why, sizeof(why)),
+			 -ENOENT);
+	assert_null(miss);
+	assert_non_null(strstr(why, "libsockmem-absent.so.9"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -904,6 +945,7 @@ int main(void)
 		cmocka_unit_test(host_problems_untruncated),
 		cmocka_unit_test(host_problem_add_once),
 		cmocka_unit_test(host_inputs_table),
+		cmocka_unit_test(dynlib_all_or_none),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
