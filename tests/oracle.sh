@@ -64,6 +64,13 @@ L0=$((BASE + 1000)) L1=$((BASE + 3000)) L2=$((BASE + 4000))
 echo "$L0 $L1 $L2" > /proc/sys/net/ipv4/tcp_mem
 BAND=$(( $(awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, r, "-"); c += (n == 2 ? r[2] - r[1] + 1 : 1) } } END { print c }' /sys/devices/system/cpu/possible) * ($(cat /proc/sys/net/core/mem_pcpu_rsv 2>/dev/null || echo 256) - 1) ))
 diag "tcp_mem $L0 $L1 $L2, band $BAND pages"
+# Before 6.6 the receiver's first skb into an empty queue is forced (no test
+# of the limits): it can take the figure past pressure by that skb (up to 64
+# KiB of loopback data) with the flag clear until the next normal charge.
+REL=$(uname -r); MAJOR=${REL%%.*}; MINOR=${REL#*.}; MINOR=${MINOR%%[!0-9]*}
+FORCED=0
+{ [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } &&
+	FORCED=$(awk '$1 == "KernelPageSize:" { print int((65536 + 2048 + $2 * 1024 - 1) / ($2 * 1024)); exit }' /proc/self/smaps)
 P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
 
 # One sample: sockmem's view, checked against the kernel's read around it
@@ -88,8 +95,11 @@ sample() { # PHASE
 	over-limit) [ "$u" -gt $L2 ] || { bad=$((bad + 1)); diag "$1: over-limit at $u"; } ;;
 	*) bad=$((bad + 1)); diag "$1: state $st" ;;
 	esac
-	# outside the band the kernel must agree with the thresholds
-	if [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then bad=$((bad + 1)); diag "$1: $u above pressure+band, flag $f1"; fi
+	# outside the band (and one forced skb before 6.6) the kernel must agree
+	# with the thresholds
+	if [ "$u" -gt $((L1 + BAND + FORCED)) ] && [ "$f1" != yes ]; then
+		bad=$((bad + 1)); diag "$1: $u above pressure+band+forced skb ($L1 + $BAND + $FORCED), flag $f1"
+	fi
 	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$note
 }
 
@@ -114,7 +124,6 @@ PER=$("$SOCKMEM" top -n 1 --json | jq '.top[0].charged_bytes')
 # the sender's sk_wmem_schedule() for the copy is the normal charge that
 # does.  From 6.6 the receiver tries the normal charge first.  Simulate the
 # side that enters it (as tests/vm/guest.sh does).
-REL=$(uname -r); MAJOR=${REL%%.*}; MINOR=${REL#*.}; MINOR=${MINOR%%[!0-9]*}
 SIMDIR=recv; { [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && SIMDIR=send
 SIM=$("$SOCKMEM" simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER" --direction $SIMDIR --json)
 read -r PLO PHI PAT < <(jq -r '[.transitions[] | select(.event == "enter-pressure")][0] |

@@ -72,6 +72,14 @@ BAND=$((NCPU * (RSV - 1)))
 # A refused attempt is rolled back (__sk_mem_raise_allocated's
 # suppress_allocation), but its test may already have set the flag.
 ATT=$(( (65536 + 2048 + PG - 1) / PG ))
+# Before 6.6 the receiver's first skb into an empty queue is forced
+# (tcp_data_queue: sk_forced_mem_schedule, no test of the limits): after the
+# sender's normal charge saw the figure at pressure or below, it can take it
+# past pressure by that one skb with the flag still clear, until the next
+# normal charge (CI's 5.10: one sample in 524).  From 6.6 the receiver tries
+# the normal charge first, which sets the flag.
+FORCED=0
+{ [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && FORCED=$ATT
 diag "kernel $REL ($VM_NAME, $VM_PACKAGE), page size $PG, $NCPU possible CPUs, per-CPU reserve $RSV pages ($RSV_SRC): band $BAND pages"
 [ -n "$PG" ] && [ -n "$NCPU" ] || bail "cannot read the page size or the CPU count"
 [ -d /proc/net ] && [ -r /proc/net/protocols ] || bail "no /proc/net"
@@ -126,19 +134,24 @@ diag "tcp_mem $L0 $L1 $L2 (usage $BASE with $PAIRS idle connections)"
 P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
 
 # One sample: sockmem's view, judged against the kernel's, read around it.
-bad=0 samples=0 moved=0
+bad=0 samples=0 moved=0 forced_past=0 reread=0
 sample() { # PHASE
-	_ph=$1 _try=0
+	_ph=$1 _try=0 _aba=
 	while :; do	# up to 3 reads, until the kernel stood still around one
 		set -- $(kread); f1=$1 u1=$2
 		"$SOCKMEM" --json show --no-sockets > $J 2> /dev/null
 		set -- $(kread); f2=$1 u2=$2
+		jv .protocols.tcp.state .protocols.tcp.kernel_pressure .protocols.tcp.usage_pages .protocols.tcp.state_note
+		{ read -r st; read -r kp; read -r u; read -r note; } < $J.v
 		_try=$((_try + 1))
-		[ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] && break
 		[ $_try -ge 3 ] && break
+		[ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] || continue
+		# the kernel the same on both sides, sockmem not: it moved and came
+		# back while sockmem read (a page charged and freed); read again
+		case $kp:$f1 in true:yes|false:no) [ "$u" = "$u1" ] && break ;; esac
+		_aba=1
 	done
-	jv .protocols.tcp.state .protocols.tcp.kernel_pressure .protocols.tcp.usage_pages .protocols.tcp.state_note
-	{ read -r st; read -r kp; read -r u; read -r note; } < $J.v
+	[ -n "$_aba" ] && [ "$u" = "$u1" ] && [ "$f1" = "$f2" ] && [ "$u1" = "$u2" ] && reread=$((reread + 1))
 	samples=$((samples + 1))
 	LAST_STATE=$st LAST_U=$u LAST_FLAG=$f1 LAST_NOTE=$note
 	if [ "$f1" != "$f2" ] || [ "$u1" != "$u2" ]; then	# the kernel moved during the read
@@ -158,9 +171,12 @@ sample() { # PHASE
 	over-limit) [ "$u" -gt $L2 ] || { bad=$((bad + 1)); diag "$_ph: over-limit at $u"; } ;;
 	*) bad=$((bad + 1)); diag "$_ph: state $st at $u, press $f1" ;;
 	esac
-	# outside the band the kernel must agree with the thresholds
-	if [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then
-		bad=$((bad + 1)); diag "$_ph: $u above pressure+band, flag $f1"
+	# outside the band (and one forced skb before 6.6) the kernel must
+	# agree with the thresholds
+	if [ "$u" -gt $((L1 + BAND + FORCED)) ] && [ "$f1" != yes ]; then
+		bad=$((bad + 1)); diag "$_ph: $u above pressure+band+forced skb ($L1 + $BAND + $FORCED), flag $f1"
+	elif [ "$u" -gt $((L1 + BAND)) ] && [ "$f1" != yes ]; then
+		forced_past=$((forced_past + 1)); diag "$_ph: $u past pressure $L1 + band $BAND by a forced skb at most ($FORCED pages), flag $f1"
 	fi
 }
 
@@ -450,7 +466,7 @@ check "drained: sockmem says normal" [ "$LAST_STATE" = normal ]
 check "TCPMemoryPressuresChrono grew when the episode ended" [ "$(ctr TCPMemoryPressuresChrono)" -gt "$C0" ]
 recon "drained" tcp
 check "every sample agreed with the kernel ($samples samples, $moved moved during the read, $bad disagreements)" [ $bad -eq 0 ]
-diag "agreement: tcp samples $samples judged $((samples - moved)) disagreements $bad"
+diag "agreement: tcp samples $samples judged $((samples - moved)) disagreements $bad (agreed when read again after the kernel came back during the read: $reread; past pressure by a forced skb, flag clear: $forced_past)"
 
 # UDP: the queue of one socket stops growing near udp_mem[0], not udp_mem[2].
 UB=$(ssmem UDP)

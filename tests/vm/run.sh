@@ -386,7 +386,7 @@ run_kernel() { # NAME ARCH SUITE META
 	diag "$name: $(head -1 "$CACHE/kernels/$name/package"): $(( $(date +%s) - t1 )) s in the VM, $(( t1 - t0 )) s to fetch and build"
 	n_bad=$(grep '^not ok' <<< "$tap" | grep -vc '# TODO')
 	# one line of the summary: time, and the agreement figures
-	set -- $(sed -n 's/^# agreement: tcp samples \([0-9]*\) judged \([0-9]*\) disagreements \([0-9]*\)$/\1 \2 \3/p' <<< "$tap") - - -
+	set -- $(sed -n 's/^# agreement: tcp samples \([0-9]*\) judged \([0-9]*\) disagreements \([0-9]*\).*$/\1 \2 \3/p' <<< "$tap") - - -
 	local a_s=$1 a_j=$2 a_d=$3
 	set -- $(sed -n 's/^# agreement: udp stopped [0-9]* min [0-9]* over \(-*[0-9]*\) band \([0-9]*\)$/\1 \2/p' <<< "$tap") - -
 	SUMMARY+=$(printf '%-17s %-22s %5s %7s %6s %8s %9s %5s %7s %5s' "$name" \
