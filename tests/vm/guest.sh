@@ -218,7 +218,7 @@ exact() { # MOMENT PROTO
 			.sockets.backend_fallback_reason
 		{ read -r x_ex; read -r x_res; read -r x_sum; read -r x_be; read -r x_why; read -r x_fb; } < $J.v
 		_t=$((_t + 1))
-		[ "$x_res" = 0 ] || [ "$x_ex" = null ] || [ $_t -ge 3 ] && break
+		[ "$x_res" = 0 ] || [ "$x_ex" = null ] || [ $_t -ge 5 ] && break
 	done
 	if [ $BPF_KERNEL = 1 ]; then
 		diag "$1: $2 exact $x_ex pages, sockets $x_sum (residual $x_res, $_t reads; backend $x_be)"
@@ -419,8 +419,14 @@ if [ "$MAJOR" -lt 6 ]; then
 	sample "read all"
 	sm show; jv .sockets.tcp.fwd_alloc_bytes .sockets.tcp.rmem_alloc_bytes; { read -r fwd; read -r rq; } < $J.v
 	diag "before 6.0, reading every queue: usage $u_before -> $LAST_U pages, forward alloc $fwd bytes, receive queues $rq bytes"
-	check "before 6.0 reading leaves the charge with the sockets (usage $u_before -> $LAST_U)" \
-		[ $LAST_U -ge $((u_before - ATT)) ]
+	# a delayed-ACK timer that fires meanwhile under pressure gives back its
+	# socket's whole forward alloc (5.10 tcp_delack_timer_handler:
+	# sk_mem_reclaim), as does tcp_event_data_recv after a long gap: any
+	# number of sockets, one skb each (CI: 3 to 7 pages); reading returning
+	# the charge would take back nearly all of it (what 6.0 does)
+	RTOL=$(( (u_before - BASE) / 20 )); [ $RTOL -ge $ATT ] || RTOL=$ATT
+	check "before 6.0 reading leaves the charge with the sockets (usage $u_before -> $LAST_U, a timer's reclaim allowed: $RTOL pages)" \
+		[ $LAST_U -ge $((u_before - RTOL)) ]
 	check "sockmem shows it as forward alloc ($fwd bytes, queues $rq)" [ "$fwd" -ge $(((LAST_U - BASE) * PG / 2)) ]
 fi
 d=1
@@ -453,8 +459,12 @@ while [ "$LAST_FLAG" = yes ] && [ $d -lt $PAIRS ]; do
 	[ "$LAST_FLAG" = no ] && left=$d left_from=$prev_u left_to=$LAST_U
 done
 diag "pressure left after $DRAIN $left: published $left_from -> $left_to (min $L0)"
-check "left pressure when the published figure fell to min or below ($left_from -> $left_to, min $L0)" \
-	[ -n "$left" -a "${left_to:-0}" -le $L0 -a "${left_from:-0}" -gt $((L0 - ATT)) ]
+# (a charge after the free that left - a retransmit the receiver accepts -
+# may add one skb before the sample reads, and from 6.0 flush one CPU's
+# cache: the flag would stay clear up to pressure, 8 MiB above min)
+LTOL=$((ATT + RSV - 1))
+check "left pressure when the published figure fell to min or below ($left_from -> $left_to, min $L0; one charge after it allowed: $LTOL)" \
+	[ -n "$left" -a "${left_to:-0}" -le $((L0 + LTOL)) -a "${left_from:-0}" -gt $((L0 - ATT)) ]
 check "no new episode during the drain" [ $(( $(ctr TCPMemoryPressures) - P0 )) -eq 1 ]
 
 # Full drain: below min, pressure left, the episode's length is added.
@@ -515,6 +525,18 @@ recon "UDP limited" udp
 # receive charge outside a memory cgroup are silent on 6.7-6.15 (its
 # coverage says so), drops carry their socket from 6.11.
 udrops() { sm show --backend netlink; jv .sockets.udp.drops; cat $J.v; }
+# ... once the last datagrams are through: sockfill's send returns before a
+# backlog left to ksoftirqd is processed (those drops would come after the
+# read but inside the trace window); two reads 0.2 s apart agree
+udrops_settled() {
+	_a=$(udrops) _n=0
+	while [ $_n -lt 10 ]; do
+		sleep 0.2; _b=$(udrops)
+		[ "$_a" = "$_b" ] && break
+		_a=$_b _n=$((_n + 1))
+	done
+	echo "$_a"
+}
 if [ $WITH_BPF = 0 ]; then
 	skip "trace at the UDP limit: this build has no BPF"
 else
@@ -527,7 +549,7 @@ else
 	while [ $_i -lt 100 ] && ! [ -s /tmp/tr.json ] && kill -0 $TR_PID 2> /dev/null; do sleep 0.2; _i=$((_i + 1)); done
 	D0=$(udrops)
 	for _j in 1 2 3 4 5; do cmd udp 200; done
-	D1=$(udrops)
+	D1=$(udrops_settled)
 	kill -INT $TR_PID 2> /dev/null
 	wait $TR_PID; tr_rc=$?
 	tail -n 1 /tmp/tr.json > $J
@@ -599,7 +621,7 @@ else
 		while [ $_i -lt 100 ] && ! [ -s /tmp/trp.json ] && kill -0 $TR_PID 2> /dev/null; do sleep 0.2; _i=$((_i + 1)); done
 		D0=$(udrops)
 		for _j in 1 2; do cmd udp 200; done
-		D1=$(udrops)
+		D1=$(udrops_settled)
 		kill -INT $TR_PID 2> /dev/null
 		wait $TR_PID; tr_rc=$?
 		tail -n 1 /tmp/trp.json > $J

@@ -132,10 +132,13 @@ if [ "$traced" = true ]; then
 	grep '"type":"event"' $T/trace.json | grep '"event":"press-leave"' > $T/leaves
 	ms=$(while IFS= read -r l; do printf '%s\n' "$l" | "$JGET" .episode.duration_s; done < $T/leaves |
 		awk '{ s += $1 * 1000 } END { printf "%d", s }')
-	# the kernel counts jiffies (4 ms at HZ=250), whose ticks an emulated CPU
-	# can delay: within 10 ms per episode and 5% (CI's 6.1: 535 vs 548 ms)
-	tol=$((10 * nl + (C1 - C0) / 20))
-	check "episode lengths ($ms ms) within $tol ms (10 per episode + 5%) of TCPMemoryPressuresChrono (+$((C1 - C0)))" \
+	# the kernel counts jiffies (4 ms at HZ=250), sockmem the monotonic clock
+	# (bpf_ktime_get_ns): a vCPU the host stalls near either end keeps the
+	# clock running and delays the tick; within 20 ms per episode and 10%
+	# (CI: 0 to 13 ms apart on about 530 ms; a unit or event error is off by
+	# far more)
+	tol=$((20 * nl + (C1 - C0) / 10))
+	check "episode lengths ($ms ms) within $tol ms (20 per episode + 10%) of TCPMemoryPressuresChrono (+$((C1 - C0)))" \
 		[ $((ms - (C1 - C0))) -le $tol -a $(((C1 - C0) - ms)) -le $tol ]
 	enterer=$(grep '"type":"event"' $T/trace.json | grep '"event":"press-enter"' | head -n 1 | "$JGET" .process.pid)
 	check "the socket that entered is sockfill's ($enterer, sockfill $FILL_PID)" [ "$enterer" = "$FILL_PID" ]
