@@ -71,7 +71,8 @@ REL=$(uname -r); MAJOR=${REL%%.*}; MINOR=${REL#*.}; MINOR=${MINOR%%[!0-9]*}
 PG=$(awk '$1 == "KernelPageSize:" { print $2 * 1024; exit }' /proc/self/smaps)
 ATT=$(( (65536 + 2048 + ${PG:-4096} - 1) / ${PG:-4096} ))	# one skb, one charge attempt
 FORCED=0
-{ [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && FORCED=$ATT
+PRE66=0; { [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && PRE66=1
+[ $PRE66 = 1 ] && FORCED=$ATT
 P0=$(ctr TCPMemoryPressures) C0=$(ctr TCPMemoryPressuresChrono)
 
 # One sample: sockmem's view, checked against the kernel's read around it
@@ -127,7 +128,7 @@ PER=$("$SOCKMEM" top -n 1 --json | jq '.top[0].charged_bytes')
 # the sender's sk_wmem_schedule() for the copy is the normal charge that
 # does.  From 6.6 the receiver tries the normal charge first.  Simulate the
 # side that enters it (as tests/vm/guest.sh does).
-SIMDIR=recv; { [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && SIMDIR=send
+SIMDIR=recv; [ $PRE66 = 1 ] && SIMDIR=send
 SIM=$("$SOCKMEM" simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER" --direction $SIMDIR --json)
 read -r PLO PHI PAT < <(jq -r '[.transitions[] | select(.event == "enter-pressure")][0] |
 	[.at_added_sockets_range[0], .at_added_sockets_range[1], .at_added_sockets] | map(tostring) | join(" ")' <<< "$SIM")

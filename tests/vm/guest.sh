@@ -79,7 +79,8 @@ ATT=$(( (65536 + 2048 + PG - 1) / PG ))
 # normal charge (CI's 5.10: one sample in 524).  From 6.6 the receiver tries
 # the normal charge first, which sets the flag.
 FORCED=0
-{ [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && FORCED=$ATT
+PRE66=0; { [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; }; } && PRE66=1
+[ $PRE66 = 1 ] && FORCED=$ATT
 diag "kernel $REL ($VM_NAME, $VM_PACKAGE), page size $PG, $NCPU possible CPUs, per-CPU reserve $RSV pages ($RSV_SRC): band $BAND pages"
 [ -n "$PG" ] && [ -n "$NCPU" ] || bail "cannot read the page size or the CPU count"
 [ -d /proc/net ] && [ -r /proc/net/protocols ] || bail "no /proc/net"
@@ -260,7 +261,7 @@ PERPG=$(( (PER + PG - 1) / PG ))
 # which never sets the flag; the sender's sk_wmem_schedule() for the copy is
 # the normal charge that does (tcp_sendmsg_locked).  From 6.6 the receiver
 # tries the normal charge first.  Simulate the side that enters it.
-SIMDIR=recv; [ "$MAJOR" -lt 6 ] || { [ "$MAJOR" -eq 6 ] && [ "$MINOR" -lt 6 ]; } && SIMDIR=send
+SIMDIR=recv; [ $PRE66 = 1 ] && SIMDIR=send
 sm simulate --add-sockets $((PAIRS - 1)) --bytes-per-socket "$PER" --direction $SIMDIR
 jv '.transitions[event=enter-pressure].at_added_sockets' '.transitions[event=enter-pressure].at_added_sockets_range'
 { read -r PAT _; read -r PRANGE; } < $J.v
